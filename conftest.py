@@ -1,0 +1,61 @@
+"""Shared fixtures: personas in two organizations, a network guard, fast hashing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from mppdesk.testing import network
+
+network.install()
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class Personas:
+    org: object
+    other_org: object
+    caseworker: object
+    coordinator: object
+    outsider: object  # a case worker of another organization
+
+
+@pytest.fixture
+def personas(db):  # type: ignore[no-untyped-def]
+    from mppdesk.accounts.models import Membership, Organization
+    from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+    org = OrganizationFactory(name="Asistencia Legal Frontera", slug="alf", kind=Organization.Kind.LEGAL_SERVICES)
+    other = OrganizationFactory(name="Red de Albergues", slug="red", kind=Organization.Kind.SHELTER)
+    caseworker = UserFactory(username="caseworker")
+    MembershipFactory(user=caseworker, organization=org, role=Membership.Role.CASEWORKER)
+    coordinator = UserFactory(username="coordinator")
+    MembershipFactory(user=coordinator, organization=org, role=Membership.Role.COORDINATOR)
+    outsider = UserFactory(username="outsider")
+    MembershipFactory(user=outsider, organization=other, role=Membership.Role.CASEWORKER)
+    return Personas(org=org, other_org=other, caseworker=caseworker, coordinator=coordinator, outsider=outsider)
+
+
+@pytest.fixture
+def caseworker_client(personas) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(personas.caseworker)
+    return client
+
+
+@pytest.fixture
+def outsider_client(personas) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(personas.outsider)
+    return client

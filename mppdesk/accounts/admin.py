@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from mppdesk.accounts.models import ApiToken, Membership, Organization, User
+
+
+class MembershipInline(admin.TabularInline[Membership, User]):
+    model = Membership
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
+    list_display = ["name", "kind", "slug", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    list_display = ["name", "user", "organization", "key_prefix", "created_at", "expires_at", "revoked_at"]
+    readonly_fields = ["key_prefix", "key_hash", "created_at", "last_used_at"]
+    list_filter = ["organization"]

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from mppdesk.cases.models import Case, CaseEvent, CaseMember
+from mppdesk.people.admin import ScopedAdmin
+
+
+class CaseMemberInline(admin.TabularInline[CaseMember, Case]):
+    model = CaseMember
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
+    model = CaseEvent
+    extra = 0
+    readonly_fields = ["kind", "occurred_at", "summary", "actor", "data"]
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedAdmin):
+    list_display = ["a_number", "organization", "venue", "program_version", "status", "opened_on"]
+    list_filter = ["organization", "status", "program_version", "venue"]
+    search_fields = ["a_number"]
+    raw_id_fields = ["lead"]
+    inlines = [CaseMemberInline, CaseEventInline]

@@ -1,0 +1,28 @@
+"""Reads of cases, always through the viewer's organization scope."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from mppdesk.cases.models import Case
+from mppdesk.core.access import get_visible_or_404
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import User
+    from mppdesk.people.models import Person
+
+
+def cases_for(user: User | None) -> QuerySet[Case]:
+    return Case.objects.visible_to(user).select_related("lead", "venue", "port")
+
+
+def get_case(user: User | None, pk: Any) -> Case:
+    return get_visible_or_404(Case.objects.select_related("lead", "venue", "port"), user, pk)
+
+
+def cases_of(person: Person) -> QuerySet[Case]:
+    return Case.objects.filter(members__person=person, organization_id=person.organization_id).select_related(
+        "venue", "port"
+    ).distinct()

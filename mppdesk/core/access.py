@@ -1,0 +1,46 @@
+"""Who may see what. Every read of personal data goes through these helpers.
+
+A record that exists but is not visible raises ``Http404`` exactly like a missing one,
+so a probe cannot learn that a person is registered elsewhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import Membership, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def visible_org_ids(user: User) -> list[int]:
+    cached: list[int] | None = getattr(user, "_mppdesk_org_ids", None)
+    if cached is None:
+        cached = list(user.memberships.filter(organization__is_active=True).values_list("organization_id", flat=True))
+        user._mppdesk_org_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def active_membership(user: User) -> Membership | None:
+    cached = getattr(user, "_mppdesk_membership", None)
+    if cached is None:
+        cached = user.memberships.select_related("organization").filter(organization__is_active=True).order_by("id").first()
+        user._mppdesk_membership = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def get_visible_or_404(queryset: models.QuerySet[Any], user: User | None, pk: Any) -> Any:
+    """Fetch one visible row by primary key, or raise ``Http404`` for missing *and* denied."""
+    try:
+        key = uuid.UUID(str(pk))
+    except ValueError as exc:
+        raise Http404 from exc
+    obj = queryset.visible_to(user).filter(pk=key).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -1,0 +1,43 @@
+"""Alien registration numbers (A-numbers).
+
+EOIR writes A-numbers with 9 digits; an 8-digit number gains a leading zero. People
+write them as ``A 012-345-678``, ``A#12345678`` or ``012 345 678``: separators and an
+``A`` prefix are accepted, anything else is rejected with a message that says why.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEPARATORS = re.compile(r"[\s\-./#:]")
+_PREFIX = re.compile(r"^A", re.IGNORECASE)
+
+
+class ANumberError(ValueError):
+    pass
+
+
+def normalize_anumber(raw: str) -> str:
+    """Return the 9-digit form of ``raw`` or raise ``ANumberError``."""
+    if raw is None:
+        raise ANumberError("A-number is required.")
+    text = str(raw).strip()
+    if not text:
+        raise ANumberError("A-number is required.")
+    text = _SEPARATORS.sub("", text)
+    text = _PREFIX.sub("", text, count=1)
+    text = _SEPARATORS.sub("", text)
+    if not text.isascii() or not text.isdigit():
+        raise ANumberError("A-number may contain only digits, separators and an 'A' prefix.")
+    if len(text) == 8:
+        text = "0" + text
+    if len(text) != 9:
+        raise ANumberError(f"A-number must have 8 or 9 digits, got {len(text)}.")
+    if text == "000000000":
+        raise ANumberError("A-number cannot be all zeros.")
+    return text
+
+
+def format_anumber(digits: str) -> str:
+    """Display form used on screens and notices: ``A012-345-678``."""
+    return f"A{digits[0:3]}-{digits[3:6]}-{digits[6:9]}"

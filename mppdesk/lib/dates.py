@@ -1,0 +1,111 @@
+"""Dates as people write them on rosters: ISO ``YYYY-MM-DD`` or day-first ``DD/MM/YYYY``.
+
+A slashed date whose day and month could be swapped (``03/04/2001``) is only read when
+the caller knows the order (for an import: another row of the same column settled it).
+Otherwise it is an error, never a guess. A bare year (``1987``) is a date of birth with
+year precision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Order = Literal["DMY", "MDY"]
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_SLASHED = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
+
+
+class DateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date of birth: a full date, or only the year when the day is unknown."""
+
+    year: int
+    date: dt.date | None = None
+
+    @property
+    def is_full(self) -> bool:
+        return self.date is not None
+
+    def __str__(self) -> str:
+        return self.date.isoformat() if self.date else str(self.year)
+
+
+def slashed_order_hint(raw: str) -> Order | None:
+    """Which order a slashed date proves, if any (a part above 12 must be the day)."""
+    match = _SLASHED.match((raw or "").strip())
+    if not match:
+        return None
+    first, second = int(match.group(1)), int(match.group(2))
+    if first > 12 >= second:
+        return "DMY"
+    if second > 12 >= first:
+        return "MDY"
+    return None
+
+
+def _build(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise DateError(f"Not a real date: {exc}.") from exc
+
+
+def parse_date(raw: str, order: Order | None = None) -> dt.date:
+    """Parse ``raw`` into a date.
+
+    ``order`` is how slashed dates are written, when the caller knows it. Without it a
+    slashed date whose day and month could be swapped is rejected as ambiguous.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise DateError("Date is required.")
+    iso_dt = _ISO_DATETIME.match(text)
+    if iso_dt:
+        text = iso_dt.group(1)
+    match = _ISO.match(text)
+    if match:
+        return _build(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _SLASHED.match(text)
+    if match:
+        first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        hint = slashed_order_hint(text)
+        if hint is not None and order is not None and hint != order:
+            expected = "DD/MM/YYYY" if order == "DMY" else "MM/DD/YYYY"
+            raise DateError(f"{text!r} does not fit the {expected} order used for this column.")
+        effective = hint or order
+        if effective is None and first != second:
+            raise DateError(
+                f"{text!r} is ambiguous (day and month could be swapped); write it as YYYY-MM-DD."
+            )
+        if effective == "MDY":
+            return _build(year, first, second)
+        return _build(year, second, first)
+    raise DateError(f"{text!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY.")
+
+
+def parse_birth_date(raw: str, order: Order | None = None, *, today: dt.date | None = None) -> PartialDate:
+    """Parse a date of birth: a full date or a bare year, never in the future."""
+    text = (raw or "").strip()
+    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, not an instant
+    year_match = _YEAR.match(text)
+    if year_match:
+        year = int(year_match.group(1))
+        if not 1900 <= year <= today.year:
+            raise DateError(f"Year of birth {year} is out of range (1900-{today.year}).")
+        return PartialDate(year=year)
+    value = parse_date(text, order)
+    if value > today:
+        raise DateError("Date of birth is in the future.")
+    if value.year < 1900:
+        raise DateError("Date of birth is before 1900.")
+    return PartialDate(year=value.year, date=value)

@@ -1,0 +1,37 @@
+"""Phone numbers in E.164, parsed with ``phonenumbers``.
+
+Numbers written without a country code are tried against the region of the border
+city the person waits in (Mexico), then the US, then Central America, so a local
+Mexican number like ``656 123 4567`` and a Honduran ``9876-5432`` both resolve.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+DEFAULT_REGIONS = ("MX", "US", "GT", "HN", "SV", "NI", "CR", "PA", "CU", "VE", "CO", "EC", "BR", "HT")
+
+
+class PhoneError(ValueError):
+    pass
+
+
+def normalize_phone(raw: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> str:
+    """Return the E.164 form of ``raw`` or raise ``PhoneError``."""
+    text = (raw or "").strip()
+    if not text:
+        raise PhoneError("Phone number is required.")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if text.startswith("+"):
+        candidates: tuple[str | None, ...] = (None,)
+    else:
+        candidates = regions
+    for region in candidates:
+        try:
+            parsed = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    raise PhoneError("Not a valid phone number; give it with its country code, e.g. +52 656 123 4567.")

@@ -1,0 +1,27 @@
+"""Text folding for search keys and header matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"[\s_\-]+")
+_NON_WORD = re.compile(r"[^\w ]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, strip accents, collapse separators: ``'José  Pérez'`` -> ``'jose perez'``."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _NON_WORD.sub(" ", stripped.casefold())
+    return _SPACE.sub(" ", stripped).strip()
+
+
+def name_tokens(*names: str) -> list[str]:
+    """Folded tokens of all given names, de-duplicated, in order."""
+    seen: dict[str, None] = {}
+    for name in names:
+        for token in fold(name).split(" "):
+            if token:
+                seen.setdefault(token, None)
+    return list(seen)

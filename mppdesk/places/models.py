@@ -1,0 +1,61 @@
+"""Reference places: hearing venues and ports of entry with their paired Mexican city.
+
+Seeded from ``reference/`` (copied from the project's shared reference folder, with
+sources); editable in the admin by coordinators.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (KeyError, ValueError) as exc:
+        raise ValidationError(_("Unknown IANA time zone %(tz)s."), params={"tz": value}) from exc
+
+
+class Venue(models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2)
+    kind = models.CharField(_("kind"), max_length=200, blank=True)
+    capacity_note = models.CharField(_("capacity note"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hearing venue")
+        verbose_name_plural = _("hearing venues")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Port(models.Model):
+    """A US port of entry and the Mexican city people are returned to through it."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("port of entry"), max_length=100, unique=True)
+    us_state = models.CharField(_("US state"), max_length=2)
+    mexican_city = models.CharField(_("Mexican city"), max_length=100)
+    mexican_state = models.CharField(_("Mexican state"), max_length=100)
+    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="ports")
+    venue_note = models.CharField(_("hearing venue as published"), max_length=300, blank=True)
+    returns_began = models.CharField(_("returns began"), max_length=20, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("port of entry")
+        verbose_name_plural = _("ports of entry")
+
+    def __str__(self) -> str:
+        return f"{self.mexican_city} ({self.name})"

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mppdesk.api.main import api
+from mppdesk.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("readyz", web_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("mppdesk.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("people/", include("mppdesk.people.urls")),
+    path("cases/", include("mppdesk.cases.urls")),
+    path("", web_views.home, name="home"),
+]
