@@ -36,7 +36,9 @@ def personas(db):  # type: ignore[no-untyped-def]
     from mppdesk.accounts.models import Membership, Organization
     from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory
 
-    org = OrganizationFactory(name="Asistencia Legal Frontera", slug="alf", kind=Organization.Kind.LEGAL_SERVICES)
+    org = OrganizationFactory(
+        name="Asistencia Legal Frontera", slug="alf", kind=Organization.Kind.LEGAL_SERVICES
+    )
     other = OrganizationFactory(name="Red de Albergues", slug="red", kind=Organization.Kind.SHELTER)
     caseworker = UserFactory(username="caseworker")
     MembershipFactory(user=caseworker, organization=org, role=Membership.Role.CASEWORKER)
@@ -44,7 +46,9 @@ def personas(db):  # type: ignore[no-untyped-def]
     MembershipFactory(user=coordinator, organization=org, role=Membership.Role.COORDINATOR)
     outsider = UserFactory(username="outsider")
     MembershipFactory(user=outsider, organization=other, role=Membership.Role.CASEWORKER)
-    return Personas(org=org, other_org=other, caseworker=caseworker, coordinator=coordinator, outsider=outsider)
+    return Personas(
+        org=org, other_org=other, caseworker=caseworker, coordinator=coordinator, outsider=outsider
+    )
 
 
 @pytest.fixture

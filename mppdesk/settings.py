@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the Swagger UI assets locally instead of from a CDN
     "mppdesk.core",
     "mppdesk.accounts",
     "mppdesk.audit",
@@ -107,7 +108,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'mppdesk.sqlite3'}") or ""
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the worker share one SQLite file.
     DATABASES["default"]["OPTIONS"] = {
@@ -131,7 +134,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -196,4 +202,6 @@ LOGGING = {
 # Demo and import knobs
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
-REFERENCE_DIR = Path(env_str("MPPDESK_REFERENCE_DIR", str(BASE_DIR / "mppdesk" / "places" / "reference")) or "")
+REFERENCE_DIR = Path(
+    env_str("MPPDESK_REFERENCE_DIR", str(BASE_DIR / "mppdesk" / "places" / "reference")) or ""
+)

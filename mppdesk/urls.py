@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from mppdesk.api import views as api_views
 from mppdesk.api.main import api
 from mppdesk.web import views as web_views
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("mppdesk.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_views.not_found),
     path("people/", include("mppdesk.people.urls")),
     path("cases/", include("mppdesk.cases.urls")),
     path("", web_views.home, name="home"),

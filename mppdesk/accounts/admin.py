@@ -23,6 +23,14 @@ class OrganizationAdmin(admin.ModelAdmin[Organization]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ["name", "user", "organization", "key_prefix", "created_at", "expires_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "organization",
+        "key_prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+    ]
     readonly_fields = ["key_prefix", "key_hash", "created_at", "last_used_at"]
     list_filter = ["organization"]

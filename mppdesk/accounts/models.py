@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -53,12 +54,18 @@ class Membership(models.Model):
         ADMIN = "admin", _("Administrator")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_unique_user_org"
+            )
+        ]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
 
@@ -76,7 +83,9 @@ class ApiToken(models.Model):
     PREFIX = "mppd_"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     key_prefix = models.CharField(max_length=16, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -106,5 +115,5 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
-def default_token_expiry() -> timezone.datetime:
-    return timezone.now() + timezone.timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
+def default_token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)

@@ -1,10 +1,16 @@
 """One JSON error shape for every failure::
 
     {"detail": "Validation failed.", "errors": [{"field": "a_number", "message": "..."}]}
+
+Service ``FieldErrors``, Pydantic body errors and ninja's own path/query errors are all
+422 with the field named; a missing token or a bad one is 401; a missing record and a
+record of another organization are the same 404.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,7 +18,21 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from mppdesk.api.schemas import ErrorOut
 from mppdesk.people.validation import FieldErrors
+
+# Documented on every operation so that clients see the error shape in the OpenAPI.
+READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+LIST_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+CREATE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+
+_LOC_SOURCES = {"body", "query", "path", "payload", "filters", "form", "file", "header", "cookie"}
 
 
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -20,22 +40,52 @@ def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[
 
 
 def _loc_to_field(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "file")]
+    """``["body", "payload", "contacts", 0, "value"]`` -> ``contacts[0].value``."""
+    parts = [str(p) for p in loc]
+    # Drop ninja's source ("body", "query", "path") and the name of the view argument.
+    while parts and parts[0] in _LOC_SOURCES:
+        parts.pop(0)
     field = ""
     for part in parts:
         field += f"[{part}]" if part.isdigit() else (f".{part}" if field else part)
     return field or "body"
 
 
+def _message(error: Mapping[str, Any]) -> str:
+    message = str(error.get("msg", ""))
+    # Pydantic prefixes messages raised by validators; the field is named separately.
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
+@contextmanager
+def renamed_fields(mapping: Mapping[str, str]) -> Iterator[None]:
+    """Re-raise service ``FieldErrors`` under the API's field names (``lead`` -> ``lead_id``)."""
+    try:
+        yield
+    except FieldErrors as exc:
+        renamed: dict[str, list[str]] = {}
+        for name, messages in exc.errors.items():
+            renamed.setdefault(mapping.get(name, name), []).extend(messages)
+        raise FieldErrors(renamed) from exc
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(FieldErrors)
     def field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
-        errors = [{"field": f, "message": m} for f, messages in exc.errors.items() for m in messages]
+        errors = [
+            {"field": f, "message": m} for f, messages in exc.errors.items() for m in messages
+        ]
         return api.create_response(request, error_body("Validation failed.", errors), status=422)
 
     @api.exception_handler(NinjaValidationError)
     def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = [{"field": _loc_to_field(list(e.get("loc", []))), "message": str(e.get("msg", ""))} for e in exc.errors]
+        errors = [
+            {"field": _loc_to_field(list(e.get("loc", []))), "message": _message(e)}
+            for e in exc.errors
+        ]
         return api.create_response(request, error_body("Validation failed.", errors), status=422)
 
     @api.exception_handler(Http404)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from mppdesk.audit.models import AuditEntry
 from mppdesk.core import context
+from mppdesk.core.bulk import BulkRows
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
@@ -45,8 +48,12 @@ def record(
     fields: Sequence[str] = (),
 ) -> AuditEntry:
     entry = _entry(
-        actor=actor, organization=organization, action=action, object_type=object_type,
-        object_id=object_id, fields=fields,
+        actor=actor,
+        organization=organization,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        fields=fields,
     )
     entry.save()
     return entry
@@ -62,11 +69,36 @@ def record_many(
     fields: Sequence[str] = (),
     batch_size: int = 1000,
 ) -> int:
-    """One entry per object, written in bulk (imports, exports)."""
-    entries = [
-        _entry(actor=actor, organization=organization, action=action, object_type=object_type,
-               object_id=oid, fields=fields)
-        for oid in object_ids
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
-    return len(entries)
+    """One entry per object, written in bulk (imports, list views, exports).
+
+    Rows go through ``core.bulk.BulkRows`` (executemany / COPY): at 100,000 imported
+    people, building ``AuditEntry`` instances for ``bulk_create`` cost about 40% of the
+    whole import.
+    """
+    ctx = context.current()
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    org_id = organization.pk if organization is not None else None
+    field_list = sorted(set(fields))
+    rows = BulkRows(
+        AuditEntry,
+        [
+            "at",
+            "actor",
+            "organization",
+            "action",
+            "object_type",
+            "object_id",
+            "fields",
+            "channel",
+            "request_id",
+            "ip",
+        ],
+    )
+    for oid in object_ids:
+        rows.add(
+            now, actor_id, org_id, action, object_type, "" if oid is None else str(oid), field_list,
+            ctx.channel, ctx.request_id, ctx.ip,
+        )  # fmt: skip
+    rows.insert(batch_size)
+    return len(rows.rows)

@@ -23,16 +23,46 @@ class CaseStatus(models.TextChoices):
 
 class Case(OrgOwnedModel):
     a_number = models.CharField(_("A-number"), max_length=9)
-    lead = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("lead respondent"))
-    venue = models.ForeignKey("places.Venue", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("hearing venue"))
-    port = models.ForeignKey("places.Port", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("port of entry"))
-    program_version = models.CharField(_("program version"), max_length=10, choices=ProgramVersion.choices, default=ProgramVersion.CURRENT)
-    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
+    lead = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+        verbose_name=_("lead respondent"),
+    )
+    venue = models.ForeignKey(
+        "places.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("hearing venue"),
+    )
+    port = models.ForeignKey(
+        "places.Port",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("port of entry"),
+    )
+    program_version = models.CharField(
+        _("program version"),
+        max_length=10,
+        choices=ProgramVersion.choices,
+        default=ProgramVersion.CURRENT,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.INTAKE
+    )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "a_number"], name="case_unique_anumber_per_org")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "a_number"], name="case_unique_anumber_per_org"
+            )
+        ]
         indexes = [models.Index(fields=["a_number"])]
         ordering = ["-created_at"]
         verbose_name = _("case")
@@ -52,11 +82,15 @@ class CaseMember(models.Model):
         RIDER = "rider", _("Family member on the case")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="case_memberships")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="case_memberships"
+    )
     role = models.CharField(_("role"), max_length=8, choices=Role.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "person"], name="case_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="case_member_unique")
+        ]
         ordering = ["case", "role", "id"]
 
     def __str__(self) -> str:
@@ -76,7 +110,9 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when"))
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -23,6 +23,8 @@ def get_case(user: User | None, pk: Any) -> Case:
 
 
 def cases_of(person: Person) -> QuerySet[Case]:
-    return Case.objects.filter(members__person=person, organization_id=person.organization_id).select_related(
-        "venue", "port"
-    ).distinct()
+    return (
+        Case.objects.filter(members__person=person, organization_id=person.organization_id)
+        .select_related("venue", "port")
+        .distinct()
+    )

@@ -32,10 +32,16 @@ def _check_choice(value: str, choices: Any, field: str, errors: dict[str, list[s
         errors.setdefault(field, []).append(f"Choose one of: {', '.join(choices.values)}.")
 
 
-def _event(case: Case, kind: str, actor: User | None, summary: str = "", data: dict[str, Any] | None = None) -> CaseEvent:
+def _event(
+    case: Case, kind: str, actor: User | None, summary: str = "", data: dict[str, Any] | None = None
+) -> CaseEvent:
     return CaseEvent.objects.create(
-        case=case, kind=kind, occurred_at=timezone.now(), summary=summary,
-        actor=actor if actor and actor.is_authenticated else None, data=data or {},
+        case=case,
+        kind=kind,
+        occurred_at=timezone.now(),
+        summary=summary,
+        actor=actor if actor and actor.is_authenticated else None,
+        data=data or {},
     )
 
 
@@ -66,24 +72,42 @@ def open_case(
         errors.setdefault("lead", []).append("The lead respondent belongs to another organization.")
     if digits and Case.objects.filter(organization=organization, a_number=digits).exists():
         errors.setdefault("a_number", []).append("A case with this A-number already exists.")
+    riders: dict[Any, Person] = {}
+    for person in members:
+        if person.pk == lead.pk:
+            continue
+        if person.organization_id != organization.pk:
+            errors.setdefault("members", []).append(
+                "A family member belongs to another organization."
+            )
+            break
+        riders.setdefault(person.pk, person)
     if errors:
         raise FieldErrors(errors)
     try:
         with transaction.atomic():
             case = Case.objects.create(
-                organization=organization, a_number=digits, lead=lead, venue=venue, port=port,
-                program_version=program_version, status=status,
+                organization=organization,
+                a_number=digits,
+                lead=lead,
+                venue=venue,
+                port=port,
+                program_version=program_version,
+                status=status,
                 opened_on=opened_on or timezone.localdate(),
             )
     except IntegrityError as exc:  # a concurrent request opened the same A-number
         raise FieldErrors({"a_number": ["A case with this A-number already exists."]}) from exc
     CaseMember.objects.create(case=case, person=lead, role=CaseMember.Role.LEAD)
-    for person in members:
-        if person.pk != lead.pk:
-            CaseMember.objects.create(case=case, person=person, role=CaseMember.Role.RIDER)
+    for person in riders.values():
+        CaseMember.objects.create(case=case, person=person, role=CaseMember.Role.RIDER)
     _event(case, CaseEvent.Kind.OPENED, actor)
     audit.record(
-        actor=actor, organization=organization, action="create", object_type="case", object_id=case.pk,
+        actor=actor,
+        organization=organization,
+        action="create",
+        object_type="case",
+        object_id=case.pk,
         fields=["a_number", "lead", "venue", "port", "program_version", "status", "members"],
     )
     return case
@@ -99,8 +123,12 @@ def add_case_member(*, actor: User | None, case: Case, person: Person) -> CaseMe
     if created:
         _event(case, CaseEvent.Kind.MEMBER_ADDED, actor, data={"person": str(person.pk)})
         audit.record(
-            actor=actor, organization=case.organization, action="update", object_type="case",
-            object_id=case.pk, fields=["members"],
+            actor=actor,
+            organization=case.organization,
+            action="update",
+            object_type="case",
+            object_id=case.pk,
+            fields=["members"],
         )
     return member
 
@@ -127,8 +155,14 @@ def update_case(
             errors.update(exc.errors)
         else:
             if digits != case.a_number:
-                if Case.objects.filter(organization_id=case.organization_id, a_number=digits).exclude(pk=case.pk).exists():
-                    errors.setdefault("a_number", []).append("A case with this A-number already exists.")
+                if (
+                    Case.objects.filter(organization_id=case.organization_id, a_number=digits)
+                    .exclude(pk=case.pk)
+                    .exists()
+                ):
+                    errors.setdefault("a_number", []).append(
+                        "A case with this A-number already exists."
+                    )
                 changes["a_number"] = digits
     if program_version is not None:
         _check_choice(program_version, ProgramVersion, "program_version", errors)
@@ -151,14 +185,22 @@ def update_case(
         setattr(case, name, value)
     if changes.get("status") == CaseStatus.CLOSED:
         case.closed_on = timezone.localdate()
+    elif "status" in changes and old_status == CaseStatus.CLOSED:
+        case.closed_on = None  # reopened
     case.save()
     if "status" in changes:
-        _event(case, CaseEvent.Kind.STATUS_CHANGED, actor, data={"from": old_status, "to": case.status})
+        _event(
+            case, CaseEvent.Kind.STATUS_CHANGED, actor, data={"from": old_status, "to": case.status}
+        )
     other = sorted(set(changes) - {"status"})
     if other:
         _event(case, CaseEvent.Kind.UPDATED, actor, data={"fields": other})
     audit.record(
-        actor=actor, organization=case.organization, action="update", object_type="case", object_id=case.pk,
+        actor=actor,
+        organization=case.organization,
+        action="update",
+        object_type="case",
+        object_id=case.pk,
         fields=sorted(changes),
     )
     return case
@@ -173,7 +215,11 @@ def add_case_note(*, actor: User | None, case: Case, summary: str) -> CaseEvent:
         raise FieldErrors({"summary": ["At most 500 characters."]})
     event = _event(case, CaseEvent.Kind.NOTE, actor, summary=text)
     audit.record(
-        actor=actor, organization=case.organization, action="update", object_type="case", object_id=case.pk,
+        actor=actor,
+        organization=case.organization,
+        action="update",
+        object_type="case",
+        object_id=case.pk,
         fields=["events"],
     )
     return event

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Case pages; URLs carry the case's random UUID, never its A-number."""
+
+from django.urls import path
+
+from mppdesk.cases import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("open/<uuid:person_pk>/", views.case_open, name="open"),
+    path("<uuid:pk>/", views.case_detail, name="detail"),
+    path("<uuid:pk>/edit/", views.case_edit, name="edit"),
+    path("<uuid:pk>/notes/", views.case_add_note, name="add_note"),
+]

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import models
 from django.http import Http404
 
+from mppdesk.core.models import OrgScopedQuerySet
+
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Membership, User
 
@@ -21,20 +23,29 @@ M = TypeVar("M", bound=models.Model)
 def visible_org_ids(user: User) -> list[int]:
     cached: list[int] | None = getattr(user, "_mppdesk_org_ids", None)
     if cached is None:
-        cached = list(user.memberships.filter(organization__is_active=True).values_list("organization_id", flat=True))
+        cached = list(
+            user.memberships.filter(organization__is_active=True).values_list(
+                "organization_id", flat=True
+            )
+        )
         user._mppdesk_org_ids = cached  # type: ignore[attr-defined]
     return cached
 
 
 def active_membership(user: User) -> Membership | None:
-    cached = getattr(user, "_mppdesk_membership", None)
-    if cached is None:
-        cached = user.memberships.select_related("organization").filter(organization__is_active=True).order_by("id").first()
-        user._mppdesk_membership = cached  # type: ignore[attr-defined]
-    return cached
+    # Cache "no membership" too: the attribute's presence, not its value, marks a lookup done.
+    if not hasattr(user, "_mppdesk_membership"):
+        user._mppdesk_membership = (  # type: ignore[attr-defined]
+            user.memberships.select_related("organization")
+            .filter(organization__is_active=True)
+            .order_by("id")
+            .first()
+        )
+    membership: Membership | None = user._mppdesk_membership  # type: ignore[attr-defined]
+    return membership
 
 
-def get_visible_or_404(queryset: models.QuerySet[Any], user: User | None, pk: Any) -> Any:
+def get_visible_or_404(queryset: OrgScopedQuerySet, user: User | None, pk: Any) -> Any:
     """Fetch one visible row by primary key, or raise ``Http404`` for missing *and* denied."""
     try:
         key = uuid.UUID(str(pk))

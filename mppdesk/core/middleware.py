@@ -19,7 +19,9 @@ class RequestIdMiddleware:
         request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
         channel = "api" if request.path.startswith("/api/") else "web"
         token = context.bind(
-            context.RequestContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR"), channel=channel)
+            context.RequestContext(
+                request_id=request_id, ip=request.META.get("REMOTE_ADDR"), channel=channel
+            )
         )
         request.request_id = request_id  # type: ignore[attr-defined]
         try:

@@ -37,7 +37,9 @@ class OrgOwnedModel(TimestampedModel):
     """A record owned by one organization; URLs and API ids use the random UUID."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = OrgScopedManager()
 

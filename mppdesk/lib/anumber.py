@@ -8,8 +8,10 @@ write them as ``A 012-345-678``, ``A#12345678`` or ``012 345 678``: separators a
 from __future__ import annotations
 
 import re
+import unicodedata
 
-_SEPARATORS = re.compile(r"[\s\-./#:]")
+# ASCII separators plus the Unicode dashes word processors and phones substitute for "-".
+_SEPARATORS = re.compile(r"[\s\-./#:_\u2010-\u2015\u2212]")
 _PREFIX = re.compile(r"^A", re.IGNORECASE)
 
 
@@ -21,7 +23,11 @@ def normalize_anumber(raw: str) -> str:
     """Return the 9-digit form of ``raw`` or raise ``ANumberError``."""
     if raw is None:
         raise ANumberError("A-number is required.")
-    text = str(raw).strip()
+    if isinstance(raw, float) and raw.is_integer():
+        # A spreadsheet cell read as a number: "12345678.0" must not become 9 digits.
+        raw = str(int(raw))
+    # NFKC turns full-width digits and letters (some phone keyboards) into ASCII.
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not text:
         raise ANumberError("A-number is required.")
     text = _SEPARATORS.sub("", text)

@@ -15,19 +15,92 @@ from mppdesk.lib.text import fold
 # Spanish (and a few Portuguese/French) names that appear on real forms; pycountry is
 # English-only. Keys are folded (lower case, no accents).
 _LOCAL_NAMES = {
-    "mexico": "MEX", "guatemala": "GTM", "honduras": "HND", "el salvador": "SLV",
-    "salvador": "SLV", "nicaragua": "NIC", "costa rica": "CRI", "panama": "PAN",
-    "cuba": "CUB", "venezuela": "VEN", "colombia": "COL", "ecuador": "ECU", "peru": "PER",
-    "brasil": "BRA", "brazil": "BRA", "haiti": "HTI", "hait": "HTI", "ayiti": "HTI",
-    "republica dominicana": "DOM", "dominicana": "DOM", "chile": "CHL", "argentina": "ARG",
-    "bolivia": "BOL", "paraguay": "PRY", "uruguay": "URY", "estados unidos": "USA",
-    "eeuu": "USA", "ee uu": "USA", "belice": "BLZ", "jamaica": "JAM", "canada": "CAN",
-    "espana": "ESP", "francia": "FRA", "china": "CHN", "india": "IND", "rusia": "RUS",
-    "turquia": "TUR", "ghana": "GHA", "senegal": "SEN", "camerun": "CMR", "angola": "AGO",
-    "mauritania": "MRT", "congo": "COG", "republica democratica del congo": "COD",
-    "guinea": "GIN", "eritrea": "ERI", "etiopia": "ETH", "afganistan": "AFG",
-    "bangladesh": "BGD", "nepal": "NPL", "pakistan": "PAK", "sri lanka": "LKA",
-    "uzbekistan": "UZB", "georgia": "GEO", "armenia": "ARM", "ucrania": "UKR",
+    "mexico": "MEX",
+    "guatemala": "GTM",
+    "honduras": "HND",
+    "el salvador": "SLV",
+    "salvador": "SLV",
+    "nicaragua": "NIC",
+    "costa rica": "CRI",
+    "panama": "PAN",
+    "cuba": "CUB",
+    "venezuela": "VEN",
+    "colombia": "COL",
+    "ecuador": "ECU",
+    "peru": "PER",
+    "brasil": "BRA",
+    "brazil": "BRA",
+    "haiti": "HTI",
+    "hait": "HTI",
+    "ayiti": "HTI",
+    "republica dominicana": "DOM",
+    "dominicana": "DOM",
+    "chile": "CHL",
+    "argentina": "ARG",
+    "bolivia": "BOL",
+    "paraguay": "PRY",
+    "uruguay": "URY",
+    "estados unidos": "USA",
+    "eeuu": "USA",
+    "ee uu": "USA",
+    "belice": "BLZ",
+    "jamaica": "JAM",
+    "canada": "CAN",
+    "espana": "ESP",
+    "francia": "FRA",
+    "china": "CHN",
+    "india": "IND",
+    "rusia": "RUS",
+    "turquia": "TUR",
+    "ghana": "GHA",
+    "senegal": "SEN",
+    "camerun": "CMR",
+    "angola": "AGO",
+    "mauritania": "MRT",
+    "congo": "COG",
+    "republica democratica del congo": "COD",
+    "guinea": "GIN",
+    "eritrea": "ERI",
+    "etiopia": "ETH",
+    "afganistan": "AFG",
+    "bangladesh": "BGD",
+    "nepal": "NPL",
+    "pakistan": "PAK",
+    "sri lanka": "LKA",
+    "uzbekistan": "UZB",
+    "georgia": "GEO",
+    "armenia": "ARM",
+    "ucrania": "UKR",
+    "estados unidos de america": "USA",
+    "estados unidos mexicanos": "MEX",
+    "costa de marfil": "CIV",
+    "corea del sur": "KOR",
+    "corea": "KOR",
+    "siria": "SYR",
+    "iran": "IRN",
+    "vietnam": "VNM",
+    "egipto": "EGY",
+    "marruecos": "MAR",
+    "argelia": "DZA",
+    "sudan": "SDN",
+    "somalia": "SOM",
+    "nigeria": "NGA",
+    "mali": "MLI",
+    "kazajistan": "KAZ",
+    "tayikistan": "TJK",
+    "kirguistan": "KGZ",
+    "rumania": "ROU",
+    # English common names that pycountry no longer carries.
+    "turkey": "TUR",
+    "russia": "RUS",
+    "south korea": "KOR",
+    "north korea": "PRK",
+    "ivory coast": "CIV",
+    "czech republic": "CZE",
+    "cape verde": "CPV",
+    "swaziland": "SWZ",
+    "burma": "MMR",
+    "macedonia": "MKD",
 }
 
 
@@ -57,7 +130,9 @@ def normalize_country(raw: str) -> str:
         raise CountryError("Nationality is required.")
     code = _index().get(key)
     if code is None:
-        raise CountryError(f"Unknown country {raw.strip()!r}; use an ISO code (e.g. HND) or a country name.")
+        raise CountryError(
+            f"Unknown country {raw.strip()!r}; use an ISO code (e.g. HND) or a country name."
+        )
     return code
 
 
@@ -70,4 +145,6 @@ def country_name(code: str) -> str:
 
 @functools.cache
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_3, country_name(c.alpha_3)) for c in pycountry.countries), key=lambda c: c[1])
+    return sorted(
+        ((c.alpha_3, country_name(c.alpha_3)) for c in pycountry.countries), key=lambda c: c[1]
+    )

@@ -82,6 +82,8 @@ def parse_date(raw: str, order: Order | None = None) -> dt.date:
         if hint is not None and order is not None and hint != order:
             expected = "DD/MM/YYYY" if order == "DMY" else "MM/DD/YYYY"
             raise DateError(f"{text!r} does not fit the {expected} order used for this column.")
+        if first > 12 and second > 12:
+            raise DateError(f"{text!r} is not a real date: neither part can be the month.")
         effective = hint or order
         if effective is None and first != second:
             raise DateError(
@@ -93,7 +95,9 @@ def parse_date(raw: str, order: Order | None = None) -> dt.date:
     raise DateError(f"{text!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY.")
 
 
-def parse_birth_date(raw: str, order: Order | None = None, *, today: dt.date | None = None) -> PartialDate:
+def parse_birth_date(
+    raw: str, order: Order | None = None, *, today: dt.date | None = None
+) -> PartialDate:
     """Parse a date of birth: a full date or a bare year, never in the future."""
     text = (raw or "").strip()
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, not an instant

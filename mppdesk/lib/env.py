@@ -47,7 +47,9 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), got {value!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be a boolean (1/0, true/false, yes/no, on/off), got {value!r}"
+    )
 
 
 def env_int(name: str, default: int) -> int:

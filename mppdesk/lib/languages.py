@@ -9,15 +9,46 @@ import pycountry
 from mppdesk.lib.text import fold
 
 _LOCAL_NAMES = {
-    "espanol": "spa", "castellano": "spa", "ingles": "eng", "portugues": "por",
-    "frances": "fra", "francais": "fra", "criollo haitiano": "hat", "creole haitiano": "hat",
-    "kreyol": "hat", "kreyol ayisyen": "hat", "haitian creole": "hat", "creole": "hat",
-    "kiche": "quc", "k iche": "quc", "quiche": "quc", "mam": "mam", "qeqchi": "kek",
-    "q eqchi": "kek", "kaqchikel": "cak", "garifuna": "cab", "miskito": "miq",
-    "nahuatl": "nah", "mixteco": "mix", "zapoteco": "zap", "qanjobal": "kjb",
-    "q anjobal": "kjb", "chuj": "cac", "ixil": "ixl", "akateko": "knj", "tzotzil": "tzo",
-    "arabe": "ara", "ruso": "rus", "chino": "zho", "mandarin": "cmn", "hindi": "hin",
-    "punjabi": "pan", "wolof": "wol", "lingala": "lin", "tigrinya": "tir", "amharico": "amh",
+    "espanol": "spa",
+    "castellano": "spa",
+    "ingles": "eng",
+    "portugues": "por",
+    "frances": "fra",
+    "francais": "fra",
+    "criollo haitiano": "hat",
+    "creole haitiano": "hat",
+    "kreyol": "hat",
+    "kreyol ayisyen": "hat",
+    "haitian creole": "hat",
+    "creole": "hat",
+    "kiche": "quc",
+    "k iche": "quc",
+    "quiche": "quc",
+    "mam": "mam",
+    "qeqchi": "kek",
+    "q eqchi": "kek",
+    "kaqchikel": "cak",
+    "garifuna": "cab",
+    "miskito": "miq",
+    "nahuatl": "nah",
+    "mixteco": "mix",
+    "zapoteco": "zap",
+    "qanjobal": "kjb",
+    "q anjobal": "kjb",
+    "chuj": "cac",
+    "ixil": "ixl",
+    "akateko": "knj",
+    "tzotzil": "tzo",
+    "arabe": "ara",
+    "ruso": "rus",
+    "chino": "zho",
+    "mandarin": "cmn",
+    "hindi": "hin",
+    "punjabi": "pan",
+    "wolof": "wol",
+    "lingala": "lin",
+    "tigrinya": "tir",
+    "amharico": "amh",
 }
 
 
@@ -47,7 +78,9 @@ def normalize_language(raw: str) -> str:
         raise LanguageError("Language is required.")
     code = _index().get(key) or _index().get(key.replace(" ", ""))
     if code is None:
-        raise LanguageError(f"Unknown language {raw.strip()!r}; use an ISO 639-3 code (e.g. spa, por, hat, quc).")
+        raise LanguageError(
+            f"Unknown language {raw.strip()!r}; use an ISO 639-3 code (e.g. spa, por, hat, quc)."
+        )
     return code
 
 

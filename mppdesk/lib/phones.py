@@ -7,13 +7,54 @@ Mexican number like ``656 123 4567`` and a Honduran ``9876-5432`` both resolve.
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
-DEFAULT_REGIONS = ("MX", "US", "GT", "HN", "SV", "NI", "CR", "PA", "CU", "VE", "CO", "EC", "BR", "HT")
+DEFAULT_REGIONS = (
+    "MX",
+    "US",
+    "GT",
+    "HN",
+    "SV",
+    "NI",
+    "CR",
+    "PA",
+    "CU",
+    "VE",
+    "CO",
+    "EC",
+    "BR",
+    "HT",
+)
 
 
 class PhoneError(ValueError):
     pass
+
+
+_NON_DIGIT = re.compile(r"\D")
+
+
+def _drop_mexican_legacy_prefix(text: str, regions: tuple[str, ...]) -> str:
+    """Rewrite dialling prefixes Mexico retired in 2019-2020 but people still write.
+
+    ``+52 1 656 123 4567`` (the old mobile "1"), ``044``/``045 656 123 4567`` (local and
+    long-distance mobile) and ``01 656 123 4567`` (long distance) all mean the 10-digit
+    number; ``phonenumbers`` rejects them.
+    """
+    digits = _NON_DIGIT.sub("", text)
+    if text.startswith("+"):
+        if len(digits) == 13 and digits.startswith("521"):
+            return "+52" + digits[3:]
+        return text
+    if "MX" not in regions:
+        return text
+    if len(digits) == 13 and digits[:3] in ("044", "045"):
+        return "+52" + digits[3:]
+    if len(digits) == 12 and digits.startswith("01"):
+        return "+52" + digits[2:]
+    return text
 
 
 def normalize_phone(raw: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> str:
@@ -23,6 +64,7 @@ def normalize_phone(raw: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> str
         raise PhoneError("Phone number is required.")
     if text.startswith("00"):
         text = "+" + text[2:]
+    text = _drop_mexican_legacy_prefix(text, regions)
     if text.startswith("+"):
         candidates: tuple[str | None, ...] = (None,)
     else:
@@ -34,4 +76,6 @@ def normalize_phone(raw: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> str
             continue
         if phonenumbers.is_valid_number(parsed):
             return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    raise PhoneError("Not a valid phone number; give it with its country code, e.g. +52 656 123 4567.")
+    raise PhoneError(
+        "Not a valid phone number; give it with its country code, e.g. +52 656 123 4567."
+    )

@@ -7,13 +7,32 @@ import unicodedata
 
 _SPACE = re.compile(r"[\s_\-]+")
 _NON_WORD = re.compile(r"[^\w ]+")
+# Letters that Unicode does not decompose into a base letter and an accent, and the
+# modifier-letter apostrophes of Mayan orthographies (Kʼicheʼ), which count as letters
+# (\w) although they are written where other texts put an apostrophe.
+_TRANSLITERATE = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ı": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "\u02bc": " ",
+        "\u02bb": " ",
+        "\u02b9": " ",
+        "\u02bd": " ",
+    }
+)
 
 
 def fold(text: str) -> str:
     """Lower case, strip accents, collapse separators: ``'José  Pérez'`` -> ``'jose perez'``."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = _NON_WORD.sub(" ", stripped.casefold())
+    stripped = _NON_WORD.sub(" ", stripped.casefold().translate(_TRANSLITERATE))
     return _SPACE.sub(" ", stripped).strip()
 
 

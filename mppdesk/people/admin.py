@@ -17,7 +17,7 @@ class ScopedAdmin(admin.ModelAdmin[Any]):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.visible_to(request.user)
+        return qs.visible_to(request.user)  # type: ignore[attr-defined]
 
 
 class LanguageInline(admin.TabularInline[PersonLanguage, Person]):

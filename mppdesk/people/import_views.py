@@ -1,11 +1,69 @@
-"""Web upload of people files (placeholder until the importer lands)."""
+"""Web upload of a people file (CSV or XLSX): validate, optionally write, show the report."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from mppdesk.core.access import active_membership
+from mppdesk.people.importer import ImportReport, import_people
+
+# The page lists at most this many problems; the rest are counted. A broken 100,000-row
+# file would otherwise render a page nobody can read (and the browser cannot either).
+SHOWN_PROBLEMS = 500
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV (comma, semicolon or tab separated) or XLSX; the first row is the header."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file (dry run): write nothing"),
+        required=False,
+        initial=True,
+    )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def import_people_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Import is not available yet.", status=501)
+    membership = active_membership(request.user)  # type: ignore[arg-type]
+    if membership is None:
+        raise Http404
+    report: ImportReport | None = None
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = import_people(
+                upload,
+                filename=upload.name,
+                actor=request.user,  # type: ignore[arg-type]
+                organization=membership.organization,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            if not report.ok:
+                status = 422
+        else:
+            status = 422
+    else:
+        form = ImportForm()
+    context = {
+        "form": form,
+        "report": report,
+        "shown": SHOWN_PROBLEMS,
+        "errors": report.errors[:SHOWN_PROBLEMS] if report else [],
+        "duplicates": report.duplicates[:SHOWN_PROBLEMS] if report else [],
+        "hidden_errors": max(0, len(report.errors) - SHOWN_PROBLEMS) if report else 0,
+        "hidden_duplicates": max(0, len(report.duplicates) - SHOWN_PROBLEMS) if report else 0,
+    }
+    return render(request, "people/import.html", context, status=status)

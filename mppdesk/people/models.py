@@ -42,7 +42,9 @@ class Person(OrgOwnedModel):
     # Folded (lower case, unaccented) names for search and duplicate detection.
     search_key = models.CharField(max_length=700, blank=True, editable=False)
     dedupe_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["family_names", "given_names"]
@@ -82,7 +84,9 @@ class PersonLanguage(models.Model):
     needs_interpreter = models.BooleanField(_("needs interpreter"), default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "code"], name="person_language_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "code"], name="person_language_unique")
+        ]
         ordering = ["-preferred", "code"]
 
     def __str__(self) -> str:
@@ -97,14 +101,16 @@ class ContactPoint(TimestampedModel):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_points")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    value = models.CharField(_("value"), max_length=254)
+    value = models.CharField(_("value"), max_length=254, db_index=True)
     consent = models.BooleanField(_("consent to be contacted"), default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     opted_out = models.BooleanField(_("opted out"), default=False)
     opted_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "kind", "value"], name="contact_point_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "value"], name="contact_point_unique")
+        ]
         ordering = ["kind", "id"]
         verbose_name = _("contact point")
         verbose_name_plural = _("contact points")
@@ -118,9 +124,15 @@ class ContactPoint(TimestampedModel):
 
 
 class Household(OrgOwnedModel):
-    lead = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    lead = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     port = models.ForeignKey(
-        "places.Port", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "places.Port",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("border city"),
     )
 
@@ -147,8 +159,12 @@ class Relationship(models.TextChoices):
 
 class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="household_membership")
-    relationship = models.CharField(_("relationship to the lead"), max_length=20, choices=Relationship.choices)
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="household_membership"
+    )
+    relationship = models.CharField(
+        _("relationship to the lead"), max_length=20, choices=Relationship.choices
+    )
 
     class Meta:
         ordering = ["household", "id"]

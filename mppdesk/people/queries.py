@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
+from mppdesk.cases.models import CaseMember
 from mppdesk.core.access import get_visible_or_404
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.phones import PhoneError, normalize_phone
 from mppdesk.lib.text import fold
-from mppdesk.people.models import Household, Person
+from mppdesk.people.models import ContactPoint, Household, Person
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -39,18 +40,27 @@ def search_people(user: User | None, query: str) -> QuerySet[Person]:
     text = (query or "").strip()
     if not text:
         return people
-    try:
-        digits = normalize_anumber(text)
-    except ANumberError:
-        digits = ""
-    if digits and sum(ch.isdigit() for ch in text) >= 8:
-        return people.filter(case_memberships__case__a_number=digits).distinct()
     if sum(ch.isdigit() for ch in text) >= 7:
+        # An 8-digit Central American phone number is also a valid 8-digit A-number, so
+        # a query that reads as both finds either.
+        # Each identifier is matched through its own indexed subquery; an OR across two
+        # joins made PostgreSQL scan (6 ms at 50,000 people against 0.2 ms for the index).
+        condition = Q(pk__in=[])
+        try:
+            digits = normalize_anumber(text)
+        except ANumberError:
+            pass
+        else:
+            condition |= Q(
+                pk__in=CaseMember.objects.filter(case__a_number=digits).values("person_id")
+            )
         try:
             phone = normalize_phone(text)
         except PhoneError:
-            return people.none()
-        return people.filter(contact_points__value=phone).distinct()
+            pass
+        else:
+            condition |= Q(pk__in=ContactPoint.objects.filter(value=phone).values("person_id"))
+        return people.filter(condition)
     condition = Q()
     for token in fold(text).split():
         condition &= Q(search_key__contains=token)
@@ -61,7 +71,9 @@ def possible_duplicates(person: Person) -> QuerySet[Person]:
     """Other people of the same organization with the same normalized name and birth."""
     if not person.dedupe_key or person.dedupe_key.endswith("|"):
         return Person.objects.none()
-    return Person.objects.filter(organization_id=person.organization_id, dedupe_key=person.dedupe_key).exclude(pk=person.pk)
+    return Person.objects.filter(
+        organization_id=person.organization_id, dedupe_key=person.dedupe_key
+    ).exclude(pk=person.pk)
 
 
 def household_of(person: Person) -> Household | None:

@@ -14,7 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mppdesk.audit import services as audit
-from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, PersonLanguage, Relationship
+from mppdesk.people.models import (
+    ContactPoint,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonLanguage,
+    Relationship,
+)
 from mppdesk.people.validation import (
     ContactInput,
     FieldErrors,
@@ -23,6 +30,7 @@ from mppdesk.people.validation import (
     clean_person,
     dedupe_key,
     search_key,
+    to_bool,
 )
 
 if TYPE_CHECKING:
@@ -30,8 +38,15 @@ if TYPE_CHECKING:
     from mppdesk.places.models import Port
 
 PERSON_FIELDS = [
-    "given_names", "family_names", "other_names", "birth_date", "sex", "nationality",
-    "languages", "vulnerabilities", "notes",
+    "given_names",
+    "family_names",
+    "other_names",
+    "birth_date",
+    "sex",
+    "nationality",
+    "languages",
+    "vulnerabilities",
+    "notes",
 ]
 
 
@@ -53,36 +68,61 @@ def _apply(person: Person, data: PersonData) -> list[str]:
         setattr(person, name, value)
     person.search_key = search_key(data.given_names, data.family_names, data.other_names)
     person.dedupe_key = dedupe_key(data.given_names, data.family_names, data.birth)
-    return [c for c in changed if c != "birth_year"] + (["birth_date"] if "birth_year" in changed and "birth_date" not in changed else [])
+    return [c for c in changed if c != "birth_year"] + (
+        ["birth_date"] if "birth_year" in changed and "birth_date" not in changed else []
+    )
 
 
 def _set_languages(person: Person, data: PersonData) -> bool:
-    current = {(lang.code, lang.preferred, lang.needs_interpreter) for lang in person.languages.all()}
+    current = {
+        (lang.code, lang.preferred, lang.needs_interpreter) for lang in person.languages.all()
+    }
     wanted = {(lang.code, lang.preferred, lang.needs_interpreter) for lang in data.languages}
     if current == wanted:
         return False
     person.languages.all().delete()
     PersonLanguage.objects.bulk_create(
-        PersonLanguage(person=person, code=lang.code, preferred=lang.preferred, needs_interpreter=lang.needs_interpreter)
+        PersonLanguage(
+            person=person,
+            code=lang.code,
+            preferred=lang.preferred,
+            needs_interpreter=lang.needs_interpreter,
+        )
         for lang in data.languages
     )
     return True
 
 
 def clean_contacts(raw: Iterable[Mapping[str, Any]]) -> list[ContactInput]:
+    """Validate contact points; the same number given twice becomes one (consent if either)."""
     errors: dict[str, list[str]] = {}
-    contacts: list[ContactInput] = []
+    contacts: dict[tuple[str, str], ContactInput] = {}
     for index, item in enumerate(raw):
-        kind = str(item.get("kind", ""))
+        kind = str(item.get("kind", "")).strip().lower()
+        if kind not in ContactPoint.Kind.values:
+            errors.setdefault(f"contacts[{index}].kind", []).append(
+                f"Choose one of: {', '.join(ContactPoint.Kind.values)}."
+            )
+            continue
         try:
-            value = clean_contact(kind, str(item.get("value", "")))
+            consent = to_bool(item.get("consent", False))
+        except ValueError as exc:
+            errors.setdefault(f"contacts[{index}].consent", []).append(str(exc))
+        try:
+            value = clean_contact(kind, str(item.get("value") or ""))
         except ValueError as exc:
             errors.setdefault(f"contacts[{index}].value", []).append(str(exc))
             continue
-        contacts.append(ContactInput(kind=kind, value=value, consent=bool(item.get("consent", False))))
+        if errors:
+            continue
+        existing = contacts.get((kind, value))
+        if existing is not None:
+            existing.consent = existing.consent or consent
+        else:
+            contacts[(kind, value)] = ContactInput(kind=kind, value=value, consent=consent)
     if errors:
         raise FieldErrors(errors)
-    return contacts
+    return list(contacts.values())
 
 
 @transaction.atomic
@@ -94,23 +134,42 @@ def create_person(
     contacts: Iterable[Mapping[str, Any]] = (),
 ) -> Person:
     """Register a person owned by ``organization`` from raw input; raise ``FieldErrors``."""
-    clean = clean_person(data)
-    contact_inputs = clean_contacts(contacts)
-    person = Person(organization=organization, created_by=actor if actor and actor.is_authenticated else None)
+    # Validate everything before writing anything, and report every bad field at once.
+    errors: dict[str, list[str]] = {}
+    try:
+        clean = clean_person(data)
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    try:
+        contact_inputs = clean_contacts(contacts)
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise FieldErrors(errors)
+    person = Person(
+        organization=organization, created_by=actor if actor and actor.is_authenticated else None
+    )
     _apply(person, clean)
     person.save()
     _set_languages(person, clean)
     now = timezone.now()
     ContactPoint.objects.bulk_create(
         ContactPoint(
-            person=person, kind=c.kind, value=c.value, consent=c.consent,
+            person=person,
+            kind=c.kind,
+            value=c.value,
+            consent=c.consent,
             consent_recorded_at=now if c.consent else None,
         )
         for c in contact_inputs
     )
     audit.record(
-        actor=actor, organization=organization, action="create", object_type="person",
-        object_id=person.pk, fields=PERSON_FIELDS + (["contact_points"] if contact_inputs else []),
+        actor=actor,
+        organization=organization,
+        action="create",
+        object_type="person",
+        object_id=person.pk,
+        fields=PERSON_FIELDS + (["contact_points"] if contact_inputs else []),
     )
     return person
 
@@ -127,14 +186,23 @@ def update_person(*, actor: User | None, person: Person, data: Mapping[str, Any]
         changed.append("languages")
     if changed:
         audit.record(
-            actor=actor, organization=person.organization, action="update", object_type="person",
-            object_id=person.pk, fields=changed,
+            actor=actor,
+            organization=person.organization,
+            action="update",
+            object_type="person",
+            object_id=person.pk,
+            fields=changed,
         )
     return person
 
 
 @transaction.atomic
-def add_contact_point(*, actor: User | None, person: Person, kind: str, value: str, consent: bool) -> ContactPoint:
+def add_contact_point(
+    *, actor: User | None, person: Person, kind: str, value: str, consent: bool
+) -> ContactPoint:
+    kind = str(kind or "").strip().lower()
+    if kind not in ContactPoint.Kind.values:
+        raise FieldErrors({"kind": [f"Choose one of: {', '.join(ContactPoint.Kind.values)}."]})
     try:
         clean_value = clean_contact(kind, value)
     except ValueError as exc:
@@ -142,19 +210,30 @@ def add_contact_point(*, actor: User | None, person: Person, kind: str, value: s
     if person.contact_points.filter(kind=kind, value=clean_value).exists():
         raise FieldErrors({"value": ["This person already has this contact point."]})
     contact = ContactPoint.objects.create(
-        person=person, kind=kind, value=clean_value, consent=consent,
+        person=person,
+        kind=kind,
+        value=clean_value,
+        consent=consent,
         consent_recorded_at=timezone.now() if consent else None,
     )
     audit.record(
-        actor=actor, organization=person.organization, action="create", object_type="contact_point",
-        object_id=contact.pk, fields=["kind", "value", "consent"],
+        actor=actor,
+        organization=person.organization,
+        action="create",
+        object_type="contact_point",
+        object_id=contact.pk,
+        fields=["kind", "value", "consent"],
     )
     return contact
 
 
 @transaction.atomic
 def set_contact_preferences(
-    *, actor: User | None, contact: ContactPoint, consent: bool | None = None, opted_out: bool | None = None
+    *,
+    actor: User | None,
+    contact: ContactPoint,
+    consent: bool | None = None,
+    opted_out: bool | None = None,
 ) -> ContactPoint:
     changed: list[str] = []
     now = timezone.now()
@@ -169,8 +248,12 @@ def set_contact_preferences(
     if changed:
         contact.save()
         audit.record(
-            actor=actor, organization=contact.person.organization, action="update",
-            object_type="contact_point", object_id=contact.pk, fields=changed,
+            actor=actor,
+            organization=contact.person.organization,
+            action="update",
+            object_type="contact_point",
+            object_id=contact.pk,
+            fields=changed,
         )
     return contact
 
@@ -186,8 +269,12 @@ def create_household(
     household = Household.objects.create(organization=organization, lead=lead, port=port)
     HouseholdMember.objects.create(household=household, person=lead, relationship=Relationship.LEAD)
     audit.record(
-        actor=actor, organization=organization, action="create", object_type="household",
-        object_id=household.pk, fields=["lead", "port", "members"],
+        actor=actor,
+        organization=organization,
+        action="create",
+        object_type="household",
+        object_id=household.pk,
+        fields=["lead", "port", "members"],
     )
     return household
 
@@ -197,17 +284,25 @@ def add_household_member(
     *, actor: User | None, household: Household, person: Person, relationship: str
 ) -> HouseholdMember:
     if relationship not in Relationship.values or relationship == Relationship.LEAD:
-        raise FieldErrors({"relationship": ["Choose how this person is related to the lead respondent."]})
+        raise FieldErrors(
+            {"relationship": ["Choose how this person is related to the lead respondent."]}
+        )
     if person.organization_id != household.organization_id:
         raise FieldErrors({"person": ["This person belongs to another organization."]})
     try:
         with transaction.atomic():
-            member = HouseholdMember.objects.create(household=household, person=person, relationship=relationship)
+            member = HouseholdMember.objects.create(
+                household=household, person=person, relationship=relationship
+            )
     except IntegrityError as exc:
         raise FieldErrors({"person": ["This person is already in a household."]}) from exc
     audit.record(
-        actor=actor, organization=household.organization, action="update", object_type="household",
-        object_id=household.pk, fields=["members"],
+        actor=actor,
+        organization=household.organization,
+        action="update",
+        object_type="household",
+        object_id=household.pk,
+        fields=["members"],
     )
     return member
 
@@ -218,8 +313,12 @@ def update_household(*, actor: User | None, household: Household, port: Port | N
         household.port = port
         household.save(update_fields=["port", "updated_at"])
         audit.record(
-            actor=actor, organization=household.organization, action="update", object_type="household",
-            object_id=household.pk, fields=["port"],
+            actor=actor,
+            organization=household.organization,
+            action="update",
+            object_type="household",
+            object_id=household.pk,
+            fields=["port"],
         )
     return household
 
@@ -237,18 +336,25 @@ def create_family_member(
     """Register a relative of ``lead``: creates the household if needed, adds the person to it
     and to the lead's open case(s) as a family member."""
     from mppdesk.cases import services as case_services
+    from mppdesk.cases.models import CaseStatus
 
     if relationship not in Relationship.values or relationship == Relationship.LEAD:
-        raise FieldErrors({"relationship": ["Choose how this person is related to the lead respondent."]})
+        raise FieldErrors(
+            {"relationship": ["Choose how this person is related to the lead respondent."]}
+        )
     membership = HouseholdMember.objects.select_related("household").filter(person=lead).first()
     if membership is None:
-        household = create_household(actor=actor, organization=lead.organization, lead=lead, port=port)
+        household = create_household(
+            actor=actor, organization=lead.organization, lead=lead, port=port
+        )
     else:
         household = membership.household
         if membership.relationship != Relationship.LEAD:
             raise FieldErrors({"lead": ["Add family members from the lead respondent's page."]})
-    person = create_person(actor=actor, organization=lead.organization, data=data, contacts=contacts)
+    person = create_person(
+        actor=actor, organization=lead.organization, data=data, contacts=contacts
+    )
     add_household_member(actor=actor, household=household, person=person, relationship=relationship)
-    for case in lead.led_cases.all():
+    for case in lead.led_cases.exclude(status=CaseStatus.CLOSED):
         case_services.add_case_member(actor=actor, case=case, person=person)
     return person

@@ -7,9 +7,12 @@ valid and say it the same way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils import translation
 
 from mppdesk.lib.countries import CountryError, normalize_country
 from mppdesk.lib.dates import DateError, Order, PartialDate, parse_birth_date
@@ -19,25 +22,74 @@ from mppdesk.lib.text import fold
 from mppdesk.people.models import ContactPoint, Sex, Vulnerability
 
 SEX_ALIASES = {
-    "f": "F", "female": "F", "femenino": "F", "mujer": "F", "feminino": "F", "femme": "F",
-    "m": "M", "male": "M", "masculino": "M", "hombre": "M", "homme": "M", "h": "M",
-    "x": "X", "other": "X", "otro": "X", "no binario": "X", "non binary": "X",
-    "u": "U", "unknown": "U", "desconocido": "U", "": "U",
+    "f": "F",
+    "female": "F",
+    "femenino": "F",
+    "mujer": "F",
+    "feminino": "F",
+    "femme": "F",
+    "m": "M",
+    "male": "M",
+    "masculino": "M",
+    "hombre": "M",
+    "homme": "M",
+    "h": "M",
+    "x": "X",
+    "other": "X",
+    "otro": "X",
+    "no binario": "X",
+    "non binary": "X",
+    "u": "U",
+    "unknown": "U",
+    "desconocido": "U",
+    "": "U",
 }
 
-VULNERABILITY_ALIASES = {fold(str(v.label)): v.value for v in Vulnerability} | {
-    v.value: v.value for v in Vulnerability
-} | {
-    "nino": "child", "nina": "child", "menor": "child", "menor no acompanado": "unaccompanied_child",
-    "nna": "unaccompanied_child", "embarazada": "pregnant", "embarazo": "pregnant",
-    "medica": "medical", "medico": "medical", "salud": "medical", "salud mental": "mental_health",
-    "discapacidad": "disability", "adulto mayor": "elderly", "persona mayor": "elderly",
-    "lgbt": "lgbtq", "lgbtq": "lgbtq", "lgbtiq": "lgbtq", "lgbtq+": "lgbtq", "lgbti": "lgbtq",
-    "indigena": "indigenous", "sobreviviente de violencia": "survivor_of_violence",
-    "no lee": "non_literate", "analfabeta": "non_literate",
+VULNERABILITY_ALIASES = {v.value: v.value for v in Vulnerability} | {
+    "nino": "child",
+    "nina": "child",
+    "menor": "child",
+    "menor no acompanado": "unaccompanied_child",
+    "nna": "unaccompanied_child",
+    "embarazada": "pregnant",
+    "embarazo": "pregnant",
+    "medica": "medical",
+    "medico": "medical",
+    "salud": "medical",
+    "salud mental": "mental_health",
+    "discapacidad": "disability",
+    "adulto mayor": "elderly",
+    "persona mayor": "elderly",
+    "lgbt": "lgbtq",
+    "lgbtq": "lgbtq",
+    "lgbtiq": "lgbtq",
+    "lgbtq+": "lgbtq",
+    "lgbti": "lgbtq",
+    "indigena": "indigenous",
+    "sobreviviente de violencia": "survivor_of_violence",
+    "no lee": "non_literate",
+    "analfabeta": "non_literate",
 }
 
 MAX_NAME = 200
+
+
+@functools.cache
+def _vulnerability_aliases() -> dict[str, str]:
+    """Aliases plus the labels in English and Spanish.
+
+    Built on first use, not at import: the labels are lazy translations, and reading them
+    at import time would capture whichever language happened to be active then.
+    """
+    aliases: dict[str, str] = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            aliases.update({fold(str(v.label)): v.value for v in Vulnerability})
+    return aliases | VULNERABILITY_ALIASES
+
+
+_TRUE = {"1", "true", "t", "yes", "y", "si", "s", "sim", "oui", "on", "x"}
+_FALSE = {"0", "false", "f", "no", "n", "nao", "non", "off", ""}
 
 
 class FieldErrors(Exception):
@@ -75,7 +127,9 @@ class PersonData:
     notes: str = ""
 
 
-def _clean_name(value: Any, field_name: str, errors: dict[str, list[str]], *, required: bool) -> str:
+def _clean_name(
+    value: Any, field_name: str, errors: dict[str, list[str]], *, required: bool
+) -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
         errors.setdefault(field_name, []).append("This field is required.")
@@ -96,6 +150,26 @@ def split_list(value: Any) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
+def to_bool(value: Any) -> bool:
+    """A yes/no answer from a form, JSON or a spreadsheet cell; ``ValueError`` if unclear.
+
+    ``bool("no")`` is True, so strings must never reach ``bool()``: a "no" in a consent
+    column would record consent.
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    key = fold(str(value))
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"Expected yes or no, got {str(value)[:20]!r}.")
+
+
 def clean_sex(value: Any) -> str:
     key = fold(str(value or ""))
     if key not in SEX_ALIASES:
@@ -107,7 +181,8 @@ def clean_vulnerabilities(values: Iterable[str]) -> list[str]:
     result: list[str] = []
     for raw in values:
         key = fold(raw)
-        code = VULNERABILITY_ALIASES.get(key) or VULNERABILITY_ALIASES.get(key.replace(" ", "_"))
+        aliases = _vulnerability_aliases()
+        code = aliases.get(key) or aliases.get(key.replace(" ", "_"))
         if code is None:
             allowed = ", ".join(v.value for v in Vulnerability)
             raise ValueError(f"Unknown vulnerability {raw.strip()!r}; use one of: {allowed}.")
@@ -152,25 +227,31 @@ def clean_person(
     raw_languages = data.get("languages") or []
     if isinstance(raw_languages, str):
         raw_languages = [{"code": code} for code in split_list(raw_languages)]
-    needs_interpreter_default = bool(data.get("needs_interpreter", False))
+    try:
+        needs_interpreter_default = to_bool(data.get("needs_interpreter", False))
+    except ValueError as exc:
+        errors.setdefault("needs_interpreter", []).append(str(exc))
+        needs_interpreter_default = False
     for index, item in enumerate(raw_languages):
         entry = item if isinstance(item, Mapping) else {"code": item}
         try:
             code = normalize_language(str(entry.get("code", "")))
-        except LanguageError as exc:
+            preferred = to_bool(entry.get("preferred", index == 0))
+            needs_interpreter = to_bool(entry.get("needs_interpreter", needs_interpreter_default))
+        except (LanguageError, ValueError) as exc:
             errors.setdefault("languages", []).append(str(exc))
             continue
         if any(lang.code == code for lang in languages):
             continue
         languages.append(
-            LanguageInput(
-                code=code,
-                preferred=bool(entry.get("preferred", index == 0)),
-                needs_interpreter=bool(entry.get("needs_interpreter", needs_interpreter_default)),
-            )
+            LanguageInput(code=code, preferred=preferred, needs_interpreter=needs_interpreter)
         )
-    if languages and not any(lang.preferred for lang in languages):
-        languages[0].preferred = True
+    # Exactly one preferred language: messages go out in it.
+    first_preferred = next(
+        (lang for lang in languages if lang.preferred), languages[0] if languages else None
+    )
+    for lang in languages:
+        lang.preferred = lang is first_preferred
 
     try:
         vulnerabilities = clean_vulnerabilities(split_list(data.get("vulnerabilities")))

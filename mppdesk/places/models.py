@@ -47,7 +47,9 @@ class Port(models.Model):
     mexican_city = models.CharField(_("Mexican city"), max_length=100)
     mexican_state = models.CharField(_("Mexican state"), max_length=100)
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
-    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="ports")
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="ports"
+    )
     venue_note = models.CharField(_("hearing venue as published"), max_length=300, blank=True)
     returns_began = models.CharField(_("returns began"), max_length=20, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)

@@ -10,13 +10,13 @@ from faker import Faker
 
 from mppdesk.accounts.models import Membership, Organization, User
 from mppdesk.cases.models import Case, CaseMember
+from mppdesk.lib.dates import PartialDate
 from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, PersonLanguage
 from mppdesk.people.validation import dedupe_key, search_key
-from mppdesk.lib.dates import PartialDate
 
 fake = Faker(["es_MX", "es_ES", "pt_BR", "fr_FR"])
 
-PASSWORD = "correct horse battery staple 7"
+PASSWORD = "correct horse battery staple 7"  # noqa: S105 - test-only password
 
 
 class OrganizationFactory(DjangoModelFactory[Organization]):
@@ -69,7 +69,9 @@ class PersonFactory(DjangoModelFactory[Person]):
     birth_date = factory.LazyFunction(lambda: fake.date_of_birth(minimum_age=1, maximum_age=70))
     birth_year = factory.LazyAttribute(lambda o: o.birth_date.year if o.birth_date else None)
     sex = factory.LazyFunction(lambda: random.choice(["F", "M"]))
-    nationality = factory.LazyFunction(lambda: random.choice(["HND", "GTM", "SLV", "CUB", "VEN", "NIC", "BRA"]))
+    nationality = factory.LazyFunction(
+        lambda: random.choice(["HND", "GTM", "SLV", "CUB", "VEN", "NIC", "BRA"])
+    )
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -93,6 +95,7 @@ class ContactPointFactory(DjangoModelFactory[ContactPoint]):
 class HouseholdFactory(DjangoModelFactory[Household]):
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     lead = factory.SubFactory(PersonFactory, organization=factory.SelfAttribute("..organization"))
@@ -100,12 +103,15 @@ class HouseholdFactory(DjangoModelFactory[Household]):
     @factory.post_generation
     def lead_member(obj, create, extracted, **kwargs):  # noqa: N805
         if create and obj.lead is not None:
-            HouseholdMember.objects.get_or_create(person=obj.lead, defaults={"household": obj, "relationship": "lead"})
+            HouseholdMember.objects.get_or_create(
+                person=obj.lead, defaults={"household": obj, "relationship": "lead"}
+            )
 
 
 class CaseFactory(DjangoModelFactory[Case]):
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     lead = factory.SubFactory(PersonFactory, organization=factory.SelfAttribute("..organization"))
@@ -114,4 +120,6 @@ class CaseFactory(DjangoModelFactory[Case]):
     @factory.post_generation
     def lead_member(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
-            CaseMember.objects.get_or_create(case=obj, person=obj.lead, defaults={"role": CaseMember.Role.LEAD})
+            CaseMember.objects.get_or_create(
+                case=obj, person=obj.lead, defaults={"role": CaseMember.Role.LEAD}
+            )

@@ -22,7 +22,9 @@ def _check(address: Any) -> None:
         try:
             ip = ipaddress.ip_address(host)
         except ValueError as exc:
-            raise OutboundNetworkBlocked(f"tests may only connect to loopback, not {host!r}") from exc
+            raise OutboundNetworkBlocked(
+                f"tests may only connect to loopback, not {host!r}"
+            ) from exc
         if not ip.is_loopback:
             raise OutboundNetworkBlocked(f"tests may only connect to loopback, not {host}")
 
@@ -38,5 +40,5 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
 
 
 def install() -> None:
-    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]

@@ -11,4 +11,4 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"membership": None}
-    return {"membership": active_membership(user)}  # type: ignore[arg-type]
+    return {"membership": active_membership(user)}

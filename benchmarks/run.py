@@ -1,0 +1,64 @@
+"""Run every benchmark and write ``bench-results/results.json`` (also printed).
+
+    python -m benchmarks.run [--quick] [--only import,lookup] [--no-postgres]
+
+``--quick`` shrinks the sizes for a smoke run; the figures quoted in issues come from a
+full run. PostgreSQL benchmarks use ``BENCH_POSTGRES_URL`` (default: the local server)
+and a scratch database that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.common import ROOT, postgres_available, run_child, scratch_database
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", default="import,lookup")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--out", default=str(ROOT / "bench-results" / "results.json"))
+    args = parser.parse_args()
+    selected = set(args.only.split(","))
+    engines = ["sqlite"] + ([] if args.no_postgres or not postgres_available() else ["postgresql"])
+    results: dict = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": __import__("os").cpu_count(),
+        },
+        "quick": args.quick,
+        "results": [],
+    }
+    if "import" in selected:
+        rows = "5000" if args.quick else "100000"
+        for engine in engines:
+            with scratch_database(engine) as (url, var):
+                results["results"].append(
+                    run_child("benchmarks.import_bench", url, var, "--rows", rows)
+                )
+                print(json.dumps(results["results"][-1]), flush=True)
+    if "lookup" in selected and "postgresql" in engines:
+        people = "50000" if args.quick else "1000000"
+        with scratch_database("postgresql") as (url, var):
+            results["results"].append(
+                run_child("benchmarks.anumber_lookup", url, var, "--people", people)
+            )
+            print(json.dumps(results["results"][-1]), flush=True)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

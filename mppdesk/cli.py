@@ -1,0 +1,827 @@
+"""The ``mppdesk`` command line (console script; also ``python -m mppdesk``).
+
+``mppdesk run`` is what ``make run`` calls: it prepares ``./var`` (database, static
+files, demo data) and supervises a gunicorn web server and a background worker until
+Ctrl-C. The other commands are the pieces a coordinator or an operator scripts:
+``serve``, ``worker``, ``demo``, ``import people``, ``org create``, ``user create``,
+``token create`` and ``token revoke``.
+
+Django is set up lazily, only by commands that need it, so ``--help`` is instant and
+the module can be imported by tests in which pytest-django already set Django up.
+Writes go through the services like everywhere else; their field errors are printed
+as ``field: message`` with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+import click
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import Organization, User
+    from mppdesk.people.demo import DemoLogin
+
+USER_ERROR_EXIT = 2
+ROLES_HELP = "caseworker, supervisor, attorney, coordinator, analyst, auditor or admin"
+KINDS_HELP = "coordinator, legal_services, shelter, court, receiving_authority or monitor"
+
+
+def setup_django() -> None:
+    """Configure Django once; a no-op when it is already set up (tests, nested calls)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mppdesk.settings")
+    from django.apps import apps
+
+    if not apps.ready:
+        import django
+
+        django.setup()
+
+
+class UserError(click.ClickException):
+    """A mistake in the input: shown without a traceback, exit status 2."""
+
+    exit_code = USER_ERROR_EXIT
+
+    def __init__(self, message: str, lines: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.lines = list(lines)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if self.lines:
+            for line in self.lines:
+                click.echo(line, err=True)
+        else:
+            click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def _as_user_error(exc: BaseException) -> UserError | None:
+    """Translate the exceptions that mean "bad input" into a ``UserError``."""
+    validation = sys.modules.get("mppdesk.people.validation")
+    if validation is not None and isinstance(exc, validation.FieldErrors):
+        lines = [
+            f"{name}: {message}" for name, messages in exc.errors.items() for message in messages
+        ]
+        return UserError(str(exc), lines)
+    demo = sys.modules.get("mppdesk.people.demo")
+    if demo is not None and isinstance(exc, demo.DemoError):
+        return UserError(str(exc))
+    from django.core.exceptions import ImproperlyConfigured
+
+    if isinstance(exc, ImproperlyConfigured):
+        return UserError(f"configuration: {exc}")
+    return None
+
+
+class MppdeskGroup(click.Group):
+    """The top-level group: turns service validation errors into clean exits."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            user_error = _as_user_error(exc)
+            if user_error is None:
+                raise
+            raise user_error from exc
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=MppdeskGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="mppdesk", prog_name="mppdesk")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """MPP Desk: case and operations system for the Migrant Protection Protocols.
+
+    Start everything on this machine with `mppdesk run` (what `make run` does).
+    """
+    from mppdesk.core import context
+
+    # Audit entries written by any command say they came from the command line.
+    token = context.bind(context.RequestContext(channel="cli"))
+    ctx.call_on_close(lambda: context.reset(token))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="mppdesk")
+
+
+# Helpers ---------------------------------------------------------------------------
+
+
+@contextmanager
+def progress_bar(unit: str, *, desc: str = "") -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback drawing a tqdm bar on stderr (only on a terminal)."""
+    from tqdm import tqdm
+
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(
+                total=total, unit=unit, desc=desc, disable=None, leave=False, file=sys.stderr
+            )
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _get_org(slug: str) -> Organization:
+    from mppdesk.accounts.models import Organization
+
+    org = Organization.objects.filter(slug=slug).first()
+    if org is None:
+        raise UserError(
+            f"org: no organization with the short name {slug!r}.",
+            [f"org: no organization {slug!r}."],
+        )
+    return org
+
+
+def _get_user(username: str) -> User:
+    from mppdesk.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise UserError(f"user: no user {username!r}.", [f"user: no user {username!r}."])
+    return user
+
+
+def print_logins(logins: Sequence[DemoLogin]) -> None:
+    from mppdesk.accounts.models import Organization
+
+    names = dict(Organization.objects.values_list("slug", "name"))
+    rows = [("username", "password", "role", "organization")]
+    rows += [
+        (
+            lg.username,
+            lg.password,
+            lg.role + (" (+ /admin)" if lg.is_superuser else ""),
+            names.get(lg.organization, lg.organization),
+        )
+        for lg in logins
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for index, row in enumerate(rows):
+        click.echo(
+            "  "
+            + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+        if index == 0:
+            click.echo("  " + "  ".join("-" * width for width in widths))
+
+
+# run / serve / worker ----------------------------------------------------------------
+
+
+class Supervisor:
+    """Run child processes until a signal or until one of them exits.
+
+    Each child gets its own process group, so a Ctrl-C in the terminal reaches only
+    the supervisor, which then sends every child one SIGTERM: a worker that received
+    both the terminal's SIGINT and a SIGTERM would abandon the task it is running.
+    Children still alive after ``grace`` seconds (or after a second Ctrl-C) are killed.
+    """
+
+    def __init__(
+        self,
+        commands: Sequence[tuple[str, Sequence[str]]],
+        *,
+        env: dict[str, str] | None = None,
+        grace: float = 15.0,
+        poll_interval: float = 0.2,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
+        self.commands = [(name, list(argv)) for name, argv in commands]
+        self.env = env
+        self.grace = grace
+        self.poll_interval = poll_interval
+        self.echo = echo or (lambda message: click.echo(message, err=True))
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.stop_signal: int | None = None
+        self._stopping = False
+        self._force = False
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._stopping:
+            self._force = True
+        self.stop_signal = signum
+
+    def start(self) -> None:
+        for name, argv in self.commands:
+            self.processes[name] = subprocess.Popen(argv, env=self.env, process_group=0)  # noqa: S603
+
+    @staticmethod
+    def _signal_group(process: subprocess.Popen[bytes], signum: int) -> bool:
+        """Signal the child's whole process group (gunicorn's workers too); False if empty."""
+        try:
+            os.killpg(process.pid, signum)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # a group member we cannot signal; it is still there
+            return True
+        return True
+
+    def stop(self) -> None:
+        """SIGTERM every child's group, wait up to ``grace`` seconds, then SIGKILL it."""
+        self._stopping = True
+        for process in self.processes.values():
+            self._signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        while (
+            any(p.poll() is None for p in self.processes.values())
+            and time.monotonic() < deadline
+            and not self._force
+        ):
+            time.sleep(min(self.poll_interval, 0.05))
+        for name, process in self.processes.items():
+            if process.poll() is None:
+                self.echo(f"{name} did not stop in time; killing it.")
+            # Also reaches what a dead leader left behind (orphaned gunicorn workers).
+            self._signal_group(process, signal.SIGKILL)
+            process.wait()
+
+    def run(self) -> int:
+        """Start the children and block; return 0 after a signal, non-zero if a child died."""
+        handled = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in handled}
+        try:
+            self.start()
+            while self.stop_signal is None:
+                for name, process in self.processes.items():
+                    code = process.poll()
+                    if code is not None:
+                        self.echo(f"{name} exited with status {code}; stopping the others.")
+                        self.stop()
+                        # A child killed by a signal reports -N; say 128+N as shells do.
+                        return code if code > 0 else (128 - code if code < 0 else 1)
+                time.sleep(self.poll_interval)
+            self.echo(f"Received {signal.Signals(self.stop_signal).name}; stopping...")
+            self.stop()
+            self.echo("Stopped.")
+            return 0
+        finally:
+            if not self._stopping:
+                self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise UserError(
+                f"port: cannot listen on {host}:{port} ({exc.strerror}); "
+                "choose another with --port."
+            ) from exc
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Web worker processes.",
+)
+@click.option("--no-worker", is_flag=True, help="Do not start the background task worker.")
+@click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
+def run(host: str, port: int, workers: int, no_worker: bool, no_demo: bool) -> None:
+    """Prepare ./var and run the web server and a worker until Ctrl-C.
+
+    Creates ./var with a SQLite database (unless DATABASE_URL says otherwise), migrates,
+    collects static files, loads the demo data once, prints the demo logins and then
+    supervises gunicorn and the background worker. Ctrl-C stops both.
+    """
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    from mppdesk.people import demo
+
+    var_dir = Path(settings.VAR_DIR)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    _check_port_free(host, port)
+    click.echo(f"Data directory: {var_dir}")
+    click.echo("Migrating the database...")
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo("Collecting static files...")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    logins: Sequence[DemoLogin] = ()
+    if no_demo:
+        pass
+    elif settings.PRODUCTION:
+        click.echo("Production mode: no demo data.")
+    else:
+        if demo.is_demo_loaded():
+            click.echo("Demo data already loaded.")
+            result = demo.load_demo()
+        else:
+            click.echo("Loading demo data (once)...")
+            with progress_bar("people", desc="demo") as progress:
+                result = demo.load_demo(progress=progress)
+            click.echo(
+                f"Loaded {result.people} people in {result.households} households "
+                f"in {result.seconds:.1f} s."
+            )
+        logins = result.logins
+    connections.close_all()  # the children open their own connections
+
+    url_host = f"[{host}]" if ":" in host else host
+    click.echo("")
+    click.echo(
+        f"MPP Desk is starting at http://{url_host}:{port}/  (health: /healthz, ready: /readyz)"
+    )
+    if logins:
+        click.echo("Demo logins:")
+        print_logins(logins)
+    click.echo("Press Ctrl-C to stop.")
+    click.echo("")
+
+    env = dict(os.environ)
+    env["MPPDESK_VAR_DIR"] = str(var_dir)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "mppdesk.settings")
+    me = [sys.executable, "-m", "mppdesk"]
+    commands: list[tuple[str, list[str]]] = [
+        ("web", [*me, "serve", "--bind", f"{url_host}:{port}", "--workers", str(workers)]),
+    ]
+    if not no_worker:
+        commands.append(("worker", [*me, "worker"]))
+    code = Supervisor(commands, env=env).run()
+    sys.exit(code)
+
+
+@cli.command(short_help="Run the web server (gunicorn).")
+@click.option(
+    "--bind",
+    "-b",
+    "bind",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="HOST:PORT to listen on.",
+)
+@click.option(
+    "--workers",
+    "-w",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker processes.",
+)
+@click.option(
+    "--timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 3600),
+    help="Request timeout (s).",
+)
+def serve(bind: str, workers: int, timeout: int) -> None:
+    """Run the web application with gunicorn (production-grade WSGI server).
+
+    Logs each request to stdout. SIGTERM stops gracefully; put a TLS proxy in front
+    in production and set MPPDESK_MODE=production.
+    """
+    setup_django()  # fail early, in the master, on a bad configuration
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    connections.close_all()
+
+    class _App(BaseApplication):
+        def __init__(self, options: dict[str, Any]) -> None:
+            self.options = options
+            super().__init__()
+
+        def load_config(self) -> None:
+            for key, value in self.options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from mppdesk.wsgi import application
+
+            return application
+
+    _App(
+        {
+            "bind": [bind],
+            "workers": workers,
+            "timeout": timeout,
+            "graceful_timeout": 10,
+            "accesslog": "-",
+            "errorlog": "-",
+            "proc_name": "mppdesk-web",
+            # gunicorn's runtime control socket lives in $HOME and is shared by every
+            # instance on the machine; nothing here uses it.
+            "control_socket_disable": True,
+        }
+    ).run()
+
+
+@cli.command(short_help="Run a background task worker.")
+@click.option(
+    "--queue",
+    "queues",
+    default="default",
+    show_default=True,
+    help="Queues to process, comma-separated; '*' for all.",
+)
+@click.option(
+    "--interval",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds between polls when idle.",
+)
+@click.option("--batch", is_flag=True, help="Run the tasks that are waiting, then exit.")
+@click.option("--max-tasks", type=click.IntRange(1), help="Exit after this many tasks.")
+def worker(queues: str, interval: float, batch: bool, max_tasks: int | None) -> None:
+    """Run a background task worker (the database queue of django-tasks-db).
+
+    Several workers can run side by side: each claims a task with a row lock
+    (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL). SIGTERM or Ctrl-C lets the
+    running task finish.
+    """
+    setup_django()
+    from django.core.management import call_command
+
+    from mppdesk.core import context
+
+    context.bind(context.RequestContext(channel="worker"))
+    options: dict[str, Any] = {
+        "queue_name": queues,
+        "interval": interval,
+        "batch": batch,
+        "reload": False,
+    }
+    if max_tasks is not None:
+        options["max_tasks"] = max_tasks
+    call_command("db_worker", **options)
+
+
+# demo ------------------------------------------------------------------------------
+
+
+@cli.command(short_help="Load synthetic demo data (once).")
+@click.option(
+    "--people",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="People to create.",
+)
+@click.option(
+    "--households",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 50_000),
+    help="Households.",
+)
+@click.option(
+    "--seed",
+    default=None,
+    type=int,
+    help="Random seed (default: a fixed one, so every demo is the same).",
+)
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Delete the demo organizations and their data first (local mode only).",
+)
+def demo(people: int, households: int, seed: int | None, reset: bool) -> None:
+    """Load synthetic demo data once (three organizations, people, households, cases).
+
+    Migrates the database first. Running it again does nothing unless --reset is
+    given. Prints the demo logins. Refused in production mode.
+    """
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from mppdesk.people import demo as demo_data
+
+    if settings.PRODUCTION:
+        raise demo_data.DemoError(
+            "Demo data is for local mode only (MPPDESK_MODE=production is set)."
+        )
+    call_command("migrate", interactive=False, verbosity=0)  # the demo needs the tables and places
+    if reset:
+        demo_data.reset_demo()
+        click.echo("Removed the demo data.")
+    if demo_data.is_demo_loaded():
+        result = demo_data.load_demo()
+        click.echo(
+            f"Demo data is already loaded ({result.people} people, {result.households} households, "
+            f"{result.cases} cases); nothing to do. Use --reset to start over."
+        )
+    else:
+        with progress_bar("people", desc="demo") as progress:
+            result = demo_data.load_demo(
+                people=people,
+                households=households,
+                seed=demo_data.DEFAULT_SEED if seed is None else seed,
+                progress=progress,
+            )
+        click.echo(
+            f"Loaded {result.people} people in {result.households} households "
+            f"with {result.cases} cases in {result.seconds:.1f} s."
+        )
+    click.echo("Demo logins:")
+    print_logins(result.logins)
+
+
+# import ----------------------------------------------------------------------------
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Bulk-import records from CSV or XLSX files, with a per-row report."""
+
+
+def _print_import_report(report: Any) -> None:
+    prefixes = {"error": "", "duplicate": "possible duplicate: ", "warning": "warning: "}
+    problems = (
+        [("error", e) for e in report.errors]
+        + [("duplicate", d) for d in report.duplicates]
+        + [("warning", w) for w in getattr(report, "warnings", [])]
+    )
+    problems.sort(key=lambda item: (item[1].row, list(prefixes).index(item[0])))
+    if problems:
+        rows = [("row", "column", "problem")]
+        # Row 0 is the file as a whole (a missing column, an unreadable file).
+        rows += [
+            (str(p.row) if p.row else "file", p.column or "-", prefixes[kind] + p.message)
+            for kind, p in problems
+        ]
+        widths = [max(len(r[0]) for r in rows), max(len(r[1]) for r in rows)]
+        for index, (row, column, message) in enumerate(rows):
+            click.echo(f"  {row.rjust(widths[0])}  {column.ljust(widths[1])}  {message}")
+            if index == 0:
+                click.echo(f"  {'-' * widths[0]}  {'-' * widths[1]}  {'-' * 7}")
+        click.echo("")
+    error_rows = len({e.row for e in report.errors})
+    duplicate_rows = len({d.row for d in report.duplicates})
+    click.echo(
+        f"{report.total_rows} rows read: {report.valid_rows} valid, {error_rows} with errors, "
+        f"{duplicate_rows} possible duplicates."
+    )
+    if report.written:
+        click.echo(
+            f"Created {report.created_people} people, {report.created_households} households "
+            f"and {report.created_cases} cases."
+        )
+    elif report.dry_run:
+        click.echo("Dry run: nothing was written.")
+    else:
+        click.echo("Nothing was written: fix the rows above and import again, or use --partial.")
+
+
+@import_group.command("people")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.option("--org", "org_slug", help="Short name of the organization that will own the records.")
+@click.option(
+    "--user", "username", help="The staff member doing the import (recorded in the audit log)."
+)
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option(
+    "--partial", is_flag=True, help="Write the valid rows even when other rows have errors."
+)
+@click.option(
+    "--date-order",
+    type=click.Choice(["DMY", "MDY"], case_sensitive=False),
+    help="How to read ambiguous dates like 03/04/1990 (default: guess from the file).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_people_command(
+    file: Path,
+    org_slug: str | None,
+    username: str | None,
+    dry_run: bool,
+    partial: bool,
+    date_order: str | None,
+    as_json: bool,
+) -> None:
+    """Import people, households and cases from a CSV or XLSX FILE.
+
+    All or nothing by default: if any row has an error, nothing is written. Exit
+    status 1 when some rows have errors or possible duplicates, 2 for bad options.
+    """
+    setup_django()
+    try:
+        from mppdesk.people.importer import import_people
+    except ModuleNotFoundError as exc:
+        if exc.name != "mppdesk.people.importer":
+            raise
+        raise click.ClickException("this installation has no people importer") from exc
+
+    actor = _get_user(username) if username else None
+    if org_slug:
+        organization = _get_org(org_slug)
+        if actor is not None and not actor.memberships.filter(organization=organization).exists():
+            raise UserError(
+                "user is not a member of that organization",
+                [f"user: {username!r} is not a member of {org_slug!r}."],
+            )
+    elif actor is not None and actor.memberships.count() == 1:
+        organization = actor.memberships.select_related("organization").get().organization
+    else:
+        raise UserError("org: required", ["org: give the organization's short name with --org."])
+
+    order: Literal["DMY", "MDY"] | None = None
+    if date_order:
+        order = "MDY" if date_order.upper() == "MDY" else "DMY"
+    with progress_bar("rows", desc="import") as progress, file.open("rb") as handle:
+        report = import_people(
+            handle,
+            filename=file.name,
+            actor=actor,
+            organization=organization,
+            dry_run=dry_run,
+            all_or_nothing=not partial,
+            date_order=order,
+            progress=progress,
+        )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_import_report(report)
+    if report.errors or report.duplicates:
+        sys.exit(1)
+
+
+# org / user / token ----------------------------------------------------------------
+
+
+@cli.group()
+def org() -> None:
+    """Manage organizations."""
+
+
+@org.command("create")
+@click.argument("name")
+@click.option("--kind", required=True, help=f"One of: {KINDS_HELP}.")
+@click.option("--slug", default="", help="Short name (default: derived from NAME).")
+def org_create(name: str, kind: str, slug: str) -> None:
+    """Create an organization called NAME."""
+    setup_django()
+    from mppdesk.accounts import services
+
+    organization = services.create_organization(actor=None, name=name, kind=kind, slug=slug)
+    click.echo(f"Created organization {organization.name} (short name: {organization.slug}).")
+
+
+@cli.group()
+def user() -> None:
+    """Manage staff accounts."""
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    raise UserError(
+        "password: no terminal",
+        ["password: no terminal to ask on; pipe it in with --password-stdin."],
+    )
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--org", "org_slug", required=True, help="Short name of the user's organization.")
+@click.option("--role", required=True, help=f"One of: {ROLES_HELP}.")
+@click.option("--email", default="", help="E-mail address.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+@click.option("--superuser", is_flag=True, help="Also give access to /admin with every permission.")
+def user_create(
+    username: str, org_slug: str, role: str, email: str, password_stdin: bool, superuser: bool
+) -> None:
+    """Create a staff account USERNAME in an organization.
+
+    The password is asked twice on a terminal, or read from stdin with
+    --password-stdin; it is never taken as an argument (that would show in `ps`).
+    """
+    setup_django()
+    from mppdesk.accounts import services
+
+    organization = _get_org(org_slug)
+    password = _read_password(password_stdin)
+    account = services.create_user(
+        actor=None,
+        username=username,
+        password=password,
+        organization=organization,
+        role=role,
+        email=email,
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
+    click.echo(f"Created user {account.username} ({role} at {organization.slug}).")
+
+
+@cli.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.option("--user", "username", required=True, help="The user the token acts as.")
+@click.option(
+    "--org", "org_slug", help="Organization the token is scoped to (default: the user's first)."
+)
+@click.option(
+    "--name", default="CLI token", show_default=True, help="A label to recognize the token by."
+)
+@click.option(
+    "--days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(1, 3650),
+    help="Days until it expires.",
+)
+def token_create(username: str, org_slug: str | None, name: str, days: int) -> None:
+    """Create an API token and print its secret once (on stdout; the rest goes to stderr)."""
+    setup_django()
+    from django.utils import timezone
+
+    from mppdesk.accounts import services
+
+    account = _get_user(username)
+    organization = _get_org(org_slug) if org_slug else None
+    api_token, secret = services.create_api_token(
+        actor=None,
+        user=account,
+        name=name,
+        organization=organization,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    expires = (
+        api_token.expires_at.isoformat(timespec="minutes") if api_token.expires_at else "never"
+    )
+    click.echo(
+        f"Token {api_token.key_prefix} for {account.username} at {api_token.organization.slug}, "
+        f"expires {expires}. Store the secret now; it cannot be shown again:",
+        err=True,
+    )
+    click.echo(secret)
+    click.echo(f"Revoke it with: mppdesk token revoke {api_token.key_prefix}", err=True)
+
+
+@token.command("revoke")
+@click.argument("prefix")
+def token_revoke(prefix: str) -> None:
+    """Revoke the API token whose secret starts with PREFIX (as printed at creation)."""
+    setup_django()
+    from mppdesk.accounts import services
+    from mppdesk.accounts.models import ApiToken
+
+    matches = list(
+        ApiToken.objects.select_related("organization").filter(key_prefix=prefix.strip())
+    )
+    if not matches:
+        raise UserError("prefix: no token", [f"prefix: no token starts with {prefix!r}."])
+    if len(matches) > 1:
+        raise UserError(
+            "prefix: ambiguous", [f"prefix: {len(matches)} tokens start with {prefix!r}."]
+        )
+    api_token = matches[0]
+    already = api_token.revoked_at is not None
+    services.revoke_api_token(actor=None, token=api_token)
+    click.echo(f"Token {api_token.key_prefix} {'was already' if already else 'is now'} revoked.")

@@ -1,0 +1,95 @@
+"""Settings come from the environment and the production profile passes ``check --deploy``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _manage(
+    args: list[str], env_overrides: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}
+    }
+    env.update(
+        {
+            "MPPDESK_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "mppdesk.settings",
+            **env_overrides,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _manage(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        {
+            "MPPDESK_MODE": "production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "desk.example.org",
+        },
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_requires_secret_key(tmp_path):
+    result = _manage(
+        ["check"], {"MPPDESK_MODE": "production", "ALLOWED_HOSTS": "desk.example.org"}, tmp_path
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_secret_key_file_is_read(tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text(secrets.token_urlsafe(60), encoding="utf-8")
+    result = _manage(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        {
+            "MPPDESK_MODE": "production",
+            "SECRET_KEY_FILE": str(key_file),
+            "ALLOWED_HOSTS": "desk.example.org",
+        },
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_local_mode_generates_and_keeps_a_secret_key(tmp_path):
+    first = _manage(
+        ["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+        {},
+        tmp_path,
+    )
+    second = _manage(
+        ["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+        {},
+        tmp_path,
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().splitlines()[-1] == second.stdout.strip().splitlines()[-1]
+    assert (tmp_path / "secret_key").exists()
+
+
+def test_invalid_boolean_is_refused_with_the_variable_name(tmp_path):
+    result = _manage(["check"], {"DEBUG": "perhaps"}, tmp_path)
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr

@@ -1,0 +1,177 @@
+"""The demo data: organizations, logins, and people in realistic proportions."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+
+import pytest
+from django.test import Client
+
+from mppdesk.accounts.models import Membership, Organization, User
+from mppdesk.audit.models import AuditEntry
+from mppdesk.cases.models import Case, CaseMember
+from mppdesk.people import demo
+from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, PersonLanguage
+from mppdesk.places.models import Port
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_demo() -> demo.DemoResult:
+    return demo.load_demo(people=60, households=25, seed=7)
+
+
+def test_demo_has_three_organizations_of_the_right_kinds(small_demo):
+    kinds = dict(Organization.objects.values_list("slug", "kind"))
+    assert kinds == {
+        "demo-legal-aid": Organization.Kind.LEGAL_SERVICES,
+        "demo-shelters": Organization.Kind.SHELTER,
+        "demo-coordinator": Organization.Kind.COORDINATOR,
+    }
+
+
+def test_demo_creates_the_requested_people_and_households(small_demo):
+    assert small_demo.created
+    assert Person.objects.count() == small_demo.people == 60
+    assert Household.objects.count() == small_demo.households == 25
+    assert HouseholdMember.objects.count() == 60
+    sizes = Counter(HouseholdMember.objects.values_list("household", flat=True))
+    assert all(1 <= size <= demo.MAX_HOUSEHOLD_SIZE for size in sizes.values())
+
+
+def test_households_belong_to_legal_aid_and_shelters_not_the_coordinator(small_demo):
+    owners = set(Household.objects.values_list("organization__slug", flat=True))
+    assert owners <= {"demo-legal-aid", "demo-shelters"}
+    assert not Person.objects.filter(organization__slug="demo-coordinator").exists()
+
+
+def test_every_household_lead_has_a_case_with_a_nine_digit_anumber(small_demo):
+    for household in Household.objects.select_related("lead", "port__venue"):
+        case = Case.objects.get(lead=household.lead)
+        assert re.fullmatch(r"\d{9}", case.a_number)
+        assert case.organization_id == household.organization_id
+        assert case.port_id == household.port_id
+        assert case.venue_id == household.port.venue_id
+        members = set(household.members.values_list("person", flat=True))
+        assert set(case.members.values_list("person", flat=True)) == members
+        assert case.members.get(person=household.lead).role == CaseMember.Role.LEAD
+    a_numbers = list(Case.objects.values_list("a_number", flat=True))
+    assert len(a_numbers) == len(set(a_numbers)) == 25
+
+
+def test_every_household_waits_in_one_of_the_seven_ports(small_demo):
+    ports = set(Port.objects.values_list("pk", flat=True))
+    assert len(ports) == 7
+    used = set(Household.objects.values_list("port", flat=True))
+    assert used == ports  # the first households visit every city once
+
+
+def test_children_are_marked_and_have_no_phone(small_demo):
+    children = [p for p in Person.objects.all() if "child" in p.vulnerabilities]
+    assert children
+    for child in children:
+        age = child.age_on(child.created_at.date())
+        assert age is not None and age < 18
+        assert not child.contact_points.exists()
+
+
+def test_phones_are_mexican_e164_numbers_of_the_border_city(small_demo):
+    phones = ContactPoint.objects.filter(kind__in=["phone", "whatsapp"]).select_related("person")
+    assert phones.exists()
+    for contact in phones:
+        port = contact.person.household_membership.household.port
+        assert contact.value.startswith("+52" + demo.AREA_CODES[port.code])
+        assert len(contact.value) == 13
+    assert phones.filter(consent=True).count() > phones.count() / 2
+
+
+def test_demo_logins_work_with_the_printed_passwords(small_demo, client: Client):
+    assert [login.username for login in small_demo.logins] == [
+        login.username for login in demo.DEMO_LOGINS
+    ]
+    for login in small_demo.logins:
+        user = User.objects.get(username=login.username)
+        assert user.memberships.get().role == login.role
+        assert user.memberships.get().organization.slug == login.organization
+        assert client.login(username=login.username, password=login.password)
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert Membership.objects.filter(role="caseworker").count() == 2
+
+
+def test_loading_twice_changes_nothing(small_demo):
+    counts = (
+        Person.objects.count(),
+        Household.objects.count(),
+        Case.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    again = demo.load_demo(people=60, households=25, seed=7)
+    assert not again.created
+    assert (again.people, again.households, again.cases) == (60, 25, 25)
+    assert counts == (
+        Person.objects.count(),
+        Household.objects.count(),
+        Case.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_demo_is_written_through_services_with_audit_entries(small_demo):
+    assert AuditEntry.objects.filter(object_type="person", action="create").count() == 60
+    assert AuditEntry.objects.filter(object_type="case", action="create").count() == 25
+    assert not AuditEntry.objects.filter(object_type="person", actor=None).exists()
+
+
+def test_same_seed_gives_the_same_people():
+    demo.load_demo(people=20, households=8, seed=3)
+    first = sorted(Person.objects.values_list("given_names", "family_names", "birth_date"))
+    demo.reset_demo()
+    assert not Person.objects.exists() and not Organization.objects.exists()
+    demo.load_demo(people=20, households=8, seed=3)
+    assert sorted(Person.objects.values_list("given_names", "family_names", "birth_date")) == first
+
+
+def test_full_demo_languages_and_nationalities_follow_the_published_shares():
+    result = demo.load_demo()
+    assert (result.people, result.households, result.cases) == (500, 200, 200)
+    preferred = Counter(
+        PersonLanguage.objects.filter(preferred=True).values_list("code", flat=True)
+    )
+    assert sum(preferred.values()) == 500
+    assert 0.93 <= preferred["spa"] / 500 <= 0.995  # published: 0.97
+    assert set(preferred) <= set(demo.LANGUAGE_SHARES)
+    nationalities = Counter(Person.objects.values_list("nationality", flat=True))
+    assert nationalities.most_common(1)[0][0] == "HND"
+    assert set(nationalities) <= set(demo.SPANISH_NATIONALITIES) | {"BRA", "HTI"}
+    for person in Person.objects.prefetch_related("languages"):
+        code = next(lang.code for lang in person.languages.all() if lang.preferred)
+        if code in demo.NATIONALITY_BY_LANGUAGE:
+            assert person.nationality == demo.NATIONALITY_BY_LANGUAGE[code]
+    women = Person.objects.filter(sex="F").count() / 500
+    assert 0.35 <= women <= 0.6
+    assert any(c.a_number.startswith("0") for c in Case.objects.all())  # some were 8-digit
+    versions = Counter(Case.objects.values_list("program_version", flat=True))
+    assert versions.most_common(1)[0][0] == "current" and {"2019", "2021"} <= set(versions)
+
+
+def test_demo_is_refused_in_production_mode(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(demo.DemoError, match="local mode"):
+        demo.load_demo(people=5, households=2)
+    assert not Organization.objects.exists()
+
+
+@pytest.mark.parametrize(("people", "households"), [(3, 5), (40, 5), (0, 0)])
+def test_impossible_sizes_are_refused(people, households):
+    with pytest.raises(demo.DemoError):
+        demo.household_sizes(random.Random(1), people, households)
+
+
+def test_household_sizes_add_up():
+    sizes = demo.household_sizes(random.Random(1), 500, 200)
+    assert sum(sizes) == 500 and len(sizes) == 200
+    assert min(sizes) >= 1 and max(sizes) <= 6

@@ -1,0 +1,363 @@
+"""Web pages for the registry: people, their contact points and households.
+
+Reads go through ``people.queries`` / ``cases.queries`` (another organization's record
+is a 404, like a missing one); writes go through the services, whose ``FieldErrors``
+are shown next to the form fields. Pages that show personal data are marked
+``never_cache`` so a shared phone or proxy does not keep a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from mppdesk.cases import queries as case_queries
+from mppdesk.cases import services as case_services
+from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
+from mppdesk.core.access import active_membership
+from mppdesk.people import queries, services
+from mppdesk.people.forms import (
+    ContactPointForm,
+    FamilyMemberForm,
+    PersonCreateForm,
+    PersonForm,
+    apply_field_errors,
+)
+from mppdesk.people.models import Person, Relationship
+from mppdesk.people.validation import FieldErrors
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import Organization, User
+
+PAGE_SIZE = 25
+MAX_QUERY = 100
+TIMELINE_ON_PERSON_PAGE = 10
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user (views using this are all ``login_required``)."""
+    return cast("User", request.user)
+
+
+def current_organization(request: HttpRequest) -> Organization:
+    """The organization new records belong to; a user without one may not create any."""
+    membership = active_membership(current_user(request))
+    if membership is None:
+        raise PermissionDenied
+    return membership.organization
+
+
+def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in users only, and never stored by browsers or proxies."""
+    return login_required(never_cache(view))
+
+
+def htmx_target(request: HttpRequest) -> str | None:
+    htmx = getattr(request, "htmx", None)
+    return htmx.target if htmx else None
+
+
+# --- list and search -------------------------------------------------------------------
+
+
+@private_page
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    # Searches arrive by POST only: search words are personal data and must stay out of URLs.
+    source = request.POST if request.method == "POST" else request.GET
+    q = (request.POST.get("q") or "").strip()[:MAX_QUERY] if request.method == "POST" else ""
+    visible_memberships = CaseMember.objects.filter(
+        case__in=case_queries.cases_for(user)
+    ).select_related("case")
+    people = queries.search_people(user, q).prefetch_related(
+        Prefetch(
+            "case_memberships", queryset=visible_memberships, to_attr="visible_case_memberships"
+        )
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(source.get("page"))
+    context = {"q": q, "page": page}
+    # The live search swaps only the results table; a plain GET renders the whole page.
+    template = "people/_results.html" if htmx_target(request) == "results" else "people/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- person page -----------------------------------------------------------------------
+
+
+def case_timeline(events: list[CaseEvent], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Timeline rows for templates; a member added is named only if the viewer sees the case."""
+
+    def status_label(value: Any) -> str:
+        try:
+            return str(CaseStatus(value).label)
+        except ValueError:
+            return str(value)
+
+    rows = []
+    for event in events:
+        data = event.data or {}
+        detail = ""
+        if event.kind == CaseEvent.Kind.STATUS_CHANGED:
+            detail = f"{status_label(data.get('from'))} → {status_label(data.get('to'))}"
+        elif event.kind == CaseEvent.Kind.MEMBER_ADDED:
+            detail = names.get(str(data.get("person")), "")
+        elif event.kind == CaseEvent.Kind.UPDATED:
+            labels = []
+            for name in data.get("fields", []):
+                try:
+                    field = Case._meta.get_field(name)
+                except FieldDoesNotExist:  # an old event may name a field since renamed
+                    field = None
+                labels.append(str(getattr(field, "verbose_name", name)))
+            detail = ", ".join(labels)
+        rows.append({"event": event, "detail": detail, "person_id": data.get("person")})
+    return rows
+
+
+@private_page
+def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = current_user(request)
+    person = queries.get_person(user, pk)
+    household = queries.household_of(person)
+    membership = getattr(person, "household_membership", None)
+    members = list(household.members.select_related("person").order_by("id")) if household else []
+    cases = list(
+        case_queries.cases_of(person).prefetch_related(
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.select_related("actor").order_by("-occurred_at", "-id")[
+                    :TIMELINE_ON_PERSON_PAGE
+                ],
+                to_attr="recent_events",
+            ),
+            Prefetch("members", queryset=CaseMember.objects.select_related("person")),
+        )
+    )
+    for case in cases:
+        names = {str(m.person_id): m.person.full_name for m in case.members.all()}
+        case.timeline = case_timeline(case.recent_events, names)  # type: ignore[attr-defined]
+    duplicates = queries.possible_duplicates(person).filter(
+        pk__in=queries.people_for(user).values("pk")
+    )
+    context = {
+        "person": person,
+        "age": person.age_on(timezone.localdate()),
+        "languages": list(person.languages.all()),
+        "contacts": list(person.contact_points.all()),
+        "household": household,
+        "household_membership": membership,
+        "members": members,
+        "cases": cases,
+        "duplicates": list(duplicates[:10]),
+        "can_add_family": membership is None or membership.relationship == Relationship.LEAD,
+        "contact_form": ContactPointForm(),
+    }
+    return render(request, "people/detail.html", context)
+
+
+# --- create and edit -------------------------------------------------------------------
+
+
+def _create_person_and_case(
+    form: PersonCreateForm, user: User, organization: Organization
+) -> Person:
+    """Create the person and (optionally) their case in one transaction.
+
+    Both sets of field errors are collected before anything is kept, so a bad A-number
+    does not leave a person behind and the user sees every problem at once.
+    """
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        person: Person | None = None
+        try:
+            person = services.create_person(
+                actor=user,
+                organization=organization,
+                data=form.person_data(),
+                contacts=form.contacts(),
+            )
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+        if form.wants_case():
+            data = form.cleaned_data
+            try:
+                if person is None:
+                    case_services.clean_anumber(data.get("a_number") or "")
+                else:
+                    case_services.open_case(
+                        actor=user,
+                        organization=organization,
+                        a_number=data.get("a_number") or "",
+                        lead=person,
+                        venue=data.get("venue"),
+                        port=data.get("port"),
+                        program_version=data.get("program_version") or ProgramVersion.CURRENT,
+                    )
+            except FieldErrors as exc:
+                for name, messages_ in exc.errors.items():
+                    errors.setdefault(name, []).extend(messages_)
+        if errors or person is None:
+            # Raising inside ``atomic`` rolls back the person if only the case failed.
+            raise FieldErrors(errors)
+        return person
+
+
+@private_page
+def person_create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    organization = current_organization(request)
+    if request.method == "POST":
+        form = PersonCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                person = _create_person_and_case(form, user, organization)
+            except FieldErrors as exc:
+                apply_field_errors(form, exc.errors, form.error_aliases)
+            else:
+                messages.success(request, _("Person registered."))
+                return redirect("people:detail", pk=person.pk)
+    else:
+        form = PersonCreateForm()
+    return render(request, "people/form.html", {"form": form, "creating": True})
+
+
+@private_page
+def person_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = current_user(request)
+    person = queries.get_person(user, pk)
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_person(actor=user, person=person, data=form.person_data())
+            except FieldErrors as exc:
+                apply_field_errors(form, exc.errors, form.error_aliases)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("people:detail", pk=person.pk)
+    else:
+        form = PersonForm(initial=PersonForm.initial_for(person))
+    return render(request, "people/form.html", {"form": form, "person": person, "creating": False})
+
+
+@private_page
+def family_member_create(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Register a relative of the lead respondent ``pk`` (household and case follow)."""
+    user = current_user(request)
+    lead = queries.get_person(user, pk)
+    if request.method == "POST":
+        form = FamilyMemberForm(request.POST)
+        if form.is_valid():
+            # A new household takes the border city of the lead's case, if it has one.
+            port = next((case.port for case in case_queries.cases_of(lead) if case.port_id), None)
+            try:
+                services.create_family_member(
+                    actor=user,
+                    lead=lead,
+                    relationship=form.cleaned_data.get("relationship") or "",
+                    data=form.person_data(),
+                    contacts=form.contacts(),
+                    port=port,
+                )
+            except FieldErrors as exc:
+                apply_field_errors(form, exc.errors, form.error_aliases)
+            else:
+                messages.success(request, _("Family member added."))
+                return redirect("people:detail", pk=lead.pk)
+    else:
+        form = FamilyMemberForm()
+    return render(request, "people/family_form.html", {"form": form, "lead": lead})
+
+
+# --- contact points --------------------------------------------------------------------
+
+
+@private_page
+def contact_create(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = current_user(request)
+    person = queries.get_person(user, pk)
+    if request.method == "POST":
+        form = ContactPointForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_contact_point(
+                    actor=user,
+                    person=person,
+                    kind=form.cleaned_data["kind"],
+                    value=form.cleaned_data.get("value") or "",
+                    consent=bool(form.cleaned_data.get("consent")),
+                )
+            except FieldErrors as exc:
+                apply_field_errors(form, exc.errors)
+            else:
+                messages.success(request, _("Contact point added."))
+                return redirect("people:detail", pk=person.pk)
+    else:
+        form = ContactPointForm()
+    return render(request, "people/contact_form.html", {"form": form, "person": person})
+
+
+def _posted_flag(request: HttpRequest, name: str) -> bool | None:
+    value = request.POST.get(name)
+    if value is None:
+        return None
+    return value in {"1", "true", "on"}
+
+
+@require_POST
+@private_page
+def contact_preferences(request: HttpRequest, pk: UUID, contact_id: int) -> HttpResponse:
+    """Record consent or an opt-out; htmx swaps the one contact row."""
+    user = current_user(request)
+    person = queries.get_person(user, pk)
+    contact = get_object_or_404(person.contact_points.all(), pk=contact_id)
+    services.set_contact_preferences(
+        actor=user,
+        contact=contact,
+        consent=_posted_flag(request, "consent"),
+        opted_out=_posted_flag(request, "opted_out"),
+    )
+    if htmx_target(request):
+        return render(request, "people/_contact.html", {"person": person, "contact": contact})
+    messages.success(request, _("Contact preferences saved."))
+    return HttpResponseRedirect(person_url(person))
+
+
+def person_url(person: Person) -> str:
+    return reverse("people:detail", kwargs={"pk": person.pk})
+
+
+# --- households ------------------------------------------------------------------------
+
+
+@private_page
+def household_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = current_user(request)
+    household = queries.get_household(user, pk)
+    members = list(household.members.select_related("person").order_by("id"))
+    # Lead first, then in the order people were added.
+    members.sort(key=lambda m: m.relationship != Relationship.LEAD)
+    cases = list(case_queries.cases_of(household.lead)) if household.lead else []
+    return render(
+        request,
+        "people/household.html",
+        {"household": household, "members": members, "cases": cases},
+    )
