@@ -50,6 +50,19 @@ def setup_django() -> None:
         django.setup()
 
 
+def _release_connections() -> None:
+    """Close database connections before handing over to child processes.
+
+    A connection inside an atomic block (a test's transaction, or a caller's) is left
+    alone: closing it would break the caller, and children never inherit its state.
+    """
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
+
+
 class UserError(click.ClickException):
     """A mistake in the input: shown without a traceback, exit status 2."""
 
@@ -331,7 +344,6 @@ def run(host: str, port: int, workers: int, no_worker: bool, no_demo: bool) -> N
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connections
 
     from mppdesk.people import demo
 
@@ -361,7 +373,7 @@ def run(host: str, port: int, workers: int, no_worker: bool, no_demo: bool) -> N
                 f"in {result.seconds:.1f} s."
             )
         logins = result.logins
-    connections.close_all()  # the children open their own connections
+    _release_connections()  # the children open their own connections
 
     url_host = f"[{host}]" if ":" in host else host
     click.echo("")
@@ -418,10 +430,9 @@ def serve(bind: str, workers: int, timeout: int) -> None:
     in production and set MPPDESK_MODE=production.
     """
     setup_django()  # fail early, in the master, on a bad configuration
-    from django.db import connections
     from gunicorn.app.base import BaseApplication
 
-    connections.close_all()
+    _release_connections()
 
     class _App(BaseApplication):
         def __init__(self, options: dict[str, Any]) -> None:

@@ -553,7 +553,12 @@ def test_children_run_in_their_own_process_group():
         supervisor.stop()
 
 
-def test_worker_command_runs_waiting_tasks_in_batch_mode(runner, db, settings):
+def test_worker_command_runs_waiting_tasks_in_batch_mode(runner, db, settings, monkeypatch):
+    # The worker calls close_old_connections(), which closes a connection whose autocommit
+    # differs from the settings, as it does inside this test's transaction on PostgreSQL.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
