@@ -22,6 +22,21 @@ def _fast_settings(settings):  # type: ignore[no-untyped-def]
     }
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():  # type: ignore[no-untyped-def]
+    """Code run outside a request (services, lib, importer) speaks English in tests.
+
+    Messages are translated when raised, into the active language; with nothing
+    active that is ``LANGUAGE_CODE`` (Spanish). Requests through the test client are
+    unaffected: ``LocaleMiddleware`` activates their own language.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @dataclass
 class Personas:
     org: object

@@ -161,7 +161,7 @@ def write_csv(path: Path, rows: int, seed: int = 11) -> int:
                 a_number = f"A{200000000 + written:09d}" if lead else ""
                 out.writerow(
                     [
-                        rng.choice(GIVEN),
+                        given,
                         family,
                         born,
                         rng.choice("FM"),

@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -39,8 +39,22 @@ ROLES_HELP = "caseworker, supervisor, attorney, coordinator, analyst, auditor or
 KINDS_HELP = "coordinator, legal_services, shelter, court, receiving_authority or monitor"
 
 
+def cli_language(environ: Mapping[str, str]) -> str:
+    """Spanish when the terminal's locale is Spanish, else English.
+
+    The first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set
+    decides, in gettext's order of precedence (``es_MX.UTF-8``, ``es``, ``es:en``).
+    """
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").strip()
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return "en"
+
+
 def setup_django() -> None:
-    """Configure Django once; a no-op when it is already set up (tests, nested calls)."""
+    """Configure Django once (a no-op when already set up: tests, nested calls) and
+    activate the terminal's language for the messages the services raise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mppdesk.settings")
     from django.apps import apps
 
@@ -48,6 +62,11 @@ def setup_django() -> None:
         import django
 
         django.setup()
+    # No request and no LocaleMiddleware here: without this, messages would be in
+    # whatever language happens to be active (LANGUAGE_CODE, Spanish).
+    from django.utils import translation
+
+    translation.activate(cli_language(os.environ))
 
 
 def _release_connections() -> None:

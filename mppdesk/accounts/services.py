@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from mppdesk.accounts.models import ApiToken, Membership, Organization, User, default_token_expiry
 from mppdesk.audit import services as audit
@@ -23,19 +24,23 @@ def create_organization(
     name = " ".join((name or "").split())
     errors: dict[str, list[str]] = {}
     if not name:
-        errors["name"] = ["This field is required."]
+        errors["name"] = [_("This field is required.")]
     if kind not in Organization.Kind.values:
-        errors["kind"] = [f"Choose one of: {', '.join(Organization.Kind.values)}."]
+        errors["kind"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(Organization.Kind.values)}
+        ]
     elif len(name) > 200:
-        errors["name"] = ["At most 200 characters."]
+        errors["name"] = [_("At most %(count)s characters.") % {"count": 200}]
     slug = slugify(slug or name)[:60]
     if name and Organization.objects.filter(name=name).exists():
-        errors.setdefault("name", []).append("An organization with this name already exists.")
+        errors.setdefault("name", []).append(_("An organization with this name already exists."))
     elif name and not slug:
         # A name of only punctuation or symbols slugifies to "", which is not a short name.
-        errors.setdefault("slug", []).append("Give a short name with letters or digits.")
+        errors.setdefault("slug", []).append(_("Give a short name with letters or digits."))
     elif slug and Organization.objects.filter(slug=slug).exists():
-        errors.setdefault("slug", []).append("An organization with this short name already exists.")
+        errors.setdefault("slug", []).append(
+            _("An organization with this short name already exists.")
+        )
     if errors:
         raise FieldErrors(errors)
     org = Organization.objects.create(name=name, kind=kind, slug=slug)
@@ -66,22 +71,24 @@ def create_user(
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
     if not username:
-        errors["username"] = ["This field is required."]
+        errors["username"] = [_("This field is required.")]
     else:
         try:
             User.username_validator(username)
         except ValidationError as exc:
             errors["username"] = list(exc.messages)
         if User.objects.filter(username__iexact=username).exists():
-            errors.setdefault("username", []).append("A user with this username already exists.")
+            errors.setdefault("username", []).append(_("A user with this username already exists."))
     email = (email or "").strip()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = ["Not a valid e-mail address."]
+            errors["email"] = [_("Not a valid e-mail address.")]
     if role not in Membership.Role.values:
-        errors["role"] = [f"Choose one of: {', '.join(Membership.Role.values)}."]
+        errors["role"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(Membership.Role.values)}
+        ]
     user = User(username=username, email=email, is_staff=is_staff, is_superuser=is_superuser)
     if check_password:
         try:
@@ -117,10 +124,10 @@ def create_api_token(
     if organization is None:
         membership = user.memberships.select_related("organization").order_by("id").first()
         if membership is None:
-            raise FieldErrors({"user": ["This user belongs to no organization."]})
+            raise FieldErrors({"user": [_("This user belongs to no organization.")]})
         organization = membership.organization
     elif not user.memberships.filter(organization=organization).exists():
-        raise FieldErrors({"organization": ["This user is not a member of that organization."]})
+        raise FieldErrors({"organization": [_("This user is not a member of that organization.")]})
     secret = ApiToken.generate_secret()
     token = ApiToken.objects.create(
         user=user,

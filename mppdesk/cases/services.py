@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
@@ -29,7 +30,9 @@ def clean_anumber(raw: str, field: str = "a_number") -> str:
 
 def _check_choice(value: str, choices: Any, field: str, errors: dict[str, list[str]]) -> None:
     if value not in choices.values:
-        errors.setdefault(field, []).append(f"Choose one of: {', '.join(choices.values)}.")
+        errors.setdefault(field, []).append(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)}
+        )
 
 
 def _event(
@@ -69,16 +72,18 @@ def open_case(
     _check_choice(program_version, ProgramVersion, "program_version", errors)
     _check_choice(status, CaseStatus, "status", errors)
     if lead.organization_id != organization.pk:
-        errors.setdefault("lead", []).append("The lead respondent belongs to another organization.")
+        errors.setdefault("lead", []).append(
+            _("The lead respondent belongs to another organization.")
+        )
     if digits and Case.objects.filter(organization=organization, a_number=digits).exists():
-        errors.setdefault("a_number", []).append("A case with this A-number already exists.")
+        errors.setdefault("a_number", []).append(_("A case with this A-number already exists."))
     riders: dict[Any, Person] = {}
     for person in members:
         if person.pk == lead.pk:
             continue
         if person.organization_id != organization.pk:
             errors.setdefault("members", []).append(
-                "A family member belongs to another organization."
+                _("A family member belongs to another organization.")
             )
             break
         riders.setdefault(person.pk, person)
@@ -97,7 +102,7 @@ def open_case(
                 opened_on=opened_on or timezone.localdate(),
             )
     except IntegrityError as exc:  # a concurrent request opened the same A-number
-        raise FieldErrors({"a_number": ["A case with this A-number already exists."]}) from exc
+        raise FieldErrors({"a_number": [_("A case with this A-number already exists.")]}) from exc
     CaseMember.objects.create(case=case, person=lead, role=CaseMember.Role.LEAD)
     for person in riders.values():
         CaseMember.objects.create(case=case, person=person, role=CaseMember.Role.RIDER)
@@ -116,7 +121,7 @@ def open_case(
 @transaction.atomic
 def add_case_member(*, actor: User | None, case: Case, person: Person) -> CaseMember:
     if person.organization_id != case.organization_id:
-        raise FieldErrors({"person": ["This person belongs to another organization."]})
+        raise FieldErrors({"person": [_("This person belongs to another organization.")]})
     member, created = CaseMember.objects.get_or_create(
         case=case, person=person, defaults={"role": CaseMember.Role.RIDER}
     )
@@ -161,7 +166,7 @@ def update_case(
                     .exists()
                 ):
                     errors.setdefault("a_number", []).append(
-                        "A case with this A-number already exists."
+                        _("A case with this A-number already exists.")
                     )
                 changes["a_number"] = digits
     if program_version is not None:
@@ -210,9 +215,9 @@ def update_case(
 def add_case_note(*, actor: User | None, case: Case, summary: str) -> CaseEvent:
     text = " ".join((summary or "").split())
     if not text:
-        raise FieldErrors({"summary": ["This field is required."]})
+        raise FieldErrors({"summary": [_("This field is required.")]})
     if len(text) > 500:
-        raise FieldErrors({"summary": ["At most 500 characters."]})
+        raise FieldErrors({"summary": [_("At most %(count)s characters.") % {"count": 500}]})
     event = _event(case, CaseEvent.Kind.NOTE, actor, summary=text)
     audit.record(
         actor=actor,

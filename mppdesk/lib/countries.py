@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 import pycountry
+from django.utils.translation import gettext as _
 
 from mppdesk.lib.text import fold
 
@@ -127,11 +128,12 @@ def normalize_country(raw: str) -> str:
     """Return the ISO 3166-1 alpha-3 code for ``raw`` or raise ``CountryError``."""
     key = fold(raw or "")
     if not key:
-        raise CountryError("Nationality is required.")
+        raise CountryError(_("Nationality is required."))
     code = _index().get(key)
     if code is None:
         raise CountryError(
-            f"Unknown country {raw.strip()!r}; use an ISO code (e.g. HND) or a country name."
+            _("Unknown country %(value)s; use an ISO code (e.g. HND) or a country name.")
+            % {"value": repr(raw.strip())}
         )
     return code
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import gettext as _
+
 Order = Literal["DMY", "MDY"]
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -54,10 +56,15 @@ def slashed_order_hint(raw: str) -> Order | None:
 
 
 def _build(year: int, month: int, day: int) -> dt.date:
+    # Checked here rather than passing on ``datetime``'s own (English-only) message.
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise DateError(_("Not a real date: year %(year)s is out of range.") % {"year": year})
+    if not 1 <= month <= 12:
+        raise DateError(_("Not a real date: month must be in 1..12."))
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        raise DateError(f"Not a real date: {exc}.") from exc
+        raise DateError(_("Not a real date: day is out of range for month.")) from exc
 
 
 def parse_date(raw: str, order: Order | None = None) -> dt.date:
@@ -68,7 +75,7 @@ def parse_date(raw: str, order: Order | None = None) -> dt.date:
     """
     text = (raw or "").strip()
     if not text:
-        raise DateError("Date is required.")
+        raise DateError(_("Date is required."))
     iso_dt = _ISO_DATETIME.match(text)
     if iso_dt:
         text = iso_dt.group(1)
@@ -80,19 +87,31 @@ def parse_date(raw: str, order: Order | None = None) -> dt.date:
         first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
         hint = slashed_order_hint(text)
         if hint is not None and order is not None and hint != order:
-            expected = "DD/MM/YYYY" if order == "DMY" else "MM/DD/YYYY"
-            raise DateError(f"{text!r} does not fit the {expected} order used for this column.")
+            expected = _("DD/MM/YYYY") if order == "DMY" else _("MM/DD/YYYY")
+            raise DateError(
+                _("%(value)s does not fit the %(expected)s order used for this column.")
+                % {"value": repr(text), "expected": expected}
+            )
         if first > 12 and second > 12:
-            raise DateError(f"{text!r} is not a real date: neither part can be the month.")
+            raise DateError(
+                _("%(value)s is not a real date: neither part can be the month.")
+                % {"value": repr(text)}
+            )
         effective = hint or order
         if effective is None and first != second:
             raise DateError(
-                f"{text!r} is ambiguous (day and month could be swapped); write it as YYYY-MM-DD."
+                _(
+                    "%(value)s is ambiguous (day and month could be swapped); "
+                    "write it as YYYY-MM-DD."
+                )
+                % {"value": repr(text)}
             )
         if effective == "MDY":
             return _build(year, first, second)
         return _build(year, second, first)
-    raise DateError(f"{text!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY.")
+    raise DateError(
+        _("%(value)s is not a date; use YYYY-MM-DD or DD/MM/YYYY.") % {"value": repr(text)}
+    )
 
 
 def parse_birth_date(
@@ -105,11 +124,14 @@ def parse_birth_date(
     if year_match:
         year = int(year_match.group(1))
         if not 1900 <= year <= today.year:
-            raise DateError(f"Year of birth {year} is out of range (1900-{today.year}).")
+            raise DateError(
+                _("Year of birth %(year)s is out of range (1900-%(max)s).")
+                % {"year": year, "max": today.year}
+            )
         return PartialDate(year=year)
     value = parse_date(text, order)
     if value > today:
-        raise DateError("Date of birth is in the future.")
+        raise DateError(_("Date of birth is in the future."))
     if value.year < 1900:
-        raise DateError("Date of birth is before 1900.")
+        raise DateError(_("Date of birth is before 1900."))
     return PartialDate(year=value.year, date=value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import pycountry
+from django.utils.translation import gettext as _
 
 from mppdesk.lib.text import fold
 
@@ -75,11 +76,12 @@ def _index() -> dict[str, str]:
 def normalize_language(raw: str) -> str:
     key = fold(raw or "")
     if not key:
-        raise LanguageError("Language is required.")
+        raise LanguageError(_("Language is required."))
     code = _index().get(key) or _index().get(key.replace(" ", ""))
     if code is None:
         raise LanguageError(
-            f"Unknown language {raw.strip()!r}; use an ISO 639-3 code (e.g. spa, por, hat, quc)."
+            _("Unknown language %(value)s; use an ISO 639-3 code (e.g. spa, por, hat, quc).")
+            % {"value": repr(raw.strip())}
         )
     return code
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from django.utils.translation import gettext as _
 
 DEFAULT_REGIONS = (
     "MX",
@@ -61,7 +62,7 @@ def normalize_phone(raw: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> str
     """Return the E.164 form of ``raw`` or raise ``PhoneError``."""
     text = (raw or "").strip()
     if not text:
-        raise PhoneError("Phone number is required.")
+        raise PhoneError(_("Phone number is required."))
     if text.startswith("00"):
         text = "+" + text[2:]
     text = _drop_mexican_legacy_prefix(text, regions)
@@ -77,5 +78,5 @@ def normalize_phone(raw: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> str
         if phonenumbers.is_valid_number(parsed):
             return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     raise PhoneError(
-        "Not a valid phone number; give it with its country code, e.g. +52 656 123 4567."
+        _("Not a valid phone number; give it with its country code, e.g. +52 656 123 4567.")
     )

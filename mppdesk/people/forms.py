@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from mppdesk.cases.forms import CaseFields
@@ -24,90 +23,21 @@ from mppdesk.lib.languages import COMMON_LANGUAGES
 from mppdesk.people.models import ContactPoint, Person, Relationship, Sex, Vulnerability
 from mppdesk.web.templatetags.desk import country_label, language_label
 
-# Messages the services and ``mppdesk.lib`` raise in English. Listing them here puts
-# them in the translation catalogue, so ``translate_error`` can show them in Spanish
-# without the domain layer depending on the request's language.
-SERVICE_MESSAGES = (
-    gettext_noop("This field is required."),
-    gettext_noop("At most 200 characters."),
-    gettext_noop("At most 500 characters."),
-    gettext_noop("At most 5000 characters."),
-    gettext_noop("Names cannot contain digits."),
-    gettext_noop("Use F, M, X (other) or U (unknown)."),
-    gettext_noop("Not a valid e-mail address."),
-    gettext_noop("Phone number is required."),
-    gettext_noop("Not a valid phone number; give it with its country code, e.g. +52 656 123 4567."),
-    gettext_noop("This person already has this contact point."),
-    gettext_noop("The lead respondent belongs to another organization."),
-    gettext_noop("This person is already in a household."),
-    gettext_noop("Choose how this person is related to the lead respondent."),
-    gettext_noop("This person belongs to another organization."),
-    gettext_noop("Add family members from the lead respondent's page."),
-    gettext_noop("A case with this A-number already exists."),
-    gettext_noop("A-number is required."),
-    gettext_noop("A-number may contain only digits, separators and an 'A' prefix."),
-    gettext_noop("A-number cannot be all zeros."),
-    gettext_noop("Date is required."),
-    gettext_noop("Date of birth is in the future."),
-    gettext_noop("Date of birth is before 1900."),
-)
-
-# Messages with a value inside them: matched by pattern, re-worded in the UI language.
-_PATTERNS: list[tuple[re.Pattern[str], Callable[[Mapping[str, str]], str]]] = [
-    (
-        re.compile(r"^A-number must have 8 or 9 digits, got (?P<count>\d+)\.$"),
-        lambda m: gettext("A-number must have 8 or 9 digits, got %(count)s.") % m,
-    ),
-    (
-        re.compile(r"^At most (?P<count>\d+) characters\.$"),
-        lambda m: gettext("At most %(count)s characters.") % m,
-    ),
-    (
-        re.compile(r"^Unknown country (?P<value>.+); use an ISO code .*$"),
-        lambda m: gettext("Unknown country %(value)s; choose one from the list.") % m,
-    ),
-    (
-        re.compile(r"^Unknown language (?P<value>.+); use an ISO 639-3 code .*$"),
-        lambda m: (
-            gettext("Unknown language %(value)s; use an ISO 639-3 code (e.g. spa, por, hat, quc).")
-            % m
-        ),
-    ),
-    (
-        re.compile(r"^(?P<value>.+) is not a date; use YYYY-MM-DD or DD/MM/YYYY\.$"),
-        lambda m: gettext("%(value)s is not a date; use YYYY-MM-DD or DD/MM/YYYY.") % m,
-    ),
-    (
-        re.compile(r"^Year of birth (?P<year>\d+) is out of range \(1900-(?P<max>\d+)\)\.$"),
-        lambda m: gettext("Year of birth %(year)s is out of range (1900-%(max)s).") % m,
-    ),
-    (re.compile(r"^Not a real date: .*$"), lambda m: gettext("Not a real date.")),
-    (
-        re.compile(r"^Choose one of: .*$"),
-        lambda m: gettext("Select a valid choice."),
-    ),
-]
-
-
-def translate_error(message: str) -> str:
-    """A service message in the active language (unchanged if we have no translation)."""
-    for pattern, render in _PATTERNS:
-        match = pattern.match(message)
-        if match:
-            return render(match.groupdict())
-    return gettext(message)
-
 
 def apply_field_errors(
     form: forms.Form, errors: Mapping[str, list[str]], aliases: Mapping[str, str] | None = None
 ) -> None:
-    """Attach service ``FieldErrors`` to ``form``; unknown fields become form-wide errors."""
+    """Attach service ``FieldErrors`` to ``form``; unknown fields become form-wide errors.
+
+    The messages are already in the request's language: the services and ``mppdesk.lib``
+    translate them when they raise.
+    """
     aliases = aliases or {}
     for name, messages in errors.items():
         field = aliases.get(name, name)
         target = field if field in form.fields else None
         for message in messages:
-            form.add_error(target, translate_error(message))
+            form.add_error(target, message)
 
 
 @functools.cache

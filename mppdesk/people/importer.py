@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
@@ -285,13 +286,13 @@ def _decode(data: bytes) -> str:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise _FileError(
-                "The file says it is UTF-8 but is not; save it again as UTF-8."
+                _("The file says it is UTF-8 but is not; save it again as UTF-8.")
             ) from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" export.
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
-        raise _FileError("This is not a text file; upload a CSV or XLSX file.")
+        raise _FileError(_("This is not a text file; upload a CSV or XLSX file."))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -333,16 +334,19 @@ def _read_csv(data: bytes, max_rows: int) -> _Table:
                 continue
             if len(rows) >= max_rows:
                 raise _FileError(
-                    f"The file has more than {max_rows} rows; split it into smaller files.",
+                    _("The file has more than %(max)s rows; split it into smaller files.")
+                    % {"max": max_rows},
                     row=start,
                 )
             rows.append((start, cells))
     except csv.Error as exc:
         raise _FileError(
-            f"The file is not valid CSV near line {line + 1}: {exc}.", row=line + 1
+            _("The file is not valid CSV near line %(line)s: %(reason)s.")
+            % {"line": line + 1, "reason": exc},
+            row=line + 1,
         ) from exc
     if headers is None:
-        raise _FileError("The file is empty.")
+        raise _FileError(_("The file is empty."))
     return _Table(headers=headers, rows=rows)
 
 
@@ -369,11 +373,11 @@ def _read_xlsx(data: bytes, max_rows: int) -> _Table:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise _FileError(
-            "The XLSX file cannot be read; open it in a spreadsheet and save it again."
+            _("The XLSX file cannot be read; open it in a spreadsheet and save it again.")
         ) from exc
     try:
         if not workbook.worksheets:
-            raise _FileError("The XLSX file has no sheets.")
+            raise _FileError(_("The XLSX file has no sheets."))
         sheet = workbook.worksheets[0]
         headers: list[str] | None = None
         rows: list[tuple[int, list[Any]]] = []
@@ -386,14 +390,15 @@ def _read_xlsx(data: bytes, max_rows: int) -> _Table:
                 continue
             if len(rows) >= max_rows:
                 raise _FileError(
-                    f"The file has more than {max_rows} rows; split it into smaller files.",
+                    _("The file has more than %(max)s rows; split it into smaller files.")
+                    % {"max": max_rows},
                     row=number,
                 )
             rows.append((number, cells))
     finally:
         workbook.close()
     if headers is None:
-        raise _FileError("The first sheet of the file is empty.")
+        raise _FileError(_("The first sheet of the file is empty."))
     return _Table(headers=headers, rows=rows, typed=True)
 
 
@@ -401,19 +406,23 @@ def _read_table(data: bytes, filename: str, max_rows: int) -> _Table:
     suffix = Path(filename).suffix.lower()
     if data.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
         raise _FileError(
-            "Excel 97-2003 (.xls) files are not supported; save the file as .xlsx or CSV."
+            _("Excel 97-2003 (.xls) files are not supported; save the file as .xlsx or CSV.")
         )
     if data.startswith(b"PK\x03\x04"):
         if suffix in ("", ".xlsx", ".xlsm", ".csv", ".txt"):
             return _read_xlsx(data, max_rows)
-        raise _FileError(f"Unsupported file type {suffix!r}; upload a CSV or XLSX file.")
+        raise _FileError(
+            _("Unsupported file type %(type)s; upload a CSV or XLSX file.") % {"type": repr(suffix)}
+        )
     if suffix in ("", ".csv", ".txt", ".tsv", ".tab"):
         return _read_csv(data, max_rows)
     if suffix in (".xlsx", ".xlsm"):
         raise _FileError(
-            "The XLSX file cannot be read; open it in a spreadsheet and save it again."
+            _("The XLSX file cannot be read; open it in a spreadsheet and save it again.")
         )
-    raise _FileError(f"Unsupported file type {suffix!r}; upload a CSV or XLSX file.")
+    raise _FileError(
+        _("Unsupported file type %(type)s; upload a CSV or XLSX file.") % {"type": repr(suffix)}
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -461,9 +470,14 @@ def _parse_contact(kind: str, value: str) -> tuple[str, str]:
         return ("error", str(exc))
 
 
-def _parse_phones(values: list[str]) -> list[tuple[str, str]]:
-    """Run in the phone worker process: pure computation, no database."""
-    return [_parse_contact(ContactPoint.Kind.PHONE, value) for value in values]
+def _parse_phones(values: list[str], language: str | None) -> list[tuple[str, str]]:
+    """Run in the phone worker process: pure computation, no database.
+
+    ``language`` is the caller's active language, passed explicitly so the messages read
+    the same as those of the rows validated in the calling process.
+    """
+    with translation.override(language):
+        return [_parse_contact(ContactPoint.Kind.PHONE, value) for value in values]
 
 
 def _can_fork() -> bool:
@@ -528,8 +542,12 @@ class _Validator:
                 continue
             if column in self.columns:
                 raise _FileError(
-                    f"Columns {self.header_of[column]!r} and {header!r} both mean {column}; "
-                    "keep one.",
+                    _("Columns %(first)s and %(second)s both mean %(column)s; keep one.")
+                    % {
+                        "first": repr(self.header_of[column]),
+                        "second": repr(header),
+                        "column": column,
+                    },
                     row=1,
                     column=header,
                 )
@@ -540,21 +558,23 @@ class _Validator:
                 RowError(
                     row=1,
                     column=", ".join(unknown),
-                    message="Unknown column(s) ignored: "
-                    + ", ".join(repr(u) for u in unknown)
-                    + ".",
+                    message=_("Unknown column(s) ignored: %(columns)s.")
+                    % {"columns": ", ".join(repr(u) for u in unknown)},
                 )
             )
         if "given_names" not in self.columns:
             raise _FileError(
-                "The file has no column for given names; name it given_names or nombre.", row=1
+                _("The file has no column for given names; name it given_names or nombre."),
+                row=1,
             )
         if "family_names" in self.columns and (
             "paternal_name" in self.columns or "maternal_name" in self.columns
         ):
             raise _FileError(
-                "Use either a family names column (apellidos) or "
-                "apellido_paterno/apellido_materno, not both.",
+                _(
+                    "Use either a family names column (apellidos) or "
+                    "apellido_paterno/apellido_materno, not both."
+                ),
                 row=1,
                 column=self.header_of["family_names"],
             )
@@ -595,17 +615,17 @@ class _Validator:
             # errors; on a tie nothing is settled and every proving row is an error.
             if len(dmy) != len(mdy):
                 self.date_order = "DMY" if len(dmy) > len(mdy) else "MDY"
-            names = {"DMY": "DD/MM/YYYY", "MDY": "MM/DD/YYYY"}
+            names = {"DMY": _("DD/MM/YYYY"), "MDY": _("MM/DD/YYYY")}
             for order, lines in proofs.items():
                 other: Order = "MDY" if order == "DMY" else "DMY"
                 if self.date_order == order:
                     continue
                 sample = ", ".join(str(n) for n in proofs[other][:3])
                 for line in lines:
-                    self._date_conflicts[line] = (
-                        f"This date can only be {names[order]} but row(s) {sample} of this column "
-                        f"can only be {names[other]}; write dates as YYYY-MM-DD."
-                    )
+                    self._date_conflicts[line] = _(
+                        "This date can only be %(order)s but row(s) %(rows)s of this column "
+                        "can only be %(other)s; write dates as YYYY-MM-DD."
+                    ) % {"order": names[order], "rows": sample, "other": names[other]}
 
     # -- rows -----------------------------------------------------------------------
     def validate_rows(self, progress: Callable[[int, int], None] | None) -> None:
@@ -668,7 +688,7 @@ class _Validator:
         executor = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("fork")
         )
-        future = executor.submit(_parse_phones, values)
+        future = executor.submit(_parse_phones, values, translation.get_language())
 
         def collect() -> dict[tuple[str, str], tuple[str, str]]:
             try:
@@ -817,10 +837,13 @@ class _Validator:
                 self._error(
                     row,
                     "relationship",
-                    f"Unknown relationship {raw_relationship!r}; use lead (titular), "
-                    "spouse (esposa/o), child (hijo/a), stepchild, parent (madre/padre), "
-                    "sibling (hermano/a), grandchild, "
-                    "grandparent, other_relative or other.",
+                    _(
+                        "Unknown relationship %(value)s; use lead (titular), "
+                        "spouse (esposa/o), child (hijo/a), stepchild, parent (madre/padre), "
+                        "sibling (hermano/a), grandchild, "
+                        "grandparent, other_relative or other."
+                    )
+                    % {"value": repr(raw_relationship)},
                 )
             else:
                 row.relationship = relationship
@@ -832,7 +855,10 @@ class _Validator:
             if row.port is None:
                 known = sorted({p.mexican_city for p in self._ports.values()})
                 self._error(
-                    row, "city", f"Unknown border city {city!r}; use one of: {', '.join(known)}."
+                    row,
+                    "city",
+                    _("Unknown border city %(value)s; use one of: %(allowed)s.")
+                    % {"value": repr(city), "allowed": ", ".join(known)},
                 )
         venue = str(get("venue"))
         if venue:
@@ -840,7 +866,12 @@ class _Validator:
                 self._venues = _venues_index()
             row.venue = self._venues.get(fold(venue)) or self._venues.get(venue)
             if row.venue is None:
-                self._error(row, "venue", f"Unknown hearing venue {venue!r}; use its name or code.")
+                self._error(
+                    row,
+                    "venue",
+                    _("Unknown hearing venue %(value)s; use its name or code.")
+                    % {"value": repr(venue)},
+                )
         version = str(get("program_version"))
         if version:
             code = _PROGRAM_VERSIONS.get(fold(version))
@@ -848,7 +879,8 @@ class _Validator:
                 self._error(
                     row,
                     "program_version",
-                    f"Unknown program version {version!r}; use 2019, 2021 or current.",
+                    _("Unknown program version %(value)s; use 2019, 2021 or current.")
+                    % {"value": repr(version)},
                 )
             else:
                 row.program_version = code
@@ -866,9 +898,11 @@ class _Validator:
                     self._error(
                         extra,
                         "relationship",
-                        f"Household {extra.household_label!r} already has a lead in row "
-                        f"{leads[0].line}; "
-                        "a household has one lead.",
+                        _(
+                            "Household %(household)s already has a lead in row %(row)s; "
+                            "a household has one lead."
+                        )
+                        % {"household": repr(extra.household_label), "row": leads[0].line},
                     )
             elif not leads:
                 first = rows[0]
@@ -877,8 +911,11 @@ class _Validator:
                         RowError(
                             row=first.line,
                             column=self.col("relationship"),
-                            message=f"No row of household {first.household_label!r} says lead; "
-                            f"row {first.line} is taken as the lead.",
+                            message=_(
+                                "No row of household %(household)s says lead; "
+                                "row %(row)s is taken as the lead."
+                            )
+                            % {"household": repr(first.household_label), "row": first.line},
                         )
                     )
         return groups
@@ -896,13 +933,17 @@ class _Validator:
             if len(rows) > 1:
                 for row in rows:
                     others = ", ".join(str(r.line) for r in rows if r is not row)
-                    self._duplicate(row, "a_number", f"Same A-number as row {others}.")
+                    self._duplicate(
+                        row, "a_number", _("Same A-number as row %(rows)s.") % {"rows": others}
+                    )
         for rows in by_key.values():
             if len(rows) > 1:
                 for row in rows:
                     others = ", ".join(str(r.line) for r in rows if r is not row)
                     self._duplicate(
-                        row, "given_names", f"Same name and date of birth as row {others}."
+                        row,
+                        "given_names",
+                        _("Same name and date of birth as row %(rows)s.") % {"rows": others},
                     )
 
         org = self.organization
@@ -915,7 +956,9 @@ class _Validator:
             )
         for number in existing_anumbers:
             for row in by_anumber[number]:
-                self._duplicate(row, "a_number", "A case with this A-number is already registered.")
+                self._duplicate(
+                    row, "a_number", _("A case with this A-number is already registered.")
+                )
         existing_keys: set[str] = set()
         for chunk in _chunks(list(by_key), LOOKUP_CHUNK):
             existing_keys.update(
@@ -928,7 +971,7 @@ class _Validator:
                 self._duplicate(
                     row,
                     "given_names",
-                    "A person with the same name and date of birth is already registered.",
+                    _("A person with the same name and date of birth is already registered."),
                 )
         self.duplicates.sort(key=lambda e: e.row)
 
@@ -1155,7 +1198,12 @@ def import_people(
         return failed(exc.error)
     except OSError as exc:
         return failed(
-            RowError(row=0, column="", message=f"The file cannot be opened: {exc.strerror or exc}.")
+            RowError(
+                row=0,
+                column="",
+                message=_("The file cannot be opened: %(reason)s.")
+                % {"reason": exc.strerror or exc},
+            )
         )
     del data
 
@@ -1167,7 +1215,7 @@ def import_people(
     total = len(table.rows)
     if total == 0:
         return failed(
-            RowError(row=0, column="", message="The file has a header but no rows."),
+            RowError(row=0, column="", message=_("The file has a header but no rows.")),
             warnings=validator.warnings,
         )
     validator.infer_date_order()
@@ -1200,9 +1248,11 @@ def import_people(
                         RowError(
                             row=good.line,
                             column=validator.col("household"),
-                            message=f"Not imported: row(s) {lines} of household "
-                            f"{good.household_label!r} "
-                            "have problems, and a household is imported whole or not at all.",
+                            message=_(
+                                "Not imported: row(s) %(rows)s of household %(household)s "
+                                "have problems, and a household is imported whole or not at all."
+                            )
+                            % {"rows": lines, "household": repr(good.household_label)},
                         )
                     )
 
@@ -1241,9 +1291,11 @@ def import_people(
             RowError(
                 row=0,
                 column="",
-                message="The records changed while the file was being imported; "
-                "nothing was written. "
-                "Run the import again to see what is now a duplicate.",
+                message=_(
+                    "The records changed while the file was being imported; "
+                    "nothing was written. "
+                    "Run the import again to see what is now a duplicate."
+                ),
             )
         )
         return report

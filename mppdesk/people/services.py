@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
 from mppdesk.people.models import (
@@ -101,7 +102,7 @@ def clean_contacts(raw: Iterable[Mapping[str, Any]]) -> list[ContactInput]:
         kind = str(item.get("kind", "")).strip().lower()
         if kind not in ContactPoint.Kind.values:
             errors.setdefault(f"contacts[{index}].kind", []).append(
-                f"Choose one of: {', '.join(ContactPoint.Kind.values)}."
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(ContactPoint.Kind.values)}
             )
             continue
         try:
@@ -202,13 +203,20 @@ def add_contact_point(
 ) -> ContactPoint:
     kind = str(kind or "").strip().lower()
     if kind not in ContactPoint.Kind.values:
-        raise FieldErrors({"kind": [f"Choose one of: {', '.join(ContactPoint.Kind.values)}."]})
+        raise FieldErrors(
+            {
+                "kind": [
+                    _("Choose one of: %(choices)s.")
+                    % {"choices": ", ".join(ContactPoint.Kind.values)}
+                ]
+            }
+        )
     try:
         clean_value = clean_contact(kind, value)
     except ValueError as exc:
         raise FieldErrors({"value": [str(exc)]}) from exc
     if person.contact_points.filter(kind=kind, value=clean_value).exists():
-        raise FieldErrors({"value": ["This person already has this contact point."]})
+        raise FieldErrors({"value": [_("This person already has this contact point.")]})
     contact = ContactPoint.objects.create(
         person=person,
         kind=kind,
@@ -263,9 +271,9 @@ def create_household(
     *, actor: User | None, organization: Organization, lead: Person, port: Port | None = None
 ) -> Household:
     if lead.organization_id != organization.pk:
-        raise FieldErrors({"lead": ["The lead respondent belongs to another organization."]})
+        raise FieldErrors({"lead": [_("The lead respondent belongs to another organization.")]})
     if HouseholdMember.objects.filter(person=lead).exists():
-        raise FieldErrors({"lead": ["This person is already in a household."]})
+        raise FieldErrors({"lead": [_("This person is already in a household.")]})
     household = Household.objects.create(organization=organization, lead=lead, port=port)
     HouseholdMember.objects.create(household=household, person=lead, relationship=Relationship.LEAD)
     audit.record(
@@ -285,17 +293,17 @@ def add_household_member(
 ) -> HouseholdMember:
     if relationship not in Relationship.values or relationship == Relationship.LEAD:
         raise FieldErrors(
-            {"relationship": ["Choose how this person is related to the lead respondent."]}
+            {"relationship": [_("Choose how this person is related to the lead respondent.")]}
         )
     if person.organization_id != household.organization_id:
-        raise FieldErrors({"person": ["This person belongs to another organization."]})
+        raise FieldErrors({"person": [_("This person belongs to another organization.")]})
     try:
         with transaction.atomic():
             member = HouseholdMember.objects.create(
                 household=household, person=person, relationship=relationship
             )
     except IntegrityError as exc:
-        raise FieldErrors({"person": ["This person is already in a household."]}) from exc
+        raise FieldErrors({"person": [_("This person is already in a household.")]}) from exc
     audit.record(
         actor=actor,
         organization=household.organization,
@@ -340,7 +348,7 @@ def create_family_member(
 
     if relationship not in Relationship.values or relationship == Relationship.LEAD:
         raise FieldErrors(
-            {"relationship": ["Choose how this person is related to the lead respondent."]}
+            {"relationship": [_("Choose how this person is related to the lead respondent.")]}
         )
     membership = HouseholdMember.objects.select_related("household").filter(person=lead).first()
     if membership is None:
@@ -350,7 +358,7 @@ def create_family_member(
     else:
         household = membership.household
         if membership.relationship != Relationship.LEAD:
-            raise FieldErrors({"lead": ["Add family members from the lead respondent's page."]})
+            raise FieldErrors({"lead": [_("Add family members from the lead respondent's page.")]})
     person = create_person(
         actor=actor, organization=lead.organization, data=data, contacts=contacts
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from mppdesk.lib.countries import CountryError, normalize_country
 from mppdesk.lib.dates import DateError, Order, PartialDate, parse_birth_date
@@ -132,11 +133,13 @@ def _clean_name(
 ) -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
-        errors.setdefault(field_name, []).append("This field is required.")
+        errors.setdefault(field_name, []).append(_("This field is required."))
     if len(text) > MAX_NAME:
-        errors.setdefault(field_name, []).append(f"At most {MAX_NAME} characters.")
+        errors.setdefault(field_name, []).append(
+            _("At most %(count)s characters.") % {"count": MAX_NAME}
+        )
     if any(ch.isdigit() for ch in text):
-        errors.setdefault(field_name, []).append("Names cannot contain digits.")
+        errors.setdefault(field_name, []).append(_("Names cannot contain digits."))
     return text
 
 
@@ -167,13 +170,13 @@ def to_bool(value: Any) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise ValueError(f"Expected yes or no, got {str(value)[:20]!r}.")
+    raise ValueError(_("Expected yes or no, got %(value)s.") % {"value": repr(str(value)[:20])})
 
 
 def clean_sex(value: Any) -> str:
     key = fold(str(value or ""))
     if key not in SEX_ALIASES:
-        raise ValueError("Use F, M, X (other) or U (unknown).")
+        raise ValueError(_("Use F, M, X (other) or U (unknown)."))
     return SEX_ALIASES[key]
 
 
@@ -185,7 +188,10 @@ def clean_vulnerabilities(values: Iterable[str]) -> list[str]:
         code = aliases.get(key) or aliases.get(key.replace(" ", "_"))
         if code is None:
             allowed = ", ".join(v.value for v in Vulnerability)
-            raise ValueError(f"Unknown vulnerability {raw.strip()!r}; use one of: {allowed}.")
+            raise ValueError(
+                _("Unknown vulnerability %(value)s; use one of: %(allowed)s.")
+                % {"value": repr(raw.strip()), "allowed": allowed}
+            )
         if code not in result:
             result.append(code)
     return result
@@ -261,7 +267,7 @@ def clean_person(
 
     notes = str(data.get("notes") or "").strip()
     if len(notes) > 5000:
-        errors.setdefault("notes", []).append("At most 5000 characters.")
+        errors.setdefault("notes", []).append(_("At most %(count)s characters.") % {"count": 5000})
 
     if errors:
         raise FieldErrors(errors)
@@ -293,9 +299,9 @@ def clean_contact(kind: str, value: str) -> str:
         try:
             validate_email(text)
         except ValidationError as exc:
-            raise ValueError("Not a valid e-mail address.") from exc
+            raise ValueError(_("Not a valid e-mail address.")) from exc
         return text.lower()
-    raise ValueError(f"Unknown contact kind {kind!r}.")
+    raise ValueError(_("Unknown contact kind %(kind)s.") % {"kind": repr(kind)})
 
 
 def dedupe_key(given_names: str, family_names: str, birth: PartialDate | None) -> str:

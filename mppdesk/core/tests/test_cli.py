@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from django.utils import translation
 
 from mppdesk import cli as cli_module
 from mppdesk.accounts.models import ApiToken, Organization, User
@@ -23,6 +24,17 @@ from mppdesk.cli import Supervisor, cli
 from mppdesk.people.models import Household, Person
 
 PASSWORD = "a long enough passphrase 42"
+
+
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True)
+def _english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands follow the terminal's locale; these tests expect an English one."""
+    for name in LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture
@@ -102,6 +114,46 @@ def test_python_dash_m_mppdesk_shows_the_commands():
 def test_setup_django_is_a_no_op_when_already_set_up():
     cli_module.setup_django()
     cli_module.setup_django()
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "es_MX.UTF-8"}, "es"),
+        ({"LANG": "es"}, "es"),
+        ({"LANGUAGE": "es_MX:en", "LANG": "en_US.UTF-8"}, "es"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "es_MX.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "es_ES.UTF-8", "LANG": "C"}, "es"),
+        ({"LANGUAGE": "", "LANG": "es_MX.UTF-8"}, "es"),
+        ({"LANG": "et_EE.UTF-8"}, "en"),
+    ],
+)
+def test_cli_language_follows_the_locale_variables(environ, language):
+    assert cli_module.cli_language(environ) == language
+
+
+def test_setup_django_activates_the_terminal_language(monkeypatch):
+    monkeypatch.setenv("LANG", "es_MX.UTF-8")
+    cli_module.setup_django()
+    assert translation.get_language() == "es"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    cli_module.setup_django()
+    assert translation.get_language() == "en"
+
+
+def test_field_errors_are_in_spanish_on_a_spanish_terminal(runner, org):
+    result = runner.invoke(
+        cli,
+        ["org", "create", "Asistencia Legal Frontera", "--kind", "shelter"],
+        env={"LANG": "es_MX.UTF-8"},
+    )
+    assert result.exit_code == 2
+    assert "name: Ya existe una organización con este nombre." in result.output
+    result = runner.invoke(cli, ["org", "create", "Algo", "--kind", "bakery"], env={"LANG": "es"})
+    assert result.output.startswith("kind: Elija una de estas opciones: coordinator,")
 
 
 # org / user / token -----------------------------------------------------------------

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -109,3 +110,12 @@ def test_normalize_is_idempotent_and_display_round_trips(case):
     result = normalize_anumber(written)
     assert normalize_anumber(result) == result
     assert normalize_anumber(format_anumber(result)) == result
+
+
+def test_messages_are_translated_when_raised():
+    with pytest.raises(ANumberError) as english:
+        normalize_anumber("12")
+    with translation.override("es"), pytest.raises(ANumberError) as spanish:
+        normalize_anumber("12")
+    assert str(english.value) == "A-number must have 8 or 9 digits, got 2."
+    assert str(spanish.value) == "El número A debe tener 8 o 9 dígitos; tiene 2."

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -160,3 +161,42 @@ def test_birth_dates_in_range_round_trip(value):
     assert parse_birth_date(_dmy(value), "DMY", today=TODAY) == PartialDate(
         year=value.year, date=value
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("31/02/2000", "Not a real date: day is out of range for month."),
+        ("2001-13-01", "Not a real date: month must be in 1..12."),
+        ("0000-01-01", "Not a real date: year 0 is out of range."),
+        ("4 March 2001", "'4 March 2001' is not a date; use YYYY-MM-DD or DD/MM/YYYY."),
+    ],
+)
+def test_messages_read_as_before_in_english(raw, message):
+    with pytest.raises(DateError) as excinfo:
+        parse_date(raw)
+    assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "order", "message"),
+    [
+        ("31/02/2000", None, "No es una fecha real: ese día no existe en ese mes."),
+        ("2001-13-01", None, "No es una fecha real: el mes debe estar entre 1 y 12."),
+        (
+            "03/04/2001",
+            None,
+            "'03/04/2001' es ambigua (el día y el mes podrían estar invertidos); "
+            "escríbala como AAAA-MM-DD.",
+        ),
+        (
+            "04/25/2001",
+            "DMY",
+            "'04/25/2001' no corresponde al orden DD/MM/AAAA que se usa en esta columna.",
+        ),
+    ],
+)
+def test_messages_follow_the_active_language(raw, order, message):
+    with translation.override("es"), pytest.raises(DateError) as excinfo:
+        parse_date(raw, order)
+    assert str(excinfo.value) == message

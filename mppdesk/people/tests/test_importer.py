@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 from openpyxl import Workbook
 
 from mppdesk.accounts.services import create_api_token
 from mppdesk.audit.models import AuditEntry
 from mppdesk.cases.models import Case, CaseEvent, CaseMember
+from mppdesk.people import importer
 from mppdesk.people.importer import ImportReport, RowError, import_people
 from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person
 from mppdesk.testing.factories import CaseFactory, PersonFactory
@@ -126,6 +128,34 @@ def test_broken_sample_writes_nothing_and_names_row_and_column(personas):
         RowError(
             row=1, column="color_favorito", message="Unknown column(s) ignored: 'color_favorito'."
         )
+    ]
+
+
+def test_report_is_in_the_active_language(personas):
+    with translation.override("es"):
+        report = _run(personas, SAMPLES / "people_broken.csv")
+
+    messages = {(e.row, e.column): e.message for e in report.errors}
+    assert messages[(2, "número A")] == "El número A debe tener 8 o 9 dígitos; tiene 5."
+    assert messages[(3, "fecha_nacimiento")] == (
+        "'03/04/2001' es ambigua (el día y el mes podrían estar invertidos); "
+        "escríbala como AAAA-MM-DD."
+    )
+    assert messages[(8, "fecha_nacimiento")] == "La fecha de nacimiento está en el futuro."
+    assert report.duplicates[0].message == "Mismo número A que la fila 6."
+    assert report.warnings[0].message == "Se ignoraron columnas desconocidas: 'color_favorito'."
+
+
+def test_phone_worker_reports_in_the_callers_language(personas, tmp_path, monkeypatch):
+    # Large files parse phone numbers in a forked process; its messages must match.
+    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 2)
+    monkeypatch.setattr(importer, "_can_fork", lambda: True)
+    path = _csv(tmp_path, "nombre,telefono\nAna,12345\nLuis,656 123 4567\n")
+    with translation.override("es"):
+        report = _run(personas, path, dry_run=True)
+    assert [e.message for e in report.errors] == [
+        "No es un número de teléfono válido; escríbalo con el código de país, "
+        "p. ej. +52 656 123 4567."
     ]
 
 
@@ -548,8 +578,19 @@ def test_web_broken_file_shows_error_table(caseworker_client: Client):
         response = caseworker_client.post("/people/import/", {"file": handle})
     assert response.status_code == 422
     content = response.content.decode()
-    assert "import-errors" in content and "fecha_nacimiento" in content and "ambiguous" in content
+    # The page is in Spanish (LANGUAGE_CODE), and so are the importer's messages.
+    assert "import-errors" in content and "fecha_nacimiento" in content and "ambigua" in content
+    assert "ambiguous" not in content
     assert _nothing_written()
+
+
+def test_web_report_follows_the_chosen_language(caseworker_client: Client):
+    with (SAMPLES / "people_broken.csv").open("rb") as handle:
+        response = caseworker_client.post(
+            "/people/import/", {"file": handle}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 422
+    assert "ambiguous" in response.content.decode()
 
 
 def test_outsider_import_stays_in_their_organization(personas, outsider_client: Client):

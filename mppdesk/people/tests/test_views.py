@@ -283,6 +283,31 @@ def test_create_field_errors_are_translated_to_spanish(personas, caseworker_clie
     assert errors["family_names"] == ["Los nombres no pueden contener dígitos."]
 
 
+def test_create_shows_the_anumber_error_in_spanish(personas, caseworker_client):
+    # The services raise the message in the request's language; no English reaches the form.
+    response = caseworker_client.post(
+        reverse("people:create"),
+        {"given_names": "Rosa", "a_number": "12"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["a_number"] == ["El número A debe tener 8 o 9 dígitos; tiene 2."]
+    assert "El número A debe tener 8 o 9 dígitos; tiene 2." in response.text
+    assert Person.objects.count() == 0
+
+
+def test_create_shows_date_errors_in_spanish(personas, caseworker_client):
+    response = caseworker_client.post(
+        reverse("people:create"),
+        {"given_names": "Rosa", "birth_date": "31/02/1990"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.context["form"].errors["birth_date"] == [
+        "No es una fecha real: ese día no existe en ese mes."
+    ]
+
+
 def test_create_with_duplicate_anumber_keeps_nothing(personas, caseworker_client):
     CaseFactory(organization=personas.org, a_number="023456789")
     before = Person.objects.count()
