@@ -68,13 +68,21 @@ def personas(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def caseworker_client(personas) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(personas.caseworker)
-    return client
+    """Signed in as the case worker, second factor verified (``accounts.testing``)."""
+    from mppdesk.accounts.testing import verified_login
+
+    return verified_login(Client(), personas.caseworker)
 
 
 @pytest.fixture
 def outsider_client(personas) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(personas.outsider)
-    return client
+    from mppdesk.accounts.testing import verified_login
+
+    return verified_login(Client(), personas.outsider)
+
+
+@pytest.fixture
+def coordinator_client(personas) -> Client:  # type: ignore[no-untyped-def]
+    from mppdesk.accounts.testing import verified_login
+
+    return verified_login(Client(), personas.coordinator)

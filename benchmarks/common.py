@@ -67,7 +67,12 @@ def scratch_database(engine: str) -> Iterator[tuple[str, Path]]:
 
 
 def run_child(
-    module: str, database_url: str, var_dir: Path, *args: str, timeout: int = 3000
+    module: str,
+    database_url: str,
+    var_dir: Path,
+    *args: str,
+    timeout: int = 3000,
+    extra_env: dict[str, str] | None = None,
 ) -> dict:
     """Run ``python -m module`` against one database and return the JSON it prints last."""
     env = dict(
@@ -75,6 +80,7 @@ def run_child(
         DATABASE_URL=database_url,
         MPPDESK_VAR_DIR=str(var_dir),
         DJANGO_SETTINGS_MODULE="mppdesk.settings",
+        **(extra_env or {}),
     )
     env.pop("DEBUG", None)
     started = time.perf_counter()

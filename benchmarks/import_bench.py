@@ -213,8 +213,6 @@ def baseline_bulk_create(path: Path, organization, batch: int = 2000) -> float:
             birth_year=1990,
             sex=row["sexo"],
             nationality="HND",
-            search_key=row["nombre"].lower(),
-            dedupe_key=row["nombre"].lower(),
         )
         people.append(person)
         languages.append(PersonLanguage(person=person, code="spa", preferred=True))

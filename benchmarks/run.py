@@ -1,6 +1,6 @@
 """Run every benchmark and write ``bench-results/results.json`` (also printed).
 
-    python -m benchmarks.run [--quick] [--only import,lookup] [--no-postgres]
+    python -m benchmarks.run [--quick] [--only import,lookup,encryption] [--no-postgres]
 
 ``--quick`` shrinks the sizes for a smoke run; the figures quoted in issues come from a
 full run. PostgreSQL benchmarks use ``BENCH_POSTGRES_URL`` (default: the local server)
@@ -46,6 +46,21 @@ def main() -> int:
                     run_child("benchmarks.import_bench", url, var, "--rows", rows)
                 )
                 print(json.dumps(results["results"][-1]), flush=True)
+    if "encryption" in selected:
+        from benchmarks.encryption_bench import compare
+
+        rows = "5000" if args.quick else "20000"
+        repeat = "50" if args.quick else "200"
+        for engine in engines:
+            runs = {}
+            for mode in ("1", "0"):
+                with scratch_database(engine) as (url, var):
+                    runs[mode] = run_child(
+                        "benchmarks.encryption_bench", url, var, "--rows", rows,
+                        "--repeat", repeat, extra_env={"MPPDESK_FIELD_ENCRYPTION": mode},
+                    )  # fmt: skip
+            results["results"].append(compare(runs["1"], runs["0"]))
+            print(json.dumps(results["results"][-1]["ratios_on_over_off"]), flush=True)
     if "lookup" in selected and "postgresql" in engines:
         people = "50000" if args.quick else "1000000"
         with scratch_database("postgresql") as (url, var):

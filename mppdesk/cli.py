@@ -806,7 +806,16 @@ def token() -> None:
     type=click.IntRange(1, 3650),
     help="Days until it expires.",
 )
-def token_create(username: str, org_slug: str | None, name: str, days: int) -> None:
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(["read", "write", "import"]),
+    help="What the token may do; repeat the option. Default: all.",
+)
+def token_create(
+    username: str, org_slug: str | None, name: str, days: int, scopes: tuple[str, ...]
+) -> None:
     """Create an API token and print its secret once (on stdout; the rest goes to stderr)."""
     setup_django()
     from django.utils import timezone
@@ -821,13 +830,14 @@ def token_create(username: str, org_slug: str | None, name: str, days: int) -> N
         name=name,
         organization=organization,
         expires_at=timezone.now() + dt.timedelta(days=days),
+        scopes=list(scopes) or None,
     )
     expires = (
         api_token.expires_at.isoformat(timespec="minutes") if api_token.expires_at else "never"
     )
     click.echo(
         f"Token {api_token.key_prefix} for {account.username} at {api_token.organization.slug}, "
-        f"expires {expires}. Store the secret now; it cannot be shown again:",
+        f"scopes {', '.join(api_token.scopes)}, expires {expires}. Store the secret now; it cannot be shown again:",
         err=True,
     )
     click.echo(secret)
@@ -855,3 +865,20 @@ def token_revoke(prefix: str) -> None:
     already = api_token.revoked_at is not None
     services.revoke_api_token(actor=None, token=api_token)
     click.echo(f"Token {api_token.key_prefix} {'was already' if already else 'is now'} revoked.")
+
+
+def _register_domain_commands() -> None:
+    """Commands that live next to their domain code (``<app>/commands.py``)."""
+    from mppdesk.audit.commands import audit_group
+    from mppdesk.core.commands import keys_group
+    from mppdesk.privacy.commands import privacy as privacy_group
+
+    cli.add_command(audit_group)
+    cli.add_command(keys_group)
+
+    # `mppdesk purge` and `mppdesk subject-export`, as the operators' runbook names them.
+    for command in privacy_group.commands.values():
+        cli.add_command(command)
+
+
+_register_domain_commands()

@@ -64,12 +64,15 @@ INSTALLED_APPS = [
     "mppdesk.places",
     "mppdesk.people",
     "mppdesk.cases",
+    "mppdesk.privacy",
     "mppdesk.web",
     "mppdesk.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one, so that every response (redirects and errors too) gets the CSP.
+    "mppdesk.core.middleware_security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mppdesk.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "mppdesk.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -90,6 +94,21 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "people:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-factor login (TOTP). Roles that see personal data must enrol a device and verify it
+# in every session before any page but enrolment, verification, logout and health checks.
+# Empty (``MPPDESK_2FA_REQUIRED_ROLES=``) turns enforcement off. The API (bearer tokens)
+# is not affected.
+MPPDESK_2FA_REQUIRED_ROLES = env_list(
+    "MPPDESK_2FA_REQUIRED_ROLES", ["caseworker", "supervisor", "attorney", "coordinator", "admin"]
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "MPP Desk") or "MPP Desk"
+# Lockout: this many failed logins for one user name (or from one IP address) within the
+# window refuse every login for it, correct password or not, until the window has passed.
+# Counted in the database so that every web process sees the same numbers.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 20)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
 TEMPLATES = [
     {
@@ -173,6 +192,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy and Permissions-Policy: mppdesk.core.middleware_security.
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -206,3 +226,21 @@ API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
 REFERENCE_DIR = Path(
     env_str("MPPDESK_REFERENCE_DIR", str(BASE_DIR / "mppdesk" / "places" / "reference")) or ""
 )
+
+# Encryption at rest and blind indexes (mppdesk/lib/crypto.py, docs/security.md).
+# Production needs both keys from the environment (or *_FILE); local mode generates them
+# once into var/keys.json. FIELD_ENCRYPTION=False stores plaintext and exists only so the
+# benchmark can measure the cost of encryption; production refuses it.
+FIELD_ENCRYPTION = env_bool("MPPDESK_FIELD_ENCRYPTION", True)
+if PRODUCTION and not FIELD_ENCRYPTION:
+    raise ImproperlyConfigured("MPPDESK_FIELD_ENCRYPTION cannot be turned off in production mode")
+_field_keys = env_str("MPPDESK_FIELD_KEYS", required=PRODUCTION)
+_index_key = env_str("MPPDESK_INDEX_KEY", required=PRODUCTION)
+if not (_field_keys and _index_key):
+    from mppdesk.lib.crypto import local_keys
+
+    _local_field_keys, _local_index_key = local_keys(VAR_DIR)
+    _field_keys = _field_keys or _local_field_keys
+    _index_key = _index_key or _local_index_key
+FIELD_KEYS: str = _field_keys
+INDEX_KEY: str = _index_key

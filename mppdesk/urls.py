@@ -15,5 +15,7 @@ urlpatterns = [
     re_path(r"^api/", api_views.not_found),
     path("people/", include("mppdesk.people.urls")),
     path("cases/", include("mppdesk.cases.urls")),
+    path("audit/", include("mppdesk.audit.urls")),
+    path("privacy/", include("mppdesk.privacy.urls")),
     path("", web_views.home, name="home"),
 ]

@@ -77,10 +77,23 @@ def _hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do. Reads include the POSTed searches."""
+
+    READ = "read", _("Read")
+    WRITE = "write", _("Write")
+    IMPORT = "import", _("Import files")
+
+
+def all_token_scopes() -> list[str]:
+    return list(TokenScope.values)
+
+
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only a SHA-256 of the secret is stored."""
 
     PREFIX = "mppd_"
+    Scope = TokenScope
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     organization = models.ForeignKey(
@@ -93,6 +106,7 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(_("scopes"), default=all_token_scopes)
 
     class Meta:
         verbose_name = _("API token")
@@ -109,6 +123,9 @@ class ApiToken(models.Model):
     def hash_secret(secret: str) -> str:
         return _hash_token(secret)
 
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
+
     @property
     def is_usable(self) -> bool:
         now = timezone.now()
@@ -117,3 +134,27 @@ class ApiToken(models.Model):
 
 def default_token_expiry() -> dt.datetime:
     return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, counted for the lockout (``accounts.services.login_is_locked``).
+
+    Kept in the database rather than a per-process cache because several web processes
+    serve side by side. The user name is stored only as a keyed hash: people type their
+    password into the user-name field, and unknown names must not be readable either.
+    """
+
+    username_hash = models.CharField(max_length=64, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username_hash", "created_at"], name="loginfail_user_time"),
+            models.Index(fields=["ip", "created_at"], name="loginfail_ip_time"),
+        ]
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.ip or '-'}"

@@ -1,18 +1,30 @@
-"""Organizations, users, memberships and API tokens."""
+"""Organizations, users, memberships, API tokens, two-factor devices and login lockout."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mppdesk.accounts.models import ApiToken, Membership, Organization, User, default_token_expiry
+from mppdesk.accounts.models import (
+    ApiToken,
+    LoginFailure,
+    Membership,
+    Organization,
+    TokenScope,
+    User,
+    default_token_expiry,
+)
 from mppdesk.audit import services as audit
 from mppdesk.people.validation import FieldErrors
 
@@ -119,8 +131,14 @@ def create_api_token(
     name: str,
     expires_at: dt.datetime | None = None,
     organization: Organization | None = None,
+    scopes: Iterable[str] | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret; only the secret's hash is stored."""
+    """Create a token and return it with its secret; only the secret's hash is stored.
+
+    ``scopes`` limits what the token may do (``read``, ``write``, ``import``); by default
+    it may do everything its user may.
+    """
+    scope_list = _clean_scopes(scopes)
     if organization is None:
         membership = user.memberships.select_related("organization").order_by("id").first()
         if membership is None:
@@ -136,6 +154,7 @@ def create_api_token(
         key_prefix=secret[: len(ApiToken.PREFIX) + 6],
         key_hash=ApiToken.hash_secret(secret),
         expires_at=expires_at or default_token_expiry(),
+        scopes=scope_list,
     )
     audit.record(
         actor=actor,
@@ -143,9 +162,29 @@ def create_api_token(
         action="create",
         object_type="api_token",
         object_id=token.pk,
-        fields=["name", "expires_at"],
+        fields=["name", "expires_at", "scopes"],
     )
     return token, secret
+
+
+def _clean_scopes(scopes: Iterable[str] | None) -> list[str]:
+    if scopes is None:
+        return list(TokenScope.values)
+    if isinstance(scopes, str):
+        scopes = scopes.split(",")
+    wanted = {s.strip().lower() for s in scopes if s and s.strip()}
+    unknown = sorted(wanted - set(TokenScope.values))
+    if unknown or not wanted:
+        raise FieldErrors(
+            {
+                "scopes": [
+                    _("Choose one or more of: %(choices)s.")
+                    % {"choices": ", ".join(TokenScope.values)}
+                ]
+            }
+        )
+    # Keep the canonical order so that equal scope sets look equal.
+    return [s for s in TokenScope.values if s in wanted]
 
 
 @transaction.atomic
@@ -187,3 +226,133 @@ def authenticate_token(secret: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+# --- login lockout -------------------------------------------------------------------
+
+
+def _username_key(username: str) -> str:
+    return salted_hmac(
+        "mppdesk.accounts.login-failure", (username or "").strip().lower(), algorithm="sha256"
+    ).hexdigest()
+
+
+def login_is_locked(*, username: str, ip: str | None) -> bool:
+    """Too many recent failures for this user name or from this address.
+
+    Known and unknown user names are counted alike, so the lock says nothing about
+    whether an account exists.
+    """
+    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(created_at__gte=since)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    if limit > 0 and recent.filter(username_hash=_username_key(username)).count() >= limit:
+        return True
+    ip_limit = settings.LOGIN_FAILURE_IP_LIMIT
+    return bool(ip and ip_limit > 0 and recent.filter(ip=ip).count() >= ip_limit)
+
+
+def record_login_failure(*, username: str, ip: str | None) -> None:
+    now = timezone.now()
+    # Rows older than the window count for nothing; drop them as we go.
+    LoginFailure.objects.filter(
+        created_at__lt=now - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    ).delete()
+    LoginFailure.objects.create(username_hash=_username_key(username), ip=ip or None)
+
+
+def clear_login_failures(*, username: str) -> None:
+    """A successful sign-in forgives the user name's failures (not the address's)."""
+    LoginFailure.objects.filter(username_hash=_username_key(username)).delete()
+
+
+# --- two-factor (TOTP) ---------------------------------------------------------------
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether ``user`` must sign in with a second factor (``MPPDESK_2FA_REQUIRED_ROLES``)."""
+    roles = set(settings.MPPDESK_2FA_REQUIRED_ROLES)
+    if not roles or not user.is_authenticated:
+        return False
+    # Superusers reach everything through the admin, whatever their memberships say.
+    if user.is_superuser:
+        return True
+    return user.memberships.filter(role__in=roles).exists()
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    device: TOTPDevice | None = (
+        TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("id").first()
+    )
+    return device
+
+
+def _org_of(user: User) -> Organization | None:
+    membership = user.memberships.select_related("organization").order_by("id").first()
+    return membership.organization if membership else None
+
+
+@transaction.atomic
+def start_totp_enrolment(*, actor: User, user: User) -> TOTPDevice:
+    """The user's unconfirmed device, created on first call; confirmed with a first code.
+
+    Refused while a confirmed device exists: a stolen password alone must not be enough
+    to add a device. Remove the device first (with a code) or ask an administrator.
+    """
+    if confirmed_totp_device(user) is not None:
+        raise FieldErrors({"device": [_("Two-factor sign-in is already set up.")]})
+    device = (
+        TOTPDevice.objects.devices_for_user(user, confirmed=False)
+        .select_for_update()
+        .order_by("id")
+        .first()
+    )
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_totp_device(*, actor: User, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Confirm an enrolment with a first code from the authenticator app."""
+    token = "".join((token or "").split())
+    if device.confirmed or not device.verify_token(token):
+        raise FieldErrors({"token": [_("That code is not valid. Enter the current code.")]})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # Unconfirmed leftovers (a second browser tab) must not become a back door.
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    audit.record(
+        actor=actor,
+        organization=_org_of(device.user),
+        action="create",
+        object_type="totp_device",
+        object_id=device.pk,
+        fields=["confirmed"],
+    )
+    return device
+
+
+def verify_totp(*, user: User, token: str) -> TOTPDevice | None:
+    """The confirmed device that accepts ``token``, or None (django-otp throttles failures)."""
+    device = confirmed_totp_device(user)
+    token = "".join((token or "").split())
+    if device is None or not token or not device.verify_token(token):
+        return None
+    return device
+
+
+@transaction.atomic
+def remove_totp_devices(*, actor: User, user: User) -> int:
+    """Remove every TOTP device of ``user``; they enrol again at their next page."""
+    devices = list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True))
+    TOTPDevice.objects.filter(pk__in=devices).delete()
+    for pk in devices:
+        audit.record(
+            actor=actor,
+            organization=_org_of(user),
+            action="delete",
+            object_type="totp_device",
+            object_id=pk,
+        )
+    return len(devices)

@@ -6,7 +6,16 @@ from mppdesk.audit.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ["at", "actor", "organization", "action", "object_type", "object_id", "channel"]
+    list_display = [
+        "seq",
+        "at",
+        "actor",
+        "organization",
+        "action",
+        "object_type",
+        "object_id",
+        "channel",
+    ]
     list_filter = ["action", "object_type", "channel", "organization"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1,41 +1,97 @@
-"""Writing the audit log. Services call ``record`` inside their transaction."""
+"""Writing the audit log. Services call ``record`` inside their transaction.
+
+Every entry is appended to one hash chain (see ``AuditEntry``). A writer locks the
+chain head, numbers and hashes its entries after the head's seq and hash, inserts them
+and moves the head on, all in the caller's transaction:
+
+- PostgreSQL: ``SELECT ... FOR UPDATE`` on the head row. A second writer waits for the
+  first to commit and then reads the head it left (READ COMMITTED re-reads a locked row
+  that changed), so the chain never forks. The lock is held until the caller's
+  transaction ends: audit-writing transactions are serialized at their audit write,
+  which is why services record at the end of their work.
+- SQLite: the settings open every transaction with ``BEGIN IMMEDIATE``, so there is one
+  writer at a time already; ``FOR UPDATE`` does not exist there.
+
+Whatever the database does, the unique ``seq`` makes a second entry after the same head
+fail rather than fork the chain, and the head update checks the seq it read.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection, transaction
 from django.utils import timezone
 
-from mppdesk.audit.models import AuditEntry
+from mppdesk.audit import chain
+from mppdesk.audit.models import AuditChainHead, AuditEntry
 from mppdesk.core import context
 from mppdesk.core.bulk import BulkRows
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
 
+_HEAD = AuditChainHead._meta.db_table
+_ENTRY = AuditEntry._meta.db_table
+_BULK_COLUMNS = [
+    "seq",
+    "at",
+    "actor",
+    "organization",
+    "action",
+    "object_type",
+    "object_id",
+    "fields",
+    "channel",
+    "request_id",
+    "ip",
+    "prev_hash",
+    "hash",
+]
 
-def _entry(
-    *,
-    actor: User | None,
-    organization: Organization | None,
-    action: str,
-    object_type: str,
-    object_id: Any,
-    fields: Sequence[str] = (),
-) -> AuditEntry:
-    ctx = context.current()
-    return AuditEntry(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        organization=organization,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id) if object_id is not None else "",
-        fields=sorted(set(fields)),
-        channel=ctx.channel,
-        request_id=ctx.request_id,
-        ip=ctx.ip,
-    )
+
+class ChainConflict(RuntimeError):
+    """The chain head moved under a writer that held its lock: never expected."""
+
+
+def _lock_head() -> tuple[int, str]:
+    """(seq, hash) of the chain head, locked until the current transaction ends.
+
+    The head row is created on first use (a fresh database, or after the test harness
+    emptied the tables) from the last entry, if there is one.
+    """
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select = f"SELECT seq, hash FROM {_HEAD} WHERE id = 1{lock}"  # noqa: S608 - model table name
+    with connection.cursor() as cursor:
+        cursor.execute(select)
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(f"SELECT seq, hash FROM {_ENTRY} ORDER BY seq DESC LIMIT 1")  # noqa: S608
+            last = cursor.fetchone()
+            seq, hash_ = (last[0], last[1]) if last else (0, chain.GENESIS)
+            cursor.execute(
+                f"INSERT INTO {_HEAD} (id, seq, hash) VALUES (1, %s, %s) "  # noqa: S608
+                "ON CONFLICT (id) DO NOTHING",
+                [seq, hash_],
+            )
+            cursor.execute(select)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
+
+
+def _advance_head(old_seq: int, seq: int, hash_: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_HEAD} SET seq = %s, hash = %s WHERE id = 1 AND seq = %s",  # noqa: S608
+            [seq, hash_, old_seq],
+        )
+        if cursor.rowcount != 1:
+            raise ChainConflict("the audit chain head moved while locked")
+
+
+def _actor_id(actor: User | None) -> Any:
+    return actor.pk if actor is not None and actor.is_authenticated else None
 
 
 def record(
@@ -47,15 +103,28 @@ def record(
     object_id: Any,
     fields: Sequence[str] = (),
 ) -> AuditEntry:
-    entry = _entry(
-        actor=actor,
+    """Append one entry (in the caller's transaction, or its own)."""
+    ctx = context.current()
+    entry = AuditEntry(
+        actor_id=_actor_id(actor),
         organization=organization,
         action=action,
         object_type=object_type,
-        object_id=object_id,
-        fields=fields,
+        object_id=str(object_id) if object_id is not None else "",
+        fields=sorted(set(fields)),
+        channel=ctx.channel,
+        request_id=ctx.request_id,
+        ip=chain.storable_ip(ctx.ip),
     )
-    entry.save()
+    with transaction.atomic(savepoint=False):
+        head_seq, head_hash = _lock_head()
+        entry.seq = head_seq + 1
+        entry.prev_hash = head_hash
+        # Taken under the lock, so times never go backwards along the chain.
+        entry.at = timezone.now()
+        entry.hash = entry.compute_hash()
+        entry.save(force_insert=True)
+        _advance_head(head_seq, entry.seq, entry.hash)
     return entry
 
 
@@ -73,32 +142,41 @@ def record_many(
 
     Rows go through ``core.bulk.BulkRows`` (executemany / COPY): at 100,000 imported
     people, building ``AuditEntry`` instances for ``bulk_create`` cost about 40% of the
-    whole import.
+    whole import. Hashes are computed here, for the whole batch, by ``chain.BatchHasher``.
     """
     ctx = context.current()
-    now = timezone.now()
-    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    actor_id = _actor_id(actor)
     org_id = organization.pk if organization is not None else None
     field_list = sorted(set(fields))
-    rows = BulkRows(
-        AuditEntry,
-        [
-            "at",
-            "actor",
-            "organization",
-            "action",
-            "object_type",
-            "object_id",
-            "fields",
-            "channel",
-            "request_id",
-            "ip",
-        ],
-    )
-    for oid in object_ids:
-        rows.add(
-            now, actor_id, org_id, action, object_type, "" if oid is None else str(oid), field_list,
-            ctx.channel, ctx.request_id, ctx.ip,
-        )  # fmt: skip
-    rows.insert(batch_size)
-    return len(rows.rows)
+    oids = ["" if oid is None else str(oid) for oid in object_ids]
+    if not oids:
+        return 0
+    ip = chain.storable_ip(ctx.ip)
+    channel, request_id = ctx.channel, ctx.request_id
+    rows = BulkRows(AuditEntry, _BULK_COLUMNS)
+    add = rows.rows.append
+    with transaction.atomic(savepoint=False):
+        head_seq, prev = _lock_head()
+        now = timezone.now()
+        hasher = chain.BatchHasher(
+            at=now,
+            actor_id=actor_id,
+            organization_id=org_id,
+            action=action,
+            object_type=object_type,
+            fields=field_list,
+            channel=channel,
+            request_id=request_id,
+            ip=ip,
+        )
+        hash_ = hasher.hash
+        seq = head_seq
+        for oid in oids:
+            seq += 1
+            digest = hash_(seq=seq, object_id=oid, prev_hash=prev)
+            add((seq, now, actor_id, org_id, action, object_type, oid, field_list,
+                 channel, request_id, ip, prev, digest))  # fmt: skip
+            prev = digest
+        rows.insert(batch_size)
+        _advance_head(head_seq, seq, prev)
+    return len(oids)

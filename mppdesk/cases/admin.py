@@ -20,6 +20,8 @@ class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
 class CaseAdmin(ScopedAdmin):
     list_display = ["a_number", "organization", "venue", "program_version", "status", "opened_on"]
     list_filter = ["organization", "status", "program_version", "venue"]
-    search_fields = ["a_number"]
+    # The A-number is encrypted: no admin search on it (use the case search, which uses
+    # the blind index).
+    readonly_fields = ["a_number"]
     raw_id_fields = ["lead"]
     inlines = [CaseMemberInline, CaseEventInline]

@@ -3,8 +3,17 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mppdesk.core.models import OrgOwnedModel
+from mppdesk.core.fields import BlindIndexField, EncryptedTextField
+from mppdesk.core.models import EncryptedModelMixin, OrgOwnedModel
 from mppdesk.lib.anumber import format_anumber
+from mppdesk.lib.crypto import blind_index
+
+A_NUMBER_PURPOSE = "a_number"
+
+
+def anumber_index(digits: str) -> str:
+    """The blind index of a normalized (9-digit) A-number, as stored in ``a_number_bidx``."""
+    return blind_index(A_NUMBER_PURPOSE, digits)
 
 
 class ProgramVersion(models.TextChoices):
@@ -21,8 +30,10 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Case(OrgOwnedModel):
-    a_number = models.CharField(_("A-number"), max_length=9)
+class Case(EncryptedModelMixin, OrgOwnedModel):
+    # The 9 digits, encrypted; looked up through the blind index of the same digits.
+    a_number = EncryptedTextField(_("A-number"))
+    a_number_bidx = BlindIndexField(purpose=A_NUMBER_PURPOSE, source="a_number")
     lead = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,
@@ -60,10 +71,10 @@ class Case(OrgOwnedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "a_number"], name="case_unique_anumber_per_org"
+                fields=["organization", "a_number_bidx"], name="case_unique_anumber_per_org"
             )
         ]
-        indexes = [models.Index(fields=["a_number"])]
+        indexes = [models.Index(fields=["a_number_bidx"])]
         ordering = ["-created_at"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -97,7 +108,7 @@ class CaseMember(models.Model):
         return self.get_role_display()
 
 
-class CaseEvent(models.Model):
+class CaseEvent(EncryptedModelMixin, models.Model):
     class Kind(models.TextChoices):
         OPENED = "opened", _("Case opened")
         UPDATED = "updated", _("Case updated")
@@ -109,7 +120,8 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when"))
-    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    # Free text that may name people: encrypted, bound to the case's UUID (core.fields).
+    summary = EncryptedTextField(_("summary"), blank=True, bind_to="case_id")
     actor = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
-from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
+from mppdesk.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMember,
+    CaseStatus,
+    ProgramVersion,
+    anumber_index,
+)
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.people.validation import FieldErrors
 
@@ -75,7 +82,12 @@ def open_case(
         errors.setdefault("lead", []).append(
             _("The lead respondent belongs to another organization.")
         )
-    if digits and Case.objects.filter(organization=organization, a_number=digits).exists():
+    if (
+        digits
+        and Case.objects.filter(
+            organization=organization, a_number_bidx=anumber_index(digits)
+        ).exists()
+    ):
         errors.setdefault("a_number", []).append(_("A case with this A-number already exists."))
     riders: dict[Any, Person] = {}
     for person in members:
@@ -161,7 +173,9 @@ def update_case(
         else:
             if digits != case.a_number:
                 if (
-                    Case.objects.filter(organization_id=case.organization_id, a_number=digits)
+                    Case.objects.filter(
+                        organization_id=case.organization_id, a_number_bidx=anumber_index(digits)
+                    )
                     .exclude(pk=case.pk)
                     .exists()
                 ):

@@ -6,6 +6,10 @@ converts each value with its field's own ``get_db_prep_save`` (so the stored for
 exactly what the ORM would write) and sends them with ``executemany`` on SQLite and
 ``COPY`` on PostgreSQL. It bypasses ``save()`` and signals: callers are services that
 write their own audit entries.
+
+Encrypted fields (``core.fields``) are encrypted here with the row they are bound to:
+the row's primary key, or the parent key named by the field's ``bind_to``, which must
+then be one of the columns. Blind-index columns are plain values the caller computes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
+
+from mppdesk.core.fields import EncryptedMixin, row_key
 
 _PASS_THROUGH = {
     "CharField",
@@ -74,20 +80,43 @@ class BulkRows:
     def add(self, *values: Any) -> None:
         self.rows.append(values)
 
+    def _bound_column(self, field: EncryptedMixin) -> int:
+        for index, candidate in enumerate(self.fields):
+            if (field.bind_to == "pk" and candidate.primary_key) or (
+                candidate.attname == field.bind_to
+            ):
+                return index
+        raise ValueError(
+            f"{self.model.__name__}.{field.name} is bound to {field.bind_to}: add that column"  # type: ignore[attr-defined]
+        )
+
     def insert(self, batch_size: int) -> None:
         if not self.rows:
             return
         quote = connection.ops.quote_name
+        encrypted = [
+            (i, self._bound_column(f), f.bulk_converter())
+            for i, f in enumerate(self.fields)
+            if isinstance(f, EncryptedMixin)
+        ]
         converters = [
-            (i, c) for i, f in enumerate(self.fields) if (c := field_converter(f)) is not None
+            (i, c)
+            for i, f in enumerate(self.fields)
+            if not isinstance(f, EncryptedMixin) and (c := field_converter(f)) is not None
         ]
         columns = ", ".join(quote(f.column) for f in self.fields)
         marks = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         table = quote(self.model._meta.db_table)
         head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from model metadata
         prepared = []
+        bound_columns = sorted({bound for _, bound, _ in encrypted})
         for row in self.rows:
             values = list(row)
+            # Encrypt first, while the bound column still holds the Python value (a UUID);
+            # its text form is computed once per row for all the encrypted fields.
+            keys = {bound: row_key(values[bound]) for bound in bound_columns}
+            for index, bound, encrypt in encrypted:
+                values[index] = encrypt(values[index], keys[bound])
             for index, convert in converters:
                 values[index] = convert(values[index])
             prepared.append(values)

@@ -33,6 +33,38 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class EncryptedModelMixin(models.Model):
+    """Decrypts the model's encrypted fields as rows are loaded (``core.fields``).
+
+    The associated data of a ciphertext names its row, which a field's ``from_db_value``
+    does not know; ``from_db`` sees the whole row. Instances therefore always hold
+    plaintext; only ``.values()``-style queries see ciphertext.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def encrypted_fields(cls) -> list[Any]:
+        cached = cls.__dict__.get("_encrypted_fields_cache")
+        if cached is None:
+            from mppdesk.core.fields import EncryptedMixin
+
+            cached = [f for f in cls._meta.concrete_fields if isinstance(f, EncryptedMixin)]
+            cls._encrypted_fields_cache = cached  # type: ignore[attr-defined]
+        return cached
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Self:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        loaded = instance.__dict__
+        for field in cls.encrypted_fields():
+            stored = loaded.get(field.attname)
+            if stored is not None:
+                loaded[field.attname] = field.decrypt_value(stored, field.bound_row(instance))
+        return instance
+
+
 class OrgOwnedModel(TimestampedModel):
     """A record owned by one organization; URLs and API ids use the random UUID."""
 

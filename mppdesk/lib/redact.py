@@ -2,12 +2,20 @@
 
 A-numbers, phone numbers and e-mail addresses are replaced before a record reaches
 any handler, so a stray ``logger.info(f"... {person.phone}")`` cannot leak them.
+
+Names cannot be recognized in free text, so tracebacks keep the exception types and
+the frames (file, line, source line) but not the exception *messages*: a message such
+as ``KeyError('Guadalupe')`` or a database error's ``DETAIL: Key (...)=(...)`` can hold
+any value the code was handling. An exception class whose messages are known to hold
+no personal data opts back in with ``log_message_is_safe = True``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import traceback
+from types import TracebackType
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SEP = r"[\s.\-/\u2010-\u2015\u2212]"
@@ -31,6 +39,50 @@ def redact(text: str) -> str:
     return _PHONE.sub("[phone]", text)
 
 
+WITHHELD = "[message withheld]"
+
+
+def _message_is_safe(exc: BaseException) -> bool:
+    return bool(getattr(type(exc), "log_message_is_safe", False))
+
+
+def format_exception_safely(exc: BaseException, tb: TracebackType | None = None) -> str:
+    """A traceback like ``logging.Formatter.formatException`` without unsafe messages.
+
+    Chained exceptions (``raise ... from ...`` and exceptions during handling) are shown
+    the way Python shows them, each with its frames and type.
+    """
+    chain: list[tuple[BaseException, str]] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    link = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current, link = current.__cause__, traceback._cause_message  # type: ignore[attr-defined]
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = current.__context__, traceback._context_message  # type: ignore[attr-defined]
+        else:
+            current = None
+    parts: list[str] = []
+    for item, link in reversed(chain):
+        item_tb = tb if item is exc and tb is not None else item.__traceback__
+        if item_tb is not None:
+            parts.append("Traceback (most recent call last):\n")
+            parts.extend(traceback.format_tb(item_tb))
+        kind = type(item)
+        name = kind.__qualname__
+        if kind.__module__ not in {"builtins", "__main__"}:
+            name = f"{kind.__module__}.{name}"
+        message = redact(str(item)) if _message_is_safe(item) else WITHHELD
+        parts.append(f"{name}: {message}\n")
+        # ``link`` says how the exception printed next followed from this one.
+        if link:
+            parts.append(link)
+    return "".join(parts).rstrip("\n")
+
+
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -40,9 +92,11 @@ class RedactingFilter(logging.Filter):
         record.msg = redact(message)
         record.args = None
         if record.exc_info and record.exc_info[1] is not None:
-            # Render the traceback now and redact it; handlers then print our text.
-            formatter = logging.Formatter()
-            record.exc_text = redact(formatter.formatException(record.exc_info))
+            # Render the traceback now, without exception messages, and redact it;
+            # handlers then print our text.
+            record.exc_text = redact(
+                format_exception_safely(record.exc_info[1], record.exc_info[2])
+            )
             record.exc_info = None
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)

@@ -28,15 +28,24 @@ class LanguageInline(admin.TabularInline[PersonLanguage, Person]):
 class ContactInline(admin.TabularInline[ContactPoint, Person]):
     model = ContactPoint
     extra = 0
+    # The value is encrypted (no form field): shown, changed through the services.
+    readonly_fields = ["value"]
 
 
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin):
     list_display = ["given_names", "family_names", "nationality", "organization", "created_at"]
     list_filter = ["organization", "nationality", "sex"]
-    search_fields = ["search_key"]
+    # Names are encrypted: the admin cannot search or sort them (use the people list).
     inlines = [LanguageInline, ContactInline]
-    readonly_fields = ["search_key", "dedupe_key", "created_by"]
+    readonly_fields = [
+        "given_names",
+        "family_names",
+        "other_names",
+        "birth_date",
+        "notes",
+        "created_by",
+    ]
 
 
 class MemberInline(admin.TabularInline[HouseholdMember, Household]):

@@ -572,35 +572,13 @@ def load_demo(
 
 
 def reset_demo() -> None:
-    """Delete the demo organizations and everything they own, including their audit entries.
+    """Refuse: the demo wrote audit entries, and the audit log is append-only.
 
-    Refused in production mode: the audit log of real data is never deleted. This is for a
-    laptop that wants a fresh demo; removing ``var/`` does the same.
+    Nothing deletes audit entries, not even for demo data (the database refuses it). For a
+    fresh demo on a laptop, stop ``make run`` and delete the ``var/`` directory.
     """
-    from django.db.models import ProtectedError, Q, RestrictedError
-
-    from mppdesk.accounts.models import ApiToken, Membership, Organization, User
-    from mppdesk.audit.models import AuditEntry
-    from mppdesk.cases.models import Case
-    from mppdesk.people.models import Household, Person
-
     _ensure_allowed()
-    slugs = [o.slug for o in DEMO_ORGANIZATIONS]
-    usernames = [login.username for login in DEMO_LOGINS]
-    with transaction.atomic():
-        orgs = Organization.objects.filter(slug__in=slugs)
-        users = User.objects.filter(username__in=usernames)
-        try:
-            Case.objects.filter(organization__in=orgs).delete()
-            Household.objects.filter(organization__in=orgs).delete()
-            Person.objects.filter(organization__in=orgs).delete()
-            ApiToken.objects.filter(Q(organization__in=orgs) | Q(user__in=users)).delete()
-            AuditEntry.objects.filter(Q(organization__in=orgs) | Q(actor__in=users)).delete()
-            Membership.objects.filter(Q(organization__in=orgs) | Q(user__in=users)).delete()
-            users.delete()
-            orgs.delete()
-        except (ProtectedError, RestrictedError) as exc:
-            raise DemoError(
-                "Other records still refer to the demo data; "
-                "delete the var/ directory for a fresh start."
-            ) from exc
+    raise DemoError(
+        "The audit log is append-only, so demo data cannot be deleted; "
+        "stop the server and delete the var/ directory for a fresh start."
+    )

@@ -5,7 +5,27 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mppdesk.core.models import OrgOwnedModel, TimestampedModel
+from mppdesk.core.fields import (
+    BlindIndexField,
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
+from mppdesk.core.models import EncryptedModelMixin, OrgOwnedModel, TimestampedModel
+from mppdesk.lib.crypto import blind_index
+
+CONTACT_PURPOSE = "contact"
+DEDUPE_PURPOSE = "dedupe"
+
+
+def contact_index(value: str) -> str:
+    """Blind index of a normalized contact value (E.164 phone or lower-case e-mail)."""
+    return blind_index(CONTACT_PURPOSE, value)
+
+
+def dedupe_index(key: str) -> str:
+    """Blind index of ``validation.dedupe_key(...)``; empty key -> empty index."""
+    return blind_index(DEDUPE_PURPOSE, key) if key else ""
 
 
 class Sex(models.TextChoices):
@@ -29,26 +49,31 @@ class Vulnerability(models.TextChoices):
     NON_LITERATE = "non_literate", _("Does not read")
 
 
-class Person(OrgOwnedModel):
-    given_names = models.CharField(_("given names"), max_length=200)
-    family_names = models.CharField(_("family names"), max_length=200, blank=True)
-    other_names = models.JSONField(_("other names"), default=list, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+class Person(EncryptedModelMixin, OrgOwnedModel):
+    # Names, date of birth and notes are encrypted at rest (core.fields); the year of
+    # birth stays plaintext because de-identified statistics (age groups, children) need
+    # it and, alone, it identifies nobody.
+    given_names = EncryptedTextField(_("given names"))
+    family_names = EncryptedTextField(_("family names"), blank=True)
+    other_names = EncryptedJSONField(_("other names"), default=list, blank=True)
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     nationality = models.CharField(_("nationality"), max_length=3, blank=True)
     vulnerabilities = models.JSONField(_("vulnerabilities"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    # Folded (lower case, unaccented) names for search and duplicate detection.
-    search_key = models.CharField(max_length=700, blank=True, editable=False)
-    dedupe_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    # Blind index of validation.dedupe_key (normalized names + date of birth) for
+    # duplicate detection; empty without a birth date or year. Name search goes through
+    # PersonNameToken.
+    dedupe_bidx = BlindIndexField(purpose=DEDUPE_PURPOSE, source="dedupe_material")
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        ordering = ["family_names", "given_names"]
-        indexes = [models.Index(fields=["organization", "dedupe_key"])]
+        # Names are ciphertext in the database and cannot be sorted there: newest first.
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["organization", "dedupe_bidx"])]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
@@ -59,6 +84,18 @@ class Person(OrgOwnedModel):
     @property
     def full_name(self) -> str:
         return str(self)
+
+    @property
+    def dedupe_material(self) -> str:
+        """What ``dedupe_bidx`` hashes (empty without any birth information)."""
+        from mppdesk.lib.dates import PartialDate
+        from mppdesk.people.validation import dedupe_key
+
+        if not self.birth_year and not self.birth_date:
+            return ""
+        year = self.birth_year or (self.birth_date.year if self.birth_date else 0)
+        birth = PartialDate(year=year, date=self.birth_date)
+        return dedupe_key(self.given_names, self.family_names, birth)
 
     @property
     def birth_display(self) -> str:
@@ -93,7 +130,34 @@ class PersonLanguage(models.Model):
         return self.code
 
 
-class ContactPoint(TimestampedModel):
+class PersonNameToken(models.Model):
+    """One searchable word of a person's names, as a blind index (never the word itself).
+
+    Each folded word of the given, family and other names gives one row: the digest of its
+    Spanish phonetic key (``lib.phonetic``). A search word matches when its own phonetic
+    key's digest is among a person's rows, so "Jose Perez" finds "José Pérez" and
+    "Hernandes" finds "Hernández". A separate "exact" row per word would match nothing
+    more (equal words have equal keys) yet double the table, the import's writes and what
+    the table reveals; see docs/security.md. Rebuilt by ``people.services.reindex_person``.
+
+    The primary key is (person, bidx): it serves the per-person deletes of a reindex and
+    keeps the table at two indexes (this and the one on ``bidx`` for searches).
+    """
+
+    pk = models.CompositePrimaryKey("person", "bidx")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="name_tokens", db_index=False
+    )
+    bidx = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["bidx"], name="person_name_token_bidx")]
+
+    def __str__(self) -> str:
+        return "name token"
+
+
+class ContactPoint(EncryptedModelMixin, TimestampedModel):
     class Kind(models.TextChoices):
         PHONE = "phone", _("Phone (SMS/voice)")
         WHATSAPP = "whatsapp", _("WhatsApp")
@@ -101,7 +165,11 @@ class ContactPoint(TimestampedModel):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_points")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    value = models.CharField(_("value"), max_length=254, db_index=True)
+    # Bound to the person's UUID (this table has an auto-increment key, unknown before
+    # the insert): see core.fields.
+    value = EncryptedTextField(_("value"), bind_to="person_id")
+    # Blind index of the normalized value (E.164 phone, lower-case e-mail).
+    value_bidx = BlindIndexField(purpose=CONTACT_PURPOSE, source="value", db_index=True)
     consent = models.BooleanField(_("consent to be contacted"), default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     opted_out = models.BooleanField(_("opted out"), default=False)
@@ -109,7 +177,9 @@ class ContactPoint(TimestampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "kind", "value"], name="contact_point_unique")
+            models.UniqueConstraint(
+                fields=["person", "kind", "value_bidx"], name="contact_point_unique"
+            )
         ]
         ordering = ["kind", "id"]
         verbose_name = _("contact point")

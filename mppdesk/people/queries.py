@@ -6,12 +6,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from mppdesk.cases.models import CaseMember
+from mppdesk.cases.models import CaseMember, anumber_index
 from mppdesk.core.access import get_visible_or_404
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.phones import PhoneError, normalize_phone
-from mppdesk.lib.text import fold
-from mppdesk.people.models import ContactPoint, Household, Person
+from mppdesk.lib.text import name_tokens
+from mppdesk.people.models import (
+    ContactPoint,
+    Household,
+    Person,
+    PersonNameToken,
+    contact_index,
+)
+from mppdesk.people.services import word_digest
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -35,7 +42,12 @@ def get_household(user: User | None, pk: Any) -> Household:
 
 
 def search_people(user: User | None, query: str) -> QuerySet[Person]:
-    """A-number (exact), phone number (exact) or name (every word, accents ignored)."""
+    """A-number (exact), phone number (exact) or name (every word, accents ignored).
+
+    Everything is matched through blind indexes (the columns themselves are encrypted):
+    a name word matches a whole word of the given, family or other names, exactly or by
+    its Spanish phonetic key ("Hernandes" finds "Hernández"); parts of words do not match.
+    """
     people = people_for(user)
     text = (query or "").strip()
     if not text:
@@ -52,27 +64,38 @@ def search_people(user: User | None, query: str) -> QuerySet[Person]:
             pass
         else:
             condition |= Q(
-                pk__in=CaseMember.objects.filter(case__a_number=digits).values("person_id")
+                pk__in=CaseMember.objects.filter(case__a_number_bidx=anumber_index(digits)).values(
+                    "person_id"
+                )
             )
         try:
             phone = normalize_phone(text)
         except PhoneError:
             pass
         else:
-            condition |= Q(pk__in=ContactPoint.objects.filter(value=phone).values("person_id"))
+            condition |= Q(
+                pk__in=ContactPoint.objects.filter(value_bidx=contact_index(phone)).values(
+                    "person_id"
+                )
+            )
         return people.filter(condition)
+    words = name_tokens(text)
+    if not words:
+        return people
     condition = Q()
-    for token in fold(text).split():
-        condition &= Q(search_key__contains=token)
+    for word in words:
+        condition &= Q(
+            pk__in=PersonNameToken.objects.filter(bidx=word_digest(word)).values("person_id")
+        )
     return people.filter(condition)
 
 
 def possible_duplicates(person: Person) -> QuerySet[Person]:
     """Other people of the same organization with the same normalized name and birth."""
-    if not person.dedupe_key or person.dedupe_key.endswith("|"):
+    if not person.dedupe_bidx:
         return Person.objects.none()
     return Person.objects.filter(
-        organization_id=person.organization_id, dedupe_key=person.dedupe_key
+        organization_id=person.organization_id, dedupe_bidx=person.dedupe_bidx
     ).exclude(pk=person.pk)
 
 

@@ -15,13 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
+from mppdesk.lib.crypto import blind_index
+from mppdesk.lib.phonetic import phonetic_key
+from mppdesk.lib.text import name_tokens
 from mppdesk.people.models import (
     ContactPoint,
     Household,
     HouseholdMember,
     Person,
     PersonLanguage,
+    PersonNameToken,
     Relationship,
+    contact_index,
+    dedupe_index,
 )
 from mppdesk.people.validation import (
     ContactInput,
@@ -29,8 +35,6 @@ from mppdesk.people.validation import (
     PersonData,
     clean_contact,
     clean_person,
-    dedupe_key,
-    search_key,
     to_bool,
 )
 
@@ -67,11 +71,51 @@ def _apply(person: Person, data: PersonData) -> list[str]:
     changed = [name for name, value in new_values.items() if getattr(person, name) != value]
     for name, value in new_values.items():
         setattr(person, name, value)
-    person.search_key = search_key(data.given_names, data.family_names, data.other_names)
-    person.dedupe_key = dedupe_key(data.given_names, data.family_names, data.birth)
     return [c for c in changed if c != "birth_year"] + (
         ["birth_date"] if "birth_year" in changed and "birth_date" not in changed else []
     )
+
+
+PHONETIC_PURPOSE = "phonetic"
+
+
+def word_digest(word: str) -> str:
+    """Blind index of one folded name word's phonetic key (shared by indexing and search).
+
+    A word without a phonetic key (no letters left) is indexed as itself, marked so it
+    cannot equal a key.
+    """
+    key = phonetic_key(word) or f"={word}"
+    return blind_index(PHONETIC_PURPOSE, key)
+
+
+def name_token_digests(
+    given_names: str, family_names: str, other_names: Iterable[str]
+) -> list[str]:
+    """The name-token digests of one person, without repeats."""
+    digests: dict[str, None] = {}
+    for word in name_tokens(given_names, family_names, *other_names):
+        digests[word_digest(word)] = None
+    return list(digests)
+
+
+def reindex_person(person: Person) -> None:
+    """Rebuild the search tokens and duplicate index from the person's current plaintext.
+
+    Call it after changing names or birth outside ``create_person``/``update_person``
+    (erasure calls it after blanking the names, which leaves no tokens behind).
+    """
+    person.name_tokens.all().delete()
+    PersonNameToken.objects.bulk_create(
+        PersonNameToken(person=person, bidx=bidx)
+        for bidx in name_token_digests(
+            person.given_names, person.family_names, person.other_names or []
+        )
+    )
+    bidx = dedupe_index(person.dedupe_material)
+    if bidx != person.dedupe_bidx:
+        person.dedupe_bidx = bidx
+        Person.objects.filter(pk=person.pk).update(dedupe_bidx=bidx)
 
 
 def _set_languages(person: Person, data: PersonData) -> bool:
@@ -152,6 +196,7 @@ def create_person(
     )
     _apply(person, clean)
     person.save()
+    reindex_person(person)
     _set_languages(person, clean)
     now = timezone.now()
     ContactPoint.objects.bulk_create(
@@ -183,6 +228,8 @@ def update_person(*, actor: User | None, person: Person, data: Mapping[str, Any]
     changed = _apply(person, clean)
     if changed:
         person.save()
+        if {"given_names", "family_names", "other_names"} & set(changed):
+            reindex_person(person)
     if _set_languages(person, clean):
         changed.append("languages")
     if changed:
@@ -215,7 +262,7 @@ def add_contact_point(
         clean_value = clean_contact(kind, value)
     except ValueError as exc:
         raise FieldErrors({"value": [str(exc)]}) from exc
-    if person.contact_points.filter(kind=kind, value=clean_value).exists():
+    if person.contact_points.filter(kind=kind, value_bidx=contact_index(clean_value)).exists():
         raise FieldErrors({"value": [_("This person already has this contact point.")]})
     contact = ContactPoint.objects.create(
         person=person,

@@ -308,7 +308,3 @@ def dedupe_key(given_names: str, family_names: str, birth: PartialDate | None) -
     """Normalized name tokens (order-free) plus date of birth, for duplicate detection."""
     tokens = sorted(set(fold(f"{given_names} {family_names}").split()))
     return f"{' '.join(tokens)}|{birth or ''}"
-
-
-def search_key(given_names: str, family_names: str, other_names: Iterable[str]) -> str:
-    return fold(" ".join([given_names, family_names, *other_names]))

@@ -10,9 +10,8 @@ from faker import Faker
 
 from mppdesk.accounts.models import Membership, Organization, User
 from mppdesk.cases.models import Case, CaseMember
-from mppdesk.lib.dates import PartialDate
 from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, PersonLanguage
-from mppdesk.people.validation import dedupe_key, search_key
+from mppdesk.people.services import reindex_person
 
 fake = Faker(["es_MX", "es_ES", "pt_BR", "fr_FR"])
 
@@ -51,14 +50,6 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     role = Membership.Role.CASEWORKER
 
 
-def _fill_keys(person: Person) -> None:
-    birth = None
-    if person.birth_year:
-        birth = PartialDate(year=person.birth_year, date=person.birth_date)
-    person.search_key = search_key(person.given_names, person.family_names, person.other_names)
-    person.dedupe_key = dedupe_key(person.given_names, person.family_names, birth)
-
-
 class PersonFactory(DjangoModelFactory[Person]):
     class Meta:
         model = Person
@@ -76,8 +67,8 @@ class PersonFactory(DjangoModelFactory[Person]):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
         person = model_class(*args, **kwargs)
-        _fill_keys(person)
-        person.save()
+        person.save()  # the blind indexes of dedupe and contacts are computed on save
+        reindex_person(person)  # name search tokens
         PersonLanguage.objects.create(person=person, code="spa", preferred=True)
         return person
 
@@ -123,3 +114,20 @@ class CaseFactory(DjangoModelFactory[Case]):
             CaseMember.objects.get_or_create(
                 case=obj, person=obj.lead, defaults={"role": CaseMember.Role.LEAD}
             )
+
+
+def people_named(given_names: str, **filters: object) -> list[Person]:
+    """People whose given names are exactly ``given_names``.
+
+    Names are encrypted in the database, so tests cannot filter on them in SQL: this loads
+    the (few) people of a test database and compares the decrypted names.
+    """
+    return [p for p in Person.objects.filter(**filters) if p.given_names == given_names]
+
+
+def person_named(given_names: str, **filters: object) -> Person:
+    """The one person with these given names (like ``Person.objects.get``)."""
+    found = people_named(given_names, **filters)
+    if len(found) != 1:
+        raise Person.DoesNotExist if not found else Person.MultipleObjectsReturned
+    return found[0]

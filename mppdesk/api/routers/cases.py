@@ -25,7 +25,7 @@ from mppdesk.api.schemas import (
 )
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries, services
-from mppdesk.cases.models import Case
+from mppdesk.cases.models import Case, anumber_index
 
 router = Router()
 
@@ -123,7 +123,7 @@ def search_cases(request: HttpRequest, payload: CaseSearchIn) -> CasePage:
     as viewed; the A-number searched for is not recorded.
     """
     a_number = services.clean_anumber(payload.a_number, field="a_number")
-    cases = queries.cases_for(common.actor(request)).filter(a_number=a_number)
+    cases = queries.cases_for(common.actor(request)).filter(a_number_bidx=anumber_index(a_number))
     return _page_of_cases(request, cases, payload)
 
 

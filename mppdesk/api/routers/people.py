@@ -41,7 +41,7 @@ VIEW_FIELDS = [
 
 
 def _with_relations(people: QuerySet[Person]) -> QuerySet[Person]:
-    return people.select_related("household_membership").prefetch_related(
+    return people.select_related("household_membership__household").prefetch_related(
         "languages", "contact_points", "case_memberships"
     )
 
@@ -138,7 +138,7 @@ def _page_of_people(
             raise FieldErrors({"nationality": [str(exc)]}) from exc
     if filters.has_case is not None:
         people = people.filter(case_memberships__isnull=not filters.has_case)
-    people = _with_relations(people.distinct().order_by("family_names", "given_names", "id"))
+    people = _with_relations(people.distinct().order_by("-created_at", "id"))
     count, items = common.page(people, filters)
     _record_view(request, items)
     return PersonPage(**common.page_meta(count, filters), items=[person_out(p) for p in items])

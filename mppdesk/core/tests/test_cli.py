@@ -289,11 +289,12 @@ def test_demo_command_is_idempotent(runner, db):
     ) == counts
 
 
-def test_demo_reset_loads_it_afresh(runner, db):
+def test_demo_reset_is_refused_and_points_at_var(runner, db):
     assert runner.invoke(cli, ["demo", "--people", "12", "--households", "5"]).exit_code == 0
     result = runner.invoke(cli, ["demo", "--people", "8", "--households", "4", "--reset"])
-    assert result.exit_code == 0, result.output
-    assert Person.objects.count() == 8
+    assert result.exit_code != 0
+    assert "var/" in result.output and "Traceback" not in result.output
+    assert Person.objects.count() == 12
 
 
 def test_demo_with_impossible_sizes_exits_2(runner, db):
@@ -621,3 +622,16 @@ def test_worker_command_runs_waiting_tasks_in_batch_mode(runner, db, settings, m
 def test_console_script_is_installed():
     script = Path(sys.executable).with_name("mppdesk")
     assert script.exists()
+
+
+def test_token_create_with_scope_limits_the_token(runner, org):
+    from mppdesk.accounts.models import ApiToken
+
+    runner.invoke(
+        cli,
+        ["user", "create", "scoped", "--org", org.slug, "--role", "caseworker", "--password-stdin"],
+        input="correct horse battery staple 7\n",
+    )
+    result = runner.invoke(cli, ["token", "create", "--user", "scoped", "--scope", "read"])
+    assert result.exit_code == 0, result.output
+    assert ApiToken.objects.get(user__username="scoped").scopes == ["read"]

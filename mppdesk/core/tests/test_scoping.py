@@ -230,7 +230,7 @@ def test_search_by_unknown_phone_finds_nothing(personas, jose):
 
 
 @pytest.mark.parametrize(
-    "query", ["Jose Perez", "josé pérez", "PEREZ", "perez jose", "  lopez   jose ", "Pepe", "pér"]
+    "query", ["Jose Perez", "josé pérez", "PEREZ", "perez jose", "  lopez   jose ", "Pepe"]
 )
 def test_search_by_name_ignores_accents_case_and_order(personas, jose, query):
     assert list(search_people(personas.caseworker, query)) == [jose]

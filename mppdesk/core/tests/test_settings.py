@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mppdesk.lib.crypto import generate_key
+
 ROOT = Path(__file__).resolve().parents[3]
+FIELD_KEYS = {"MPPDESK_FIELD_KEYS": f"1:{generate_key()}", "MPPDESK_INDEX_KEY": generate_key()}
 
 
 def _manage(
@@ -43,11 +46,26 @@ def test_production_settings_pass_check_deploy(tmp_path):
             "MPPDESK_MODE": "production",
             "SECRET_KEY": secrets.token_urlsafe(60),
             "ALLOWED_HOSTS": "desk.example.org",
+            **FIELD_KEYS,
         },
         tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_mode_requires_encryption_keys(tmp_path):
+    env = {
+        "MPPDESK_MODE": "production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "desk.example.org",
+    }
+    result = _manage(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "MPPDESK_FIELD_KEYS must be set" in result.stderr
+    result = _manage(["check"], {**env, **FIELD_KEYS, "MPPDESK_FIELD_ENCRYPTION": "0"}, tmp_path)
+    assert result.returncode != 0
+    assert "MPPDESK_FIELD_ENCRYPTION cannot be turned off" in result.stderr
 
 
 def test_production_mode_requires_secret_key(tmp_path):
@@ -67,6 +85,7 @@ def test_secret_key_file_is_read(tmp_path):
             "MPPDESK_MODE": "production",
             "SECRET_KEY_FILE": str(key_file),
             "ALLOWED_HOSTS": "desk.example.org",
+            **FIELD_KEYS,
         },
         tmp_path,
     )

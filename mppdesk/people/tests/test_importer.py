@@ -17,8 +17,14 @@ from mppdesk.audit.models import AuditEntry
 from mppdesk.cases.models import Case, CaseEvent, CaseMember
 from mppdesk.people import importer
 from mppdesk.people.importer import ImportReport, RowError, import_people
-from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person
-from mppdesk.testing.factories import CaseFactory, PersonFactory
+from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, dedupe_index
+from mppdesk.people.queries import search_people
+from mppdesk.testing.factories import (
+    CaseFactory,
+    PersonFactory,
+    people_named,
+    person_named,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,12 +69,12 @@ def test_sample_file_creates_people_households_cases_and_riders(personas):
     assert (report.created_people, report.created_households, report.created_cases) == (20, 6, 11)
     assert Person.objects.filter(organization=personas.org).count() == 20
 
-    lead = Person.objects.get(given_names="María José")
+    lead = person_named("María José")
     assert lead.family_names == "Hernández Cruz"
     assert lead.birth_date == dt.date(1988, 3, 14)
     assert lead.nationality == "HND"
-    assert lead.search_key == "maria jose hernandez cruz"
-    assert lead.dedupe_key == "cruz hernandez jose maria|1988-03-14"
+    assert lead.dedupe_bidx == dedupe_index("cruz hernandez jose maria|1988-03-14")
+    assert [p.pk for p in search_people(personas.caseworker, "Hernandes Maria")] == [lead.pk]
     assert lead.created_by == personas.caseworker
     phone = lead.contact_points.get(kind=ContactPoint.Kind.PHONE)
     assert phone.value == "+526561234567" and phone.consent and phone.consent_recorded_at
@@ -79,22 +85,27 @@ def test_sample_file_creates_people_households_cases_and_riders(personas):
     assert case.a_number == "201555101"
     assert case.port.mexican_city == "Ciudad Juarez"
     assert case.venue.name == "El Paso Immigration Court"
-    roles = dict(CaseMember.objects.filter(case=case).values_list("person__given_names", "role"))
+    roles = {
+        m.person.given_names: m.role
+        for m in CaseMember.objects.filter(case=case).select_related("person")
+    }
     assert roles == {"María José": "lead", "Josué": "rider", "Dayana": "rider"}
     assert CaseEvent.objects.get(case=case).kind == CaseEvent.Kind.IMPORTED
 
     household = Household.objects.get(lead=lead)
     assert household.port == case.port
-    relationships = dict(household.members.values_list("person__given_names", "relationship"))
+    relationships = {
+        m.person.given_names: m.relationship for m in household.members.select_related("person")
+    }
     assert relationships == {"María José": "lead", "Josué": "child", "Dayana": "child"}
 
     # A spouse with no A-number of her own rides on the lead's case; her languages are kept.
-    rosa = Person.objects.get(given_names="Rosa Elena")
+    rosa = person_named("Rosa Elena")
     assert rosa.case_memberships.get().role == "rider"
     assert list(rosa.languages.values_list("code", "needs_interpreter")) == [("quc", True)]
     assert rosa.vulnerabilities == ["indigenous", "pregnant"]
     # A single person with an A-number and no household gets a case but no household.
-    single = Person.objects.get(given_names="Yesenia")
+    single = person_named("Yesenia")
     assert not HouseholdMember.objects.filter(person=single).exists()
     assert single.contact_points.get(kind="email").value == "yesenia.rf@example.org"
 
@@ -197,7 +208,7 @@ def test_anumber_already_registered_is_a_duplicate_not_a_merge(personas, tmp_pat
         )
     ]
     assert not report.written
-    assert Person.objects.filter(given_names="Ana").count() == 0
+    assert len(people_named("Ana")) == 0
     assert Case.objects.count() == 1
 
 
@@ -263,7 +274,7 @@ def test_partial_import_skips_bad_rows_and_whole_households(personas, tmp_path):
     assert (
         report.created_people == 3 and report.created_households == 1 and report.created_cases == 2
     )
-    assert set(Person.objects.values_list("given_names", flat=True)) == {"Ana", "Elena", "Fede"}
+    assert {p.given_names for p in Person.objects.all()} == {"Ana", "Elena", "Fede"}
     skipped = next(e for e in report.errors if e.row == 4)
     assert skipped.column == "hogar" and "row(s) 5" in skipped.message
     assert report.valid_rows == 4
@@ -276,15 +287,15 @@ def test_cp1252_semicolon_file_with_split_family_names_and_multiline_cell(person
     report = _run(personas, FIXTURES / "cp1252_semicolon.csv")
 
     assert report.errors == [] and report.duplicates == [], report
-    lead = Person.objects.get(given_names="José Ángel")
+    lead = person_named("José Ángel")
     assert lead.family_names == "Núñez Peña"
     assert lead.notes == "llegó con\nsu familia"
     assert lead.sex == "M"
     assert lead.led_cases.get().a_number == "201555301"
     # 25/12/1984 proves day-first, so 03/04/1986 is the 3rd of April.
-    assert Person.objects.get(given_names="Dolores").birth_date == dt.date(1986, 4, 3)
-    assert Person.objects.get(given_names="Íñigo").birth_year == 1990
-    assert Person.objects.get(given_names="Íñigo").birth_date is None
+    assert person_named("Dolores").birth_date == dt.date(1986, 4, 3)
+    assert person_named("Íñigo").birth_year == 1990
+    assert person_named("Íñigo").birth_date is None
     relationships = set(HouseholdMember.objects.values_list("relationship", flat=True))
     assert relationships == {"lead", "spouse", "child"}
 
@@ -304,12 +315,12 @@ def test_english_headers_tab_separated_utf8_bom_month_first(personas):
     report = _run(personas, FIXTURES / "english_bom.tsv")
 
     assert report.errors == [] and report.written
-    maria = Person.objects.get(given_names="Maria")
+    maria = person_named("Maria")
     assert maria.birth_date == dt.date(1990, 12, 25)
     assert maria.nationality == "SLV"
     assert maria.contact_points.get().value == "+19155550123"
     # 12/25/1990 proves month-first, so 01/02/2015 is the 2nd of January.
-    assert Person.objects.get(given_names="Pedro").birth_date == dt.date(2015, 1, 2)
+    assert person_named("Pedro").birth_date == dt.date(2015, 1, 2)
     assert Case.objects.get().port.name == "El Paso"
 
 
@@ -376,11 +387,11 @@ def test_xlsx_with_date_cells_and_numeric_anumbers(personas, tmp_path):
     assert _problems(report) == [(5, "Fecha de nacimiento")]
     report = _run(personas, path, date_order="DMY")
     assert report.errors == [] and report.written
-    lucia = Person.objects.get(given_names="Lucía")
+    lucia = person_named("Lucía")
     assert lucia.birth_date == dt.date(1991, 2, 3)
     assert lucia.led_cases.get().a_number == "012345678"
     assert lucia.contact_points.get().value == "+526561234567"
-    assert Person.objects.get(given_names="Sofía").birth_date == dt.date(2018, 4, 3)
+    assert person_named("Sofía").birth_date == dt.date(2018, 4, 3)
     assert CaseMember.objects.filter(role="rider").count() == 2
 
 
@@ -504,11 +515,13 @@ def test_household_without_lead_takes_the_first_row_and_warns(personas, tmp_path
     assert [(w.row, w.column) for w in report.warnings] == [(2, "parentesco")]
     household = Household.objects.get()
     assert household.lead.given_names == "Ana"
-    assert dict(household.members.values_list("person__given_names", "relationship")) == {
+    assert {
+        m.person.given_names: m.relationship for m in household.members.select_related("person")
+    } == {
         "Ana": "lead",
         "Bea": "child",
     }
-    assert Person.objects.get(given_names="Bea").case_memberships.get().role == "rider"
+    assert person_named("Bea").case_memberships.get().role == "rider"
 
 
 def test_member_with_own_anumber_gets_own_case_not_a_ride(personas, tmp_path):
@@ -520,7 +533,7 @@ def test_member_with_own_anumber_gets_own_case_not_a_ride(personas, tmp_path):
     )
     report = _run(personas, path)
     assert report.created_cases == 2
-    beto = Person.objects.get(given_names="Beto")
+    beto = person_named("Beto")
     assert list(beto.case_memberships.values_list("role", flat=True)) == ["lead"]
 
 
@@ -663,8 +676,8 @@ def test_phone_numbers_parsed_in_a_worker_process_give_the_same_report(personas,
     assert parallel == serial
     parallel = _run(personas, SAMPLES / "people_sample.csv")
     assert parallel.written
-    lead = Person.objects.get(given_names="Jean-Baptiste")
-    assert set(lead.contact_points.values_list("kind", "value")) == {
+    lead = person_named("Jean-Baptiste")
+    assert {(c.kind, c.value) for c in lead.contact_points.all()} == {
         ("phone", "+528684102233"),
         ("whatsapp", "+528684102233"),
     }
@@ -677,10 +690,10 @@ def test_whatsapp_column_may_say_yes_or_no(personas, tmp_path):
     )
     report = _run(personas, path)
     assert report.errors == []
-    ana = Person.objects.get(given_names="Ana")
+    ana = person_named("Ana")
     assert list(ana.contact_points.values_list("kind", "consent")) == [("phone", True)]
-    bea = Person.objects.get(given_names="Bea")
-    assert set(bea.contact_points.values_list("kind", "value", "consent")) == {
+    bea = person_named("Bea")
+    assert {(c.kind, c.value, c.consent) for c in bea.contact_points.all()} == {
         ("phone", "+526645550011", False),
         ("whatsapp", "+526645550011", False),
     }

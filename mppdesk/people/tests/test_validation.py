@@ -10,7 +10,6 @@ from mppdesk.people.validation import (
     clean_sex,
     clean_vulnerabilities,
     dedupe_key,
-    search_key,
     split_list,
     to_bool,
 )
@@ -252,8 +251,7 @@ def test_clean_contact():
         clean_contact("fax", "123")
 
 
-def test_search_and_dedupe_keys():
-    assert search_key("José", "Pérez López", ["Pepe"]) == "jose perez lopez pepe"
+def test_dedupe_keys():
     assert dedupe_key("José", "Pérez", PartialDate(1990, dt.date(1990, 5, 17))) == dedupe_key(
         "PEREZ", "jose", PartialDate(1990, dt.date(1990, 5, 17))
     )

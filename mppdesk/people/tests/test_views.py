@@ -13,6 +13,8 @@ from mppdesk.testing.factories import (
     ContactPointFactory,
     HouseholdFactory,
     PersonFactory,
+    people_named,
+    person_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +236,7 @@ def test_create_person_with_contact_and_case(personas, caseworker_client):
         },
     )
     assert response.status_code == 302
-    person = Person.objects.get(given_names="Rosa")
+    person = person_named("Rosa")
     assert response["Location"] == reverse("people:detail", kwargs={"pk": person.pk})
     assert person.organization == personas.org
     assert person.created_by == personas.caseworker
@@ -378,7 +380,7 @@ def test_add_family_member_creates_household_and_joins_case(personas, caseworker
         },
     )
     assert response.status_code == 302
-    child = Person.objects.get(given_names="Mateo")
+    child = person_named("Mateo")
     membership = HouseholdMember.objects.get(person=child)
     assert membership.relationship == "child"
     assert membership.household.lead == lead
@@ -395,7 +397,7 @@ def test_add_family_member_requires_relationship(personas, caseworker_client):
     )
     assert response.status_code == 200
     assert "relationship" in response.context["form"].errors
-    assert not Person.objects.filter(given_names="Mateo").exists()
+    assert not people_named("Mateo")
 
 
 # --- languages ---------------------------------------------------------------------------

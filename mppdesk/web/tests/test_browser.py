@@ -54,6 +54,7 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 def test_register_person_and_find_them_by_anumber(live_server, settings, monkeypatch):  # type: ignore[no-untyped-def]
     require_chromium()
     from mppdesk.accounts.models import Membership
+    from mppdesk.accounts.testing import confirmed_device
     from mppdesk.testing.factories import MembershipFactory, UserFactory
 
     settings.LANGUAGE_CODE = "es"
@@ -61,12 +62,13 @@ def test_register_person_and_find_them_by_anumber(live_server, settings, monkeyp
     MembershipFactory(user=user, role=Membership.Role.CASEWORKER)
 
     with chromium(monkeypatch) as browser:
-        _register_and_search(browser, live_server.url)
+        _register_and_search(browser, live_server.url, confirmed_device(user))
 
 
-def _register_and_search(browser: Any, base_url: str) -> None:
+def _register_and_search(browser: Any, base_url: str, device: Any) -> None:
     from playwright.sync_api import expect
 
+    from mppdesk.accounts.testing import current_code
     from mppdesk.cases.models import Case
     from mppdesk.testing.factories import PASSWORD
 
@@ -77,6 +79,10 @@ def _register_and_search(browser: Any, base_url: str) -> None:
     expect(page).to_have_url(f"{base_url}/accounts/login/?next=/people/")
     page.fill("#id_username", "ana")
     page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    # A case worker signs in with a second factor: the code an authenticator app would show.
+    expect(page).to_have_url(f"{base_url}/accounts/two-factor/verify/?next=%2Fpeople%2F")
+    page.fill("#id_token", current_code(device))
     page.click("main button[type=submit]")
     expect(page.locator("h1")).to_have_text("Personas")
 
