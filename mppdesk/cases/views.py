@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mppdesk.audit import services as audit
 from mppdesk.cases import queries, services
 from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
 from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
@@ -65,7 +66,12 @@ def _detail_context(case: Case, **forms: Any) -> dict[str, Any]:
 
 @private_page
 def case_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
-    case = queries.get_case(current_user(request), pk)
+    user = current_user(request)
+    case = queries.get_case(user, pk)
+    audit.record(
+        actor=user, organization=case.organization, action="view", object_type="case",
+        object_id=case.pk, fields=["a_number", "members", "events"],
+    )  # fmt: skip
     return render(request, "cases/detail.html", _detail_context(case))
 
 

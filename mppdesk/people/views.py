@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases import services as case_services
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
@@ -71,6 +72,12 @@ def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 def htmx_target(request: HttpRequest) -> str | None:
     htmx = getattr(request, "htmx", None)
     return htmx.target if htmx else None
+
+
+PERSON_PAGE_FIELDS = [
+    "given_names", "family_names", "other_names", "birth_date", "contact_points",
+    "household", "cases",
+]  # fmt: skip
 
 
 # --- list and search -------------------------------------------------------------------
@@ -136,6 +143,11 @@ def case_timeline(events: list[CaseEvent], names: dict[str, str]) -> list[dict[s
 def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     person = queries.get_person(user, pk)
+    # A page view of personal data is on record, like an API read.
+    audit.record(
+        actor=user, organization=person.organization, action="view", object_type="person",
+        object_id=person.pk, fields=PERSON_PAGE_FIELDS,
+    )  # fmt: skip
     household = queries.household_of(person)
     membership = getattr(person, "household_membership", None)
     members = list(household.members.select_related("person").order_by("id")) if household else []
@@ -352,6 +364,10 @@ def person_url(person: Person) -> str:
 def household_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     household = queries.get_household(user, pk)
+    audit.record(
+        actor=user, organization=household.organization, action="view",
+        object_type="household", object_id=household.pk, fields=["members"],
+    )  # fmt: skip
     members = list(household.members.select_related("person").order_by("id"))
     # Lead first, then in the order people were added.
     members.sort(key=lambda m: m.relationship != Relationship.LEAD)

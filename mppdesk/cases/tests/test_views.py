@@ -216,3 +216,17 @@ def test_case_pages_require_login(personas, client):
     response = client.get(reverse("cases:detail", kwargs={"pk": case.pk}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_case_page_view_is_audited(personas, caseworker_client):
+    from mppdesk.audit.testing import audit_mark, entries_after
+    from mppdesk.testing.factories import CaseFactory
+
+    case = CaseFactory(organization=personas.org)
+    mark = audit_mark()
+    assert caseworker_client.get(reverse("cases:detail", kwargs={"pk": case.pk})).status_code == 200
+    assert (
+        entries_after(mark)
+        .filter(action="view", object_type="case", object_id=str(case.pk))
+        .exists()
+    )

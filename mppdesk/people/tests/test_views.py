@@ -520,3 +520,27 @@ def test_search_pagination_posts_the_query(personas, caseworker_client):
     assert response.status_code == 200
     assert 'name="page"' in response.text or 'rel="prev"' in response.text
     assert "?q=" not in response.text
+
+
+def test_person_page_view_is_audited_without_values(personas, caseworker_client):
+    from mppdesk.audit.testing import audit_mark, entries_after
+
+    person = PersonFactory(organization=personas.org)
+    mark = audit_mark()
+    assert (
+        caseworker_client.get(reverse("people:detail", kwargs={"pk": person.pk})).status_code == 200
+    )
+    entry = entries_after(mark).get(action="view")
+    assert entry.object_type == "person" and entry.object_id == str(person.pk)
+    assert entry.actor == personas.caseworker and "given_names" in entry.fields
+
+
+def test_outsider_404_writes_no_view_entry(personas, outsider_client):
+    from mppdesk.audit.testing import audit_mark, entries_after
+
+    person = PersonFactory(organization=personas.org)
+    mark = audit_mark()
+    assert (
+        outsider_client.get(reverse("people:detail", kwargs={"pk": person.pk})).status_code == 404
+    )
+    assert not entries_after(mark).filter(action="view").exists()
