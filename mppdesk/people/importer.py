@@ -1069,6 +1069,16 @@ def _count(units: list[list[_Row]]) -> tuple[int, int, int]:
     return people, households, cases
 
 
+def _sorted_uuids(count: int) -> list[uuid.UUID]:
+    """Random ids in ascending order (inserts then append to the primary-key index).
+
+    Sorted on their integer value: comparing UUID objects runs Python-level ``__lt__``
+    and cost about 1.4 s per 100,000 rows.
+    """
+    values = sorted(int.from_bytes(os.urandom(16)) for _ in range(count))
+    return [uuid.UUID(int=v, version=4) for v in values]
+
+
 def _plan(units: list[list[_Row]], organization: Organization, actor: User | None) -> _Plan:
     """The rows to insert for ``units`` (each a household's rows or one single person)."""
     plan = _Plan.empty()
@@ -1084,9 +1094,9 @@ def _plan(units: list[list[_Row]], organization: Organization, actor: User | Non
     # indexes then grow at one end instead of at random pages, which keeps a large
     # import from thrashing the database cache. The ids stay random to anyone reading them.
     people, households, cases = _count(units)
-    person_ids = iter(sorted(uuid.uuid4() for _ in range(people)))
-    household_ids = iter(sorted(uuid.uuid4() for _ in range(households)))
-    case_ids = iter(sorted(uuid.uuid4() for _ in range(cases)))
+    person_ids = iter(_sorted_uuids(people))
+    household_ids = iter(_sorted_uuids(households))
+    case_ids = iter(_sorted_uuids(cases))
 
     for unit in units:
         ids: list[uuid.UUID] = []

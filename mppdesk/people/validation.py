@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,7 @@ VULNERABILITY_ALIASES = {v.value: v.value for v in Vulnerability} | {
 }
 
 MAX_NAME = 200
+_DIGIT = re.compile(r"\d")
 
 
 @functools.cache
@@ -138,7 +140,7 @@ def _clean_name(
         errors.setdefault(field_name, []).append(
             _("At most %(count)s characters.") % {"count": MAX_NAME}
         )
-    if any(ch.isdigit() for ch in text):
+    if _DIGIT.search(text):
         errors.setdefault(field_name, []).append(_("Names cannot contain digits."))
     return text
 
