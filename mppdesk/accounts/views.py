@@ -93,7 +93,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Two-factor sign-in is on."))
             return HttpResponseRedirect(next_url)
     uri = device.config_url
-    qr_svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, title=_("QR code"))
+    qr_svg = segno.make(uri, error="m").svg_inline(
+        scale=5, border=4, omitsize=True, title=_("QR code")
+    )
     return render(
         request,
         "accounts/two_factor_setup.html",
