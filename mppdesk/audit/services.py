@@ -180,3 +180,13 @@ def record_many(
         rows.insert(batch_size)
         _advance_head(head_seq, seq, prev)
     return len(oids)
+
+
+def record_view(
+    *, actor: User | None, obj: Any, object_type: str, fields: Sequence[str]
+) -> AuditEntry:
+    """A read of one record's personal data (a page view, an API get)."""
+    return record(
+        actor=actor, organization=obj.organization, action="view", object_type=object_type,
+        object_id=obj.pk, fields=fields,
+    )  # fmt: skip

@@ -68,10 +68,9 @@ def _detail_context(case: Case, **forms: Any) -> dict[str, Any]:
 def case_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     case = queries.get_case(user, pk)
-    audit.record(
-        actor=user, organization=case.organization, action="view", object_type="case",
-        object_id=case.pk, fields=["a_number", "members", "events"],
-    )  # fmt: skip
+    audit.record_view(
+        actor=user, obj=case, object_type="case", fields=["a_number", "members", "events"]
+    )
     return render(request, "cases/detail.html", _detail_context(case))
 
 

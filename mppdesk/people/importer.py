@@ -960,29 +960,19 @@ class _Validator:
         # The database holds blind indexes, not the values: look the file's values up by
         # their digests.
         org = self.organization
-        anumber_by_bidx = {anumber_index(number): number for number in by_anumber}
-        existing_anumbers: set[str] = set()
-        for chunk in _chunks(list(anumber_by_bidx), LOOKUP_CHUNK):
-            existing_anumbers.update(
-                anumber_by_bidx[bidx]
-                for bidx in Case.objects.filter(organization=org, a_number_bidx__in=chunk)
-                .values_list("a_number_bidx", flat=True)
-                .distinct()
-            )
+        existing_anumbers = _already_stored(
+            Case.objects.filter(organization=org), "a_number_bidx",
+            {anumber_index(number): number for number in by_anumber},
+        )  # fmt: skip
         for number in existing_anumbers:
             for row in by_anumber[number]:
                 self._duplicate(
                     row, "a_number", _("A case with this A-number is already registered.")
                 )
-        key_by_bidx = {dedupe_index(key): key for key in by_key}
-        existing_keys: set[str] = set()
-        for chunk in _chunks(list(key_by_bidx), LOOKUP_CHUNK):
-            existing_keys.update(
-                key_by_bidx[bidx]
-                for bidx in Person.objects.filter(organization=org, dedupe_bidx__in=chunk)
-                .values_list("dedupe_bidx", flat=True)
-                .distinct()
-            )
+        existing_keys = _already_stored(
+            Person.objects.filter(organization=org), "dedupe_bidx",
+            {dedupe_index(key): key for key in by_key},
+        )  # fmt: skip
         for key in existing_keys:
             for row in by_key[key]:
                 self._duplicate(
@@ -995,6 +985,17 @@ class _Validator:
     def _duplicate(self, row: _Row, column: str, message: str) -> None:
         row.duplicate = True
         self.duplicates.append(RowError(row=row.line, column=self.col(column), message=message))
+
+
+def _already_stored(queryset: Any, index_field: str, value_by_digest: dict[str, str]) -> set[str]:
+    """The values whose blind-index digest ``index_field`` already holds in ``queryset``."""
+    found: set[str] = set()
+    for chunk in _chunks(list(value_by_digest), LOOKUP_CHUNK):
+        digests = queryset.filter(**{f"{index_field}__in": chunk}).values_list(
+            index_field, flat=True
+        )
+        found.update(value_by_digest[digest] for digest in digests.distinct())
+    return found
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

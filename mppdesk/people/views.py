@@ -144,10 +144,7 @@ def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     person = queries.get_person(user, pk)
     # A page view of personal data is on record, like an API read.
-    audit.record(
-        actor=user, organization=person.organization, action="view", object_type="person",
-        object_id=person.pk, fields=PERSON_PAGE_FIELDS,
-    )  # fmt: skip
+    audit.record_view(actor=user, obj=person, object_type="person", fields=PERSON_PAGE_FIELDS)
     household = queries.household_of(person)
     membership = getattr(person, "household_membership", None)
     members = list(household.members.select_related("person").order_by("id")) if household else []
@@ -364,10 +361,7 @@ def person_url(person: Person) -> str:
 def household_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     household = queries.get_household(user, pk)
-    audit.record(
-        actor=user, organization=household.organization, action="view",
-        object_type="household", object_id=household.pk, fields=["members"],
-    )  # fmt: skip
+    audit.record_view(actor=user, obj=household, object_type="household", fields=["members"])
     members = list(household.members.select_related("person").order_by("id"))
     # Lead first, then in the order people were added.
     members.sort(key=lambda m: m.relationship != Relationship.LEAD)
