@@ -1,12 +1,12 @@
 """Who may read the audit log, and which entries.
 
-Auditors and administrators only: everyone else gets a 404 for the audit pages, as for
-any record they may not see. The log holds ids and field names, never values, so an
+Roles with ``audit.read`` (auditors and administrators, ``accounts.permissions``) only:
+everyone else gets a 404 for the audit pages, as for any record they may not see. The log holds ids and field names, never values, so an
 auditor learns who touched which record and when, not what it says.
 
 Scope: an auditor or administrator of a program-wide organization (the program
 coordinator, a monitor) sees the whole log; one of any other organization sees the
-entries recorded under their own organizations.
+entries recorded under the organizations where they hold ``audit.read``.
 """
 
 from __future__ import annotations
@@ -16,39 +16,38 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
-from mppdesk.accounts.models import Membership, Organization
+from mppdesk.accounts.models import Organization
+from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.audit.models import AuditEntry
-from mppdesk.core.access import active_membership, visible_org_ids
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
 
-AUDIT_ROLES = frozenset({Membership.Role.AUDITOR, Membership.Role.ADMIN})
 PROGRAM_WIDE_KINDS = frozenset({Organization.Kind.COORDINATOR, Organization.Kind.MONITOR})
 
 
-def require_auditor(user: User) -> Membership:
-    """The viewer's active membership if it may read the audit log; else ``Http404``."""
-    membership = active_membership(user) if user.is_authenticated else None
-    if membership is None or membership.role not in AUDIT_ROLES:
+def require_auditor(user: User) -> list[int]:
+    """The organizations in which the viewer may read the audit log; ``Http404`` if none."""
+    org_ids = orgs_where(user, Action.AUDIT_READ)
+    if not org_ids:
         raise Http404
-    return membership
+    return org_ids
 
 
-def sees_whole_log(membership: Membership) -> bool:
-    return membership.organization.kind in PROGRAM_WIDE_KINDS
+def sees_whole_log(org_ids: list[int]) -> bool:
+    return Organization.objects.filter(pk__in=org_ids, kind__in=PROGRAM_WIDE_KINDS).exists()
 
 
 def entries_for(user: User) -> QuerySet[AuditEntry]:
-    membership = require_auditor(user)
+    org_ids = require_auditor(user)
     entries = AuditEntry.objects.all()
-    if not sees_whole_log(membership):
-        entries = entries.filter(organization_id__in=visible_org_ids(user))
+    if not sees_whole_log(org_ids):
+        entries = entries.filter(organization_id__in=org_ids)
     return entries
 
 
 def organizations_for(user: User) -> QuerySet[Organization]:
-    membership = require_auditor(user)
-    if sees_whole_log(membership):
+    org_ids = require_auditor(user)
+    if sees_whole_log(org_ids):
         return Organization.objects.order_by("name")
-    return Organization.objects.filter(pk__in=visible_org_ids(user)).order_by("name")
+    return Organization.objects.filter(pk__in=org_ids).order_by("name")

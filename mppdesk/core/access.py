@@ -21,15 +21,11 @@ M = TypeVar("M", bound=models.Model)
 
 
 def visible_org_ids(user: User) -> list[int]:
-    cached: list[int] | None = getattr(user, "_mppdesk_org_ids", None)
-    if cached is None:
-        cached = list(
-            user.memberships.filter(organization__is_active=True).values_list(
-                "organization_id", flat=True
-            )
-        )
-        user._mppdesk_org_ids = cached  # type: ignore[attr-defined]
-    return cached
+    """Organizations whose records the user may read: those where their role has
+    ``person.read`` (``accounts.permissions``). Analysts and auditors get none."""
+    from mppdesk.accounts.permissions import Action, orgs_where
+
+    return orgs_where(user, Action.PERSON_READ)
 
 
 def active_membership(user: User) -> Membership | None:

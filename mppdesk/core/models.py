@@ -6,6 +6,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -13,12 +14,21 @@ if TYPE_CHECKING:
 
 class OrgScopedQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: User | None) -> Self:
-        """Rows owned by an organization the user belongs to; nothing for anyone else."""
+        """Rows the user may read: owned by an organization where their role has
+        ``person.read``, or shared with one through an accepted referral (a model opts in
+        with a ``shared_scope(org_ids) -> Q`` classmethod). Nothing for anyone else."""
         from mppdesk.core.access import visible_org_ids
 
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.filter(organization_id__in=visible_org_ids(user))
+        org_ids = visible_org_ids(user)
+        if not org_ids:
+            return self.none()
+        scope = Q(organization_id__in=org_ids)
+        shared_scope = getattr(self.model, "shared_scope", None)
+        if shared_scope is not None:
+            scope |= shared_scope(org_ids)
+        return self.filter(scope)
 
 
 class OrgScopedManager(models.Manager.from_queryset(OrgScopedQuerySet)):  # type: ignore[misc]

@@ -1,4 +1,7 @@
-"""Compile every ``.po`` catalogue under ``mppdesk/locale`` to ``.mo`` with ``polib``.
+"""Compile every ``.po`` catalogue of MPP Desk to ``.mo`` with ``polib``.
+
+The project catalogue is ``mppdesk/locale``; an app may keep its own strings in
+``mppdesk/<app>/locale`` (Django finds those by itself). Both are compiled.
 
 Django's ``compilemessages`` needs GNU gettext's ``msgfmt``; the small machines MPP Desk
 runs on should not need it, so the ``.mo`` files are compiled with this script and
@@ -19,7 +22,13 @@ from pathlib import Path
 
 import polib
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+LOCALE_DIR = PACKAGE_DIR / "locale"
+
+
+def catalogues(root: Path = PACKAGE_DIR) -> list[Path]:
+    """Every ``.po`` file under a ``locale`` directory below ``root``."""
+    return sorted(p for p in root.rglob("*.po") if "locale" in p.relative_to(root).parts)
 
 
 def compile_catalogue(po_path: Path) -> bytes:
@@ -29,10 +38,10 @@ def compile_catalogue(po_path: Path) -> bytes:
     return bytes(catalogue.to_binary())
 
 
-def compile_all(locale_dir: Path = LOCALE_DIR, *, check: bool = False) -> list[Path]:
+def compile_all(locale_dir: Path = PACKAGE_DIR, *, check: bool = False) -> list[Path]:
     """Compile each catalogue; return the ``.mo`` paths written (or, with ``check``, stale)."""
     changed: list[Path] = []
-    for po_path in sorted(locale_dir.rglob("*.po")):
+    for po_path in catalogues(locale_dir):
         mo_path = po_path.with_suffix(".mo")
         content = compile_catalogue(po_path)
         if mo_path.exists() and mo_path.read_bytes() == content:
@@ -48,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="only report missing or stale .mo files"
     )
-    parser.add_argument("--locale-dir", type=Path, default=LOCALE_DIR)
+    parser.add_argument("--locale-dir", type=Path, default=PACKAGE_DIR)
     args = parser.parse_args(argv)
     if not args.locale_dir.is_dir():
         print(f"no locale directory at {args.locale_dir}", file=sys.stderr)  # noqa: T201

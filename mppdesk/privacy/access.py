@@ -1,7 +1,8 @@
 """Who may export or erase a person's data (role in the person's organization).
 
-Analysts and auditors never see personal data, so they cannot export it; erasing is
-for supervisors and administrators. A refusal is a 404, like a missing person.
+The permission matrix (``accounts.permissions``) decides: export is ``person.export``,
+erasure ``person.erase``, both in the person's *owning* organization (a referral's
+receiver may do neither). A refusal is a 404, like a missing person.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from mppdesk.accounts.models import Membership
-from mppdesk.core.access import active_membership
+from mppdesk.accounts.permissions import Action, can
 from mppdesk.people import queries as people_queries
 
 if TYPE_CHECKING:
@@ -20,34 +20,13 @@ if TYPE_CHECKING:
     from mppdesk.accounts.models import User
     from mppdesk.people.models import Person
 
-Role = Membership.Role
-EXPORT_ROLES = frozenset(
-    {Role.CASEWORKER, Role.SUPERVISOR, Role.ATTORNEY, Role.COORDINATOR, Role.ADMIN}
-)
-ERASE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
-
-
-def role_in(user: User | None, organization_id: int) -> str | None:
-    """The user's role in the organization (the active membership when it is that one)."""
-    if user is None or not user.is_authenticated:
-        return None
-    membership = active_membership(user)
-    if membership is not None and membership.organization_id == organization_id:
-        return str(membership.role)
-    role = (
-        user.memberships.filter(organization_id=organization_id, organization__is_active=True)
-        .values_list("role", flat=True)
-        .first()
-    )
-    return str(role) if role else None
-
 
 def can_export(user: User | None, person: Person) -> bool:
-    return role_in(user, person.organization_id) in EXPORT_ROLES
+    return can(user, Action.PERSON_EXPORT, person.organization_id)
 
 
 def can_erase(user: User | None, person: Person) -> bool:
-    return role_in(user, person.organization_id) in ERASE_ROLES
+    return can(user, Action.PERSON_ERASE, person.organization_id)
 
 
 def person_for_export(user: User | None, pk: UUID | str) -> Person:

@@ -15,13 +15,19 @@ def test_committed_mo_files_match_their_po_files():
 
 
 def test_every_spanish_message_is_translated():
-    catalogue = polib.pofile(str(compilemessages.LOCALE_DIR / "es" / "LC_MESSAGES" / "django.po"))
-    missing = [entry.msgid for entry in catalogue if not entry.obsolete and not entry.translated()]
+    spanish = [p for p in compilemessages.catalogues() if "es" in p.parts]
+    assert compilemessages.LOCALE_DIR / "es" / "LC_MESSAGES" / "django.po" in spanish
+    missing = [
+        (path.parent.parent.parent.parent.name, entry.msgid)
+        for path in spanish
+        for entry in polib.pofile(str(path))
+        if not entry.obsolete and not entry.translated()
+    ]
     assert missing == []
 
 
 def test_compiler_skips_fuzzy_entries(tmp_path: Path):
-    po_dir = tmp_path / "xx" / "LC_MESSAGES"
+    po_dir = tmp_path / "locale" / "xx" / "LC_MESSAGES"
     po_dir.mkdir(parents=True)
     catalogue = polib.POFile()
     catalogue.metadata = {
