@@ -691,6 +691,15 @@ def import_people_command(
         organization = actor.memberships.select_related("organization").get().organization
     else:
         raise UserError("org: required", ["org: give the organization's short name with --org."])
+    if actor is not None:
+        from mppdesk.accounts.permissions import Action, can, role_in
+
+        if not can(actor, Action.PERSON_IMPORT, organization.pk):
+            role = role_in(actor, organization.pk)
+            raise UserError(
+                "user may not import",
+                [f"user: the role {role!r} of {username!r} does not allow importing people."],
+            )
 
     order: Literal["DMY", "MDY"] | None = None
     if date_order:
@@ -872,9 +881,13 @@ def _register_domain_commands() -> None:
     from mppdesk.audit.commands import audit_group
     from mppdesk.core.commands import keys_group
     from mppdesk.privacy.commands import privacy as privacy_group
+    from mppdesk.sharing.commands import referrals as referrals_group
+    from mppdesk.stats.commands import stats_command
 
     cli.add_command(audit_group)
     cli.add_command(keys_group)
+    cli.add_command(referrals_group)
+    cli.add_command(stats_command)
 
     # `mppdesk purge` and `mppdesk subject-export`, as the operators' runbook names them.
     for command in privacy_group.commands.values():

@@ -46,7 +46,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mppdesk.core.admin_apps.MppDeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "mppdesk.people",
     "mppdesk.cases",
     "mppdesk.privacy",
+    "mppdesk.stats",
+    "mppdesk.sharing",
     "mppdesk.web",
     "mppdesk.api",
 ]

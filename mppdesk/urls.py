@@ -17,5 +17,7 @@ urlpatterns = [
     path("cases/", include("mppdesk.cases.urls")),
     path("audit/", include("mppdesk.audit.urls")),
     path("privacy/", include("mppdesk.privacy.urls")),
+    path("stats/", include("mppdesk.stats.urls")),
+    path("sharing/", include("mppdesk.sharing.urls")),
     path("", web_views.home, name="home"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from mppdesk.accounts.models import ApiToken, Membership, Organization, User
+from mppdesk.core.admin_site import OrgManagedAdmin
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -10,19 +11,21 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(OrgManagedAdmin, BaseUserAdmin):
+    organization_lookup = "memberships__organization_id"
     inlines = [MembershipInline]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin[Organization]):
+class OrganizationAdmin(OrgManagedAdmin):
+    organization_lookup = "id"
     list_display = ["name", "kind", "slug", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+class ApiTokenAdmin(OrgManagedAdmin):
     list_display = [
         "name",
         "user",

@@ -1,7 +1,7 @@
 """The permission matrix: which role may do what. The one place this is decided.
 
 Every entry point asks here — web views (``web.access.requires``), API endpoints
-(``api.common.require``), CLI commands (they act as a named user), exports and the Django
+(``api.auth.role(action)`` on each operation), CLI commands (they act as a named user), exports and the Django
 admin — and reads of personal data are scoped by ``orgs_where(user, PERSON_READ)`` in
 ``core.models.OrgScopedQuerySet.visible_to``, so a role without ``person.read`` sees no
 person anywhere. ``docs/permissions.md`` shows the same matrix as a table; a test keeps the

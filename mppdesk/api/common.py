@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
+from ninja.errors import HttpError
 
 from mppdesk.api.schemas import PageQuery
 from mppdesk.people import queries as people_queries
@@ -32,19 +33,42 @@ def organization(request: HttpRequest) -> Organization:
     return token(request).organization
 
 
+def _token_org_scope(request: HttpRequest, model: type[Model]) -> Q:
+    org_id = token(request).organization_id
+    scope = Q(organization_id=org_id)
+    shared_scope = getattr(model, "shared_scope", None)
+    if shared_scope is not None:
+        scope |= shared_scope([org_id])
+    return scope
+
+
 def in_token_scope(request: HttpRequest, queryset: QuerySet[M]) -> QuerySet[M]:
     """Narrow an already user-scoped queryset to the token's organization.
 
     The queries scope to every organization of the user; a token is issued for one of them,
-    so a token for one organization never reads another's records.
+    so a token for one organization never reads another's records — except those shared
+    with its organization through an accepted referral.
     """
-    return queryset.filter(organization_id=token(request).organization_id)
+    return queryset.filter(_token_org_scope(request, queryset.model))
 
 
 def check_token_scope(request: HttpRequest, obj: M) -> M:
-    """``Http404`` (the same as missing) if ``obj`` belongs to another organization."""
-    if obj.organization_id != token(request).organization_id:  # type: ignore[attr-defined]
+    """``Http404`` (the same as missing) if ``obj`` is neither the token organization's
+    nor shared with it."""
+    if obj.organization_id == token(request).organization_id:  # type: ignore[attr-defined]
+        return obj
+    model = type(obj)
+    if not model._default_manager.filter(_token_org_scope(request, model), pk=obj.pk).exists():
         raise Http404
+    return obj
+
+
+def check_token_owner(request: HttpRequest, obj: M) -> M:
+    """``obj`` if the token's organization owns it: records shared with it by a referral
+    are read-only (403); others are 404, the same as missing."""
+    check_token_scope(request, obj)
+    if obj.organization_id != token(request).organization_id:  # type: ignore[attr-defined]
+        raise HttpError(403, "Records shared with your organization are read-only.")
     return obj
 
 
@@ -58,11 +82,14 @@ def page_meta(count: int, query: PageQuery) -> dict[str, Any]:
 
 
 def referenced_person(request: HttpRequest, pk: Any, field: str) -> Person:
-    """A person named in a request body; unknown and not visible are the same field error."""
+    """A person named in a request body, owned by the token's organization; unknown, not
+    visible and only shared are the same field error."""
     try:
         person: Person = check_token_scope(request, people_queries.get_person(actor(request), pk))
     except Http404 as exc:
         raise FieldErrors({field: ["No such person."]}) from exc
+    if person.organization_id != token(request).organization_id:
+        raise FieldErrors({field: ["This person is shared with your organization: read-only."]})
     return person
 
 

@@ -22,15 +22,26 @@ from mppdesk.api.schemas import ErrorOut
 from mppdesk.people.validation import FieldErrors
 
 # Documented on every operation so that clients see the error shape in the OpenAPI.
-READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-LIST_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
+READ_ERRORS: dict[int, type[ErrorOut]] = {
     401: ErrorOut,
+    403: ErrorOut,
     404: ErrorOut,
     422: ErrorOut,
 }
-CREATE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+LIST_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+CREATE_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    422: ErrorOut,
+}
 
 _LOC_SOURCES = {"body", "query", "path", "payload", "filters", "form", "file", "header", "cookie"}
 

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from mppdesk.api.auth import BearerTokenAuth
 from mppdesk.api.errors import install_error_handlers
-from mppdesk.api.routers import cases, households, imports, people, privacy
+from mppdesk.api.routers import cases, households, imports, people, privacy, referrals, stats
 
 api = NinjaAPI(
     title="MPP Desk API",
@@ -22,3 +22,5 @@ api.add_router("/households", households.router, tags=["households"])
 api.add_router("/cases", cases.router, tags=["cases"])
 api.add_router("/imports", imports.router, tags=["imports"])
 api.add_router("", privacy.router, tags=["privacy"])
+api.add_router("/referrals", referrals.router, tags=["referrals"])
+api.add_router("/stats", stats.router, tags=["stats"])

@@ -53,6 +53,10 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("export")
         IMPORT = "import", _("import")
         LOGIN = "login", _("login")
+        REFERRAL_CREATE = "referral.create", _("referral sent")
+        REFERRAL_ACCEPT = "referral.accept", _("referral accepted")
+        REFERRAL_REJECT = "referral.reject", _("referral rejected")
+        REFERRAL_REVOKE = "referral.revoke", _("referral revoked")
 
     seq = models.BigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)

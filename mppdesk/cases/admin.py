@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from mppdesk.cases.models import Case, CaseEvent, CaseMember
-from mppdesk.people.admin import ScopedAdmin
+from mppdesk.core.admin_site import PersonalDataAdmin
 
 
 class CaseMemberInline(admin.TabularInline[CaseMember, Case]):
@@ -17,7 +17,9 @@ class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
 
 
 @admin.register(Case)
-class CaseAdmin(ScopedAdmin):
+class CaseAdmin(PersonalDataAdmin):
+    audit_object_type = "case"
+    audit_fields = ["a_number", "members", "events"]
     list_display = ["a_number", "organization", "venue", "program_version", "status", "opened_on"]
     list_filter = ["organization", "status", "program_version", "venue"]
     # The A-number is encrypted: no admin search on it (use the case search, which uses

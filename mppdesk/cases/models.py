@@ -86,6 +86,18 @@ class Case(EncryptedModelMixin, OrgOwnedModel):
     def a_number_display(self) -> str:
         return format_anumber(self.a_number)
 
+    @classmethod
+    def shared_scope(cls, org_ids: list[int]) -> models.Q:
+        """Cases that a person shared with ``org_ids`` through an accepted referral is on."""
+        from mppdesk.sharing.models import Referral, ReferralStatus
+
+        shared_people = Referral.objects.filter(
+            to_organization_id__in=org_ids, status=ReferralStatus.ACCEPTED
+        ).values("person_id")
+        return models.Q(
+            pk__in=CaseMember.objects.filter(person_id__in=shared_people).values("case_id")
+        )
+
 
 class CaseMember(models.Model):
     class Role(models.TextChoices):

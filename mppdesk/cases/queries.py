@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from mppdesk.cases.models import Case
-from mppdesk.core.access import get_visible_or_404
+from mppdesk.core.access import get_visible_or_404, require_owner_write
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -20,6 +20,12 @@ def cases_for(user: User | None) -> QuerySet[Case]:
 
 def get_case(user: User | None, pk: Any) -> Case:
     return get_visible_or_404(Case.objects.select_related("lead", "venue", "port"), user, pk)
+
+
+def get_case_for_update(user: User | None, pk: Any) -> Case:
+    """The case if ``user`` may change it (owning organization); 404 or 403."""
+    case: Case = require_owner_write(user, get_case(user, pk))
+    return case
 
 
 def cases_of(person: Person) -> QuerySet[Case]:

@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import (
+    A_NUMBER_PURPOSE,
     Case,
     CaseEvent,
     CaseMember,
     CaseStatus,
     ProgramVersion,
-    anumber_index,
 )
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
+from mppdesk.lib.crypto import lookup_digests
 from mppdesk.people.validation import FieldErrors
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def open_case(
     if (
         digits
         and Case.objects.filter(
-            organization=organization, a_number_bidx=anumber_index(digits)
+            organization=organization, a_number_bidx__in=lookup_digests(A_NUMBER_PURPOSE, digits)
         ).exists()
     ):
         errors.setdefault("a_number", []).append(_("A case with this A-number already exists."))
@@ -174,7 +175,8 @@ def update_case(
             if digits != case.a_number:
                 if (
                     Case.objects.filter(
-                        organization_id=case.organization_id, a_number_bidx=anumber_index(digits)
+                        organization_id=case.organization_id,
+                        a_number_bidx__in=lookup_digests(A_NUMBER_PURPOSE, digits),
                     )
                     .exclude(pk=case.pk)
                     .exists()

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries, services
 from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
@@ -23,12 +24,13 @@ from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
 from mppdesk.people import queries as people_queries
 from mppdesk.people.forms import apply_field_errors
 from mppdesk.people.validation import FieldErrors
-from mppdesk.people.views import case_timeline, current_user, htmx_target, private_page
+from mppdesk.people.views import case_timeline, current_user, htmx_target
+from mppdesk.web.access import requires
 
 PAGE_SIZE = 25
 
 
-@private_page
+@requires(Action.PERSON_READ)
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = queries.cases_for(current_user(request))
     status = request.GET.get("status", "")
@@ -40,7 +42,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(case: Case, **forms: Any) -> dict[str, Any]:
+def _detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[str, Any]:
     members = list(case.members.select_related("person"))
     names = {str(m.person_id): m.person.full_name for m in members}
     events = list(case.events.select_related("actor"))
@@ -59,25 +61,28 @@ def _detail_context(case: Case, **forms: Any) -> dict[str, Any]:
             }
         ),
         "note_form": CaseNoteForm(),
+        # A case shared with the viewer's organization by a referral is read-only there.
+        "can_edit": can_edit,
     }
     context.update(forms)
     return context
 
 
-@private_page
+@requires(Action.PERSON_READ)
 def case_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     case = queries.get_case(user, pk)
     audit.record_view(
         actor=user, obj=case, object_type="case", fields=["a_number", "members", "events"]
     )
-    return render(request, "cases/detail.html", _detail_context(case))
+    can_edit = can(user, Action.PERSON_WRITE, case.organization_id)
+    return render(request, "cases/detail.html", _detail_context(case, can_edit=can_edit))
 
 
-@private_page
+@requires(Action.PERSON_WRITE)
 def case_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    case = queries.get_case(user, pk)
+    case = queries.get_case_for_update(user, pk)
     if request.method != "POST":
         return redirect("cases:detail", pk=case.pk)
     form = CaseEditForm(request.POST)
@@ -101,11 +106,11 @@ def case_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 
 @require_POST
-@private_page
+@requires(Action.PERSON_WRITE)
 def case_add_note(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Add a timeline note; htmx swaps the timeline block, a plain form POST redirects."""
     user = current_user(request)
-    case = queries.get_case(user, pk)
+    case = queries.get_case_for_update(user, pk)
     form = CaseNoteForm(request.POST)
     saved = False
     if form.is_valid():
@@ -126,11 +131,11 @@ def case_add_note(request: HttpRequest, pk: UUID) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(case, note_form=form))
 
 
-@private_page
+@requires(Action.PERSON_WRITE)
 def case_open(request: HttpRequest, person_pk: UUID) -> HttpResponse:
     """Open a case with ``person_pk`` as lead respondent, optionally with their household."""
     user = current_user(request)
-    person = people_queries.get_person(user, person_pk)
+    person = people_queries.get_person_for_update(user, person_pk)
     if request.method == "POST":
         form = OpenCaseForm(request.POST)
         if form.is_valid():

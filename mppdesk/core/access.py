@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -39,6 +40,19 @@ def active_membership(user: User) -> Membership | None:
         )
     membership: Membership | None = user._mppdesk_membership  # type: ignore[attr-defined]
     return membership
+
+
+def require_owner_write(user: User | None, obj: Any) -> Any:
+    """``obj`` if ``user`` may change it: ``person.write`` in the *owning* organization.
+
+    Records shared with the user's organization by a referral are read-only there
+    (``PermissionDenied``, a 403: the user already sees the record).
+    """
+    from mppdesk.accounts.permissions import Action, can
+
+    if not can(user, Action.PERSON_WRITE, obj.organization_id):
+        raise PermissionDenied
+    return obj
 
 
 def get_visible_or_404(queryset: OrgScopedQuerySet, user: User | None, pk: Any) -> Any:

@@ -1,23 +1,11 @@
-"""Back-office admin. Querysets are scoped like every other read: staff see only the
-records of organizations they belong to (superusers see all)."""
+"""Back-office admin: read-only, scoped and audited (``core.admin_site.PersonalDataAdmin``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 
+from mppdesk.core.admin_site import PersonalDataAdmin
 from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, PersonLanguage
-
-
-class ScopedAdmin(admin.ModelAdmin[Any]):
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.visible_to(request.user)  # type: ignore[attr-defined]
 
 
 class LanguageInline(admin.TabularInline[PersonLanguage, Person]):
@@ -33,7 +21,9 @@ class ContactInline(admin.TabularInline[ContactPoint, Person]):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(PersonalDataAdmin):
+    audit_object_type = "person"
+    audit_fields = ["given_names", "family_names", "other_names", "birth_date", "notes"]
     list_display = ["given_names", "family_names", "nationality", "organization", "created_at"]
     list_filter = ["organization", "nationality", "sex"]
     # Names are encrypted: the admin cannot search or sort them (use the people list).
@@ -55,7 +45,9 @@ class MemberInline(admin.TabularInline[HouseholdMember, Household]):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdmin):
+class HouseholdAdmin(PersonalDataAdmin):
+    audit_object_type = "household"
+    audit_fields = ["members"]
     list_display = ["id", "organization", "port", "created_at"]
     list_filter = ["organization", "port"]
     raw_id_fields = ["lead"]

@@ -559,6 +559,9 @@ def load_demo(
             done += size
             if progress is not None:
                 progress(done, people)
+        from mppdesk.sharing.demo import add_demo_referrals
+
+        add_demo_referrals()
     return DemoResult(
         created=True,
         organizations=[o.slug for o in DEMO_ORGANIZATIONS],

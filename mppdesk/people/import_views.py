@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from mppdesk.accounts.permissions import Action, can
 from mppdesk.core.access import active_membership
 from mppdesk.people.importer import ImportReport, import_people
+from mppdesk.web.access import requires
 
 # The page lists at most this many problems; the rest are counted. A broken 100,000-row
 # file would otherwise render a page nobody can read (and the browser cannot either).
@@ -32,12 +34,14 @@ class ImportForm(forms.Form):
     )
 
 
-@login_required
+@requires(Action.PERSON_IMPORT)
 @require_http_methods(["GET", "POST"])
 def import_people_view(request: HttpRequest) -> HttpResponse:
     membership = active_membership(request.user)  # type: ignore[arg-type]
     if membership is None:
         raise Http404
+    if not can(request.user, Action.PERSON_IMPORT, membership.organization_id):  # type: ignore[arg-type]
+        raise PermissionDenied
     report: ImportReport | None = None
     status = 200
     if request.method == "POST":

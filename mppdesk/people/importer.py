@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import (
+    A_NUMBER_PURPOSE,
     Case,
     CaseEvent,
     CaseMember,
@@ -47,9 +48,11 @@ from mppdesk.cases.models import (
 )
 from mppdesk.core.bulk import BulkRows
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
+from mppdesk.lib.crypto import lookup_table
 from mppdesk.lib.dates import Order, slashed_order_hint
 from mppdesk.lib.text import fold
 from mppdesk.people.models import (
+    DEDUPE_PURPOSE,
     ContactPoint,
     Household,
     HouseholdMember,
@@ -962,7 +965,7 @@ class _Validator:
         org = self.organization
         existing_anumbers = _already_stored(
             Case.objects.filter(organization=org), "a_number_bidx",
-            {anumber_index(number): number for number in by_anumber},
+            lookup_table(A_NUMBER_PURPOSE, by_anumber),
         )  # fmt: skip
         for number in existing_anumbers:
             for row in by_anumber[number]:
@@ -971,7 +974,7 @@ class _Validator:
                 )
         existing_keys = _already_stored(
             Person.objects.filter(organization=org), "dedupe_bidx",
-            {dedupe_index(key): key for key in by_key},
+            lookup_table(DEDUPE_PURPOSE, by_key),
         )  # fmt: skip
         for key in existing_keys:
             for row in by_key[key]:

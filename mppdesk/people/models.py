@@ -81,6 +81,21 @@ class Person(EncryptedModelMixin, OrgOwnedModel):
         # Never shown in logs: the redacting filter does not know names, so code must not log people.
         return f"{self.given_names} {self.family_names}".strip()
 
+    @classmethod
+    def shared_scope(cls, org_ids: list[int]) -> models.Q:
+        """People shared with ``org_ids`` through an accepted referral (``sharing``).
+
+        A subquery, not a join, so a person referred to two of the organizations is
+        still one row.
+        """
+        from mppdesk.sharing.models import Referral, ReferralStatus
+
+        return models.Q(
+            pk__in=Referral.objects.filter(
+                to_organization_id__in=org_ids, status=ReferralStatus.ACCEPTED
+            ).values("person_id")
+        )
+
     @property
     def full_name(self) -> str:
         return str(self)

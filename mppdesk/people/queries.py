@@ -6,19 +6,21 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from mppdesk.cases.models import CaseMember, anumber_index
-from mppdesk.core.access import get_visible_or_404
+from mppdesk.cases.models import A_NUMBER_PURPOSE, CaseMember
+from mppdesk.core.access import get_visible_or_404, require_owner_write
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
+from mppdesk.lib.crypto import lookup_digests
 from mppdesk.lib.phones import PhoneError, normalize_phone
 from mppdesk.lib.text import name_tokens
 from mppdesk.people.models import (
+    CONTACT_PURPOSE,
+    DEDUPE_PURPOSE,
     ContactPoint,
     Household,
     Person,
     PersonNameToken,
-    contact_index,
 )
-from mppdesk.people.services import word_digest
+from mppdesk.people.services import word_lookup_digests
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -33,6 +35,12 @@ def get_person(user: User | None, pk: Any) -> Person:
     return get_visible_or_404(Person.objects.all(), user, pk)
 
 
+def get_person_for_update(user: User | None, pk: Any) -> Person:
+    """The person if ``user`` may change them (owning organization); 404 or 403."""
+    person: Person = require_owner_write(user, get_person(user, pk))
+    return person
+
+
 def households_for(user: User | None) -> QuerySet[Household]:
     return Household.objects.visible_to(user)
 
@@ -41,12 +49,19 @@ def get_household(user: User | None, pk: Any) -> Household:
     return get_visible_or_404(Household.objects.select_related("lead", "port"), user, pk)
 
 
+def get_household_for_update(user: User | None, pk: Any) -> Household:
+    household: Household = require_owner_write(user, get_household(user, pk))
+    return household
+
+
 def search_people(user: User | None, query: str) -> QuerySet[Person]:
     """A-number (exact), phone number (exact) or name (every word, accents ignored).
 
     Everything is matched through blind indexes (the columns themselves are encrypted):
     a name word matches a whole word of the given, family or other names, exactly or by
     its Spanish phonetic key ("Hernandes" finds "Hernández"); parts of words do not match.
+    Each value is looked up under every index key version (``crypto.lookup_digests``), so
+    search keeps working while ``mppdesk keys rotate-index`` runs.
     """
     people = people_for(user)
     text = (query or "").strip()
@@ -64,9 +79,9 @@ def search_people(user: User | None, query: str) -> QuerySet[Person]:
             pass
         else:
             condition |= Q(
-                pk__in=CaseMember.objects.filter(case__a_number_bidx=anumber_index(digits)).values(
-                    "person_id"
-                )
+                pk__in=CaseMember.objects.filter(
+                    case__a_number_bidx__in=lookup_digests(A_NUMBER_PURPOSE, digits)
+                ).values("person_id")
             )
         try:
             phone = normalize_phone(text)
@@ -74,9 +89,9 @@ def search_people(user: User | None, query: str) -> QuerySet[Person]:
             pass
         else:
             condition |= Q(
-                pk__in=ContactPoint.objects.filter(value_bidx=contact_index(phone)).values(
-                    "person_id"
-                )
+                pk__in=ContactPoint.objects.filter(
+                    value_bidx__in=lookup_digests(CONTACT_PURPOSE, phone)
+                ).values("person_id")
             )
         return people.filter(condition)
     words = name_tokens(text)
@@ -85,7 +100,9 @@ def search_people(user: User | None, query: str) -> QuerySet[Person]:
     condition = Q()
     for word in words:
         condition &= Q(
-            pk__in=PersonNameToken.objects.filter(bidx=word_digest(word)).values("person_id")
+            pk__in=PersonNameToken.objects.filter(bidx__in=word_lookup_digests(word)).values(
+                "person_id"
+            )
         )
     return people.filter(condition)
 
@@ -94,8 +111,11 @@ def possible_duplicates(person: Person) -> QuerySet[Person]:
     """Other people of the same organization with the same normalized name and birth."""
     if not person.dedupe_bidx:
         return Person.objects.none()
+    # From the plaintext, not the stored digest: during an index key rotation the others
+    # may hold theirs under another version.
+    digests = lookup_digests(DEDUPE_PURPOSE, person.dedupe_material)
     return Person.objects.filter(
-        organization_id=person.organization_id, dedupe_bidx=person.dedupe_bidx
+        organization_id=person.organization_id, dedupe_bidx__in=digests
     ).exclude(pk=person.pk)
 
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
-from mppdesk.lib.crypto import blind_index
+from mppdesk.lib.crypto import blind_index, lookup_digests
 from mppdesk.lib.phonetic import phonetic_key
 from mppdesk.lib.text import name_tokens
 from mppdesk.people.models import (
+    CONTACT_PURPOSE,
     ContactPoint,
     Household,
     HouseholdMember,
@@ -26,7 +27,6 @@ from mppdesk.people.models import (
     PersonLanguage,
     PersonNameToken,
     Relationship,
-    contact_index,
     dedupe_index,
 )
 from mppdesk.people.validation import (
@@ -79,14 +79,22 @@ def _apply(person: Person, data: PersonData) -> list[str]:
 PHONETIC_PURPOSE = "phonetic"
 
 
-def word_digest(word: str) -> str:
-    """Blind index of one folded name word's phonetic key (shared by indexing and search).
+def _word_key(word: str) -> str:
+    # A word without a phonetic key (no letters left) is indexed as itself, marked so it
+    # cannot equal a key.
+    return phonetic_key(word) or f"={word}"
 
-    A word without a phonetic key (no letters left) is indexed as itself, marked so it
-    cannot equal a key.
-    """
-    key = phonetic_key(word) or f"={word}"
-    return blind_index(PHONETIC_PURPOSE, key)
+
+def word_digest(word: str) -> str:
+    """Blind index of one folded name word's phonetic key, as stored in the name tokens."""
+    return blind_index(PHONETIC_PURPOSE, _word_key(word))
+
+
+def word_lookup_digests(word: str) -> tuple[str, ...]:
+    """The token digests a search word matches: one per index key version
+    (``crypto.lookup_digests``), so a search finds people whose tokens a running
+    ``mppdesk keys rotate-index`` has not recomputed yet."""
+    return lookup_digests(PHONETIC_PURPOSE, _word_key(word))
 
 
 def name_token_digests(
@@ -262,7 +270,9 @@ def add_contact_point(
         clean_value = clean_contact(kind, value)
     except ValueError as exc:
         raise FieldErrors({"value": [str(exc)]}) from exc
-    if person.contact_points.filter(kind=kind, value_bidx=contact_index(clean_value)).exists():
+    if person.contact_points.filter(
+        kind=kind, value_bidx__in=lookup_digests(CONTACT_PURPOSE, clean_value)
+    ).exists():
         raise FieldErrors({"value": [_("This person already has this contact point.")]})
     contact = ContactPoint.objects.create(
         person=person,

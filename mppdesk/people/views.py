@@ -8,12 +8,10 @@ are shown next to the form fields. Pages that show personal data are marked
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -24,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases import services as case_services
@@ -42,6 +40,7 @@ from mppdesk.people.forms import (
 )
 from mppdesk.people.models import Person, Relationship
 from mppdesk.people.validation import FieldErrors
+from mppdesk.web.access import requires
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
@@ -59,14 +58,11 @@ def current_user(request: HttpRequest) -> User:
 def current_organization(request: HttpRequest) -> Organization:
     """The organization new records belong to; a user without one may not create any."""
     membership = active_membership(current_user(request))
-    if membership is None:
+    if membership is None or not can(
+        current_user(request), Action.PERSON_WRITE, membership.organization_id
+    ):
         raise PermissionDenied
     return membership.organization
-
-
-def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in users only, and never stored by browsers or proxies."""
-    return login_required(never_cache(view))
 
 
 def htmx_target(request: HttpRequest) -> str | None:
@@ -83,7 +79,7 @@ PERSON_PAGE_FIELDS = [
 # --- list and search -------------------------------------------------------------------
 
 
-@private_page
+@requires(Action.PERSON_READ)
 def person_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     # Searches arrive by POST only: search words are personal data and must stay out of URLs.
@@ -139,13 +135,15 @@ def case_timeline(events: list[CaseEvent], names: dict[str, str]) -> list[dict[s
     return rows
 
 
-@private_page
+@requires(Action.PERSON_READ)
 def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     person = queries.get_person(user, pk)
     # A page view of personal data is on record, like an API read.
     audit.record_view(actor=user, obj=person, object_type="person", fields=PERSON_PAGE_FIELDS)
     household = queries.household_of(person)
+    if household is not None and not queries.households_for(user).filter(pk=household.pk).exists():
+        household = None  # shared by referral: the household stays with its owner
     membership = getattr(person, "household_membership", None)
     members = list(household.members.select_related("person").order_by("id")) if household else []
     cases = list(
@@ -177,6 +175,7 @@ def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "cases": cases,
         "duplicates": list(duplicates[:10]),
         "can_add_family": membership is None or membership.relationship == Relationship.LEAD,
+        "can_edit": can(user, Action.PERSON_WRITE, person.organization_id),
         "contact_form": ContactPointForm(),
     }
     return render(request, "people/detail.html", context)
@@ -229,7 +228,7 @@ def _create_person_and_case(
         return person
 
 
-@private_page
+@requires(Action.PERSON_WRITE)
 def person_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     organization = current_organization(request)
@@ -248,10 +247,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "people/form.html", {"form": form, "creating": True})
 
 
-@private_page
+@requires(Action.PERSON_WRITE)
 def person_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    person = queries.get_person(user, pk)
+    person = queries.get_person_for_update(user, pk)
     if request.method == "POST":
         form = PersonForm(request.POST)
         if form.is_valid():
@@ -267,11 +266,11 @@ def person_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
     return render(request, "people/form.html", {"form": form, "person": person, "creating": False})
 
 
-@private_page
+@requires(Action.PERSON_WRITE)
 def family_member_create(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Register a relative of the lead respondent ``pk`` (household and case follow)."""
     user = current_user(request)
-    lead = queries.get_person(user, pk)
+    lead = queries.get_person_for_update(user, pk)
     if request.method == "POST":
         form = FamilyMemberForm(request.POST)
         if form.is_valid():
@@ -299,10 +298,10 @@ def family_member_create(request: HttpRequest, pk: UUID) -> HttpResponse:
 # --- contact points --------------------------------------------------------------------
 
 
-@private_page
+@requires(Action.PERSON_WRITE)
 def contact_create(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    person = queries.get_person(user, pk)
+    person = queries.get_person_for_update(user, pk)
     if request.method == "POST":
         form = ContactPointForm(request.POST)
         if form.is_valid():
@@ -332,11 +331,11 @@ def _posted_flag(request: HttpRequest, name: str) -> bool | None:
 
 
 @require_POST
-@private_page
+@requires(Action.PERSON_WRITE)
 def contact_preferences(request: HttpRequest, pk: UUID, contact_id: int) -> HttpResponse:
     """Record consent or an opt-out; htmx swaps the one contact row."""
     user = current_user(request)
-    person = queries.get_person(user, pk)
+    person = queries.get_person_for_update(user, pk)
     contact = get_object_or_404(person.contact_points.all(), pk=contact_id)
     services.set_contact_preferences(
         actor=user,
@@ -357,7 +356,7 @@ def person_url(person: Person) -> str:
 # --- households ------------------------------------------------------------------------
 
 
-@private_page
+@requires(Action.PERSON_READ)
 def household_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     household = queries.get_household(user, pk)

@@ -164,6 +164,11 @@ def erase_person(*, actor: User | None, person: Person, reason: str) -> Erasure:
     )
     _record_stats(person, memberships)
 
+    # An erased person is shared with nobody: open referrals are revoked, their notes blanked.
+    from mppdesk.sharing.services import revoke_all_for_person
+
+    revoke_all_for_person(actor=actor, person=person)
+
     contact_ids = list(person.contact_points.values_list("pk", flat=True))
     person.contact_points.all().delete()
     person.languages.all().delete()

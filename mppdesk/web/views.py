@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from mppdesk.accounts.permissions import Action, can
 
 
 @require_GET
@@ -28,6 +31,18 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+#: Where each kind of user starts: the first page their roles allow, in this order.
+START_PAGES: list[tuple[Action, str]] = [
+    (Action.PERSON_READ, "people:list"),
+    (Action.STATS_READ, "stats:index"),
+    (Action.AUDIT_READ, "audit:list"),
+]
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("people:list")
+    for action, url_name in START_PAGES:
+        if can(request.user, action):  # type: ignore[arg-type]
+            return redirect(url_name)
+    # Signed in, but no role here opens a page (no membership, or an inactive organization).
+    raise PermissionDenied

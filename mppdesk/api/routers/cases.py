@@ -10,7 +10,9 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
+from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
+from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, renamed_fields
 from mppdesk.api.schemas import (
     CaseCreateIn,
@@ -25,7 +27,8 @@ from mppdesk.api.schemas import (
 )
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries, services
-from mppdesk.cases.models import Case, anumber_index
+from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
+from mppdesk.lib.crypto import lookup_digests
 
 router = Router()
 
@@ -40,6 +43,11 @@ def _with_relations(cases: QuerySet[Case]) -> QuerySet[Case]:
 def _load(request: HttpRequest, case_id: uuid.UUID) -> Case:
     case: Case = common.check_token_scope(request, queries.get_case(common.actor(request), case_id))
     return case
+
+
+def _load_for_update(request: HttpRequest, case_id: uuid.UUID) -> Case:
+    """Like ``_load``, but only a record the token's organization owns (shared: 403)."""
+    return common.check_token_owner(request, _load(request, case_id))
 
 
 def _case_fields(case: Case) -> dict[str, Any]:
@@ -97,7 +105,7 @@ def _page_of_cases(
     return CasePage(**common.page_meta(count, filters), items=[case_out(c) for c in items])
 
 
-@router.get("", response={200: CasePage, **LIST_ERRORS})
+@router.get("", auth=role(Action.PERSON_READ), response={200: CasePage, **LIST_ERRORS})
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
     """List the cases of the token's organization, newest first, a page at a time.
 
@@ -109,7 +117,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
 
 # Declared before the "/{case_id}" routes: Django tries the URL patterns in order, and
 # "search" would otherwise be taken for a case id.
-@router.post("/search", response={200: CasePage, **LIST_ERRORS})
+@router.post("/search", auth=role(Action.PERSON_READ), response={200: CasePage, **LIST_ERRORS})
 def search_cases(request: HttpRequest, payload: CaseSearchIn) -> CasePage:
     """Find the case of the token's organization with an A-number, newest first.
 
@@ -123,11 +131,15 @@ def search_cases(request: HttpRequest, payload: CaseSearchIn) -> CasePage:
     as viewed; the A-number searched for is not recorded.
     """
     a_number = services.clean_anumber(payload.a_number, field="a_number")
-    cases = queries.cases_for(common.actor(request)).filter(a_number_bidx=anumber_index(a_number))
+    cases = queries.cases_for(common.actor(request)).filter(
+        a_number_bidx__in=lookup_digests(A_NUMBER_PURPOSE, a_number)
+    )
     return _page_of_cases(request, cases, payload)
 
 
-@router.get("/{case_id}", response={200: CaseDetailOut, **READ_ERRORS})
+@router.get(
+    "/{case_id}", auth=role(Action.PERSON_READ), response={200: CaseDetailOut, **READ_ERRORS}
+)
 def get_case(request: HttpRequest, case_id: uuid.UUID) -> CaseDetailOut:
     """One case with its members and timeline; recorded in the audit log as viewed."""
     case = _load(request, case_id)
@@ -142,7 +154,7 @@ def get_case(request: HttpRequest, case_id: uuid.UUID) -> CaseDetailOut:
     return case_detail_out(case)
 
 
-@router.post("", response={201: CaseDetailOut, **CREATE_ERRORS})
+@router.post("", auth=role(Action.PERSON_WRITE), response={201: CaseDetailOut, **CREATE_ERRORS})
 def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[CaseDetailOut]:
     """Open a case for a lead respondent, with family members on the same A-number."""
     with renamed_fields(FIELD_NAMES):
@@ -165,10 +177,12 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[CaseDetai
     return Status(201, case_detail_out(_load(request, case.pk)))
 
 
-@router.patch("/{case_id}", response={200: CaseDetailOut, **WRITE_ERRORS})
+@router.patch(
+    "/{case_id}", auth=role(Action.PERSON_WRITE), response={200: CaseDetailOut, **WRITE_ERRORS}
+)
 def update_case(request: HttpRequest, case_id: uuid.UUID, payload: CaseUpdateIn) -> CaseDetailOut:
     """Change the fields sent; a status change is added to the case's timeline."""
-    case = _load(request, case_id)
+    case = _load_for_update(request, case_id)
     sent = payload.model_fields_set
     changes: dict[str, Any] = {}
     if "venue" in sent:
@@ -186,12 +200,14 @@ def update_case(request: HttpRequest, case_id: uuid.UUID, payload: CaseUpdateIn)
     return case_detail_out(_load(request, case_id))
 
 
-@router.post("/{case_id}/notes", response={201: CaseEventOut, **WRITE_ERRORS})
+@router.post(
+    "/{case_id}/notes", auth=role(Action.PERSON_WRITE), response={201: CaseEventOut, **WRITE_ERRORS}
+)
 def add_case_note(
     request: HttpRequest, case_id: uuid.UUID, payload: CaseNoteIn
 ) -> Status[CaseEventOut]:
     """Add a note to the case's timeline."""
-    case = _load(request, case_id)
+    case = _load_for_update(request, case_id)
     event = services.add_case_note(actor=common.actor(request), case=case, summary=payload.summary)
     return Status(
         201, CaseEventOut(kind=event.kind, occurred_at=event.occurred_at, summary=event.summary)

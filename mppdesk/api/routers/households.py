@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
+from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
+from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, renamed_fields
 from mppdesk.api.schemas import (
     HouseholdCreateIn,
@@ -41,6 +43,11 @@ def _load(request: HttpRequest, household_id: uuid.UUID) -> Household:
     return household
 
 
+def _load_for_update(request: HttpRequest, household_id: uuid.UUID) -> Household:
+    """Like ``_load``, but only a record the token's organization owns (shared: 403)."""
+    return common.check_token_owner(request, _load(request, household_id))
+
+
 def household_out(household: Household) -> HouseholdOut:
     return HouseholdOut(
         id=household.id,
@@ -55,7 +62,7 @@ def household_out(household: Household) -> HouseholdOut:
     )
 
 
-@router.get("", response={200: HouseholdPage, **LIST_ERRORS})
+@router.get("", auth=role(Action.PERSON_READ), response={200: HouseholdPage, **LIST_ERRORS})
 def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> HouseholdPage:
     """List the households of the token's organization, newest first, a page at a time."""
     households = common.in_token_scope(request, queries.households_for(common.actor(request)))
@@ -68,7 +75,9 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> H
     )
 
 
-@router.get("/{household_id}", response={200: HouseholdOut, **READ_ERRORS})
+@router.get(
+    "/{household_id}", auth=role(Action.PERSON_READ), response={200: HouseholdOut, **READ_ERRORS}
+)
 def get_household(request: HttpRequest, household_id: uuid.UUID) -> HouseholdOut:
     """One household with its members; recorded in the audit log as viewed."""
     household = _load(request, household_id)
@@ -83,7 +92,7 @@ def get_household(request: HttpRequest, household_id: uuid.UUID) -> HouseholdOut
     return household_out(household)
 
 
-@router.post("", response={201: HouseholdOut, **CREATE_ERRORS})
+@router.post("", auth=role(Action.PERSON_WRITE), response={201: HouseholdOut, **CREATE_ERRORS})
 def create_household(request: HttpRequest, payload: HouseholdCreateIn) -> Status[HouseholdOut]:
     """Create a household around a lead respondent who is in no household yet."""
     with renamed_fields(FIELD_NAMES):
@@ -98,12 +107,14 @@ def create_household(request: HttpRequest, payload: HouseholdCreateIn) -> Status
     return Status(201, household_out(_load(request, household.pk)))
 
 
-@router.patch("/{household_id}", response={200: HouseholdOut, **WRITE_ERRORS})
+@router.patch(
+    "/{household_id}", auth=role(Action.PERSON_WRITE), response={200: HouseholdOut, **WRITE_ERRORS}
+)
 def update_household(
     request: HttpRequest, household_id: uuid.UUID, payload: HouseholdUpdateIn
 ) -> HouseholdOut:
     """Change the border city (port of entry) where the household waits."""
-    household = _load(request, household_id)
+    household = _load_for_update(request, household_id)
     if "port" in payload.model_fields_set:
         services.update_household(
             actor=common.actor(request), household=household, port=common.port_by_code(payload.port)
@@ -111,12 +122,16 @@ def update_household(
     return household_out(_load(request, household_id))
 
 
-@router.post("/{household_id}/members", response={201: HouseholdOut, **WRITE_ERRORS})
+@router.post(
+    "/{household_id}/members",
+    auth=role(Action.PERSON_WRITE),
+    response={201: HouseholdOut, **WRITE_ERRORS},
+)
 def add_household_member(
     request: HttpRequest, household_id: uuid.UUID, payload: HouseholdMemberIn
 ) -> Status[HouseholdOut]:
     """Add a registered person to the household, with their relationship to the lead."""
-    household = _load(request, household_id)
+    household = _load_for_update(request, household_id)
     with renamed_fields(FIELD_NAMES):
         person = common.referenced_person(request, payload.person_id, "person_id")
         services.add_household_member(

@@ -10,7 +10,9 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 from pydantic import Field
 
+from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
+from mppdesk.api.auth import role
 from mppdesk.api.schemas import ErrorOut
 from mppdesk.people.importer import ImportReport, RowError, import_people
 from mppdesk.people.validation import to_bool
@@ -57,6 +59,7 @@ def _field(problem: RowError) -> str:
 
 @router.post(
     "/people",
+    auth=role(Action.PERSON_IMPORT),
     response={200: ImportReportOut, 400: ErrorOut, 401: ErrorOut, 422: ImportErrorOut},
     summary="Import people from a CSV or XLSX file",
     description=(

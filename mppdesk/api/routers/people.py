@@ -10,7 +10,9 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
+from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
+from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import (
     ContactIn,
@@ -51,6 +53,11 @@ def _load(request: HttpRequest, person_id: uuid.UUID) -> Person:
         request, queries.get_person(common.actor(request), person_id)
     )
     return person
+
+
+def _load_for_update(request: HttpRequest, person_id: uuid.UUID) -> Person:
+    """Like ``_load``, but only a record the token's organization owns (shared: 403)."""
+    return common.check_token_owner(request, _load(request, person_id))
 
 
 def person_out(person: Person) -> PersonOut:
@@ -144,7 +151,7 @@ def _page_of_people(
     return PersonPage(**common.page_meta(count, filters), items=[person_out(p) for p in items])
 
 
-@router.get("", response={200: PersonPage, **LIST_ERRORS})
+@router.get("", auth=role(Action.PERSON_READ), response={200: PersonPage, **LIST_ERRORS})
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> PersonPage:
     """List the people of the token's organization, a page at a time.
 
@@ -157,7 +164,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> PersonPa
 
 # Declared before the "/{person_id}" routes: Django tries the URL patterns in order, and
 # "search" would otherwise be taken for a person id.
-@router.post("/search", response={200: PersonPage, **LIST_ERRORS})
+@router.post("/search", auth=role(Action.PERSON_READ), response={200: PersonPage, **LIST_ERRORS})
 def search_people(request: HttpRequest, payload: PersonSearchIn) -> PersonPage:
     """Find people of the token's organization by name, A-number or phone number.
 
@@ -174,7 +181,7 @@ def search_people(request: HttpRequest, payload: PersonSearchIn) -> PersonPage:
     return _page_of_people(request, people, payload)
 
 
-@router.get("/{person_id}", response={200: PersonOut, **READ_ERRORS})
+@router.get("/{person_id}", auth=role(Action.PERSON_READ), response={200: PersonOut, **READ_ERRORS})
 def get_person(request: HttpRequest, person_id: uuid.UUID) -> PersonOut:
     """One person, with languages, contact points, household and cases.
 
@@ -193,7 +200,7 @@ def get_person(request: HttpRequest, person_id: uuid.UUID) -> PersonOut:
     return person_out(person)
 
 
-@router.post("", response={201: PersonOut, **CREATE_ERRORS})
+@router.post("", auth=role(Action.PERSON_WRITE), response={201: PersonOut, **CREATE_ERRORS})
 def create_person(request: HttpRequest, payload: PersonCreateIn) -> Status[PersonOut]:
     """Register a person owned by the token's organization, with contact points.
 
@@ -211,21 +218,27 @@ def create_person(request: HttpRequest, payload: PersonCreateIn) -> Status[Perso
     return Status(201, person_out(_load(request, person.pk)))
 
 
-@router.patch("/{person_id}", response={200: PersonOut, **WRITE_ERRORS})
+@router.patch(
+    "/{person_id}", auth=role(Action.PERSON_WRITE), response={200: PersonOut, **WRITE_ERRORS}
+)
 def update_person(request: HttpRequest, person_id: uuid.UUID, payload: PersonUpdateIn) -> PersonOut:
     """Change the fields sent; the others keep their values."""
-    person = _load(request, person_id)
+    person = _load_for_update(request, person_id)
     data = _current_record(person) | payload.model_dump(mode="json", exclude_unset=True)
     services.update_person(actor=common.actor(request), person=person, data=data)
     return person_out(_load(request, person_id))
 
 
-@router.post("/{person_id}/contacts", response={201: ContactOut, **WRITE_ERRORS})
+@router.post(
+    "/{person_id}/contacts",
+    auth=role(Action.PERSON_WRITE),
+    response={201: ContactOut, **WRITE_ERRORS},
+)
 def add_contact(
     request: HttpRequest, person_id: uuid.UUID, payload: ContactIn
 ) -> Status[ContactOut]:
     """Add a phone number, WhatsApp number or e-mail address to a person."""
-    person = _load(request, person_id)
+    person = _load_for_update(request, person_id)
     contact = services.add_contact_point(
         actor=common.actor(request),
         person=person,
@@ -236,12 +249,16 @@ def add_contact(
     return Status(201, contact_out(contact))
 
 
-@router.patch("/{person_id}/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS})
+@router.patch(
+    "/{person_id}/contacts/{contact_id}",
+    auth=role(Action.PERSON_WRITE),
+    response={200: ContactOut, **WRITE_ERRORS},
+)
 def update_contact(
     request: HttpRequest, person_id: uuid.UUID, contact_id: int, payload: ContactUpdateIn
 ) -> ContactOut:
     """Record consent to be contacted, or an opt-out, for one contact point."""
-    person = _load(request, person_id)
+    person = _load_for_update(request, person_id)
     contact = person.contact_points.filter(pk=contact_id).first()
     if contact is None:
         raise Http404

@@ -8,14 +8,20 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
+from mppdesk.api.auth import role
 from mppdesk.api.errors import READ_ERRORS
 from mppdesk.privacy import access, subject_access
 
 router = Router()
 
 
-@router.get("/people/{person_id}/export", response={200: dict[str, Any], **READ_ERRORS})
+@router.get(
+    "/people/{person_id}/export",
+    auth=role(Action.PERSON_EXPORT),
+    response={200: dict[str, Any], **READ_ERRORS},
+)
 def export_person(
     request: HttpRequest,
     person_id: uuid.UUID,

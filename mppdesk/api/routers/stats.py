@@ -1,0 +1,142 @@
+"""De-identified statistics: the figures of the web page ``/stats/``, suppressed the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from mppdesk.accounts.permissions import Action
+from mppdesk.api import common
+from mppdesk.api.auth import role
+from mppdesk.api.errors import LIST_ERRORS
+from mppdesk.people.validation import FieldErrors
+from mppdesk.stats import queries, services
+from mppdesk.stats.suppression import SECONDARY_DISPLAY, SMALL_DISPLAY, THRESHOLD
+
+router = Router()
+
+
+class StatsFilters(Schema):
+    organization: str | None = Field(
+        None, max_length=60, description="Short name of an organization within your scope."
+    )
+    port: str | None = Field(None, max_length=60, description="Port of entry code.")
+    from_month: str | None = Field(None, max_length=7, description="First month, `YYYY-MM`.")
+    to_month: str | None = Field(None, max_length=7, description="Last month, `YYYY-MM`.")
+    table: str | None = Field(
+        None,
+        max_length=40,
+        description=f"Only this table: one of {', '.join(queries.TABLE_NAMES)}.",
+    )
+
+
+class CellOut(Schema):
+    count: int | None = Field(..., description="The figure; `null` when hidden.")
+    display: str = Field(
+        ...,
+        description=f"The figure as shown: a number, `{SMALL_DISPLAY}` or `{SECONDARY_DISPLAY}`.",
+    )
+    hidden: str | None = Field(
+        ...,
+        description="`small` (1 to 4) or `secondary` (hidden so a small one cannot be derived).",
+    )
+
+
+class RowOut(Schema):
+    key: str = Field(..., description='The category\'s code (`""` for not recorded).')
+    label: str
+    cells: list[CellOut]
+
+
+class ColumnOut(Schema):
+    key: str
+    label: str
+
+
+class TableOut(Schema):
+    name: str
+    title: str
+    columns: list[ColumnOut]
+    rows: list[RowOut]
+    total: RowOut | None
+    note: str
+
+
+class ScopeOut(Schema):
+    program_wide: bool
+    organizations: list[str] = Field(..., description="Short names of the organizations counted.")
+
+
+class SuppressionOut(Schema):
+    threshold: int
+    small: str
+    secondary: str
+
+
+class StatsOut(Schema):
+    scope: ScopeOut
+    filters: dict[str, str | None]
+    suppression: SuppressionOut
+    tables: list[TableOut]
+
+
+def _row(row: queries.Row) -> dict[str, Any]:
+    cells = [
+        {"count": c.count, "display": c.display, "hidden": c.hidden.value if c.hidden else None}
+        for c in row.cells
+    ]
+    return {"key": row.key, "label": row.label, "cells": cells}
+
+
+@router.get("", auth=role(Action.STATS_READ), response={200: StatsOut, **LIST_ERRORS})
+def get_stats(request: HttpRequest, filters: Query[StatsFilters]) -> Any:
+    """Aggregate figures (no personal data) of the token's organization — of every
+    organization if it is program-wide (program coordinator, monitor).
+
+    Counts from 1 to 4 are hidden (`"<5"`), and a second cell is hidden (`"*"`) wherever
+    a single hidden one could be worked out from a total. Needs the `read` scope and a
+    role with `stats.read`.
+    """
+    scope = queries.scope_for_organization(common.organization(request))
+    cleaned = queries.clean_filters(
+        scope,
+        organization=filters.organization,
+        port=filters.port,
+        from_month=filters.from_month,
+        to_month=filters.to_month,
+    )
+    if filters.table is not None and filters.table not in queries.TABLE_NAMES:
+        raise FieldErrors({"table": [f"Choose one of: {', '.join(queries.TABLE_NAMES)}."]})
+    names = [filters.table] if filters.table else None
+    tables = queries.tables(scope, cleaned, names)
+    services.record_stats_view(
+        actor=common.actor(request), filters=cleaned, tables=[t.name for t in tables]
+    )
+    orgs = queries.organizations(scope)
+    if cleaned.organization is not None:
+        orgs = orgs.filter(pk=cleaned.organization.pk)
+    return {
+        "scope": {
+            "program_wide": scope.program_wide,
+            "organizations": list(orgs.values_list("slug", flat=True)),
+        },
+        "filters": cleaned.as_dict(),
+        "suppression": {
+            "threshold": THRESHOLD,
+            "small": SMALL_DISPLAY,
+            "secondary": SECONDARY_DISPLAY,
+        },
+        "tables": [
+            {
+                "name": t.name,
+                "title": t.title,
+                "columns": [{"key": c.key, "label": c.label} for c in t.columns],
+                "rows": [_row(r) for r in t.rows],
+                "total": _row(t.total) if t.total else None,
+                "note": t.note,
+            }
+            for t in tables
+        ],
+    }

@@ -1,0 +1,151 @@
+"""Reads of referrals, scoped to the viewer's side of each one.
+
+- *Outgoing*: referrals made by an organization where the user has ``person.read``
+  (they see the person anyway).
+- *Incoming*: referrals to an organization where the user has ``referral.decide`` or
+  ``person.read``.
+
+A referral on neither side is a 404, like a missing one. On the receiving side, the
+person's names and the notes are shown only while the referral is open (pending, so the
+receiver can decide; accepted, so they can work): a rejected or revoked referral is
+history to the receiver, without personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mppdesk.accounts.permissions import Action, can, orgs_where
+from mppdesk.sharing.models import OPEN_STATUSES, Referral, ReferralStatus
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import Organization, User
+    from mppdesk.people.models import Person
+
+OPEN = [str(s) for s in OPEN_STATUSES]
+
+
+def outgoing_org_ids(user: User | None) -> list[int]:
+    return orgs_where(user, Action.PERSON_READ)
+
+
+def incoming_org_ids(user: User | None) -> list[int]:
+    return sorted(
+        set(orgs_where(user, Action.REFERRAL_DECIDE)) | set(orgs_where(user, Action.PERSON_READ))
+    )
+
+
+def _related(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    return referrals.select_related("organization", "to_organization", "person")
+
+
+def outgoing_for(user: User | None) -> QuerySet[Referral]:
+    return _related(Referral.objects.filter(organization_id__in=outgoing_org_ids(user)))
+
+
+def incoming_for(user: User | None) -> QuerySet[Referral]:
+    return _related(Referral.objects.filter(to_organization_id__in=incoming_org_ids(user)))
+
+
+def referrals_for(user: User | None) -> QuerySet[Referral]:
+    """Every referral the user sees, on either side."""
+    scope = Q(organization_id__in=outgoing_org_ids(user)) | Q(
+        to_organization_id__in=incoming_org_ids(user)
+    )
+    return _related(Referral.objects.filter(scope))
+
+
+def get_referral(user: User | None, pk: Any) -> Referral:
+    """The referral if ``user`` is on one of its sides, else ``Http404`` (also for a bad id)."""
+    try:
+        key = uuid.UUID(str(pk))
+    except ValueError as exc:
+        raise Http404 from exc
+    referral = referrals_for(user).filter(pk=key).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def is_sender(user: User | None, referral: Referral) -> bool:
+    """On the owning side (sees the person through ownership)."""
+    return can(user, Action.PERSON_READ, referral.organization_id)
+
+
+def may_see_details(user: User | None, referral: Referral) -> bool:
+    """Names and notes: always to the owner; to the receiver while the referral is open."""
+    if is_sender(user, referral):
+        return True
+    return referral.status in OPEN and referral.to_organization_id in incoming_org_ids(user)
+
+
+def may_decide(user: User | None, referral: Referral) -> bool:
+    return referral.status == ReferralStatus.PENDING and can(
+        user, Action.REFERRAL_DECIDE, referral.to_organization_id
+    )
+
+
+def may_revoke(user: User | None, referral: Referral) -> bool:
+    return referral.status in OPEN and can(user, Action.REFERRAL_SEND, referral.organization_id)
+
+
+def may_refer(user: User | None, person: Person) -> bool:
+    return can(user, Action.REFERRAL_SEND, person.organization_id)
+
+
+def referrals_of(person: Person) -> QuerySet[Referral]:
+    """Every referral of ``person`` (for the owner's panel), newest first."""
+    return Referral.objects.filter(person=person).select_related(
+        "to_organization", "created_by", "decided_by", "revoked_by"
+    )
+
+
+@dataclass(frozen=True)
+class Access:
+    """One organization that reads a person's record, and since when."""
+
+    organization: Organization
+    since: dt.datetime
+    owner: bool
+    referral: Referral | None = None
+
+
+def access_list(person: Person) -> list[Access]:
+    """Who has access to ``person``: the owning organization, then every organization
+    with an accepted referral (oldest acceptance first). Roles within each organization
+    follow the permission matrix (``docs/permissions.md``)."""
+    rows = [Access(organization=person.organization, since=person.created_at, owner=True)]
+    accepted = (
+        Referral.objects.filter(person=person, status=ReferralStatus.ACCEPTED)
+        .select_related("to_organization")
+        .order_by("decided_at", "id")
+    )
+    for referral in accepted:
+        rows.append(
+            Access(
+                organization=referral.to_organization,
+                since=referral.decided_at or referral.created_at,
+                owner=False,
+                referral=referral,
+            )
+        )
+    return rows
+
+
+def referral_targets(person: Person) -> QuerySet[Organization]:
+    """Organizations ``person`` may be referred to: active, not the owner, no open referral."""
+    from mppdesk.accounts.models import Organization
+
+    open_to = Referral.objects.filter(person=person, status__in=OPEN).values("to_organization_id")
+    return (
+        Organization.objects.filter(is_active=True)
+        .exclude(pk=person.organization_id)
+        .exclude(pk__in=open_to)
+        .order_by("name")
+    )
