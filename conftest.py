@@ -6,10 +6,16 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from mppdesk.testing import network
 
 network.install()
+
+# Property tests check behaviour, not speed: on a loaded 2-core CI machine a single
+# example may take longer than hypothesis's default 200 ms deadline.
+settings.register_profile("mppdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("mppdesk")
 
 
 @pytest.fixture(autouse=True)

@@ -68,6 +68,11 @@ def main() -> int:
                 run_child("benchmarks.anumber_lookup", url, var, "--people", people)
             )
             print(json.dumps(results["results"][-1]), flush=True)
+    if "schedule" in selected:  # pure Python, no database
+        from benchmarks.schedule_bench import run as schedule_run
+
+        results["results"].append(schedule_run(cases=5000 if args.quick else 50_000))
+        print(json.dumps(results["results"][-1]["targets"]), flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")

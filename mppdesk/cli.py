@@ -880,12 +880,15 @@ def _register_domain_commands() -> None:
     """Commands that live next to their domain code (``<app>/commands.py``)."""
     from mppdesk.audit.commands import audit_group
     from mppdesk.core.commands import keys_group
+    from mppdesk.hearings.commands import dockets_group, schedule_command
     from mppdesk.privacy.commands import privacy as privacy_group
     from mppdesk.sharing.commands import referrals as referrals_group
     from mppdesk.stats.commands import stats_command
 
     cli.add_command(audit_group)
     cli.add_command(keys_group)
+    cli.add_command(dockets_group)
+    cli.add_command(schedule_command)
     cli.add_command(referrals_group)
     cli.add_command(stats_command)
 

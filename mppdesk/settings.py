@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "mppdesk.privacy",
     "mppdesk.stats",
     "mppdesk.sharing",
+    "mppdesk.hearings",
     "mppdesk.web",
     "mppdesk.api",
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("privacy/", include("mppdesk.privacy.urls")),
     path("stats/", include("mppdesk.stats.urls")),
     path("sharing/", include("mppdesk.sharing.urls")),
+    path("hearings/", include("mppdesk.hearings.urls")),
     path("", web_views.home, name="home"),
 ]

@@ -6,7 +6,17 @@ from ninja import NinjaAPI
 
 from mppdesk.api.auth import BearerTokenAuth
 from mppdesk.api.errors import install_error_handlers
-from mppdesk.api.routers import cases, households, imports, people, privacy, referrals, stats
+from mppdesk.api.routers import (
+    cases,
+    hearings,
+    households,
+    imports,
+    people,
+    privacy,
+    referrals,
+    schedule,
+    stats,
+)
 
 api = NinjaAPI(
     title="MPP Desk API",
@@ -24,3 +34,7 @@ api.add_router("/imports", imports.router, tags=["imports"])
 api.add_router("", privacy.router, tags=["privacy"])
 api.add_router("/referrals", referrals.router, tags=["referrals"])
 api.add_router("/stats", stats.router, tags=["stats"])
+api.add_router("/dockets", hearings.dockets_router, tags=["dockets"])
+api.add_router("/hearings", hearings.router, tags=["hearings"])
+api.add_router("/places", hearings.places_router, tags=["places"])
+api.add_router("/schedule", schedule.router, tags=["schedule"])

@@ -128,6 +128,70 @@ def record(
     return entry
 
 
+class BulkChain:
+    """Entries for many objects, chained onto a head the caller has locked.
+
+    ``record_many`` is the usual way in. A bulk writer (the importer) that overlaps its
+    inserts (``core.bulk.pipelined``) locks the head first (``BulkChain.start()``), adds
+    its entries with ``entries(...)`` — rows it submits like any other table — and
+    calls ``finish()`` once they are all written, in the same transaction.
+    """
+
+    def __init__(self, head_seq: int, head_hash: str) -> None:
+        self.start_seq = self.seq = head_seq
+        self.prev = head_hash
+
+    @classmethod
+    def start(cls) -> BulkChain:
+        return cls(*_lock_head())
+
+    def entries(
+        self,
+        *,
+        actor: User | None,
+        organization: Organization | None,
+        action: str,
+        object_type: str,
+        object_ids: Iterable[Any],
+        fields: Sequence[str] = (),
+    ) -> BulkRows:
+        ctx = context.current()
+        actor_id = _actor_id(actor)
+        org_id = organization.pk if organization is not None else None
+        field_list = sorted(set(fields))
+        ip = chain.storable_ip(ctx.ip)
+        channel, request_id = ctx.channel, ctx.request_id
+        rows = BulkRows(AuditEntry, _BULK_COLUMNS)
+        add = rows.rows.append
+        now = timezone.now()
+        hasher = chain.BatchHasher(
+            at=now,
+            actor_id=actor_id,
+            organization_id=org_id,
+            action=action,
+            object_type=object_type,
+            fields=field_list,
+            channel=channel,
+            request_id=request_id,
+            ip=ip,
+        )
+        hash_ = hasher.hash
+        seq, prev = self.seq, self.prev
+        for object_id in object_ids:
+            oid = "" if object_id is None else str(object_id)
+            seq += 1
+            digest = hash_(seq=seq, object_id=oid, prev_hash=prev)
+            add((seq, now, actor_id, org_id, action, object_type, oid, field_list,
+                 channel, request_id, ip, prev, digest))  # fmt: skip
+            prev = digest
+        self.seq, self.prev = seq, prev
+        return rows
+
+    def finish(self) -> None:
+        if self.seq != self.start_seq:
+            _advance_head(self.start_seq, self.seq, self.prev)
+
+
 def record_many(
     *,
     actor: User | None,
@@ -144,41 +208,17 @@ def record_many(
     people, building ``AuditEntry`` instances for ``bulk_create`` cost about 40% of the
     whole import. Hashes are computed here, for the whole batch, by ``chain.BatchHasher``.
     """
-    ctx = context.current()
-    actor_id = _actor_id(actor)
-    org_id = organization.pk if organization is not None else None
-    field_list = sorted(set(fields))
-    oids = ["" if oid is None else str(oid) for oid in object_ids]
+    oids = list(object_ids)
     if not oids:
         return 0
-    ip = chain.storable_ip(ctx.ip)
-    channel, request_id = ctx.channel, ctx.request_id
-    rows = BulkRows(AuditEntry, _BULK_COLUMNS)
-    add = rows.rows.append
     with transaction.atomic(savepoint=False):
-        head_seq, prev = _lock_head()
-        now = timezone.now()
-        hasher = chain.BatchHasher(
-            at=now,
-            actor_id=actor_id,
-            organization_id=org_id,
-            action=action,
-            object_type=object_type,
-            fields=field_list,
-            channel=channel,
-            request_id=request_id,
-            ip=ip,
-        )
-        hash_ = hasher.hash
-        seq = head_seq
-        for oid in oids:
-            seq += 1
-            digest = hash_(seq=seq, object_id=oid, prev_hash=prev)
-            add((seq, now, actor_id, org_id, action, object_type, oid, field_list,
-                 channel, request_id, ip, prev, digest))  # fmt: skip
-            prev = digest
+        bulk_chain = BulkChain.start()
+        rows = bulk_chain.entries(
+            actor=actor, organization=organization, action=action,
+            object_type=object_type, object_ids=oids, fields=fields,
+        )  # fmt: skip
         rows.insert(batch_size)
-        _advance_head(head_seq, seq, prev)
+        bulk_chain.finish()
     return len(oids)
 
 

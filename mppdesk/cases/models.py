@@ -128,6 +128,7 @@ class CaseEvent(EncryptedModelMixin, models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         NOTE = "note", _("Note")
         IMPORTED = "imported", _("Imported")
+        HEARING = "hearing", _("Hearing")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

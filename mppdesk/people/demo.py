@@ -562,6 +562,9 @@ def load_demo(
         from mppdesk.sharing.demo import add_demo_referrals
 
         add_demo_referrals()
+        from mppdesk.hearings.demo import add_demo_dockets_and_hearings
+
+        add_demo_dockets_and_hearings()
     return DemoResult(
         created=True,
         organizations=[o.slug for o in DEMO_ORGANIZATIONS],

@@ -46,6 +46,7 @@ from mppdesk.cases.models import (
     ProgramVersion,
     anumber_index,
 )
+from mppdesk.core import bulk
 from mppdesk.core.bulk import BulkRows
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_table
@@ -494,18 +495,6 @@ def _parse_phones(values: list[str], language: str | None) -> list[tuple[str, st
         return [_parse_contact(ContactPoint.Kind.PHONE, value) for value in values]
 
 
-def _can_fork() -> bool:
-    """Forking is only safe from a single-threaded process (the CLI, a worker, a script).
-
-    A threaded web server could fork while another thread holds a lock, so imports made
-    there validate in one process.
-    """
-    import multiprocessing
-    import threading
-
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
 @dataclass
 class _Row:
     line: int
@@ -688,7 +677,7 @@ class _Validator:
     def _start_phone_worker(
         self, getter: Callable[[list[Any]], Callable[[str], Any]]
     ) -> Callable[[], dict[tuple[str, str], tuple[str, str]]] | None:
-        if len(self.table.rows) < PARALLEL_MIN_ROWS or not _can_fork():
+        if len(self.table.rows) < PARALLEL_MIN_ROWS or not bulk.can_fork():
             return None
         if "phone" not in self.columns and "whatsapp" not in self.columns:
             return None
@@ -1193,18 +1182,26 @@ def _sqlite_page_cache(mebibytes: int = 64) -> Iterator[None]:
 
 def _write(plan: _Plan, organization: Organization, actor: User | None) -> None:
     with _sqlite_page_cache(), transaction.atomic():
-        for table in plan.tables():
-            table.insert(BATCH_SIZE)
-        for object_type, ids, fields in (
-            ("person", plan.person_ids, PERSON_AUDIT_FIELDS),
-            ("household", plan.household_ids, HOUSEHOLD_AUDIT_FIELDS),
-            ("case", plan.case_ids, CASE_AUDIT_FIELDS),
-        ):
-            if ids:
-                audit.record_many(
-                    actor=actor, organization=organization, action="import",
-                    object_type=object_type, object_ids=ids, fields=fields, batch_size=BATCH_SIZE,
-                )  # fmt: skip
+        audit_chain = audit.BulkChain.start()
+        entries = [
+            audit_chain.entries(
+                actor=actor,
+                organization=organization,
+                action="import",
+                object_type=object_type,
+                object_ids=ids,
+                fields=fields,
+            )  # fmt: skip
+            for object_type, ids, fields in (
+                ("person", plan.person_ids, PERSON_AUDIT_FIELDS),
+                ("household", plan.household_ids, HOUSEHOLD_AUDIT_FIELDS),
+                ("case", plan.case_ids, CASE_AUDIT_FIELDS),
+            )
+        ]
+        # Large imports prepare (encrypt, convert) in a second process while this one
+        # writes: see core.bulk.write_tables.
+        bulk.write_tables([*plan.tables(), *entries], BATCH_SIZE)
+        audit_chain.finish()
 
 
 # ---------------------------------------------------------------------------------------

@@ -131,6 +131,10 @@ def case_timeline(events: list[CaseEvent], names: dict[str, str]) -> list[dict[s
                     field = None
                 labels.append(str(getattr(field, "verbose_name", name)))
             detail = ", ".join(labels)
+        elif event.kind == CaseEvent.Kind.HEARING:
+            from mppdesk.hearings.services import case_event_detail
+
+            detail = case_event_detail(data)
         rows.append({"event": event, "detail": detail, "person_id": data.get("person")})
     return rows
 

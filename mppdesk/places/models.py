@@ -20,6 +20,10 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("Unknown IANA time zone %(tz)s."), params={"tz": value}) from exc
 
 
+#: Assumed people processed per hour at a port for hearings: no published figure exists.
+DEFAULT_HOURLY_CAPACITY = 60
+
+
 class Venue(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -28,6 +32,13 @@ class Venue(models.Model):
     kind = models.CharField(_("kind"), max_length=200, blank=True)
     capacity_note = models.CharField(_("capacity note"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # The court's own (US) zone: hearing times are set in it (``seed.VENUE_TIMEZONES``).
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_timezone],
+        help_text=_("IANA time zone of the court, e.g. America/Denver."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -53,6 +64,29 @@ class Port(models.Model):
     venue_note = models.CharField(_("hearing venue as published"), max_length=300, blank=True)
     returns_began = models.CharField(_("returns began"), max_length=20, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Assumption (no published figure): how many people the port processes per hour for
+    # hearings; the scheduler staggers reporting times within it.
+    hourly_capacity = models.PositiveIntegerField(
+        _("people processed per hour"),
+        default=DEFAULT_HOURLY_CAPACITY,
+        help_text=_("For MPP reporting; an estimate to adjust locally."),
+    )
+    # Where people present themselves on the hearing day, as a proper name (shown as is
+    # on notices in every language); empty shows the generic ``report_place_display``.
+    report_place = models.CharField(
+        _("reporting place"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where people present themselves on the hearing day. Empty: the port's pedestrian entrance."
+        ),
+    )
+    report_place_source = models.CharField(_("reporting place source"), max_length=300, blank=True)
+    # Minutes between the reporting time and the hearing; empty means the program
+    # default (``MPPDESK_REPORT_LEAD_MINUTES``).
+    report_lead_minutes = models.PositiveIntegerField(
+        _("reporting lead (minutes)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -61,3 +95,12 @@ class Port(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mexican_city} ({self.name})"
+
+    @property
+    def report_place_display(self) -> str:
+        """The reporting place in the active language (a generic text when none is set)."""
+        return self.report_place or generic_report_place(self.name)
+
+
+def generic_report_place(port_name: str) -> str:
+    return _("%(port)s port of entry, pedestrian entrance") % {"port": port_name}

@@ -10,6 +10,42 @@ from django.utils.text import slugify
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
+#: The courts' (US) time zones by venue code: San Diego is Pacific, El Paso Mountain,
+#: the Texas courts east of El Paso Central. Not in the reference CSV; fixed here.
+VENUE_TIMEZONES = {
+    "san-diego-immigration-court": "America/Los_Angeles",
+    "el-paso-immigration-court": "America/Denver",
+    "laredo-immigration-hearing-facility": "America/Chicago",
+    "brownsville-immigration-hearing-facility": "America/Chicago",
+    "harlingen-immigration-court": "America/Chicago",
+    "port-isabel-immigration-court": "America/Chicago",
+    "san-antonio-immigration-court": "America/Chicago",
+}
+DEFAULT_VENUE_TIMEZONE = "America/Chicago"
+
+#: Reporting places that a source names (port code -> (place, source)). Other ports
+#: show the generic "pedestrian entrance" text until a coordinator sets one.
+PORT_REPORT_PLACES = {
+    "el-paso": (
+        "Paso del Norte International Bridge",
+        "KERA / Texas Standard, 2020: people in MPP waited at the Paso del Norte "
+        "International Bridge in Juarez from about 4 a.m. to present for court",
+    ),
+}
+
+
+def fill_hearing_fields(venue_model: Any, port_model: Any) -> None:
+    """Set the venues' time zones and the cited reporting places (idempotent)."""
+    for venue in venue_model.objects.all():
+        zone = VENUE_TIMEZONES.get(venue.code, DEFAULT_VENUE_TIMEZONE)
+        if venue.timezone != zone:
+            venue.timezone = zone
+            venue.save(update_fields=["timezone"])
+    for code, (place, source) in PORT_REPORT_PLACES.items():
+        port_model.objects.filter(code=code, report_place="").update(
+            report_place=place, report_place_source=source
+        )
+
 
 def _rows(name: str) -> list[dict[str, str]]:
     with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
@@ -18,18 +54,21 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def seed_places(venue_model: Any, port_model: Any) -> None:
     venues = {}
+    # The historical model of the first seeding migration has no time zone yet.
+    has_timezone = any(f.name == "timezone" for f in venue_model._meta.get_fields())
     for row in _rows("hearing_venues.csv"):
-        venue, _ = venue_model.objects.update_or_create(
-            code=slugify(row["venue"])[:60],
-            defaults={
-                "name": row["venue"],
-                "city": row["city"],
-                "state": row["state"],
-                "kind": row["kind"],
-                "capacity_note": row["capacity_note"],
-                "source": row["source"],
-            },
-        )
+        code = slugify(row["venue"])[:60]
+        defaults = {
+            "name": row["venue"],
+            "city": row["city"],
+            "state": row["state"],
+            "kind": row["kind"],
+            "capacity_note": row["capacity_note"],
+            "source": row["source"],
+        }
+        if has_timezone:
+            defaults["timezone"] = VENUE_TIMEZONES.get(code, DEFAULT_VENUE_TIMEZONE)
+        venue, _ = venue_model.objects.update_or_create(code=code, defaults=defaults)
         venues[row["venue"]] = venue
     for row in _rows("ports_of_entry.csv"):
         published = row["hearing_venue"]

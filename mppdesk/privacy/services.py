@@ -168,6 +168,12 @@ def erase_person(*, actor: User | None, person: Person, reason: str) -> Erasure:
     from mppdesk.sharing.services import revoke_all_for_person
 
     revoke_all_for_person(actor=actor, person=person)
+    # Hearing texts (continuance reasons, notice addresses, follow-up notes) of the
+    # person's cases may name them: blanked with the case event summaries below.
+    from mppdesk.hearings.services import erase_hearing_texts
+
+    for membership in memberships:
+        erase_hearing_texts(actor=actor, case=membership.case)
 
     contact_ids = list(person.contact_points.values_list("pk", flat=True))
     person.contact_points.all().delete()

@@ -34,6 +34,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
 #: Where each kind of user starts: the first page their roles allow, in this order.
 START_PAGES: list[tuple[Action, str]] = [
     (Action.PERSON_READ, "people:list"),
+    (Action.DOCKET_READ, "hearings:calendar"),
     (Action.STATS_READ, "stats:index"),
     (Action.AUDIT_READ, "audit:list"),
 ]

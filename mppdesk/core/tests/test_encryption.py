@@ -217,3 +217,46 @@ def test_deleting_a_person_deletes_their_name_tokens(personas):
     assert PersonNameToken.objects.filter(person=person).count() == 2
     person.delete()
     assert not PersonNameToken.objects.exists()
+
+
+def test_write_tables_prepares_in_a_second_process(personas, monkeypatch):
+    """The forked path (large imports) writes exactly what the in-process one does."""
+    from mppdesk.core import bulk
+
+    monkeypatch.setattr(bulk, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "can_fork", lambda: True)
+    monkeypatch.setattr(bulk, "_CHUNK", 2)  # several messages per table
+    now = dt.datetime.now(dt.UTC)
+    ids = [uuid.uuid4() for _ in range(5)]
+    people = BulkRows(
+        Person,
+        ["id", "created_at", "updated_at", "organization", "given_names", "family_names",
+         "other_names", "birth_date", "notes", "sex", "nationality", "vulnerabilities",
+         "dedupe_bidx"],
+    )  # fmt: skip
+    contacts = BulkRows(
+        ContactPoint,
+        ["created_at", "updated_at", "person", "kind", "value", "value_bidx", "consent",
+         "opted_out"],
+    )  # fmt: skip
+    for n, pid in enumerate(ids):
+        people.add(pid, now, now, personas.org.pk, f"Nombre{n}", "Mejía", [], None, "",
+                   "F", "HND", [], "")  # fmt: skip
+        contacts.add(now, now, pid, "phone", f"+52656111223{n}", "", False, False)
+    bulk.write_tables([people, contacts], 2)
+    stored = {p.pk: p.given_names for p in Person.objects.filter(pk__in=ids)}
+    assert stored == {pid: f"Nombre{n}" for n, pid in enumerate(ids)}
+    assert ContactPoint.objects.filter(person_id__in=ids).count() == 5
+    assert "Nombre0" not in _raw(Person, "given_names", ids[0])
+
+
+def test_write_tables_reports_a_failure_of_the_second_process(personas, monkeypatch):
+    from mppdesk.core import bulk
+
+    monkeypatch.setattr(bulk, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "can_fork", lambda: True)
+    rows = BulkRows(ContactPoint, ["person", "kind", "value"])
+    rows.add(None, "phone", "+526561112233")  # no row id to bind the value to
+    with pytest.raises(RuntimeError, match="preparing ContactPoint rows failed: ValueError"):
+        bulk.write_tables([rows], 10)
+    assert not ContactPoint.objects.exists()

@@ -1,0 +1,316 @@
+"""Reads of dockets, hearings, notices and follow-ups, scoped to the viewer.
+
+- Dockets and templates are program data, not personal data: any role with
+  ``docket.read`` (in any organization) sees all of them; others see none.
+- Hearings and follow-ups belong to the case's organization: ``visible_to`` (roles with
+  ``person.read`` there, plus organizations a person on the case was referred to).
+  A hearing that exists but is not visible is a 404, like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mppdesk.accounts.permissions import Action, can
+from mppdesk.cases.models import Case, CaseMember, CaseStatus
+from mppdesk.core.access import get_visible_or_404, require_owner_write
+from mppdesk.hearings import conf
+from mppdesk.hearings.models import (
+    Docket,
+    DocketTemplate,
+    FollowUpStatus,
+    Hearing,
+    HearingStatus,
+    InAbsentiaFollowUp,
+    Notice,
+)
+from mppdesk.people.models import ContactPoint
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import User
+    from mppdesk.places.models import Venue
+
+
+# --- dockets ------------------------------------------------------------------------------
+
+
+def may_read_dockets(user: User | None) -> bool:
+    return can(user, Action.DOCKET_READ)
+
+
+def dockets_for(user: User | None) -> QuerySet[Docket]:
+    """Every docket, for a role with ``docket.read`` somewhere; none otherwise."""
+    if not may_read_dockets(user):
+        return Docket.objects.none()
+    return Docket.objects.select_related("venue").order_by("date", "session", "venue", "courtroom")
+
+
+def get_docket(user: User | None, pk: Any) -> Docket:
+    try:
+        key = int(str(pk))
+    except ValueError as exc:
+        raise Http404 from exc
+    docket = dockets_for(user).filter(pk=key).first()
+    if docket is None:
+        raise Http404
+    return docket
+
+
+def dockets_in(
+    user: User | None,
+    venue: Venue | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Docket]:
+    """Dockets by venue and period (inclusive), each with ``booked`` and ``capacity``."""
+    dockets = dockets_for(user)
+    if venue is not None:
+        dockets = dockets.filter(venue=venue)
+    if start is not None:
+        dockets = dockets.filter(date__gte=start)
+    if end is not None:
+        dockets = dockets.filter(date__lte=end)
+    return dockets
+
+
+def templates_for(user: User | None) -> QuerySet[DocketTemplate]:
+    if not may_read_dockets(user):
+        return DocketTemplate.objects.none()
+    return DocketTemplate.objects.select_related("venue").order_by(
+        "venue__name", "weekday", "session", "courtroom"
+    )
+
+
+def get_template(user: User | None, pk: Any) -> DocketTemplate:
+    try:
+        key = int(str(pk))
+    except ValueError as exc:
+        raise Http404 from exc
+    template = templates_for(user).filter(pk=key).first()
+    if template is None:
+        raise Http404
+    return template
+
+
+# --- who may schedule which cases ---------------------------------------------------------
+
+#: Organizations whose ``docket.manage`` covers every organization's cases: the program
+#: coordinator (and a court, which sets its own calendar). Elsewhere ``docket.manage``
+#: covers the organization's own cases only.
+PROGRAM_WIDE_SCHEDULERS = frozenset({"coordinator", "court"})
+
+
+def schedulable_org_ids(user: User | None) -> list[int]:
+    """Organizations whose cases ``user`` may schedule, reschedule or cancel."""
+    from mppdesk.accounts.models import Organization
+    from mppdesk.accounts.permissions import orgs_where
+
+    own = orgs_where(user, Action.DOCKET_MANAGE)
+    if not own:
+        return []
+    if Organization.objects.filter(
+        pk__in=own, kind__in=PROGRAM_WIDE_SCHEDULERS, is_active=True
+    ).exists():
+        return list(Organization.objects.filter(is_active=True).values_list("pk", flat=True))
+    return own
+
+
+def may_schedule(user: User | None, organization_id: int) -> bool:
+    return organization_id in schedulable_org_ids(user)
+
+
+def get_case_to_schedule(user: User | None, pk: Any) -> Case:
+    """A case ``user`` may schedule (see ``schedulable_org_ids``), or ``Http404``."""
+    if not _is_uuid(pk):
+        raise Http404
+    case = Case.objects.filter(pk=pk, organization_id__in=schedulable_org_ids(user)).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def get_hearing_to_manage(user: User | None, pk: Any) -> Hearing:
+    """A hearing ``user`` may reschedule, continue or cancel, or ``Http404``."""
+    if not _is_uuid(pk):
+        raise Http404
+    hearing = (
+        _with_relations(Hearing.objects.all())
+        .filter(pk=pk, organization_id__in=schedulable_org_ids(user))
+        .first()
+    )
+    if hearing is None:
+        raise Http404
+    return hearing
+
+
+# --- hearings -----------------------------------------------------------------------------
+
+
+def _with_relations(hearings: QuerySet[Hearing]) -> QuerySet[Hearing]:
+    return hearings.select_related("docket", "docket__venue", "port", "case", "organization")
+
+
+def hearings_for(user: User | None) -> QuerySet[Hearing]:
+    """Hearings the user may read (owning organization or shared by referral)."""
+    return _with_relations(Hearing.objects.visible_to(user)).order_by("scheduled_at", "id")
+
+
+def get_hearing(user: User | None, pk: Any) -> Hearing:
+    hearing: Hearing = get_visible_or_404(
+        Hearing.objects.select_related("docket", "docket__venue", "port", "case", "organization"),
+        user,
+        pk,
+    )
+    return hearing
+
+
+def get_hearing_for_update(user: User | None, pk: Any) -> Hearing:
+    """The hearing if ``user`` may record on it (``person.write`` in the owning
+    organization); 404 if not visible, 403 if only shared."""
+    hearing: Hearing = require_owner_write(user, get_hearing(user, pk))
+    return hearing
+
+
+def hearings_of_case(user: User | None, case: Case) -> QuerySet[Hearing]:
+    return hearings_for(user).filter(case=case)
+
+
+def chain_of(hearing: Hearing) -> list[Hearing]:
+    """Every hearing of ``hearing``'s chain of reschedules and continuances, oldest first
+    (the ones it replaced and the ones that replaced it). Unscoped: the caller already
+    holds a visible hearing, and the chain is of the same case."""
+    first = hearing
+    seen = {first.pk}
+    while first.replaces_id is not None and first.replaces_id not in seen:
+        first = _with_relations(Hearing.objects.filter(pk=first.replaces_id)).get()
+        seen.add(first.pk)
+    chain = [first]
+    while True:
+        following = _with_relations(Hearing.objects.filter(replaces=chain[-1])).first()
+        if following is None or following.pk in {h.pk for h in chain}:
+            break
+        chain.append(following)
+    return chain
+
+
+def filter_hearings(
+    hearings: QuerySet[Hearing],
+    *,
+    case: Case | None = None,
+    venue: Venue | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    status: str | None = None,
+) -> QuerySet[Hearing]:
+    """Narrow hearings by case, venue, docket dates (inclusive) and status."""
+    if case is not None:
+        hearings = hearings.filter(case=case)
+    if venue is not None:
+        hearings = hearings.filter(docket__venue=venue)
+    if start is not None:
+        hearings = hearings.filter(docket__date__gte=start)
+    if end is not None:
+        hearings = hearings.filter(docket__date__lte=end)
+    if status:
+        hearings = hearings.filter(status=status)
+    return hearings
+
+
+def upcoming_for(
+    user: User | None, days: int = 14, now: dt.datetime | None = None
+) -> QuerySet[Hearing]:
+    """The user's hearings ahead in the next ``days`` days: scheduled, no outcome yet,
+    in the organizations where they read people (an attorney's or case worker's list)."""
+    now = now or timezone.now()
+    return hearings_for(user).filter(
+        status=HearingStatus.SCHEDULED,
+        outcome="",
+        scheduled_at__gte=now,
+        scheduled_at__lt=now + dt.timedelta(days=days),
+    )
+
+
+def confirmed_contacts() -> QuerySet[ContactPoint]:
+    """Contact points that may be used: the person consented and has not opted out.
+
+    (The messaging issue may add a verified flag; until then consent is the confirmation.)
+    """
+    return ContactPoint.objects.filter(consent=True, opted_out=False)
+
+
+def without_confirmed_contact(
+    user: User | None, days: int | None = None, now: dt.datetime | None = None
+) -> QuerySet[Hearing]:
+    """Hearings ahead in the next ``days`` days (default ``MPPDESK_NO_CONTACT_DAYS``, 14)
+    where nobody on the case has a confirmed contact point: no way to remind them."""
+    days = days if days is not None else conf.no_contact_days()
+    reachable_member = CaseMember.objects.filter(
+        case_id=OuterRef("case_id"),
+        person__in=confirmed_contacts().values("person_id"),
+    )
+    return upcoming_for(user, days=days, now=now).filter(~Exists(reachable_member))
+
+
+def follow_ups_for(user: User | None) -> QuerySet[InAbsentiaFollowUp]:
+    return (
+        InAbsentiaFollowUp.objects.visible_to(user)
+        .select_related("hearing", "hearing__docket", "hearing__docket__venue", "hearing__case")
+        .order_by("exceptional_circumstances_deadline", "id")
+    )
+
+
+def open_follow_ups(user: User | None) -> QuerySet[InAbsentiaFollowUp]:
+    """Follow-ups still open (no motion filed yet), nearest deadline first."""
+    return follow_ups_for(user).filter(status=FollowUpStatus.OPEN)
+
+
+def get_follow_up(user: User | None, pk: Any) -> InAbsentiaFollowUp:
+    follow_up: InAbsentiaFollowUp = get_visible_or_404(
+        InAbsentiaFollowUp.objects.select_related("hearing"), user, pk
+    )
+    return follow_up
+
+
+def notices_of(hearing: Hearing) -> QuerySet[Notice]:
+    """The notices of one (already visible) hearing, oldest first."""
+    return Notice.objects.filter(hearing=hearing).select_related("served_by", "recorded_by")
+
+
+def get_notice(hearing: Hearing, pk: Any) -> Notice:
+    notice = notices_of(hearing).filter(pk=pk).first() if _is_uuid(pk) else None
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def _is_uuid(value: Any) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+# --- cases waiting for a hearing ----------------------------------------------------------
+
+
+def pending_cases(user: User | None = None) -> QuerySet[Case]:
+    """Cases in proceedings (intake or active) with no hearing ahead: what the scheduler
+    places. ``user=None`` is every organization (the system scheduler); otherwise the
+    cases ``user`` may schedule (``schedulable_org_ids``)."""
+    open_hearing = Hearing.objects.filter(
+        case_id=OuterRef("pk"), status=HearingStatus.SCHEDULED, outcome=""
+    )
+    cases = Case.objects.filter(status__in=[CaseStatus.INTAKE, CaseStatus.ACTIVE]).filter(
+        ~Exists(open_hearing)
+    )
+    if user is not None:
+        cases = cases.filter(organization_id__in=schedulable_org_ids(user))
+    return cases.order_by("opened_on", "created_at", "id")

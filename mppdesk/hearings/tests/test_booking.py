@@ -1,0 +1,172 @@
+"""A docket is never overbooked: the conditional UPDATE, the CHECK constraint, threads."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from mppdesk.cases.models import Case
+from mppdesk.hearings import services
+from mppdesk.hearings.models import Docket, Hearing, Notice
+from mppdesk.hearings.services import DocketFull
+from mppdesk.hearings.tests.conftest import EL_PASO, future_day, make_case, make_docket
+from mppdesk.places.models import Venue
+
+
+def test_book_takes_places_until_full(docket: Docket) -> None:
+    services.book(docket, 4)
+    services.book(docket, 6)
+    assert docket.booked == 10
+    with pytest.raises(DocketFull) as caught:
+        services.book(docket, 1)
+    assert caught.value.errors == {"docket": ["This docket has 0 free places; the case needs 1."]}
+    docket.refresh_from_db()
+    assert docket.booked == 10
+
+
+def test_release_gives_places_back(docket: Docket) -> None:
+    services.book(docket, 3)
+    services.release(docket, 2)
+    assert docket.booked == 1
+    services.release(docket, 5)  # more than booked: never below zero
+    assert docket.booked == 0
+
+
+def test_the_database_refuses_an_overbooked_docket(docket: Docket) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Docket.objects.filter(pk=docket.pk).update(booked=F("capacity") + 1)
+
+
+class BookingNeverExceedsCapacity(HypothesisTestCase):
+    @settings(max_examples=40, deadline=None)
+    @given(
+        capacity=st.integers(1, 30),
+        steps=st.lists(st.tuples(st.booleans(), st.integers(1, 8)), max_size=25),
+    )
+    def test_any_sequence_of_bookings_and_releases(
+        self, capacity: int, steps: list[tuple[bool, int]]
+    ) -> None:
+        venue = Venue.objects.get(code=EL_PASO)
+        docket = make_docket(venue, future_day(), capacity=capacity)
+        expected = 0
+        for is_booking, n in steps:
+            if is_booking:
+                if expected + n <= capacity:
+                    services.book(docket, n)
+                    expected += n
+                else:
+                    with self.assertRaises(DocketFull):
+                        services.book(docket, n)
+            else:
+                services.release(docket, n)
+                expected = max(expected - n, 0)
+            docket.refresh_from_db()
+            assert docket.booked == expected <= capacity
+
+
+def test_a_household_that_does_not_fit_changes_nothing(personas: Any, el_paso: Venue) -> None:
+    docket = make_docket(el_paso, future_day(), capacity=3)
+    services.book(docket, 1)
+    family = make_case(personas.org, venue=el_paso, riders=2)  # three people
+    with pytest.raises(DocketFull):
+        services.schedule_hearing(actor=personas.coordinator, case=family, docket=docket)
+    docket.refresh_from_db()
+    assert docket.booked == 1
+    assert not Hearing.objects.exists()
+    assert not Notice.objects.exists()
+
+
+def _run_threads(count: int, work: Any) -> list[str]:
+    """Run ``work(i)`` in ``count`` threads started together; return their results.
+
+    PostgreSQL runs them truly at once (each thread has its own connection). SQLite
+    allows one writer at a time and an in-memory test database is shared between
+    threads, so there the threads take turns: the invariant checked is the same.
+    """
+    barrier = threading.Barrier(count)
+    serial = threading.Lock() if connection.vendor == "sqlite" else None
+    results: list[str] = []
+    record = threading.Lock()
+
+    def run(index: int) -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait(timeout=30)
+            if serial is not None:
+                with serial:
+                    outcome = work(index)
+            else:
+                outcome = work(index)
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            outcome = f"error: {type(exc).__name__}: {exc}"
+        finally:
+            connections.close_all()
+        with record:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_bookings_never_overbook() -> None:
+    venue = Venue.objects.get(code=EL_PASO)
+    docket = make_docket(venue, future_day(), capacity=5)
+
+    def work(index: int) -> str:
+        try:
+            with transaction.atomic():
+                services.book(Docket.objects.get(pk=docket.pk), 1)
+        except DocketFull:
+            return "full"
+        return "booked"
+
+    results = _run_threads(8, work)
+    assert sorted(results) == ["booked"] * 5 + ["full"] * 3, results
+    docket.refresh_from_db()
+    assert docket.booked == 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_coordinators_scheduling_at_once_never_overbook() -> None:
+    from mppdesk.accounts.models import Membership
+    from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+    org = OrganizationFactory(slug="concurrent")
+    coordinators = []
+    for i in range(6):
+        user = UserFactory(username=f"coordinator{i}")
+        MembershipFactory(user=user, organization=org, role=Membership.Role.COORDINATOR)
+        coordinators.append(user)
+    venue = Venue.objects.get(code=EL_PASO)
+    docket = make_docket(venue, future_day(), capacity=4)
+    cases = [make_case(org, venue=venue) for _ in range(6)]
+
+    def work(index: int) -> str:
+        try:
+            services.schedule_hearing(
+                actor=coordinators[index],
+                case=Case.objects.get(pk=cases[index].pk),
+                docket=Docket.objects.get(pk=docket.pk),
+            )
+        except DocketFull:
+            return "full"
+        return "scheduled"
+
+    results = _run_threads(6, work)
+    assert sorted(results) == ["full"] * 2 + ["scheduled"] * 4, results
+    docket.refresh_from_db()
+    assert docket.booked == 4
+    assert Hearing.objects.filter(docket=docket).count() == 4

@@ -1,0 +1,52 @@
+"""Hearing and reporting times across time zones and daylight-saving changes.
+
+The court sits in the US (``Venue.timezone``: Pacific, Mountain or Central); people
+report at a port from the Mexican side (``Port.timezone``). Mexican border cities follow
+US daylight-saving time (America/Tijuana, America/Ciudad_Juarez, America/Matamoros);
+Nogales, Sonora (America/Hermosillo) does not, so its clocks are one hour behind
+El Paso's in summer and equal in winter.
+
+Rules:
+- A docket's start is a wall-clock time in the court's zone on the docket's date:
+  ``court_datetime`` turns it into an aware UTC datetime (a wall time that does not
+  exist, in the spring-forward gap, moves forward by the gap; an ambiguous one takes
+  its first occurrence).
+- The reporting time is the hearing time minus the lead, in elapsed time (people need
+  that many real hours to be processed and escorted), shown in the port's zone.
+- Everything is stored in UTC and shown with the zone's abbreviation and IANA name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+UTC = dt.UTC
+
+
+def court_datetime(zone: str, day: dt.date, at: dt.time) -> dt.datetime:
+    """``day`` at wall-clock ``at`` in ``zone``, as an aware UTC datetime."""
+    tz = ZoneInfo(zone)
+    # fold=0: an ambiguous time is its first occurrence; a time in the spring-forward gap
+    # is read with the offset before the change, i.e. it lands after the gap.
+    local = dt.datetime.combine(day, at.replace(tzinfo=None), tzinfo=tz)
+    return local.astimezone(UTC)
+
+
+def report_datetime(hearing_at: dt.datetime, lead_minutes: int) -> dt.datetime:
+    """When to report for a hearing at ``hearing_at`` (aware): ``lead_minutes`` earlier."""
+    if hearing_at.tzinfo is None:
+        raise ValueError("hearing_at must be timezone-aware")
+    return (hearing_at - dt.timedelta(minutes=lead_minutes)).astimezone(UTC)
+
+
+def in_zone(moment: dt.datetime, zone: str) -> dt.datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def local_string(moment: dt.datetime | None, zone: str) -> str:
+    """``"2026-03-09 04:00 MDT (America/Ciudad_Juarez)"``; empty for no time or zone."""
+    if moment is None or not zone:
+        return ""
+    local = in_zone(moment, zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({zone})"

@@ -1,0 +1,1192 @@
+"""Web pages for dockets, hearings, notices, roll-call, follow-ups and the scheduler.
+
+Every view asks the permission matrix first (``web.access.requires``: ``docket.read`` to
+read dockets and hearings, ``docket.manage`` to generate dockets and schedule,
+``person.write`` for notices, outcomes and roll-call) and reads through
+``hearings.queries``: a hearing, follow-up or person the viewer may not read is a 404,
+like a missing one. Writes go through ``hearings.services`` and ``hearings.scheduling``.
+
+URLs carry docket numbers and random UUIDs only. Pages showing personal data record a
+view in the audit log; PDF and ZIP downloads record an export, under file names that
+hold no personal data. Times are shown on the clock they are read by: the hearing on the
+court's (``Venue.timezone``), the reporting time on the port's Mexican city's
+(``Port.timezone``), with the zone's name beside each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from mppdesk.accounts.permissions import Action, can, orgs_where
+from mppdesk.audit import services as audit
+from mppdesk.cases import queries as case_queries
+from mppdesk.cases.models import CaseMember
+from mppdesk.hearings import notices as notice_pdf
+from mppdesk.hearings import queries, services
+from mppdesk.hearings.evidence import evidence_for
+from mppdesk.hearings.forms import (
+    ROLL_CALL_DECISIONS,
+    ROLL_CALL_MAIN,
+    CancelForm,
+    FollowUpForm,
+    GenerateDocketsForm,
+    NoticeServedForm,
+    OutcomeForm,
+    ProposeForm,
+    RecordNoticeForm,
+    ReplaceForm,
+    RollCallForm,
+    WeekForm,
+    week_value,
+)
+from mppdesk.hearings.models import (
+    Docket,
+    FollowUpStatus,
+    Hearing,
+    HearingStatus,
+    InAbsentiaFollowUp,
+    Notice,
+    NoticeLanguage,
+    Outcome,
+    Session,
+)
+from mppdesk.hearings.pdf import build_evidence_zip, render_evidence_packet
+from mppdesk.hearings.pdf.texts import NOTICE_LANGUAGES, PACKET_LANGUAGES
+from mppdesk.people import queries as people_queries
+from mppdesk.people.forms import apply_field_errors
+from mppdesk.people.validation import FieldErrors
+from mppdesk.places.models import Port, Venue
+from mppdesk.web.access import requires
+
+if TYPE_CHECKING:
+    from django import forms
+
+    from mppdesk.accounts.models import User
+
+PAGE_SIZE = 50
+#: "My upcoming hearings" looks this many days ahead.
+UPCOMING_DAYS = 30
+#: The reschedule/continue docket picker lists at most this many dockets.
+DOCKET_CHOICES = 200
+
+# Field names recorded in the audit log for each kind of read (names, never values).
+LIST_VIEW_FIELDS = ["case", "lead", "a_number", "docket", "scheduled_at", "report_at", "status"]
+DETAIL_VIEW_FIELDS = [*LIST_VIEW_FIELDS, "outcome", "notices", "continuance_reason", "chain"]
+ROLL_CALL_VIEW_FIELDS = ["case", "lead", "members", "a_number", "status", "outcome"]
+NOTICE_PDF_FIELDS = ["lead", "a_number", "scheduled_at", "report_at", "report_place", "notice"]
+FOLLOW_UP_VIEW_FIELDS = ["hearing", "status", "deadlines", "notes", "notices", "contact_points"]
+FOLLOW_UP_LIST_FIELDS = ["hearing", "lead", "a_number", "status", "deadlines"]
+EVIDENCE_FIELDS = [
+    "hearing", "chain", "notices", "people", "contact_points", "a_number", "follow_up",
+]  # fmt: skip
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _record_list_views(
+    user: User, rows: Iterable[Any], object_type: str, fields: Sequence[str]
+) -> None:
+    """One audit entry per row shown, filed under each row's owning organization."""
+    by_org: dict[Any, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_org[row.organization].append(row.pk)
+    for organization, ids in by_org.items():
+        audit.record_many(
+            actor=user,
+            organization=organization,
+            action="view",
+            object_type=object_type,
+            object_ids=ids,
+            fields=fields,
+        )
+
+
+def _errors_text(errors: dict[str, list[str]]) -> str:
+    return " ".join(message for messages_ in errors.values() for message in messages_)
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _display_name(user: User) -> str:
+    return str(user.get_full_name() or user.username)
+
+
+# --- docket calendar ----------------------------------------------------------------------
+
+
+def _default_venue() -> Venue | None:
+    """The venue with the most dockets ahead (the busiest court), else the first one."""
+    from django.db.models import Count, Q
+
+    today = timezone.localdate()
+    return (
+        Venue.objects.annotate(ahead=Count("dockets", filter=Q(dockets__date__gte=today)))
+        .order_by("-ahead", "name")
+        .first()
+    )
+
+
+def _week_grid(dockets: Sequence[Docket], monday: dt.date) -> list[dict[str, Any]]:
+    """Days × sessions × courtrooms; weekend days only when they have dockets."""
+    by_day: dict[dt.date, dict[str, list[Docket]]] = defaultdict(lambda: defaultdict(list))
+    for docket in dockets:
+        by_day[docket.date][docket.session].append(docket)
+    days = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        if offset >= 5 and day not in by_day:
+            continue
+        sessions = by_day.get(day, {})
+        days.append(
+            {
+                "date": day,
+                "am": sorted(sessions.get(Session.AM, []), key=lambda d: d.courtroom),
+                "pm": sorted(sessions.get(Session.PM, []), key=lambda d: d.courtroom),
+            }
+        )
+    return days
+
+
+def _calendar(
+    request: HttpRequest,
+    venue: Venue | None,
+    monday: dt.date,
+    *,
+    week_form: WeekForm | None = None,
+    generate_form: GenerateDocketsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    sunday = monday + dt.timedelta(days=6)
+    dockets = list(queries.dockets_in(user, venue, monday, sunday)) if venue else []
+    may_generate = can(user, Action.DOCKET_MANAGE)
+    if may_generate and generate_form is None:
+        generate_form = GenerateDocketsForm(
+            initial={
+                "venue": venue.code if venue else None,
+                "start": monday,
+                "end": monday + dt.timedelta(weeks=4, days=-1),
+            }
+        )
+    context = {
+        "venue": venue,
+        "monday": monday,
+        "sunday": sunday,
+        "week": week_value(monday),
+        "previous_week": week_value(monday - dt.timedelta(weeks=1)),
+        "next_week": week_value(monday + dt.timedelta(weeks=1)),
+        "this_week": week_value(timezone.localdate()),
+        "days": _week_grid(dockets, monday),
+        "booked": sum(d.booked for d in dockets),
+        "capacity": sum(d.capacity for d in dockets),
+        "docket_count": len(dockets),
+        "week_form": week_form
+        or WeekForm(initial={"venue": venue.code if venue else None, "week": week_value(monday)}),
+        "generate_form": generate_form if may_generate else None,
+    }
+    return render(request, "hearings/calendar.html", context, status=status)
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """A venue's dockets for one ISO week: ``?venue=<code>&week=YYYY-Www``."""
+    form = WeekForm(request.GET or None)
+    venue: Venue | None = None
+    monday: dt.date | None = None
+    if form.is_bound and form.is_valid():
+        venue = form.cleaned_data.get("venue")
+        monday = form.cleaned_data.get("week")
+    venue = venue or _default_venue()
+    if monday is None:
+        today = timezone.localdate()
+        monday = today - dt.timedelta(days=today.weekday())
+    return _calendar(
+        request,
+        venue,
+        monday,
+        week_form=form if form.is_bound and not form.is_valid() else None,
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@requires(Action.DOCKET_MANAGE)
+@require_POST
+def generate(request: HttpRequest) -> HttpResponse:
+    """Generate a venue's dockets for a period from its weekly templates (idempotent)."""
+    user = _user(request)
+    form = GenerateDocketsForm(request.POST)
+    if form.is_valid():
+        venue: Venue = form.cleaned_data["venue"]
+        start: dt.date = form.cleaned_data["start"]
+        try:
+            result = services.generate_dockets(
+                actor=user, venue=venue, start=start, end=form.cleaned_data["end"]
+            )
+        except FieldErrors as exc:
+            apply_field_errors(form, exc.errors)
+        else:
+            created = ngettext(
+                "%(count)d docket created", "%(count)d dockets created", result.created
+            ) % {"count": result.created}
+            skipped = ngettext(
+                "%(count)d already existed", "%(count)d already existed", result.skipped
+            ) % {"count": result.skipped}
+            messages.success(request, f"{created}; {skipped}.")
+            url = reverse("hearings:calendar")
+            return redirect(f"{url}?venue={venue.code}&week={week_value(start)}")
+    chosen: Venue | None = form.cleaned_data.get("venue") if hasattr(form, "cleaned_data") else None
+    today = timezone.localdate()
+    return _calendar(
+        request,
+        chosen or _default_venue(),
+        today - dt.timedelta(days=today.weekday()),
+        generate_form=form,
+        status=400,
+    )
+
+
+# --- docket page and roll-call ------------------------------------------------------------
+
+
+def _with_people(hearings: QuerySet[Hearing]) -> QuerySet[Hearing]:
+    return hearings.select_related("case__lead").prefetch_related(
+        Prefetch(
+            "case__members",
+            queryset=CaseMember.objects.select_related("person").order_by("role", "id"),
+        )
+    )
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One docket and its hearings: names only of the cases the viewer may read."""
+    user = _user(request)
+    docket = queries.get_docket(user, pk)
+    visible = {h.pk: h for h in _with_people(queries.hearings_for(user).filter(docket=docket))}
+    rows: list[dict[str, Any]] = []
+    others = 0
+    for hearing in Hearing.objects.filter(docket=docket).order_by("scheduled_at", "id"):
+        mine = visible.get(hearing.pk)
+        if mine is not None:
+            rows.append({"hearing": mine, "visible": True})
+        elif hearing.status in (HearingStatus.SCHEDULED, HearingStatus.HELD):
+            # Another organization's case: only that a place is taken, and how many.
+            rows.append({"hearing": None, "visible": False, "seats": hearing.seats})
+            others += 1
+    _record_list_views(user, visible.values(), "hearing", LIST_VIEW_FIELDS)
+    writable = set(orgs_where(user, Action.PERSON_WRITE))
+    context = {
+        "docket": docket,
+        "starts_at": docket.starts_at_utc(),
+        "week": week_value(docket.date),
+        "rows": rows,
+        "others": others,
+        "may_roll_call": any(h.organization_id in writable for h in visible.values()),
+    }
+    return render(request, "hearings/docket.html", context)
+
+
+def _roll_call_hearings(user: User, docket: Docket) -> list[Hearing]:
+    """The hearings on ``docket`` the user records attendance for: their own
+    organizations' (``person.write``), scheduled or held, lead respondent first."""
+    hearings = _with_people(
+        queries.hearings_for(user).filter(
+            docket=docket,
+            organization_id__in=orgs_where(user, Action.PERSON_WRITE),
+            status__in=[HearingStatus.SCHEDULED, HearingStatus.HELD],
+        )
+    ).prefetch_related("replaced_by")
+    rows = list(hearings.order_by("scheduled_at", "id"))
+    follow_ups = {
+        f.hearing_id: f for f in InAbsentiaFollowUp.objects.filter(hearing__in=[h.pk for h in rows])
+    }
+    for hearing in rows:
+        hearing.roll_follow_up = follow_ups.get(hearing.pk)  # type: ignore[attr-defined]
+        # A continued hearing (chained to the next) or one with a follow-up is settled.
+        hearing.roll_locked = bool(  # type: ignore[attr-defined]
+            hearing.roll_follow_up or list(hearing.replaced_by.all())  # type: ignore[attr-defined]
+        )
+    return rows
+
+
+def _roll_call_page(
+    request: HttpRequest,
+    docket: Docket,
+    hearings: list[Hearing],
+    form: RollCallForm,
+    status: int = 200,
+) -> HttpResponse:
+    cards = []
+    decisions = {o.value for o in ROLL_CALL_DECISIONS}
+    for hearing in hearings:
+        key = str(hearing.pk)
+        field_name = f"outcome-{key}"
+        chosen = str(form[field_name].value() or "") if field_name in form.fields else ""
+        cards.append(
+            {
+                "hearing": hearing,
+                "key": key,
+                "members": [m.person for m in hearing.case.members.all()],
+                "locked": hearing.roll_locked,  # type: ignore[attr-defined]
+                "follow_up": hearing.roll_follow_up,  # type: ignore[attr-defined]
+                "chosen": chosen,
+                "decision_chosen": chosen in decisions,
+                "absentia": bool(form[f"absentia-{key}"].value())
+                if f"absentia-{key}" in form.fields
+                else False,
+                "errors": [
+                    *(form.errors.get(field_name) or []),
+                    *(form.errors.get(f"absentia-{key}") or []),
+                ],
+            }
+        )
+    context = {
+        "docket": docket,
+        "starts_at": docket.starts_at_utc(),
+        "cards": cards,
+        "form": form,
+        "main_outcomes": [(o.value, o.label) for o in ROLL_CALL_MAIN],
+        "decisions": [(o.value, o.label) for o in ROLL_CALL_DECISIONS],
+        "not_yet": docket.date > services.court_today(docket),
+        "open_cards": sum(1 for card in cards if not card["locked"]),
+    }
+    return render(request, "hearings/roll_call.html", context, status=status)
+
+
+@requires(Action.PERSON_WRITE)
+def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance at one docket, on a phone: an outcome per case, saved in one POST."""
+    user = _user(request)
+    docket = queries.get_docket(user, pk)
+    hearings = _roll_call_hearings(user, docket)
+    editable = [h for h in hearings if not h.roll_locked]  # type: ignore[attr-defined]
+    if request.method != "POST":
+        _record_list_views(user, hearings, "hearing", ROLL_CALL_VIEW_FIELDS)
+        return _roll_call_page(request, docket, hearings, RollCallForm(hearings=editable))
+    form = RollCallForm(request.POST, hearings=editable)
+    if form.is_valid():
+        outcomes = form.outcomes()
+        if not outcomes:
+            messages.info(request, _("Nothing to save: no outcome was chosen."))
+            return redirect("hearings:roll_call", pk=docket.pk)
+        try:
+            done = services.record_attendance(actor=user, docket=docket, outcomes=outcomes)
+        except FieldErrors as exc:
+            _roll_call_errors(form, exc.errors)
+        else:
+            opened = sum(1 for h in done if h.outcome == Outcome.REMOVAL_IN_ABSENTIA)
+            text = ngettext(
+                "Roll-call saved: %(count)d outcome recorded.",
+                "Roll-call saved: %(count)d outcomes recorded.",
+                len(done),
+            ) % {"count": len(done)}
+            if opened:
+                text += " " + ngettext(
+                    "%(count)d in absentia follow-up opened.",
+                    "%(count)d in absentia follow-ups opened.",
+                    opened,
+                ) % {"count": opened}
+            messages.success(request, text)
+            return redirect("hearings:roll_call", pk=docket.pk)
+    return _roll_call_page(request, docket, hearings, form, status=400)
+
+
+def _roll_call_errors(form: RollCallForm, errors: dict[str, list[str]]) -> None:
+    """``outcomes[<id>]`` and ``outcomes[<id>].<field>`` go next to that hearing's card."""
+    for name, messages_ in errors.items():
+        target: str | None = None
+        if name.startswith("outcomes[") and "]" in name:
+            key = name[len("outcomes[") : name.index("]")]
+            if f"outcome-{key}" in form.fields:
+                target = f"outcome-{key}"
+        for message in messages_:
+            form.add_error(target, message)
+
+
+# --- hearing page -------------------------------------------------------------------------
+
+
+def _port_of(hearing: Hearing) -> Port | None:
+    return hearing.port or hearing.case.port
+
+
+def _replacement_dockets(user: User, hearing: Hearing) -> QuerySet[Docket]:
+    """Dockets of the same venue from today with room for everyone on the case."""
+    seats = services.people_on(hearing.case)
+    dockets = (
+        queries.dockets_in(user, hearing.docket.venue, start=timezone.localdate())
+        .exclude(pk=hearing.docket_id)
+        .filter(booked__lte=F("capacity") - seats)
+        .order_by("date", "session", "courtroom")
+    )
+    # The first ones only, as a queryset the form field can still filter to validate.
+    first = list(dockets.values_list("pk", flat=True)[:DOCKET_CHOICES])
+    return dockets.filter(pk__in=first)
+
+
+def _hearing_context(request: HttpRequest, hearing: Hearing, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    port = _port_of(hearing)
+    zone = port.timezone if port else "UTC"
+    zone_label = port.mexican_city if port else "UTC"
+    chain = queries.chain_of(hearing)
+    notices = list(queries.notices_of(hearing))
+    follow_up = InAbsentiaFollowUp.objects.filter(hearing=hearing).first()
+    replaced_by = next((h for h in chain if h.replaces_id == hearing.pk), None)
+    can_write = can(user, Action.PERSON_WRITE, hearing.organization_id)
+    can_manage = hearing.is_open and queries.may_schedule(user, hearing.organization_id)
+    outcome_open = (
+        can_write
+        and hearing.status in (HearingStatus.SCHEDULED, HearingStatus.HELD)
+        and follow_up is None
+        and replaced_by is None
+    )
+    context: dict[str, Any] = {
+        "hearing": hearing,
+        "case": hearing.case,
+        "docket": hearing.docket,
+        "venue": hearing.docket.venue,
+        "port": port,
+        "chain": chain,
+        "replaced_by": replaced_by,
+        "notices": notices,
+        "languages": [(code, NoticeLanguage(code).label) for code in NOTICE_LANGUAGES],
+        "follow_up": follow_up,
+        "can_write": can_write,
+        "can_manage": can_manage,
+        "outcome_open": outcome_open,
+        "before_hearing_day": hearing.docket.date > services.court_today(hearing.docket),
+        "zone": zone,
+        "zone_label": zone_label,
+    }
+    form_kwargs = {"zone": zone, "zone_label": zone_label}
+    if can_write:
+        context["notice_form"] = forms.get("notice_form") or RecordNoticeForm(**form_kwargs)
+        served_forms = forms.get("served_forms", {})
+        for notice in notices:
+            if notice.served_at is None:
+                notice.served_form = served_forms.get(notice.pk) or NoticeServedForm(  # type: ignore[attr-defined]
+                    initial={"method": notice.method, "address": notice.address}, **form_kwargs
+                )
+    if outcome_open:
+        context["outcome_form"] = forms.get("outcome_form") or OutcomeForm(
+            initial={"outcome": hearing.outcome}
+        )
+    if can_manage:
+        dockets = _replacement_dockets(user, hearing)
+        context["reschedule_form"] = forms.get("reschedule_form") or ReplaceForm(
+            dockets=dockets, prefix="reschedule", **form_kwargs
+        )
+        context["continue_form"] = forms.get("continue_form") or ReplaceForm(
+            dockets=dockets, prefix="continue", **form_kwargs
+        )
+        context["cancel_form"] = forms.get("cancel_form") or CancelForm(
+            prefix="cancel", **form_kwargs
+        )
+    context["open_form"] = forms.get("open_form", "")
+    return context
+
+
+def _hearing_page(
+    request: HttpRequest, hearing: Hearing, status: int = 200, **forms: Any
+) -> HttpResponse:
+    return render(
+        request, "hearings/detail.html", _hearing_context(request, hearing, **forms), status=status
+    )
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def hearing_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = _user(request)
+    hearing = queries.get_hearing(user, pk)
+    audit.record_view(actor=user, obj=hearing, object_type="hearing", fields=DETAIL_VIEW_FIELDS)
+    return _hearing_page(request, hearing)
+
+
+@requires(Action.PERSON_WRITE)
+@require_POST
+def record_notice(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Record one more notice of the hearing (served again, another way)."""
+    user = _user(request)
+    hearing = queries.get_hearing_for_update(user, pk)
+    port = _port_of(hearing)
+    form = RecordNoticeForm(
+        request.POST,
+        zone=port.timezone if port else "UTC",
+        zone_label=port.mexican_city if port else "UTC",
+    )
+    if form.is_valid():
+        kwargs = form.notice_kwargs()
+        try:
+            services.record_notice(
+                actor=user,
+                hearing=hearing,
+                served_by=user if kwargs["served_at"] else None,
+                **kwargs,
+            )
+        except FieldErrors as exc:
+            apply_field_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Notice recorded."))
+            return redirect("hearings:detail", pk=hearing.pk)
+    return _hearing_page(request, hearing, status=400, notice_form=form, open_form="notice")
+
+
+@requires(Action.PERSON_WRITE)
+@require_POST
+def mark_served(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResponse:
+    """Record when, how and where a notice not yet marked served was served."""
+    user = _user(request)
+    hearing = queries.get_hearing_for_update(user, pk)
+    notice = queries.get_notice(hearing, notice_pk)
+    port = _port_of(hearing)
+    form = NoticeServedForm(
+        request.POST,
+        zone=port.timezone if port else "UTC",
+        zone_label=port.mexican_city if port else "UTC",
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.mark_notice_served(
+                actor=user,
+                notice=notice,
+                served_at=data.get("served_at"),  # type: ignore[arg-type] # the service names it
+                served_by=user,
+                method=data.get("method") or None,
+                address=data.get("address") or "",
+            )
+        except FieldErrors as exc:
+            apply_field_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Notice marked as served."))
+            return redirect("hearings:detail", pk=hearing.pk)
+    return _hearing_page(request, hearing, status=400, served_forms={notice.pk: form})
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def notice_download(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResponse:
+    """The printed notice as a PDF: ``?lang=`` es, en, pt, ht or fr (default: the
+    notice's own language). Recorded in the audit log as an export."""
+    user = _user(request)
+    hearing = queries.get_hearing(user, pk)
+    notice = queries.get_notice(hearing, notice_pk)
+    notice.hearing = hearing  # already loaded with its docket, venue, port and case
+    language = request.GET.get("lang") or notice.language
+    if language not in NOTICE_LANGUAGES:
+        language = notice.language
+    try:
+        pdf = notice_pdf.render_notice_pdf(notice, language)
+    except notice_pdf.NoticeUnavailable:
+        messages.error(
+            request,
+            _("This notice cannot be printed: the case has no port of entry. Set it first."),
+        )
+        return redirect("hearings:detail", pk=hearing.pk)
+    audit.record(
+        actor=user,
+        organization=hearing.organization,
+        action="export",
+        object_type="notice",
+        object_id=notice.pk,
+        fields=NOTICE_PDF_FIELDS,
+    )
+    return _attachment(pdf, "application/pdf", notice_pdf.file_name(notice, language))
+
+
+def _managed(request: HttpRequest, pk: UUID) -> tuple[Hearing, Hearing | None]:
+    """The hearing to reschedule, continue or cancel, and the same hearing if the user
+    may also read it (a program-wide coordinator may place a case they cannot read)."""
+    user = _user(request)
+    hearing = queries.get_hearing_to_manage(user, pk)
+    try:
+        readable: Hearing | None = queries.get_hearing(user, pk)
+    except Http404:
+        readable = None
+    return hearing, readable
+
+
+def _after_change(request: HttpRequest, new: Hearing, text: str) -> HttpResponse:
+    messages.success(request, text)
+    try:
+        queries.get_hearing(_user(request), new.pk)
+    except Http404:
+        return redirect("hearings:docket", pk=new.docket_id)
+    return redirect("hearings:detail", pk=new.pk)
+
+
+def _change_failed(
+    request: HttpRequest,
+    hearing: Hearing,
+    readable: Hearing | None,
+    form: forms.Form,
+    errors: dict[str, list[str]] | None,
+    form_name: str,
+) -> HttpResponse:
+    if errors:
+        apply_field_errors(form, errors)
+    if readable is None:
+        messages.error(
+            request, _errors_text({k: [str(m) for m in v] for k, v in form.errors.items()})
+        )
+        return redirect("hearings:docket", pk=hearing.docket_id)
+    return _hearing_page(
+        request, readable, status=400, **{f"{form_name}_form": form, "open_form": form_name}
+    )
+
+
+def _replace(request: HttpRequest, pk: UUID, action: str) -> HttpResponse:
+    user = _user(request)
+    hearing, readable = _managed(request, pk)
+    port = _port_of(hearing)
+    form = ReplaceForm(
+        request.POST,
+        dockets=_replacement_dockets(user, hearing),
+        prefix=action,
+        zone=port.timezone if port else "UTC",
+        zone_label=port.mexican_city if port else "UTC",
+    )
+    errors: dict[str, list[str]] | None = None
+    if form.is_valid():
+        docket = form.cleaned_data.get("docket")
+        if docket is None:
+            errors = {"docket": [_("Choose a docket.")]}
+        else:
+            change = services.reschedule if action == "reschedule" else services.continue_hearing
+            kwargs = form.notice_kwargs()
+            try:
+                new = change(
+                    actor=user,
+                    hearing=hearing,
+                    new_docket=docket,
+                    reason=form.cleaned_data.get("reason") or "",
+                    served_by=user if kwargs["served_at"] else None,
+                    **kwargs,
+                )
+            except FieldErrors as exc:
+                errors = exc.errors
+            else:
+                text = (
+                    _("Hearing rescheduled; a notice of the change was recorded.")
+                    if action == "reschedule"
+                    else _("Hearing continued; a notice of the new date was recorded.")
+                )
+                return _after_change(request, new, text)
+    return _change_failed(request, hearing, readable, form, errors, action)
+
+
+@requires(Action.DOCKET_MANAGE)
+@require_POST
+def reschedule(request: HttpRequest, pk: UUID) -> HttpResponse:
+    return _replace(request, pk, "reschedule")
+
+
+@requires(Action.DOCKET_MANAGE)
+@require_POST
+def continue_hearing(request: HttpRequest, pk: UUID) -> HttpResponse:
+    return _replace(request, pk, "continue")
+
+
+@requires(Action.DOCKET_MANAGE)
+@require_POST
+def cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = _user(request)
+    hearing, readable = _managed(request, pk)
+    port = _port_of(hearing)
+    form = CancelForm(
+        request.POST,
+        prefix="cancel",
+        zone=port.timezone if port else "UTC",
+        zone_label=port.mexican_city if port else "UTC",
+    )
+    errors: dict[str, list[str]] | None = None
+    if form.is_valid():
+        kwargs = form.notice_kwargs()
+        try:
+            cancelled = services.cancel(
+                actor=user,
+                hearing=hearing,
+                reason=form.cleaned_data.get("reason") or "",
+                served_by=user if kwargs["served_at"] else None,
+                **kwargs,
+            )
+        except FieldErrors as exc:
+            errors = exc.errors
+        else:
+            return _after_change(
+                request,
+                cancelled,
+                _("Hearing cancelled; a notice of the cancellation was recorded."),
+            )
+    return _change_failed(request, hearing, readable, form, errors, "cancel")
+
+
+@requires(Action.PERSON_WRITE)
+@require_POST
+def record_outcome(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = _user(request)
+    hearing = queries.get_hearing_for_update(user, pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            hearing = services.record_outcome(
+                actor=user,
+                hearing=hearing,
+                outcome=data["outcome"],
+                in_absentia_order=bool(data.get("in_absentia_order")),
+                order_date=data.get("order_date"),
+                reason=data.get("reason") or "",
+                notes=data.get("notes") or "",
+            )
+        except FieldErrors as exc:
+            apply_field_errors(form, exc.errors)
+        else:
+            follow_up = InAbsentiaFollowUp.objects.filter(hearing=hearing).first()
+            if follow_up is not None and hearing.outcome == Outcome.REMOVAL_IN_ABSENTIA:
+                messages.success(request, _("Outcome recorded; an in absentia follow-up is open."))
+                return redirect("hearings:follow_up", pk=follow_up.pk)
+            messages.success(request, _("Outcome recorded."))
+            return redirect("hearings:detail", pk=hearing.pk)
+    hearing = queries.get_hearing(user, pk)
+    return _hearing_page(request, hearing, status=400, outcome_form=form, open_form="outcome")
+
+
+# --- lists: upcoming, no confirmed contact ------------------------------------------------
+
+
+def _hearing_list(
+    request: HttpRequest, hearings: QuerySet[Hearing], template: str, **extra: Any
+) -> HttpResponse:
+    user = _user(request)
+    page = Paginator(
+        hearings.select_related("case__lead", "case__port").order_by("scheduled_at", "id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    _record_list_views(user, rows, "hearing", LIST_VIEW_FIELDS)
+    own = set(orgs_where(user, Action.PERSON_READ))
+    for hearing in rows:
+        hearing.shared = hearing.organization_id not in own  # type: ignore[attr-defined]
+        hearing.report_port = _port_of(hearing)  # type: ignore[attr-defined]
+    return render(request, template, {"page": page, "rows": rows, **extra})
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def upcoming(request: HttpRequest) -> HttpResponse:
+    """Hearings of the next 30 days of the cases the user reads (own organizations',
+    and those shared with them by referral): an attorney's or case worker's list."""
+    hearings = queries.upcoming_for(_user(request), days=UPCOMING_DAYS)
+    return _hearing_list(request, hearings, "hearings/upcoming.html", days=UPCOMING_DAYS)
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def no_contact(request: HttpRequest) -> HttpResponse:
+    """Hearings of the next 14 days where nobody on the case has a confirmed contact."""
+    from mppdesk.hearings import conf
+
+    hearings = queries.without_confirmed_contact(_user(request))
+    return _hearing_list(request, hearings, "hearings/no_contact.html", days=conf.no_contact_days())
+
+
+# --- in absentia follow-ups ---------------------------------------------------------------
+
+
+def _days_left(follow_up: InAbsentiaFollowUp) -> int:
+    return (follow_up.exceptional_circumstances_deadline - timezone.localdate()).days
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    """Follow-ups, nearest deadline first: ``?status=open`` (default), motion_filed,
+    closed or all."""
+    user = _user(request)
+    status = request.GET.get("status", FollowUpStatus.OPEN)
+    follow_ups = queries.follow_ups_for(user).select_related("hearing__case__lead", "organization")
+    if status in FollowUpStatus.values:
+        follow_ups = follow_ups.filter(status=status)
+    else:
+        status = "all"
+    page = Paginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for follow_up in rows:
+        follow_up.days_left = _days_left(follow_up)  # type: ignore[attr-defined]
+        follow_up.days_over = -follow_up.days_left  # type: ignore[attr-defined]
+    _record_list_views(user, rows, "in_absentia_follow_up", FOLLOW_UP_LIST_FIELDS)
+    statuses = [("all", _("All")), *FollowUpStatus.choices]
+    return render(
+        request,
+        "hearings/follow_ups.html",
+        {"page": page, "rows": rows, "status": status, "statuses": statuses},
+    )
+
+
+def _follow_up_page(
+    request: HttpRequest,
+    follow_up: InAbsentiaFollowUp,
+    form: FollowUpForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    hearing = queries.get_hearing(user, follow_up.hearing_id)
+    packet = evidence_for(hearing)
+    can_write = can(user, Action.PERSON_WRITE, follow_up.organization_id)
+    context = {
+        "follow_up": follow_up,
+        "hearing": hearing,
+        "case": hearing.case,
+        "packet": packet,
+        "days_left": _days_left(follow_up),
+        "days_over": -_days_left(follow_up),
+        "can_write": can_write,
+        "form": (
+            form or FollowUpForm(initial={"status": follow_up.status, "notes": follow_up.notes})
+        )
+        if can_write
+        else None,
+    }
+    return render(request, "hearings/follow_up.html", context, status=status)
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def follow_up_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = _user(request)
+    follow_up = queries.get_follow_up(user, pk)
+    audit.record_view(
+        actor=user, obj=follow_up, object_type="in_absentia_follow_up", fields=FOLLOW_UP_VIEW_FIELDS
+    )
+    return _follow_up_page(request, follow_up)
+
+
+@requires(Action.PERSON_WRITE)
+@require_POST
+def follow_up_update(request: HttpRequest, pk: UUID) -> HttpResponse:
+    user = _user(request)
+    follow_up = queries.get_follow_up(user, pk)
+    if not can(user, Action.PERSON_WRITE, follow_up.organization_id):
+        raise PermissionDenied  # shared by a referral: read-only
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_follow_up(
+                actor=user,
+                follow_up=follow_up,
+                status=form.cleaned_data["status"],
+                notes=form.cleaned_data.get("notes") or "",
+            )
+        except FieldErrors as exc:
+            apply_field_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Follow-up updated."))
+            return redirect("hearings:follow_up", pk=follow_up.pk)
+    return _follow_up_page(request, follow_up, form=form, status=400)
+
+
+def _packet_language(request: HttpRequest) -> str:
+    language = (translation.get_language() or "en").split("-")[0]
+    return language if language in PACKET_LANGUAGES else "en"
+
+
+def _evidence(request: HttpRequest, pk: UUID) -> tuple[InAbsentiaFollowUp, Hearing, Any, str]:
+    user = _user(request)
+    follow_up = queries.get_follow_up(user, pk)
+    hearing = queries.get_hearing(user, follow_up.hearing_id)
+    language = _packet_language(request)
+    with translation.override(language):
+        packet = evidence_for(hearing)
+    audit.record(
+        actor=user,
+        organization=follow_up.organization,
+        action="export",
+        object_type="in_absentia_follow_up",
+        object_id=follow_up.pk,
+        fields=EVIDENCE_FIELDS,
+    )
+    return follow_up, hearing, packet, language
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def evidence_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The evidence packet (PDF) of an in absentia follow-up."""
+    follow_up, _hearing, packet, language = _evidence(request, pk)
+    pdf = render_evidence_packet(
+        packet, language=language, generated_by=_display_name(_user(request))
+    )
+    return _attachment(pdf, "application/pdf", f"evidence-{follow_up.pk}.pdf")
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def evidence_zip(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The evidence packet, the records behind it and every printed notice (ZIP)."""
+    follow_up, hearing, packet, language = _evidence(request, pk)
+    chain = [h.pk for h in queries.chain_of(hearing)]
+    notices = list(
+        Notice.objects.filter(hearing__in=chain).select_related(
+            "hearing__docket__venue",
+            "hearing__port",
+            "hearing__case__lead",
+            "hearing__case__port",
+            "hearing__replaces",
+        )  # fmt: skip
+    )
+    archive = build_evidence_zip(
+        packet,
+        notice_pdf.notice_pdfs(notices),
+        language=language,
+        generated_by=_display_name(_user(request)),
+    )
+    return _attachment(archive, "application/zip", f"evidence-{follow_up.pk}.zip")
+
+
+# --- panels on the person and case pages --------------------------------------------------
+
+
+def _next_hearing(hearings: Sequence[Hearing]) -> Hearing | None:
+    """The first hearing still ahead (scheduled, no outcome, not before today at court)."""
+    ahead = [h for h in hearings if h.is_open and h.docket.date >= services.court_today(h.docket)]
+    return min(ahead, key=lambda h: h.scheduled_at) if ahead else None
+
+
+def _panel(
+    request: HttpRequest,
+    hearings: QuerySet[Hearing],
+    *,
+    fragment: str,
+    page_template: str,
+    **extra: Any,
+) -> HttpResponse:
+    user = _user(request)
+    rows = list(hearings.select_related("case__port").order_by("-scheduled_at", "-id"))
+    for hearing in rows:
+        hearing.report_port = _port_of(hearing)  # type: ignore[attr-defined]
+    _record_list_views(user, rows, "hearing", LIST_VIEW_FIELDS)
+    context = {"hearings": rows, "next_hearing": _next_hearing(rows), **extra}
+    return render(request, fragment if _is_htmx(request) else page_template, context)
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def person_panel(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The person's hearings, the next one first (loaded into the person page by htmx)."""
+    user = _user(request)
+    person = people_queries.get_person(user, pk)
+    hearings = queries.hearings_for(user).filter(case__members__person=person).distinct()
+    return _panel(
+        request,
+        hearings,
+        fragment="hearings/_person_panel.html",
+        page_template="hearings/person_hearings.html",
+        person=person,
+    )
+
+
+@requires(Action.DOCKET_READ)
+@require_GET
+def case_panel(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The case's hearings (loaded into the case page by htmx)."""
+    user = _user(request)
+    case = case_queries.get_case(user, pk)
+    return _panel(
+        request,
+        queries.hearings_of_case(user, case),
+        fragment="hearings/_case_panel.html",
+        page_template="hearings/case_hearings.html",
+        case=case,
+    )
+
+
+# --- the scheduler: propose, review, commit -----------------------------------------------
+
+
+@requires(Action.DOCKET_MANAGE)
+def schedule(request: HttpRequest) -> HttpResponse:
+    """Run the scheduler for venues and a period; the proposal is shown before commit."""
+    from mppdesk.hearings import scheduling
+
+    user = _user(request)
+    status = 200
+    if request.method == "POST":
+        form = ProposeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                proposal = scheduling.propose(
+                    actor=user,
+                    venue_codes=[venue.code for venue in data["venues"]],
+                    start=data["start"],
+                    end=data["end"],
+                )
+            except FieldErrors as exc:
+                apply_field_errors(
+                    form, exc.errors, {"from": "start", "to": "end", "venue": "venues"}
+                )
+            else:
+                return redirect("hearings:proposal", pk=proposal.pk)
+        status = 400
+    else:
+        today = timezone.localdate()
+        form = ProposeForm(
+            initial={"start": today + dt.timedelta(days=14), "end": today + dt.timedelta(weeks=8)}
+        )
+    proposals = list(scheduling.proposals_for(user)[:20])
+    return render(
+        request, "hearings/schedule.html", {"form": form, "proposals": proposals}, status=status
+    )
+
+
+def _proposal_groups(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Placed rows grouped by docket, in docket order."""
+    groups: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        if row.docket_id is None:
+            continue
+        group = groups.get(row.docket_id)
+        if group is None:
+            try:
+                session = str(Session(row.session).label)
+            except ValueError:
+                session = row.session
+            group = groups[row.docket_id] = {
+                "docket_id": row.docket_id,
+                "date": row.docket_date,
+                "session": session,
+                "courtroom": row.courtroom,
+                "judge": row.judge,
+                "venue_code": row.venue_code,
+                "rows": [],
+                "seats": 0,
+            }
+        group["rows"].append(row)
+        group["seats"] += row.seats
+    return list(groups.values())
+
+
+@requires(Action.DOCKET_MANAGE)
+@require_GET
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal's figures and its items by docket (case ids only: a program
+    coordinator places cases of organizations whose people they may not read)."""
+    from mppdesk.hearings import scheduling
+    from mppdesk.hearings.models_scheduling import UnassignedReason
+
+    user = _user(request)
+    proposal = scheduling.get_proposal_or_404(user, pk)
+    rows = scheduling.proposal_rows(proposal)
+    page = Paginator(_proposal_groups(rows), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [row.case_id for group in page.object_list for row in group["rows"]]
+    left_out = [row for row in rows if row.docket_id is None]
+    readable = {
+        str(pk)
+        for pk in case_queries.cases_for(user)
+        .filter(pk__in=shown + [row.case_id for row in left_out[:PAGE_SIZE]])
+        .values_list("pk", flat=True)
+    }
+    reasons = []
+    for code, count in sorted(proposal.unassigned_counts.items(), key=lambda item: -int(item[1])):
+        try:
+            label = str(UnassignedReason(code).label)
+        except ValueError:
+            label = code
+        reasons.append({"code": code, "label": label, "count": int(count)})
+    venues = {v.code: v for v in Venue.objects.filter(code__in=proposal.venue_codes)}
+    context = {
+        "proposal": proposal,
+        "page": page,
+        "groups": page.object_list,
+        "left_out": left_out[:PAGE_SIZE],
+        "left_out_count": len(left_out),
+        "reasons": reasons,
+        "readable": readable,
+        "venues": [venues[code] for code in proposal.venue_codes if code in venues],
+        "improvement_pct": proposal.improvement * 100 if proposal.improvement is not None else None,
+        "gap_pct": proposal.gap * 100 if proposal.gap is not None else None,
+    }
+    return render(request, "hearings/proposal.html", context)
+
+
+@requires(Action.DOCKET_MANAGE)
+@require_POST
+def proposal_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schedule every placed case of the proposal, all or nothing."""
+    from mppdesk.hearings import scheduling
+
+    user = _user(request)
+    proposal = scheduling.get_proposal_or_404(user, pk)
+    try:
+        proposal = scheduling.commit_proposal(actor=user, proposal=proposal)
+    except scheduling.ProposalConflict:
+        messages.error(
+            request,
+            _(
+                "A docket of this proposal filled up meanwhile: nothing was scheduled. "
+                "Propose again."
+            ),
+        )
+    except scheduling.ProposalStale as exc:
+        messages.error(request, str(exc) or _("This proposal is out of date. Propose again."))
+    except FieldErrors as exc:
+        messages.error(request, _errors_text(exc.errors))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Proposal committed: %(count)d case scheduled; the notices are recorded.",
+                "Proposal committed: %(count)d cases scheduled; the notices are recorded.",
+                proposal.cases_placed,
+            )
+            % {"count": proposal.cases_placed},
+        )
+    return redirect("hearings:proposal", pk=proposal.pk)
+
+
+@requires(Action.DOCKET_MANAGE)
+@require_POST
+def proposal_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    from mppdesk.hearings import scheduling
+
+    user = _user(request)
+    proposal = scheduling.get_proposal_or_404(user, pk)
+    try:
+        scheduling.discard_proposal(actor=user, proposal=proposal)
+    except scheduling.ProposalStale as exc:
+        messages.error(request, str(exc) or _("This proposal is out of date. Propose again."))
+    else:
+        messages.success(request, _("Proposal discarded: nothing was scheduled."))
+    return redirect("hearings:schedule")
