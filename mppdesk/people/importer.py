@@ -1198,8 +1198,6 @@ def _write(plan: _Plan, organization: Organization, actor: User | None) -> None:
                 ("case", plan.case_ids, CASE_AUDIT_FIELDS),
             )
         ]
-        # Large imports prepare (encrypt, convert) in a second process while this one
-        # writes: see core.bulk.write_tables.
         bulk.write_tables([*plan.tables(), *entries], BATCH_SIZE)
         audit_chain.finish()
 
