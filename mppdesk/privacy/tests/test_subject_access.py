@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import pytest
@@ -119,6 +120,14 @@ def test_erased_person_export_holds_nothing_personal(family):
 
     services.erase_person(actor=None, person=family.lead, reason="request")
     text = json.dumps(build_subject_export(family.lead), ensure_ascii=False)
+    # Random ids, hashes and the times of the erasure may hold digit runs like "656" by
+    # chance: look at everything else.
+    text = re.sub(
+        r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{32,}"
+        r"|\d{4}-\d{2}-\d{2}T[\d:.]+(?:[+-]\d{2}:\d{2}|Z)?",
+        "",
+        text,
+    )
     for value in ("María", "Gonçalves", "1987", "majo@", "656", "Tegucigalpa", "Audiencia"):
         assert value not in text
     assert subject_access.render_subject_pdf(build_subject_export(family.lead)).startswith(b"%PDF")
