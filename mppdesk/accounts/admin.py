@@ -8,18 +8,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from mppdesk.accounts.models import ApiToken, Membership, Organization, User
-from mppdesk.accounts.permissions import Action, can, orgs_where
-from mppdesk.core.admin_site import OrgManagedAdmin
+from mppdesk.core.admin_site import OrgManagedAdmin, managed_org_ids, may_manage
 
 #: What only a Django superuser may change about a user: handing these out would lift an
 #: organization's administrator above the permission matrix.
 SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
-
-
-def _managed(request: HttpRequest) -> list[int] | None:
-    if request.user.is_superuser:
-        return None
-    return orgs_where(request.user, Action.ORG_MANAGE)  # type: ignore[arg-type]
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -30,26 +23,23 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         qs = super().get_queryset(request)
-        managed = _managed(request)
+        managed = managed_org_ids(request)
         return qs if managed is None else qs.filter(organization_id__in=managed)
 
-    def _allowed(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser or can(request.user, Action.ORG_MANAGE))  # type: ignore[arg-type]
-
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
+        return may_manage(request)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
+        return may_manage(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
+        return may_manage(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
+        return may_manage(request)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        managed = _managed(request)
+        managed = managed_org_ids(request)
         if db_field.name == "organization" and managed is not None:
             kwargs["queryset"] = Organization.objects.filter(pk__in=managed)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -64,7 +54,7 @@ class UserAdmin(OrgManagedAdmin, BaseUserAdmin):
         organizations they administer (or to none yet), never a superuser: a user with a
         role elsewhere could otherwise be taken over to reach that other organization."""
         qs = BaseUserAdmin.get_queryset(self, request)
-        managed = _managed(request)
+        managed = managed_org_ids(request)
         if managed is None:
             return qs
         elsewhere = Membership.objects.filter(user=OuterRef("pk")).exclude(

@@ -103,6 +103,18 @@ PERSONAL_DATA_ACTIONS = frozenset(
 )
 
 
+#: Organizations whose work spans the whole program (the coordinator, a monitor): their
+#: auditors read the whole log and their analysts see every organization's figures.
+PROGRAM_WIDE_KINDS = frozenset({"coordinator", "monitor"})
+
+
+def any_program_wide(org_ids: list[int], kinds: frozenset[str] = PROGRAM_WIDE_KINDS) -> bool:
+    """Is one of these (active) organizations of a program-wide kind?"""
+    from mppdesk.accounts.models import Organization
+
+    return Organization.objects.filter(pk__in=org_ids, kind__in=kinds, is_active=True).exists()
+
+
 def role_allows(role: str | None, action: Action | str) -> bool:
     return role is not None and Action(action) in MATRIX.get(role, frozenset())
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja.errors import HttpError
 
 from mppdesk.api.schemas import PageQuery
+from mppdesk.core.models import owned_or_shared_scope
 from mppdesk.people import queries as people_queries
 from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port, Venue
@@ -34,12 +35,7 @@ def organization(request: HttpRequest) -> Organization:
 
 
 def _token_org_scope(request: HttpRequest, model: type[Model]) -> Q:
-    org_id = token(request).organization_id
-    scope = Q(organization_id=org_id)
-    shared_scope = getattr(model, "shared_scope", None)
-    if shared_scope is not None:
-        scope |= shared_scope([org_id])
-    return scope
+    return owned_or_shared_scope(model, [token(request).organization_id])
 
 
 def in_token_scope(request: HttpRequest, queryset: QuerySet[M]) -> QuerySet[M]:

@@ -17,13 +17,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from mppdesk.accounts.models import Organization
-from mppdesk.accounts.permissions import Action, orgs_where
+from mppdesk.accounts.permissions import Action, any_program_wide, orgs_where
 from mppdesk.audit.models import AuditEntry
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
-
-PROGRAM_WIDE_KINDS = frozenset({Organization.Kind.COORDINATOR, Organization.Kind.MONITOR})
 
 
 def require_auditor(user: User) -> list[int]:
@@ -35,7 +33,7 @@ def require_auditor(user: User) -> list[int]:
 
 
 def sees_whole_log(org_ids: list[int]) -> bool:
-    return Organization.objects.filter(pk__in=org_ids, kind__in=PROGRAM_WIDE_KINDS).exists()
+    return any_program_wide(org_ids)
 
 
 def entries_for(user: User) -> QuerySet[AuditEntry]:

@@ -22,6 +22,17 @@ from django.http import HttpRequest, HttpResponse
 from mppdesk.accounts.permissions import Action, can, orgs_where
 
 
+def managed_org_ids(request: HttpRequest) -> list[int] | None:
+    """The organizations the admin user manages; ``None`` means all (a superuser)."""
+    if request.user.is_superuser:
+        return None
+    return orgs_where(request.user, Action.ORG_MANAGE)  # type: ignore[arg-type]
+
+
+def may_manage(request: HttpRequest) -> bool:
+    return bool(request.user.is_superuser or can(request.user, Action.ORG_MANAGE))  # type: ignore[arg-type]
+
+
 class MppDeskAdminSite(admin.AdminSite):
     site_header = "MPP Desk"
     site_title = "MPP Desk"
@@ -84,33 +95,24 @@ class OrgManagedAdmin(admin.ModelAdmin[Any]):
     #: The lookup from this model to the organization it belongs to.
     organization_lookup = "organization_id"
 
-    def _managed(self, request: HttpRequest) -> list[int] | None:
-        """The organizations the user manages; ``None`` means all (superuser)."""
-        if request.user.is_superuser:
-            return None
-        return orgs_where(request.user, Action.ORG_MANAGE)  # type: ignore[arg-type]
-
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
-        managed = self._managed(request)
+        managed = managed_org_ids(request)
         if managed is None:
             return qs
         return qs.filter(**{f"{self.organization_lookup}__in": managed}).distinct()
 
-    def _allowed(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser or can(request.user, Action.ORG_MANAGE))  # type: ignore[arg-type]
-
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
+        return may_manage(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
+        return may_manage(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
+        return may_manage(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
+        return may_manage(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
@@ -118,7 +120,7 @@ class OrgManagedAdmin(admin.ModelAdmin[Any]):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         from mppdesk.accounts.models import Organization
 
-        managed = self._managed(request)
+        managed = managed_org_ids(request)
         if db_field.related_model is Organization and managed is not None:
             kwargs["queryset"] = Organization.objects.filter(pk__in=managed)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -14,8 +14,6 @@ then be one of the columns. Blind-index columns are plain values the caller comp
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -154,7 +152,7 @@ class BulkRows:
         self.execute(head, prepared, batch_size)
 
     def execute(self, head: str, prepared: list[list[Any]], batch_size: int) -> None:
-        """Send rows made by ``prepare`` (possibly in another process: ``write_tables``)."""
+        """Send rows made by ``prepare``."""
         marks = self._marks
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
@@ -181,24 +179,3 @@ class BulkRows:
                 chunk = prepared[start : start + per_statement]
                 sql = head + ", ".join([marks] * len(chunk))
                 cursor.execute(sql, [value for values in chunk for value in values])
-
-
-def can_fork() -> bool:
-    """Forking is only safe from a single-threaded process (the CLI, a worker, a script).
-
-    A threaded web server could fork while another thread holds a lock, so work started
-    there stays in one process.
-    """
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
-def write_tables(tables: Sequence[BulkRows], batch_size: int) -> None:
-    """Insert several tables in order, in the caller's transaction.
-
-    Preparing the rows in a forked process while this one writes was tried and measured
-    slower (2026-11-29, 30,000-row import on SQLite: the write step took 8.9 s instead of
-    6.5 s): pickling the prepared rows back and the copy-on-write faults that reference
-    counting causes after a fork cost more than the overlap saved.
-    """
-    for table in tables:
-        table.insert(batch_size)

@@ -12,6 +12,16 @@ if TYPE_CHECKING:
     from mppdesk.accounts.models import User
 
 
+def owned_or_shared_scope(model: type[models.Model], org_ids: list[int]) -> Q:
+    """Rows owned by these organizations, or shared with them through an accepted
+    referral (a model opts in with a ``shared_scope(org_ids) -> Q`` classmethod)."""
+    scope = Q(organization_id__in=org_ids)
+    shared_scope = getattr(model, "shared_scope", None)
+    if shared_scope is not None:
+        scope |= shared_scope(org_ids)
+    return scope
+
+
 class OrgScopedQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: User | None) -> Self:
         """Rows the user may read: owned by an organization where their role has
@@ -24,11 +34,7 @@ class OrgScopedQuerySet(models.QuerySet[Any]):
         org_ids = visible_org_ids(user)
         if not org_ids:
             return self.none()
-        scope = Q(organization_id__in=org_ids)
-        shared_scope = getattr(self.model, "shared_scope", None)
-        if shared_scope is not None:
-            scope |= shared_scope(org_ids)
-        return self.filter(scope)
+        return self.filter(owned_or_shared_scope(self.model, org_ids))
 
 
 class OrgScopedManager(models.Manager.from_queryset(OrgScopedQuerySet)):  # type: ignore[misc]

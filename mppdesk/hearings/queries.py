@@ -108,14 +108,12 @@ PROGRAM_WIDE_SCHEDULERS = frozenset({"coordinator", "court"})
 def schedulable_org_ids(user: User | None) -> list[int]:
     """Organizations whose cases ``user`` may schedule, reschedule or cancel."""
     from mppdesk.accounts.models import Organization
-    from mppdesk.accounts.permissions import orgs_where
+    from mppdesk.accounts.permissions import any_program_wide, orgs_where
 
     own = orgs_where(user, Action.DOCKET_MANAGE)
     if not own:
         return []
-    if Organization.objects.filter(
-        pk__in=own, kind__in=PROGRAM_WIDE_SCHEDULERS, is_active=True
-    ).exists():
+    if any_program_wide(own, PROGRAM_WIDE_SCHEDULERS):
         return list(Organization.objects.filter(is_active=True).values_list("pk", flat=True))
     return own
 

@@ -46,7 +46,6 @@ from mppdesk.cases.models import (
     ProgramVersion,
     anumber_index,
 )
-from mppdesk.core import bulk
 from mppdesk.core.bulk import BulkRows
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_table
@@ -227,6 +226,18 @@ LOOKUP_CHUNK = 900
 
 # ---------------------------------------------------------------------------------------
 # Report
+
+
+def _can_fork() -> bool:
+    """Forking is only safe from a single-threaded process (the CLI, a worker, a script).
+
+    A threaded web server could fork while another thread holds a lock, so imports made
+    there validate in one process.
+    """
+    import multiprocessing
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 @dataclass
@@ -677,7 +688,7 @@ class _Validator:
     def _start_phone_worker(
         self, getter: Callable[[list[Any]], Callable[[str], Any]]
     ) -> Callable[[], dict[tuple[str, str], tuple[str, str]]] | None:
-        if len(self.table.rows) < PARALLEL_MIN_ROWS or not bulk.can_fork():
+        if len(self.table.rows) < PARALLEL_MIN_ROWS or not _can_fork():
             return None
         if "phone" not in self.columns and "whatsapp" not in self.columns:
             return None
@@ -1198,7 +1209,10 @@ def _write(plan: _Plan, organization: Organization, actor: User | None) -> None:
                 ("case", plan.case_ids, CASE_AUDIT_FIELDS),
             )
         ]
-        bulk.write_tables([*plan.tables(), *entries], BATCH_SIZE)
+        # Preparing rows in a forked process, or writing on a second thread, measured
+        # slower (pickling, copy-on-write faults, the GIL): one process, table by table.
+        for table in [*plan.tables(), *entries]:
+            table.insert(BATCH_SIZE)
         audit_chain.finish()
 
 

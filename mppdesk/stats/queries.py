@@ -44,7 +44,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.accounts.models import Organization
-from mppdesk.accounts.permissions import Action, orgs_where
+from mppdesk.accounts.permissions import Action, any_program_wide, orgs_where
 from mppdesk.cases.models import Case, CaseStatus
 from mppdesk.people.models import Household, Person, PersonLanguage, Sex, Vulnerability
 from mppdesk.people.validation import FieldErrors
@@ -56,7 +56,6 @@ from mppdesk.web.templatetags.desk import country_label, language_label
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
 
-PROGRAM_WIDE_KINDS = frozenset({Organization.Kind.COORDINATOR, Organization.Kind.MONITOR})
 NOT_RECORDED = ""  # the key of the "not recorded" row of a table
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -76,7 +75,7 @@ class Scope:
 
 
 def _scope_of(org_ids: Sequence[int]) -> Scope:
-    if Organization.objects.filter(pk__in=org_ids, kind__in=PROGRAM_WIDE_KINDS).exists():
+    if any_program_wide(list(org_ids)):
         return Scope(None)
     return Scope(tuple(sorted(org_ids)))
 

@@ -558,7 +558,7 @@ def _load_for_update(request: HttpRequest, hearing_id: uuid.UUID) -> Hearing:
     return common.check_token_owner(request, _load(request, hearing_id))
 
 
-def _program_wide(request: HttpRequest) -> bool:
+def program_wide(request: HttpRequest) -> bool:
     """The token acts for a program-wide scheduler (``queries.PROGRAM_WIDE_SCHEDULERS``)."""
     org = common.organization(request)
     return org.kind in queries.PROGRAM_WIDE_SCHEDULERS and can(
@@ -571,7 +571,7 @@ def _case_to_schedule(request: HttpRequest, case_id: uuid.UUID) -> Case:
     program-wide coordinator. Unknown and out-of-reach cases are the same field error."""
     user = common.actor(request)
     try:
-        if _program_wide(request):
+        if program_wide(request):
             return queries.get_case_to_schedule(user, case_id)
         case: Case = common.check_token_owner(request, case_queries.get_case(user, case_id))
     except Http404 as exc:
@@ -580,7 +580,7 @@ def _case_to_schedule(request: HttpRequest, case_id: uuid.UUID) -> Case:
 
 
 def _hearing_to_manage(request: HttpRequest, hearing_id: uuid.UUID) -> Hearing:
-    if _program_wide(request):
+    if program_wide(request):
         return queries.get_hearing_to_manage(common.actor(request), hearing_id)
     return _load_for_update(request, hearing_id)
 

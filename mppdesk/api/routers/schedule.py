@@ -25,12 +25,13 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt, StrictStr
 
-from mppdesk.accounts.permissions import Action, can
+from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from mppdesk.api.routers.hearings import program_wide
 from mppdesk.api.schemas import PageOut, PageQuery, StrictInput
-from mppdesk.hearings import queries, scheduling
+from mppdesk.hearings import scheduling
 from mppdesk.hearings.models_scheduling import ScheduleProposal
 
 router = Router()
@@ -113,16 +114,9 @@ class ProposalFilters(PageQuery):
     status: StatusCode | None = None
 
 
-def _program_wide(request: HttpRequest) -> bool:
-    org = common.organization(request)
-    return org.kind in queries.PROGRAM_WIDE_SCHEDULERS and can(
-        common.actor(request), Action.DOCKET_MANAGE, org.pk
-    )
-
-
 def _token_orgs(request: HttpRequest) -> list[int] | None:
     """Organizations whose cases the token schedules (``None``: all it may)."""
-    return None if _program_wide(request) else [common.organization(request).pk]
+    return None if program_wide(request) else [common.organization(request).pk]
 
 
 def _visible(request: HttpRequest) -> QuerySet[ScheduleProposal]:

@@ -160,7 +160,7 @@ def test_report_is_in_the_active_language(personas):
 def test_phone_worker_reports_in_the_callers_language(personas, tmp_path, monkeypatch):
     # Large files parse phone numbers in a forked process; its messages must match.
     monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 2)
-    monkeypatch.setattr(importer.bulk, "can_fork", lambda: True)
+    monkeypatch.setattr(importer, "_can_fork", lambda: True)
     path = _csv(tmp_path, "nombre,telefono\nAna,12345\nLuis,656 123 4567\n")
     with translation.override("es"):
         report = _run(personas, path, dry_run=True)
