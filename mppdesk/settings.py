@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "mppdesk.stats",
     "mppdesk.sharing",
     "mppdesk.hearings",
+    "mppdesk.messaging",
+    "mppdesk.selfservice",
+    "mppdesk.screening",
+    "mppdesk.transfers",
     "mppdesk.web",
     "mppdesk.api",
 ]

@@ -42,6 +42,10 @@ class Action(StrEnum):
     DOCKET_MANAGE = "docket.manage"
     TRANSFER_READ = "transfer.read"
     TRANSFER_MANAGE = "transfer.manage"
+    SCREENING_DECIDE = "screening.decide"
+    SCREENING_RULES_MANAGE = "screening.rules.manage"
+    MESSAGE_SEND = "message.send"
+    MESSAGE_TEMPLATE_MANAGE = "message.template.manage"
     INCIDENT_NARRATIVE_READ = "incident.narrative.read"
     ORG_MANAGE = "org.manage"
 
@@ -60,6 +64,10 @@ DESCRIPTIONS: dict[Action, Promise] = {
     Action.DOCKET_MANAGE: _("Create dockets and schedule hearings"),
     Action.TRANSFER_READ: _("See transfer groups and manifests"),
     Action.TRANSFER_MANAGE: _("Plan and approve transfer groups"),
+    Action.SCREENING_DECIDE: _("Screen people for the program and record fear interviews"),
+    Action.SCREENING_RULES_MANAGE: _("Edit the current version of the screening rules"),
+    Action.MESSAGE_SEND: _("Send a message to a person from a template"),
+    Action.MESSAGE_TEMPLATE_MANAGE: _("Edit message templates and reminder rules"),
     Action.INCIDENT_NARRATIVE_READ: _("Read incident narratives"),
     Action.ORG_MANAGE: _("Manage the organization's users, roles and tokens (admin site)"),
 }
@@ -74,6 +82,7 @@ _CASEWORK = frozenset(
         A.REFERRAL_DECIDE,
         A.DOCKET_READ,
         A.STATS_READ,
+        A.MESSAGE_SEND,
     }
 )
 
@@ -82,7 +91,14 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.SUPERVISOR: _CASEWORK | {A.PERSON_IMPORT, A.PERSON_ERASE, A.INCIDENT_NARRATIVE_READ},
     Role.ATTORNEY: _CASEWORK | {A.INCIDENT_NARRATIVE_READ},
     Role.COORDINATOR: _CASEWORK
-    | {A.PERSON_IMPORT, A.DOCKET_MANAGE, A.TRANSFER_READ, A.TRANSFER_MANAGE},
+    | {
+        A.PERSON_IMPORT,
+        A.DOCKET_MANAGE,
+        A.TRANSFER_READ,
+        A.TRANSFER_MANAGE,
+        A.SCREENING_DECIDE,
+        A.MESSAGE_TEMPLATE_MANAGE,
+    },
     Role.ANALYST: frozenset({A.STATS_READ}),
     Role.AUDITOR: frozenset({A.AUDIT_READ}),
     Role.ADMIN: frozenset(Action),
@@ -99,6 +115,8 @@ PERSONAL_DATA_ACTIONS = frozenset(
         A.REFERRAL_SEND,
         A.REFERRAL_DECIDE,
         A.INCIDENT_NARRATIVE_READ,
+        A.SCREENING_DECIDE,
+        A.MESSAGE_SEND,
     }
 )
 

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus
-from mppdesk.hearings import conf
+from mppdesk.hearings import conf, signals
 from mppdesk.hearings.models import (
     NOTICE_LANGUAGE_OF,
     SESSION_STARTS,
@@ -752,6 +752,7 @@ def schedule_hearing(
         venue=docket.venue.code,
     )
     _audit_hearing(actor, hearing, "create", HEARING_FIELDS)
+    signals.hearing_scheduled.send(sender=Hearing, hearing=hearing, actor=actor)
     return hearing
 
 
@@ -844,6 +845,7 @@ def _replace(
     )
     _audit_hearing(actor, old, "update", changed)
     _audit_hearing(actor, new, "create", HEARING_FIELDS)
+    signals.hearing_replaced.send(sender=Hearing, old=old, new=new, action=action, actor=actor)
     return new
 
 
@@ -953,6 +955,7 @@ def cancel(
     )
     _case_event(hearing.case, actor, "cancelled", hearing)
     _audit_hearing(actor, hearing, "update", ["status", "continuance_reason"])
+    signals.hearing_cancelled.send(sender=Hearing, hearing=hearing, actor=actor)
     return hearing
 
 

@@ -1,0 +1,1 @@
+"""System checks of the provider settings (filled in by the providers work)."""

@@ -1,0 +1,1 @@
+"""Receivers of hearing signals: plan, re-plan and cancel reminders."""
