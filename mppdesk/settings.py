@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mppdesk.sharing",
     "mppdesk.hearings",
     "mppdesk.messaging",
+    "mppdesk.reminders",
     "mppdesk.selfservice",
     "mppdesk.screening",
     "mppdesk.transfers",
@@ -251,3 +252,27 @@ if not (_field_keys and _index_key):
     _index_key = _index_key or _local_index_key
 FIELD_KEYS: str = _field_keys
 INDEX_KEY: str = _index_key
+
+# Messaging (mppdesk/messaging, docs/messaging.md). Providers per channel by dotted path;
+# the console provider (the default) shows messages in the UI and the log and sends nothing.
+MESSAGING_PROVIDERS = {
+    "sms": env_str("MESSAGING_SMS_PROVIDER", "mppdesk.messaging.providers.console.ConsoleProvider"),
+    "whatsapp": env_str(
+        "MESSAGING_WHATSAPP_PROVIDER", "mppdesk.messaging.providers.console.ConsoleProvider"
+    ),
+    "voice": env_str(
+        "MESSAGING_VOICE_PROVIDER", "mppdesk.messaging.providers.console.ConsoleProvider"
+    ),
+    "email": env_str(
+        "MESSAGING_EMAIL_PROVIDER", "mppdesk.messaging.providers.console.ConsoleProvider"
+    ),
+}
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")  # also TWILIO_AUTH_TOKEN_FILE
+# Where the Twilio REST API is (tests and the benchmark point it at a fake on 127.0.0.1).
+TWILIO_API_BASE = env_str("TWILIO_API_BASE", "")
+TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", "")
+TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM", "")
+TWILIO_VOICE_FROM = env_str("TWILIO_VOICE_FROM", "")
+# The address Twilio calls back (status and inbound hooks); signatures are computed on it.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")

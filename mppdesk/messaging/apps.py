@@ -8,5 +8,5 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messaging")
 
     def ready(self) -> None:
-        # Reminder planning listens to hearing changes; provider settings get system checks.
-        from mppdesk.messaging import checks, receivers  # noqa: F401
+        # Provider settings get system checks.
+        from mppdesk.messaging import checks  # noqa: F401
