@@ -21,6 +21,9 @@ settings.load_profile("mppdesk")
 @pytest.fixture(autouse=True)
 def _fast_settings(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The self-service lookup pads each answer to a fixed time against timing probes;
+    # its own tests inject the clock, everything else need not wait.
+    settings.MPPDESK_SELFSERVICE_MIN_RESPONSE_MS = 0
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

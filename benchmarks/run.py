@@ -86,6 +86,10 @@ def main() -> int:
 
         results["results"].append(schedule_run(cases=5000 if args.quick else 50_000))
         print(json.dumps(results["results"][-1]["targets"]), flush=True)
+    if "transfers" in selected:
+        from benchmarks.transfers_bench import run_all as transfers_run
+
+        results["results"].extend(transfers_run(engines, quick=args.quick))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")

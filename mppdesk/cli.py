@@ -386,7 +386,7 @@ def run(host: str, port: int, workers: int, no_worker: bool, no_demo: bool) -> N
         else:
             click.echo("Loading demo data (once)...")
             with progress_bar("people", desc="demo") as progress:
-                result = demo.load_demo(progress=progress)
+                result = demo.load_demo(progress=progress, detained=demo.DEFAULT_DETAINED)
             click.echo(
                 f"Loaded {result.people} people in {result.households} households "
                 f"in {result.seconds:.1f} s."
@@ -414,6 +414,7 @@ def run(host: str, port: int, workers: int, no_worker: bool, no_demo: bool) -> N
     ]
     if not no_worker:
         commands.append(("worker", [*me, "worker"]))
+        commands.append(("dispatch", [*me, "dispatch"]))
     code = Supervisor(commands, env=env).run()
     sys.exit(code)
 
@@ -549,11 +550,18 @@ def worker(queues: str, interval: float, batch: bool, max_tasks: int | None) -> 
     help="Random seed (default: a fixed one, so every demo is the same).",
 )
 @click.option(
+    "--detained",
+    default=60,
+    show_default=True,
+    type=click.IntRange(0, 50_000),
+    help="People more, waiting in detention for the coordinator to screen and transfer.",
+)
+@click.option(
     "--reset",
     is_flag=True,
     help="Delete the demo organizations and their data first (local mode only).",
 )
-def demo(people: int, households: int, seed: int | None, reset: bool) -> None:
+def demo(people: int, households: int, detained: int, seed: int | None, reset: bool) -> None:
     """Load synthetic demo data once (three organizations, people, households, cases).
 
     Migrates the database first. Running it again does nothing unless --reset is
@@ -586,6 +594,7 @@ def demo(people: int, households: int, seed: int | None, reset: bool) -> None:
                 households=households,
                 seed=demo_data.DEFAULT_SEED if seed is None else seed,
                 progress=progress,
+                detained=detained,
             )
         click.echo(
             f"Loaded {result.people} people in {result.households} households "
@@ -881,9 +890,11 @@ def _register_domain_commands() -> None:
     from mppdesk.audit.commands import audit_group
     from mppdesk.core.commands import keys_group
     from mppdesk.hearings.commands import dockets_group, schedule_command
+    from mppdesk.messaging.commands import dispatch_command
     from mppdesk.privacy.commands import privacy as privacy_group
     from mppdesk.sharing.commands import referrals as referrals_group
     from mppdesk.stats.commands import stats_command
+    from mppdesk.transfers.commands import transfers_group
 
     cli.add_command(audit_group)
     cli.add_command(keys_group)
@@ -891,6 +902,8 @@ def _register_domain_commands() -> None:
     cli.add_command(schedule_command)
     cli.add_command(referrals_group)
     cli.add_command(stats_command)
+    cli.add_command(dispatch_command)
+    cli.add_command(transfers_group)
 
     # `mppdesk purge` and `mppdesk subject-export`, as the operators' runbook names them.
     for command in privacy_group.commands.values():

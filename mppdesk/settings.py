@@ -276,3 +276,33 @@ TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM", "")
 TWILIO_VOICE_FROM = env_str("TWILIO_VOICE_FROM", "")
 # The address Twilio calls back (status and inbound hooks); signatures are computed on it.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Outbox dispatch (docs/messaging.md): retries back off exponentially with full jitter
+# from BASE up to CAP seconds; after MAX_ATTEMPTS a message fails. A claimed message is
+# leased for LEASE seconds (must exceed two provider timeouts: a system check says so).
+MESSAGING_RETRY_BASE_SECONDS = env_int("MESSAGING_RETRY_BASE_SECONDS", 30)
+MESSAGING_RETRY_CAP_SECONDS = env_int("MESSAGING_RETRY_CAP_SECONDS", 3600)
+MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 8)
+MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 120)
+MESSAGING_DISPATCH_BATCH = env_int("MESSAGING_DISPATCH_BATCH", 100)
+MESSAGING_DISPATCH_THREADS = env_int("MESSAGING_DISPATCH_THREADS", 8)
+# Messages per second per provider, shared by every worker (0 = unlimited).
+MESSAGING_RATE_LIMITS = {
+    "console": env_int("MESSAGING_RATE_CONSOLE", 0),
+    "twilio_sms": env_int("MESSAGING_RATE_TWILIO_SMS", 100),
+    "twilio_whatsapp": env_int("MESSAGING_RATE_TWILIO_WHATSAPP", 50),
+    "twilio_voice": env_int("MESSAGING_RATE_TWILIO_VOICE", 5),
+    "smtp_email": env_int("MESSAGING_RATE_SMTP_EMAIL", 10),
+}
+TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 15)
+# Approved WhatsApp content templates for messages outside the 24-hour customer-care
+# window: JSON {"<template kind>:<language>": "HX...", "<template kind>": "HX..."}.
+TWILIO_WHATSAPP_CONTENT_TEMPLATES: dict[str, str] = __import__("json").loads(
+    env_str("TWILIO_WHATSAPP_CONTENT_TEMPLATES", "{}") or "{}"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")  # also EMAIL_HOST_PASSWORD_FILE
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "")

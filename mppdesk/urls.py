@@ -20,5 +20,10 @@ urlpatterns = [
     path("stats/", include("mppdesk.stats.urls")),
     path("sharing/", include("mppdesk.sharing.urls")),
     path("hearings/", include("mppdesk.hearings.urls")),
+    path("screening/", include("mppdesk.screening.urls")),
+    path("transfers/", include("mppdesk.transfers.urls")),
+    path("hooks/twilio/", include("mppdesk.messaging.urls")),
+    path("messages/", include("mppdesk.messaging.web_urls")),
+    path("", include("mppdesk.selfservice.urls")),
     path("", web_views.home, name="home"),
 ]

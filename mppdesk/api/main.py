@@ -11,11 +11,14 @@ from mppdesk.api.routers import (
     hearings,
     households,
     imports,
+    messaging,
     people,
     privacy,
     referrals,
     schedule,
+    screening,
     stats,
+    transfers,
 )
 
 api = NinjaAPI(
@@ -38,3 +41,6 @@ api.add_router("/dockets", hearings.dockets_router, tags=["dockets"])
 api.add_router("/hearings", hearings.router, tags=["hearings"])
 api.add_router("/places", hearings.places_router, tags=["places"])
 api.add_router("/schedule", schedule.router, tags=["schedule"])
+api.add_router("/screening", screening.router, tags=["screening"])
+api.add_router("/transfers", transfers.router, tags=["transfers"])
+api.add_router("/messages", messaging.router, tags=["messages"])

@@ -131,11 +131,9 @@ class ContactRecord:
 
 @dataclass(frozen=True)
 class MessageRecord:
-    """A message sent about a hearing (SMS, WhatsApp, e-mail) and its delivery status.
-
-    The messaging outbox comes with a later issue; until then ``EvidencePacket.messages``
-    is always empty. The fields are fixed now so the renderer can show the table.
-    """
+    """A message about a hearing of the chain (SMS, WhatsApp, voice call, e-mail) and its
+    delivery status, from the outbox (``messaging.Message``): planned reminders that
+    were cancelled when the hearing moved are listed too, with their status."""
 
     id: uuid.UUID
     hearing_id: uuid.UUID | None
@@ -240,7 +238,7 @@ def evidence_for(hearing: Any) -> EvidencePacket:
         contact_points=_contacts(case),
         address_could_reach=_on_file(notices),
         follow_up=_follow_up_record(follow_up) if follow_up is not None else None,
-        messages=[],
+        messages=_messages([h.pk for h in chain]),
     )
 
 
@@ -379,6 +377,27 @@ def _contacts(case: Any) -> list[ContactRecord]:
         for c in ContactPoint.objects.filter(person_id__in=person_ids).order_by(
             "person_id", "kind", "id"
         )
+    ]
+
+
+def _messages(hearing_ids: list[Any]) -> list[MessageRecord]:
+    """Every outbox message tied to a hearing of the chain, oldest first."""
+    from mppdesk.messaging.models import Message
+
+    return [
+        MessageRecord(
+            id=m.pk,
+            hearing_id=m.hearing_id,
+            channel=m.channel,
+            to=m.recipient,
+            language=m.language,
+            created_at=m.created_at,
+            sent_at=m.sent_at,
+            status=m.status,
+            status_at=m.status_at,
+            error=m.error_code or "",
+        )
+        for m in Message.objects.filter(hearing_id__in=hearing_ids).order_by("created_at", "pk")
     ]
 
 

@@ -12,6 +12,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mppdesk.core.fields import BlindIndexField, EncryptedTextField
 from mppdesk.core.models import EncryptedModelMixin, OrgOwnedModel, TimestampedModel
@@ -32,7 +33,7 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", _("Sending")  # claimed by a worker, outcome not yet known
     SENT = "sent", _("Sent")  # accepted by the provider
     DELIVERED = "delivered", _("Delivered")
-    READ = "read", _("Read")
+    READ = "read", pgettext_lazy("message status", "Read")
     FAILED = "failed", _("Failed")  # permanent error, or out of attempts
     UNDELIVERABLE = "undeliverable", _("Undeliverable")  # the provider could not deliver
     CANCELLED = "cancelled", _("Cancelled")  # e.g. a reminder for a hearing that moved
@@ -83,7 +84,9 @@ class Message(EncryptedModelMixin, OrgOwnedModel):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     # The number or address, copied at planning time (the contact point may change).
     recipient = EncryptedTextField(_("recipient"))
-    recipient_bidx = BlindIndexField(purpose=RECIPIENT_PURPOSE, db_index=True)
+    recipient_bidx = BlindIndexField(
+        purpose=RECIPIENT_PURPOSE, source="recipient_key", db_index=True
+    )
     template = models.CharField(_("template"), max_length=32, choices=TemplateKind.choices)
     language = models.CharField(_("language"), max_length=3)
     body = EncryptedTextField(_("message"))
@@ -124,6 +127,11 @@ class Message(EncryptedModelMixin, OrgOwnedModel):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.get_template_display()}"
 
+    @property
+    def recipient_key(self) -> str:
+        """What the blind index is computed from (index rotation recomputes it)."""
+        return (self.recipient or "").strip()
+
 
 class MessageEvent(models.Model):
     """One step of a message's status timeline (no personal data in ``detail``)."""
@@ -148,7 +156,7 @@ class InboundMessage(EncryptedModelMixin, TimestampedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     sender = EncryptedTextField(_("from"))
-    sender_bidx = BlindIndexField(purpose=RECIPIENT_PURPOSE, db_index=True)
+    sender_bidx = BlindIndexField(purpose=RECIPIENT_PURPOSE, source="sender_key", db_index=True)
     body = EncryptedTextField(_("message"))
     provider_id = models.CharField(max_length=64, blank=True, db_index=True)
     # What the text was read as: "opt_out", "opt_in", "help", "lookup", "other".
@@ -159,3 +167,24 @@ class InboundMessage(EncryptedModelMixin, TimestampedModel):
 
     def __str__(self) -> str:
         return self.intent or "inbound"
+
+    @property
+    def sender_key(self) -> str:
+        """What the blind index is computed from (E.164, without a ``whatsapp:`` prefix)."""
+        return (self.sender or "").strip().removeprefix("whatsapp:")
+
+
+class ProviderRateBucket(models.Model):
+    """The shared send schedule of one provider (a rate limit all workers respect).
+
+    A generic cell rate algorithm: ``next_free_at`` is the earliest time the next message
+    may go out. A worker reserves ``n`` slots at once in one short locked transaction
+    (``dispatch.reserve_slots``) and sends its messages at ``1/rate`` intervals from the
+    start it got, so any number of workers together stay at the configured rate.
+    """
+
+    provider = models.CharField(max_length=64, primary_key=True)
+    next_free_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.provider

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 
+DEFAULT_DETAINED = 60
 DEFAULT_SEED = 20260128  # the day the first group of the restarted program was reported
 DEFAULT_PEOPLE = 500
 DEFAULT_HOUSEHOLDS = 200
@@ -490,8 +491,13 @@ def load_demo(
     households: int = DEFAULT_HOUSEHOLDS,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    detained: int = 0,
 ) -> DemoResult:
     """Load the demo once, in one transaction; a second call changes nothing.
+
+    ``detained`` people more wait in detention at El Paso SPC for the coordinator to
+    screen and transfer (``transfers.demo``); they have no case yet. ``mppdesk run`` and
+    ``mppdesk demo`` ask for ``DEFAULT_DETAINED``.
 
     ``progress(done, total)`` is called as people are created. Raises ``DemoError`` in
     production mode or for impossible sizes.
@@ -565,6 +571,9 @@ def load_demo(
         from mppdesk.hearings.demo import add_demo_dockets_and_hearings
 
         add_demo_dockets_and_hearings()
+        from mppdesk.transfers.demo import add_demo_transfers
+
+        add_demo_transfers(people=detained)
     return DemoResult(
         created=True,
         organizations=[o.slug for o in DEMO_ORGANIZATIONS],

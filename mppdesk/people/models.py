@@ -189,6 +189,13 @@ class ContactPoint(EncryptedModelMixin, TimestampedModel):
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     opted_out = models.BooleanField(_("opted out"), default=False)
     opted_out_at = models.DateTimeField(null=True, blank=True)
+    # Set by messaging when a provider says the number or address cannot be reached
+    # (e.g. Twilio 21211 invalid number); ``invalid_reason`` is the provider's code.
+    invalid_at = models.DateTimeField(_("marked invalid at"), null=True, blank=True)
+    # db_default: the importer inserts contact points with an explicit column list.
+    invalid_reason = models.CharField(
+        _("invalid because"), max_length=32, blank=True, default="", db_default=""
+    )
 
     class Meta:
         constraints = [

@@ -104,3 +104,87 @@ class Port(models.Model):
 
 def generic_report_place(port_name: str) -> str:
     return _("%(port)s port of entry, pedestrian entrance") % {"port": port_name}
+
+
+class DetentionFacility(models.Model):
+    """A US detention facility people are transferred from (``detention_facilities.csv``)."""
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2)
+    # Empty where the reference has no figure ("unverified" facilities).
+    reported_capacity = models.PositiveIntegerField(_("reported capacity"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("detention facility")
+        verbose_name_plural = _("detention facilities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shelter(models.Model):
+    """A shelter in a receiving Mexican city (``city`` equals a ``Port.mexican_city``).
+
+    ``capacity`` is the number of people it takes per night. The reference gives ranges
+    and remarks ("700-750 (target 900)"); the seed keeps the low end of the first figure,
+    the cautious reading, and the published text in ``capacity_note``.
+    """
+
+    code = models.SlugField(_("code"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("receiving city"), max_length=100, db_index=True)
+    capacity = models.PositiveIntegerField(_("capacity (people per night)"))
+    capacity_note = models.CharField(_("capacity as published"), max_length=300, blank=True)
+    as_of = models.CharField(_("as of"), max_length=20, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["city", "-capacity", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="shelter_unique_name_in_city")
+        ]
+        verbose_name = _("shelter")
+        verbose_name_plural = _("shelters")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+
+class ShelterNight(models.Model):
+    """Places taken in one shelter on one night.
+
+    ``occupied <= capacity`` is a CHECK constraint and places are taken with one
+    conditional UPDATE (``places.services.reserve_shelter``), as dockets are booked, so two
+    coordinators approving groups at once can never overbook a shelter. ``capacity`` is
+    copied from the shelter when the row is made and follows later edits of the shelter.
+    """
+
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="nights")
+    date = models.DateField(_("night of"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    occupied = models.PositiveIntegerField(_("occupied"), default=0)
+
+    class Meta:
+        ordering = ["shelter", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["shelter", "date"], name="shelter_night_unique"),
+            models.CheckConstraint(
+                condition=models.Q(occupied__lte=models.F("capacity")),
+                name="shelter_night_not_overbooked",
+            ),
+        ]
+        verbose_name = _("shelter night")
+        verbose_name_plural = _("shelter nights")
+
+    def __str__(self) -> str:
+        return f"{self.shelter_id} {self.date} {self.occupied}/{self.capacity}"
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.occupied, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -86,5 +87,64 @@ def seed_places(venue_model: Any, port_model: Any) -> None:
                 "venue_note": published,
                 "returns_began": row["mpp_returns_began"],
                 "source": row["source"],
+            },
+        )
+
+
+# --- detention facilities and shelters (transfers) ------------------------------------------
+
+_FIRST_NUMBER = re.compile(r"\d[\d,]*")
+
+
+def parse_capacity(text: str) -> int | None:
+    """The low end of the first figure of a published capacity, or None without one.
+
+    ``"700-750 (target 900)"`` -> 700, ``"200 (up to 350)"`` -> 200,
+    ``"about 1000 (Aug 2019) to 2500-3000 (Jan 2020)"`` -> 1000. The low end is the
+    cautious reading: planning against the high end would place people in beds that may
+    not exist. The published text is kept next to it (``capacity_note``).
+    """
+    match = _FIRST_NUMBER.search(text or "")
+    return int(match.group(0).replace(",", "")) if match else None
+
+
+def shelter_code(city: str, name: str) -> str:
+    return slugify(f"{city} {name}")[:120]
+
+
+def seed_transfer_places(facility_model: Any, shelter_model: Any) -> None:
+    """Create the detention facilities and shelters of the reference files that are missing.
+
+    Existing rows are left as they are: coordinators edit capacities and names, and a
+    re-seed (a migration, ``mppdesk demo``) must not undo that. A shelter the reference
+    says was emptied ("emptied Mar 2021") is created inactive.
+    """
+    for row in _rows("detention_facilities.csv"):
+        raw = (row.get("reported_capacity") or "").strip()
+        facility_model.objects.get_or_create(
+            code=slugify(row["facility"])[:80],
+            defaults={
+                "name": row["facility"],
+                "city": row["city"],
+                "state": row["state"],
+                "reported_capacity": int(raw) if raw.isdigit() else None,
+                "source": row["source_note"][:300],
+            },
+        )
+    for row in _rows("shelters.csv"):
+        published = row["capacity_or_occupancy"]
+        capacity = parse_capacity(published)
+        if capacity is None:
+            continue
+        shelter_model.objects.get_or_create(
+            code=shelter_code(row["city"], row["shelter"]),
+            defaults={
+                "name": row["shelter"],
+                "city": row["city"],
+                "capacity": capacity,
+                "capacity_note": published[:300],
+                "as_of": row["as_of"][:20],
+                "source": row["source"][:300],
+                "active": "emptied" not in published.lower(),
             },
         )

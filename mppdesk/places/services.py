@@ -6,16 +6,27 @@ actor's organization where they hold ``docket.manage``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.people.validation import FieldErrors
-from mppdesk.places.models import Port, Venue, validate_timezone
+from mppdesk.places.models import (
+    DetentionFacility,
+    Port,
+    Shelter,
+    ShelterNight,
+    Venue,
+    validate_timezone,
+)
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
@@ -107,3 +118,275 @@ def update_port(*, actor: User | None, port: Port, **changes: Any) -> Port:
         port.save(update_fields=changed)
         _record(actor, org, "port", port.pk, changed)
     return port
+
+
+# --- detention facilities and shelters (transfers) ------------------------------------------
+#
+# Coordinators with ``transfer.manage`` keep facilities and shelters right. Shelter
+# capacity is counted per night in ``ShelterNight`` rows: ``reserve_shelter`` takes places
+# with one conditional UPDATE per shelter (``occupied + n <= capacity``), backed by a CHECK
+# constraint, exactly like ``hearings.services.book`` for dockets.
+
+FACILITY_FIELDS = ("name", "city", "state", "reported_capacity", "source", "active")
+SHELTER_FIELDS = ("name", "city", "capacity", "capacity_note", "as_of", "source", "active")
+MAX_SHELTER_CAPACITY = 100_000
+MAX_NIGHTS = 366
+
+
+class ShelterFull(FieldErrors):  # noqa: N818 - named like hearings.DocketFull
+    """A shelter has fewer free places than asked on some night (nothing was taken)."""
+
+    def __init__(self, shelter: Shelter, needed: int, field: str = "shelter") -> None:
+        self.shelter_id = shelter.pk
+        self.needed = needed
+        super().__init__(
+            {
+                field: [
+                    _("Shelter %(shelter)s has no room for %(needed)d more people on every night.")
+                    % {"shelter": shelter.name, "needed": needed}
+                ]
+            }
+        )
+
+
+def _require_transfer(actor: User | None) -> Organization | None:
+    if actor is None:
+        return None
+    if not can(actor, Action.TRANSFER_MANAGE):
+        raise PermissionDenied
+    from mppdesk.accounts.models import Organization
+
+    return (
+        Organization.objects.filter(pk__in=orgs_where(actor, Action.TRANSFER_MANAGE))
+        .order_by("pk")
+        .first()
+    )
+
+
+def receiving_cities() -> list[str]:
+    """The Mexican cities paired with a port of entry (where people are returned)."""
+    return sorted(set(Port.objects.values_list("mexican_city", flat=True)))
+
+
+def _clean_text(
+    changes: dict[str, Any], name: str, limit: int, errors: dict[str, list[str]], required: bool
+) -> str:
+    text = " ".join(str(changes.get(name) or "").split())
+    if required and not text:
+        errors.setdefault(name, []).append(_("This field is required."))
+    if len(text) > limit:
+        errors.setdefault(name, []).append(_("At most %(count)s characters.") % {"count": limit})
+    return text
+
+
+def _clean_place(
+    kind: str, changes: dict[str, Any], *, creating: bool
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    allowed = FACILITY_FIELDS if kind == "facility" else SHELTER_FIELDS
+    errors: dict[str, list[str]] = {}
+    for name in sorted(set(changes) - set(allowed)):
+        errors.setdefault(name, []).append(_("This field cannot be changed."))
+    clean: dict[str, Any] = {}
+    limits = {
+        "name": 200, "city": 100, "state": 2, "source": 300, "capacity_note": 300, "as_of": 20,
+    }  # fmt: skip
+    required = {"name", "city"} | ({"state"} if kind == "facility" else set())
+    for name, limit in limits.items():
+        if name in allowed and (name in changes or (creating and name in required)):
+            clean[name] = _clean_text(changes, name, limit, errors, required=name in required)
+    if kind == "facility" and "state" in clean:
+        clean["state"] = clean["state"].upper()
+    if kind == "shelter" and "city" in clean and clean["city"]:
+        cities = receiving_cities()
+        if clean["city"] not in cities:
+            errors.setdefault("city", []).append(
+                _("Not a receiving city; use one of: %(cities)s.") % {"cities": ", ".join(cities)}
+            )
+    number = "reported_capacity" if kind == "facility" else "capacity"
+    if number in changes or (creating and kind == "shelter"):
+        value = changes.get(number)
+        if kind == "facility" and value is None:
+            clean[number] = None
+        elif (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not 0 <= value <= MAX_SHELTER_CAPACITY
+        ):
+            errors.setdefault(number, []).append(
+                _("A whole number between 0 and %(max)s.") % {"max": MAX_SHELTER_CAPACITY}
+            )
+        else:
+            clean[number] = value
+    if "active" in changes:
+        if not isinstance(changes["active"], bool):
+            errors.setdefault("active", []).append(_("Yes or no."))
+        else:
+            clean["active"] = changes["active"]
+    return clean, errors
+
+
+@transaction.atomic
+def create_facility(*, actor: User | None, **values: Any) -> DetentionFacility:
+    """A detention facility not in the reference list."""
+    org = _require_transfer(actor)
+    clean, errors = _clean_place("facility", values, creating=True)
+    if not errors and DetentionFacility.objects.filter(name=clean["name"]).exists():
+        errors["name"] = [_("A facility with this name exists.")]
+    if errors:
+        raise FieldErrors(errors)
+    from django.utils.text import slugify
+
+    base = slugify(clean["name"])[:70] or "facility"
+    code, n = base, 1
+    while DetentionFacility.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    facility = DetentionFacility.objects.create(code=code, **clean)
+    audit.record(
+        actor=actor, organization=org, action="create", object_type="detention_facility",
+        object_id=facility.pk, fields=sorted(clean),
+    )  # fmt: skip
+    return facility
+
+
+@transaction.atomic
+def update_facility(
+    *, actor: User | None, facility: DetentionFacility, **changes: Any
+) -> DetentionFacility:
+    org = _require_transfer(actor)
+    clean, errors = _clean_place("facility", changes, creating=False)
+    if errors:
+        raise FieldErrors(errors)
+    facility = DetentionFacility.objects.select_for_update().get(pk=facility.pk)
+    changed = [name for name, value in clean.items() if getattr(facility, name) != value]
+    if changed:
+        for name in changed:
+            setattr(facility, name, clean[name])
+        facility.save(update_fields=changed)
+        _record(actor, org, "detention_facility", facility.pk, changed)
+    return facility
+
+
+@transaction.atomic
+def create_shelter(*, actor: User | None, **values: Any) -> Shelter:
+    """A shelter in a receiving city (``city`` must be a port's Mexican city)."""
+    org = _require_transfer(actor)
+    clean, errors = _clean_place("shelter", values, creating=True)
+    if not errors and Shelter.objects.filter(city=clean["city"], name=clean["name"]).exists():
+        errors["name"] = [_("A shelter with this name exists in this city.")]
+    if errors:
+        raise FieldErrors(errors)
+    from mppdesk.places.seed import shelter_code
+
+    base = shelter_code(clean["city"], clean["name"])[:110] or "shelter"
+    code, n = base, 1
+    while Shelter.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    shelter = Shelter.objects.create(code=code, **clean)
+    audit.record(
+        actor=actor, organization=org, action="create", object_type="shelter",
+        object_id=shelter.pk, fields=sorted(clean),
+    )  # fmt: skip
+    return shelter
+
+
+@transaction.atomic
+def update_shelter(*, actor: User | None, shelter: Shelter, **changes: Any) -> Shelter:
+    """Change a shelter. A new capacity applies to every night from today on; it may not
+    fall below the places already taken on any of them (``FieldErrors`` on
+    ``capacity``). A shelter with people placed keeps its city."""
+    org = _require_transfer(actor)
+    clean, errors = _clean_place("shelter", changes, creating=False)
+    if errors:
+        raise FieldErrors(errors)
+    shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
+    changed = [name for name, value in clean.items() if getattr(shelter, name) != value]
+    today = timezone.localdate()
+    if "city" in changed and ShelterNight.objects.filter(shelter=shelter, occupied__gt=0).exists():
+        raise FieldErrors({"city": [_("People are placed in this shelter; its city is fixed.")]})
+    if "capacity" in changed:
+        capacity = clean["capacity"]
+        nights = ShelterNight.objects.select_for_update().filter(shelter=shelter, date__gte=today)
+        worst = nights.filter(occupied__gt=capacity).order_by("-occupied").first()
+        if worst is not None:
+            raise FieldErrors(
+                {
+                    "capacity": [
+                        _("%(occupied)d people are already placed on %(date)s.")
+                        % {"occupied": worst.occupied, "date": worst.date.isoformat()}
+                    ]
+                }
+            )
+        nights.update(capacity=capacity)
+    if changed:
+        for name in changed:
+            setattr(shelter, name, clean[name])
+        shelter.save(update_fields=changed)
+        _record(actor, org, "shelter", shelter.pk, changed)
+    return shelter
+
+
+def stay_dates(start: dt.date, nights: int) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range(nights)]
+
+
+def _ensure_nights(shelters: list[Shelter], start: dt.date, nights: int) -> None:
+    """Create the missing ``ShelterNight`` rows (concurrent creators are harmless:
+    ``ignore_conflicts`` leaves the row another transaction inserted)."""
+    dates = stay_dates(start, nights)
+    existing = set(
+        ShelterNight.objects.filter(
+            shelter__in=shelters, date__gte=dates[0], date__lte=dates[-1]
+        ).values_list("shelter_id", "date")
+    )
+    missing = [
+        ShelterNight(shelter=s, date=d, capacity=s.capacity, occupied=0)
+        for s in shelters
+        for d in dates
+        if (s.pk, d) not in existing
+    ]
+    if missing:
+        ShelterNight.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def free_places(shelters: list[Shelter], start: dt.date, nights: int) -> dict[int, int]:
+    """Free places per shelter over a stay: the least free of its nights (a night without
+    a row is the shelter's whole capacity)."""
+    dates = stay_dates(start, nights)
+    free = {s.pk: s.capacity if s.active else 0 for s in shelters}
+    for shelter_id, capacity, occupied in ShelterNight.objects.filter(
+        shelter__in=shelters, date__gte=dates[0], date__lte=dates[-1]
+    ).values_list("shelter_id", "capacity", "occupied"):
+        free[shelter_id] = min(free[shelter_id], max(capacity - occupied, 0))
+    return free
+
+
+def reserve_shelter(shelter: Shelter, n: int, *, start: dt.date, nights: int) -> None:
+    """Take ``n`` places in ``shelter`` for each of ``nights`` nights from ``start``, or
+    raise ``ShelterFull`` (the caller's transaction must then roll back: call it inside
+    one). The nights are locked in (shelter, date) order, then one conditional UPDATE
+    takes the places: PostgreSQL re-checks ``occupied + n <= capacity`` on the row
+    version it updates, so concurrent reservations never overbook; the CHECK constraint
+    is the last guard."""
+    if n < 1 or not 1 <= nights <= MAX_NIGHTS:
+        raise ValueError("reserve at least one place for 1..366 nights")
+    if not shelter.active:
+        raise ShelterFull(shelter, n)
+    with transaction.atomic():
+        _ensure_nights([shelter], start, nights)
+        dates = stay_dates(start, nights)
+        rows = ShelterNight.objects.filter(shelter=shelter, date__gte=dates[0], date__lte=dates[-1])
+        list(rows.select_for_update().order_by("date").values_list("pk", flat=True))
+        updated = rows.filter(occupied__lte=F("capacity") - n).update(occupied=F("occupied") + n)
+        if updated != nights:
+            raise ShelterFull(shelter, n)
+
+
+def release_shelter(shelter: Shelter, n: int, *, start: dt.date, nights: int) -> None:
+    """Give back places taken by ``reserve_shelter`` (never below zero)."""
+    if n < 1:
+        raise ValueError("release at least one place")
+    dates = stay_dates(start, nights)
+    rows = ShelterNight.objects.filter(shelter=shelter, date__gte=dates[0], date__lte=dates[-1])
+    rows.update(occupied=Greatest(F("occupied") - n, Value(0)))

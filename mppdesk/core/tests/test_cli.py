@@ -273,7 +273,9 @@ def test_commands_write_audit_entries_on_the_cli_channel(runner, org):
 
 
 def test_demo_command_is_idempotent(runner, db):
-    first = runner.invoke(cli, ["demo", "--people", "24", "--households", "10", "--seed", "5"])
+    first = runner.invoke(
+        cli, ["demo", "--people", "24", "--households", "10", "--detained", "0", "--seed", "5"]
+    )
     assert first.exit_code == 0, first.output
     assert "Loaded 24 people in 10 households" in first.output
     assert "caseworker.legal" in first.output and "frontera-demo-2026" in first.output
@@ -290,8 +292,15 @@ def test_demo_command_is_idempotent(runner, db):
 
 
 def test_demo_reset_is_refused_and_points_at_var(runner, db):
-    assert runner.invoke(cli, ["demo", "--people", "12", "--households", "5"]).exit_code == 0
-    result = runner.invoke(cli, ["demo", "--people", "8", "--households", "4", "--reset"])
+    assert (
+        runner.invoke(
+            cli, ["demo", "--people", "12", "--households", "5", "--detained", "0"]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        cli, ["demo", "--people", "8", "--households", "4", "--detained", "0", "--reset"]
+    )
     assert result.exit_code != 0
     assert "var/" in result.output and "Traceback" not in result.output
     assert Person.objects.count() == 12
@@ -489,7 +498,7 @@ def test_run_prepares_var_and_supervises_web_and_worker(
     assert (tmp_path / "var" / "static").is_dir()
     (supervisor,) = RecordingSupervisor.instances
     names = [name for name, _ in supervisor.commands]
-    assert names == ["web", "worker"]
+    assert names == ["web", "worker", "dispatch"]
     web = supervisor.commands[0][1]
     assert web[1:4] == ["-m", "mppdesk", "serve"] and f"127.0.0.1:{port}" in web
     assert supervisor.env["MPPDESK_VAR_DIR"] == str(tmp_path / "var")

@@ -114,7 +114,9 @@ def _versions() -> dict[str, set[int]]:
         digests = model._base_manager.exclude(**{fld.attname: ""}).values_list(
             fld.attname, flat=True
         )
-        found[label] = {crypto.index_version_of(d) for d in digests}
+        versions = {crypto.index_version_of(d) for d in digests}
+        if versions:  # a table with no rows yet (the outbox, say) has nothing to rotate
+            found[label] = versions
     found[TOKENS] = {
         crypto.index_version_of(d) for d in PersonNameToken.objects.values_list("bidx", flat=True)
     }
@@ -207,7 +209,7 @@ def test_rotation_recomputes_every_blind_index_and_name_token(personas, new_ring
         assert set().union(*_versions().values()) == {version - 1}
     tokens_before = PersonNameToken.objects.count()
 
-    assert pending_index_work() == {
+    assert {label: n for label, n in pending_index_work().items() if n} == {
         "people_person.dedupe_bidx": 3,
         "people_contactpoint.value_bidx": 3,
         "cases_case.a_number_bidx": 3,
@@ -216,7 +218,7 @@ def test_rotation_recomputes_every_blind_index_and_name_token(personas, new_ring
     result = rotate_index(batch_size=2)
 
     assert result.complete and not result.conflicts
-    assert result.recomputed == {
+    assert {label: n for label, n in result.recomputed.items() if n} == {
         "people_person.dedupe_bidx": 3,
         "people_contactpoint.value_bidx": 3,
         "cases_case.a_number_bidx": 3,

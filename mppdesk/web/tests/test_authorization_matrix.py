@@ -123,6 +123,10 @@ class Records:
     notice: Any = None
     follow_up: Any = None  # A's in absentia follow-up (a past hearing)
     proposal: Any = None  # A coordinator's open schedule proposal
+    screening_decision: Any = None  # the proposed screening decision of ``person``
+    interview: Any = None  # a non-refoulement interview of ``person``
+    group: Any = None  # A's planned transfer group
+    message: Any = None  # an outbox message to ``person``
 
 
 def _org(name: str, slug: str, kind: str) -> Organization:
@@ -233,13 +237,44 @@ def _hearing_records(world: World, person: Person) -> dict[str, Any]:
 _ROOMS = itertools.count(1)  # one courtroom per persona's records: dockets are unique
 
 
+def _program_records(world: World, person: Person) -> dict[str, Any]:
+    """Screening and transfer records of organization A (made by the system)."""
+    from mppdesk.messaging.services import enqueue_message
+    from mppdesk.places.models import Port
+    from mppdesk.screening import services as screening_services
+    from mppdesk.transfers.models import TransferGroup
+
+    screening = screening_services.screen_person(actor=None, person=person, version="2021")
+    interview = screening_services.record_interview(
+        actor=None, person=person, version="2019", fear_how="volunteered"
+    )
+    group = TransferGroup.objects.create(
+        organization=world.org_a, name="authz", date=timezone.localdate(),
+        port=Port.objects.get(code="el-paso"), receiving_city="Ciudad Juarez",
+        target_size=10, rules_version="2021",
+    )  # fmt: skip
+    message = enqueue_message(
+        actor=None, organization=world.org_a, person=person, channel="sms",
+        recipient="+526560000000", template="reminder", language="es", body="x",
+        idempotency_key=f"authz:{person.pk}",
+    )  # fmt: skip
+    return {
+        "message": message,
+        "screening_decision": screening.records[0],
+        "interview": interview,
+        "group": group,
+    }
+
+
 def make_records(world: World) -> Records:
     person = new_person(world.org_a)
+    household = new_household(world.org_a, person)
     return Records(
         **_hearing_records(world, person),
+        **_program_records(world, person),
         person=person,
         contact=cast(ContactPoint, ContactPointFactory(person=person)),
-        household=new_household(world.org_a, person),
+        household=household,
         case=new_case(world.org_a, person),
         referral_out=_refer(world.a_sender, person, world.org_c),
         referral_in=_refer(world.c_worker, new_person(world.org_c), world.org_a),
@@ -252,6 +287,7 @@ def make_records(world: World) -> Records:
 
 class Kind(enum.Enum):
     PUBLIC = "public"  # anyone, signed in or not
+    WEBHOOK = "provider webhook: a request without a valid signature is refused (403)"
     SIGNED_IN = "any signed-in user"
     PAGE = "requires(action): 403 without it"
     HIDDEN = "action checked in queries: 404 without it"
@@ -312,6 +348,14 @@ def follow_up(r: Records) -> dict[str, object]:
 
 def proposal(r: Records) -> dict[str, object]:
     return {"pk": r.proposal.pk}
+
+
+def group(r: Records) -> dict[str, object]:
+    return {"pk": r.group.pk}
+
+
+def template_key(r: Records) -> dict[str, object]:
+    return {"kind": "reminder", "channel": "sms", "language": "es"}
 
 
 #: Every URL pattern, by qualified name (or by route when it has none). The admin site's
@@ -387,6 +431,64 @@ EXPECTATIONS: dict[str, Expect] = {
     "hearings:continue": page(A.DOCKET_MANAGE, hearing),
     "hearings:cancel": page(A.DOCKET_MANAGE, hearing),
     "hearings:outcome": page(A.PERSON_WRITE, hearing),
+    # Twilio's hooks answer only signed POSTs (their own tests send signed ones).
+    "twilio_inbound": Expect(Kind.WEBHOOK),
+    "twilio_status": Expect(Kind.WEBHOOK),
+    "selfservice_es": PUBLIC,
+    "selfservice_en": PUBLIC,
+    "messaging:at_risk": page(A.PERSON_READ),
+    "messaging:person": page(A.PERSON_READ, person),
+    "messaging:timeline": page(A.PERSON_READ, lambda r: {"pk": r.message.pk}),
+    "messaging:send": page(A.MESSAGE_SEND, person),
+    "messaging:send_preview": page(A.MESSAGE_SEND, person),
+    "messaging:templates": page(A.MESSAGE_TEMPLATE_MANAGE),
+    "messaging:template_edit": Expect(
+        Kind.PAGE, A.MESSAGE_TEMPLATE_MANAGE, template_key, program_data=True
+    ),
+    "messaging:template_preview": Expect(
+        Kind.PAGE, A.MESSAGE_TEMPLATE_MANAGE, template_key, program_data=True
+    ),
+    "messaging:template_reset": Expect(
+        Kind.PAGE, A.MESSAGE_TEMPLATE_MANAGE, template_key, program_data=True
+    ),
+    "messaging:policies": page(A.MESSAGE_TEMPLATE_MANAGE),
+    "messaging:policy_edit": Expect(
+        Kind.PAGE,
+        A.MESSAGE_TEMPLATE_MANAGE,
+        lambda r: {"program_version": "current"},
+        program_data=True,
+    ),
+    "transfers:groups": page(A.TRANSFER_READ),
+    "transfers:plan": page(A.TRANSFER_MANAGE),
+    "transfers:roster": page(A.TRANSFER_MANAGE),
+    "transfers:capacity": page(A.TRANSFER_READ),
+    "transfers:places": page(A.TRANSFER_READ),
+    "transfers:shelter_edit": Expect(
+        Kind.PAGE,
+        A.TRANSFER_MANAGE,
+        lambda r: {"code": "ciudad-juarez-casa-del-migrante"},
+        program_data=True,
+    ),
+    "transfers:timeline": page(A.TRANSFER_READ, person),
+    "transfers:group": page(A.TRANSFER_READ, group),
+    "transfers:approve": page(A.TRANSFER_MANAGE, group),
+    "transfers:depart": page(A.TRANSFER_MANAGE, group),
+    "transfers:arrive": page(A.TRANSFER_MANAGE, group),
+    "transfers:cancel": page(A.TRANSFER_MANAGE, group),
+    "transfers:manifest_csv": page(A.TRANSFER_READ, group),
+    "transfers:manifest_pdf": page(A.TRANSFER_READ, group),
+    "screening:queue": page(A.SCREENING_DECIDE),
+    "screening:rules": page(A.SCREENING_RULES_MANAGE),
+    "screening:person": page(A.PERSON_READ, person),
+    "screening:person_facts": page(A.SCREENING_DECIDE, person),
+    "screening:person_screen": page(A.SCREENING_DECIDE, person),
+    "screening:person_interview": page(A.SCREENING_DECIDE, person),
+    "screening:decision_review": page(
+        A.SCREENING_DECIDE, lambda r: {"pk": r.screening_decision.pk}
+    ),
+    "screening:household": page(A.PERSON_READ, lambda r: {"pk": r.household.pk}),
+    "screening:household_screen": page(A.SCREENING_DECIDE, lambda r: {"pk": r.household.pk}),
+    "screening:household_review": page(A.SCREENING_DECIDE, lambda r: {"pk": r.household.pk}),
 }
 
 
@@ -486,6 +588,8 @@ def expected_outcome(expect: Expect, persona: Persona, *, a_record: bool) -> Out
     """What ``persona`` should get, from the matrix."""
     if expect.kind is Kind.PUBLIC:
         return Outcome.OPEN
+    if expect.kind is Kind.WEBHOOK:
+        return Outcome.FORBIDDEN  # the matrix's requests are unsigned, whoever is signed in
     if expect.kind is Kind.ADMIN:
         return Outcome.ADMIN_IN if persona.admin_access else Outcome.ADMIN_LOGIN
     if persona.user is None:
@@ -793,6 +897,10 @@ def api_values(path: str, records: Records) -> dict[str, str]:
         defaults={"capacity": 10, "interpreter_languages": ["spa"]},
     )  # fmt: skip
     places = records.hearing.docket.venue.code if "/venues/" in path else records.hearing.port.code
+    if "/transfers/facilities/" in path:
+        places = "el-paso-service-processing-center"
+    elif "/transfers/shelters/" in path:
+        places = "ciudad-juarez-casa-del-migrante"
     return {
         "person_id": str(records.person.pk),
         "household_id": str(records.household.pk),
@@ -806,12 +914,31 @@ def api_values(path: str, records: Records) -> dict[str, str]:
         "proposal_id": str(records.proposal.pk),
         "template_id": str(template.pk),
         "code": places,
+        "decision_id": str(records.screening_decision.pk),
+        "interview_id": str(records.interview.pk),
+        "version": "current",
+        "group_id": str(records.group.pk),
+        "message_id": str(records.message.pk),
+        "kind": "reminder",
+        "channel": "sms",
+        "language": "es",
+        "program_version": "current",
     }
 
 
 #: API paths whose ids name program data (dockets, templates, places) or a coordinator's
 #: proposal, not one organization's records: another organization may see them too.
-PROGRAM_DATA_PATHS = ("/api/v1/dockets/", "/api/v1/places/", "/api/v1/schedule/")
+PROGRAM_DATA_PATHS = (
+    "/api/v1/dockets/",
+    "/api/v1/places/",
+    "/api/v1/schedule/",
+    "/api/v1/screening/rules/",
+    "/api/v1/transfers/facilities",
+    "/api/v1/transfers/shelters",
+    "/api/v1/transfers/capacity",
+    "/api/v1/messages/templates/",
+    "/api/v1/messages/policies/",
+)
 
 
 PATH_PARAM = re.compile(r"{(\w+)}")

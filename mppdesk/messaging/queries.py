@@ -1,0 +1,394 @@
+"""Reads of the outbox for the case-worker pages and the API, scoped to the viewer.
+
+A message is as visible as the person it was sent to: ``messages_of`` and
+``get_message`` go through ``Person.objects.visible_to(user)``, so another
+organization's message is a 404 like a missing one.
+
+``at_risk`` lists the people with a hearing soon who may not hear about it (see its
+docstring); ``compose_manual`` checks and renders a message a case worker sends by hand
+(the write itself is ``services.enqueue_message``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mppdesk.cases.models import CaseMember
+from mppdesk.messaging.models import Channel, Message, MessageEvent, MessageStatus, TemplateKind
+from mppdesk.people.models import ContactPoint, Person
+from mppdesk.people.validation import FieldErrors
+from mppdesk.reminders import catalog
+from mppdesk.reminders.models import LANGUAGES
+from mppdesk.reminders.planning import CHANNEL_OF_KIND, written_language
+from mppdesk.reminders.segments import non_gsm_characters, segment_info
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import User
+    from mppdesk.hearings.models import Hearing
+
+AT_RISK_DAYS = 14
+#: Statuses that show the message reached the phone.
+REACHED = (MessageStatus.DELIVERED, MessageStatus.READ)
+
+# --- history ------------------------------------------------------------------------------
+
+
+def _with_relations(messages: QuerySet[Message]) -> QuerySet[Message]:
+    return messages.select_related(
+        "hearing",
+        "hearing__docket__venue",
+        "hearing__port",
+        "hearing__case__port",
+        "contact_point",
+    ).prefetch_related(Prefetch("events", queryset=MessageEvent.objects.order_by("at", "id")))
+
+
+def messages_of(person: Person) -> QuerySet[Message]:
+    """Every message to ``person`` (already checked visible), newest first, with events."""
+    return _with_relations(Message.objects.filter(person=person)).order_by("-created_at", "-pk")
+
+
+def messages_for(user: User | None) -> QuerySet[Message]:
+    """Messages to the people ``user`` may read."""
+    return Message.objects.filter(person__in=Person.objects.visible_to(user).values("pk"))
+
+
+def get_message(user: User | None, pk: Any) -> Message:
+    """One message with its events if its person is visible to ``user``, else ``Http404``."""
+    try:
+        key = uuid.UUID(str(pk))
+    except ValueError as exc:
+        raise Http404 from exc
+    message = _with_relations(messages_for(user)).select_related("person").filter(pk=key).first()
+    if message is None:
+        raise Http404
+    return message
+
+
+def local_zone_of(message: Message) -> str:
+    """The zone a message's times are shown in: its hearing's (the port's Mexican side)."""
+    from django.conf import settings
+
+    if message.hearing_id is not None and message.hearing is not None:
+        return catalog.local_zone(message.hearing)
+    return str(settings.TIME_ZONE)
+
+
+# --- at risk ------------------------------------------------------------------------------
+
+REASONS: dict[str, Any] = {
+    "not_delivered": gettext_lazy("No message delivered for this hearing"),
+    "opted_out": gettext_lazy("Every contact point opted out"),
+    "invalid": gettext_lazy("A number or address was rejected by the provider"),
+    "no_contact": gettext_lazy("No reachable contact point"),
+}
+
+
+@dataclass
+class AtRisk:
+    """One person with one hearing soon, and why they might not hear about it."""
+
+    person: Person
+    hearing: Hearing
+    reasons: list[str] = field(default_factory=list)
+    reachable: int = 0
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(REASONS[r]) for r in self.reasons]
+
+
+def _adult_or_lead(member: CaseMember, today: dt.date) -> bool:
+    if member.role == CaseMember.Role.LEAD:
+        return True
+    age = member.person.age_on(today)
+    return age is not None and age >= 18  # noqa: PLR2004 - children are never messaged
+
+
+def at_risk(
+    user: User | None,
+    *,
+    days: int = AT_RISK_DAYS,
+    reason: str | None = None,
+    venue: Any = None,
+    organization_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[AtRisk]:
+    """People (lead respondents and adults on the case) with a hearing in the next
+    ``days`` days who may not hear about it:
+
+    - ``not_delivered``: no message tied to that hearing was delivered or read;
+    - ``opted_out``: they have contact points and every one opted out;
+    - ``invalid``: a provider rejected one of their numbers or addresses;
+    - ``no_contact``: no contact point that may be used (consent, not opted out, valid).
+
+    A constant number of queries whatever the number of rows (no N+1). ``reason`` and
+    ``venue`` narrow the list; ``organization_id`` keeps one organization's hearings
+    (the API token's).
+    """
+    from mppdesk.hearings.queries import upcoming_for
+
+    hearings = upcoming_for(user, days=days, now=now).select_related(
+        "docket__venue", "case", "port", "case__port", "organization"
+    )
+    if venue:
+        hearings = hearings.filter(docket__venue=venue)
+    if organization_id is not None:
+        hearings = hearings.filter(organization_id=organization_id)
+    hearings = hearings.prefetch_related(
+        Prefetch(
+            "case__members",
+            queryset=CaseMember.objects.select_related("person").order_by("role", "id"),
+        )
+    )
+    rows = list(hearings.order_by("scheduled_at", "id"))
+    today = timezone.localdate()
+    pairs: list[tuple[Hearing, Person]] = []
+    for hearing in rows:
+        for member in hearing.case.members.all():
+            if _adult_or_lead(member, today):
+                pairs.append((hearing, member.person))
+    person_ids = {p.pk for _h, p in pairs}
+    points: dict[Any, list[ContactPoint]] = defaultdict(list)
+    for point in ContactPoint.objects.filter(person_id__in=person_ids).only(
+        "id", "person_id", "kind", "consent", "opted_out", "invalid_at"
+    ):
+        points[point.person_id].append(point)
+    reached = set(
+        Message.objects.filter(
+            hearing_id__in=[h.pk for h in rows], person_id__in=person_ids, status__in=REACHED
+        ).values_list("hearing_id", "person_id")
+    )
+    found: list[AtRisk] = []
+    for hearing, person in pairs:
+        mine = [p for p in points[person.pk] if p.kind in CHANNEL_OF_KIND]
+        usable = [p for p in mine if p.consent and not p.opted_out and p.invalid_at is None]
+        reasons: list[str] = []
+        if (hearing.pk, person.pk) not in reached:
+            reasons.append("not_delivered")
+        if mine and all(p.opted_out for p in mine):
+            reasons.append("opted_out")
+        if any(p.invalid_at is not None for p in mine):
+            reasons.append("invalid")
+        if not usable:
+            reasons.append("no_contact")
+        if reasons and (not reason or reason in reasons):
+            found.append(AtRisk(person, hearing, reasons, len(usable)))
+    return found
+
+
+# --- manual send --------------------------------------------------------------------------
+
+#: Kinds a case worker may send by hand (the hearing ones are about the next hearing).
+MANUAL_KINDS = (
+    TemplateKind.REMINDER,
+    TemplateKind.REPORTING_INSTRUCTIONS,
+    TemplateKind.HEARING_NOTICE,
+    TemplateKind.MANUAL,
+)
+HEARING_KINDS = frozenset(MANUAL_KINDS) - {TemplateKind.MANUAL}
+MAX_TEXT = 1000
+# A run of digits with single spaces, dots or dashes between them: an A-number is such a
+# run of 8 or 9 digits ("A 087-654-321", "087654321"); a phone number (10+ digits) or a
+# date ("09/03/2026") is not. No A-number may go out in a message.
+_DIGIT_RUN = re.compile(r"\d(?:[ .-]?\d)*")
+A_NUMBER_DIGITS = (8, 9)
+
+
+def has_a_number(text: str) -> bool:
+    return any(
+        sum(c.isdigit() for c in run.group()) in A_NUMBER_DIGITS
+        for run in _DIGIT_RUN.finditer(text)
+    )
+
+
+def contact_choices(person: Person) -> list[ContactPoint]:
+    """The person's contact points a message can go to by kind (usable or not)."""
+    return [p for p in person.contact_points.all() if p.kind in CHANNEL_OF_KIND]
+
+
+def usable(point: ContactPoint) -> bool:
+    return bool(point.consent and not point.opted_out and point.invalid_at is None)
+
+
+def default_language(person: Person) -> str:
+    return written_language(person)[0]
+
+
+def next_hearing(user: User | None, person: Person) -> Hearing | None:
+    """The person's next scheduled hearing that ``user`` may read (None without one)."""
+    from mppdesk.hearings.models import HearingStatus
+    from mppdesk.hearings.queries import hearings_for
+
+    return (
+        hearings_for(user)
+        .filter(
+            case__members__person=person,
+            status=HearingStatus.SCHEDULED,
+            outcome="",
+            scheduled_at__gte=timezone.now(),
+        )
+        .select_related("docket__venue", "port", "case__port")
+        .order_by("scheduled_at", "id")
+        .first()
+    )
+
+
+def names_in(person: Person, text: str) -> list[str]:
+    """Words of the person's names (3+ letters) found in ``text`` (accents ignored)."""
+    from mppdesk.lib.text import name_tokens
+
+    words = set(name_tokens(text))
+    found: list[str] = []
+    for token in name_tokens(str(person.given_names), str(person.family_names)):
+        if len(token) >= 3 and token in words and token not in found:  # noqa: PLR2004
+            found.append(token)
+    return found
+
+
+@dataclass
+class Composed:
+    """A checked, rendered manual message, ready for ``services.enqueue_message``."""
+
+    person: Person
+    contact_point: ContactPoint
+    channel: str
+    kind: str
+    language: str
+    body: str
+    hearing: Hearing | None
+    name_warning: bool = False
+
+    @property
+    def segments(self) -> Any:
+        return segment_info(self.body)
+
+    @property
+    def non_gsm(self) -> list[str]:
+        return non_gsm_characters(self.body)
+
+    def enqueue_kwargs(self, idempotency_key: str) -> dict[str, Any]:
+        return {
+            "organization": self.person.organization,
+            "channel": self.channel,
+            "recipient": str(self.contact_point.value),
+            "template": self.kind,
+            "language": self.language,
+            "body": self.body,
+            "idempotency_key": idempotency_key,
+            "person": self.person,
+            "hearing": self.hearing,
+            "contact_point": self.contact_point,
+        }
+
+
+def compose_manual(
+    user: User | None,
+    person: Person,
+    *,
+    contact_point: Any,
+    kind: str,
+    language: str,
+    text: str = "",
+    confirm_name: bool = False,
+    for_preview: bool = False,
+) -> Composed:
+    """Check and render a message to ``person`` (already visible to ``user``).
+
+    ``FieldErrors`` naming ``contact_point`` (unknown, no consent, opted out, invalid),
+    ``template``, ``language`` or ``text`` (empty, too long, holds an A-number; holds the
+    person's name and ``confirm_name`` is not set). ``for_preview`` skips the name check
+    (the preview shows it as a warning instead).
+    """
+    errors: dict[str, list[str]] = {}
+    point = None
+    try:
+        key = int(str(contact_point))
+    except ValueError:
+        key = None
+    for candidate in contact_choices(person):
+        if candidate.pk == key:
+            point = candidate
+    if point is None:
+        errors["contact_point"] = [_("Choose one of this person's contact points.")]
+    elif point.opted_out:
+        errors["contact_point"] = [_("This contact point opted out: no message may go to it.")]
+    elif point.invalid_at is not None:
+        errors["contact_point"] = [
+            _("The provider rejected this number or address; correct it first.")
+        ]
+    elif not point.consent:
+        errors["contact_point"] = [_("No consent to be contacted on this contact point.")]
+    if kind not in MANUAL_KINDS:
+        errors["template"] = [_("Choose a kind of message.")]
+    if language not in LANGUAGES:
+        errors["language"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(LANGUAGES)}]
+    hearing = None
+    name_warning = False
+    text = (text or "").replace("\r\n", "\n").strip()
+    if kind in HEARING_KINDS:
+        hearing = next_hearing(user, person)
+        if hearing is None:
+            errors["template"] = [_("This person has no upcoming hearing to write about.")]
+    elif kind == TemplateKind.MANUAL:
+        if not text:
+            errors["text"] = [_("Write the message.")]
+        elif len(text) > MAX_TEXT:
+            errors["text"] = [_("At most %(count)s characters.") % {"count": MAX_TEXT}]
+        elif has_a_number(text):
+            errors["text"] = [_("Remove the A-number: an A-number never goes in a message.")]
+        elif names_in(person, text):
+            name_warning = True
+            if not confirm_name and not for_preview:
+                errors["text"] = [
+                    _(
+                        "The text holds the person's name. Messages should carry as little "
+                        "personal data as possible; confirm to send it anyway."
+                    )
+                ]
+    if errors:
+        raise FieldErrors(errors)
+    assert point is not None  # noqa: S101 - checked above
+    channel = str(CHANNEL_OF_KIND[point.kind])
+    if kind == TemplateKind.MANUAL:
+        body = catalog.render(kind, channel, language, {"text": text})
+    else:
+        assert hearing is not None  # noqa: S101 - checked above
+        body = catalog.render(kind, channel, language, catalog.hearing_context(hearing, language))
+    return Composed(person, point, channel, kind, language, body, hearing, name_warning)
+
+
+def manual_key(user: User | None, token: Any) -> str:
+    """The idempotency key of one manual submission (``FieldErrors`` if not a UUID)."""
+    try:
+        value = uuid.UUID(str(token))
+    except ValueError as exc:
+        raise FieldErrors({"idempotency_key": [_("Reload the page and try again.")]}) from exc
+    return f"manual:{getattr(user, 'pk', '')}:{value}"
+
+
+__all__ = [
+    "AT_RISK_DAYS",
+    "MANUAL_KINDS",
+    "REASONS",
+    "AtRisk",
+    "Channel",
+    "Composed",
+    "at_risk",
+    "compose_manual",
+    "get_message",
+    "local_zone_of",
+    "manual_key",
+    "messages_of",
+]

@@ -1,0 +1,250 @@
+"""``mppdesk transfers``: plan, approve, list, manifest and import-roster from a terminal.
+
+Every command acts as a staff member (``--user``) who needs ``transfer.manage`` (or
+``transfer.read`` for ``list`` and ``manifest``). Output holds ids, codes and counts;
+only the manifest file itself holds names. Django is set up inside each command so
+``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import User
+    from mppdesk.transfers.models import TransferGroup
+
+
+@click.group("transfers")
+def transfers_group() -> None:
+    """Transfer groups: plan, approve, manifests, detention rosters."""
+
+
+def _setup(username: str) -> User:
+    from mppdesk.cli import _get_user, setup_django
+
+    setup_django()
+    return _get_user(username)
+
+
+def _group(user: User, group_id: str) -> TransferGroup:
+    from django.http import Http404
+
+    from mppdesk.cli import UserError
+    from mppdesk.transfers import queries
+
+    try:
+        return queries.get_group(user, group_id)
+    except Http404 as exc:
+        raise UserError("group: not found", [f"group: no group {group_id!r} you may see."]) from exc
+
+
+def _denied(username: str) -> Any:
+    from mppdesk.cli import UserError
+
+    return UserError("user: not allowed", [f"user: {username!r} may not do this."])
+
+
+def _summary(group: TransferGroup) -> str:
+    s = group.summary
+    rules = ", ".join(f"{k} {v}" for k, v in (s.get("excluded_by_rule") or {}).items())
+    return (
+        f"{group.pk}\t{group.status}\t{group.date}\t{group.port.code}\t"
+        f"included {s.get('included', 0)}/{group.target_size} "
+        f"({s.get('households_included', 0)} households), candidates {s.get('candidates', 0)}"
+        + (f", excluded: {rules}" if rules else "")
+    )
+
+
+@transfers_group.command("plan")
+@click.option("--user", "username", required=True, help="Coordinator (transfer.manage).")
+@click.option(
+    "--facility", "facilities", multiple=True, required=True, help="Facility code (repeat)."
+)
+@click.option("--port", "port_code", required=True, help="Port of entry code, e.g. el-paso.")
+@click.option("--date", "day", required=True, help="Transfer date, YYYY-MM-DD.")
+@click.option("--size", "target", type=int, required=True, help="Target group size (people).")
+@click.option("--version", default="2021", type=click.Choice(["2019", "2021", "current"]))
+@click.option("--name", default="", help="A name for the group (no personal data).")
+@click.option("--nights", type=int, default=None, help="Nights counted in the shelter.")
+def plan_command(
+    username: str, facilities: tuple[str, ...], port_code: str, day: str, target: int,
+    version: str, name: str, nights: int | None,
+) -> None:  # fmt: skip
+    """Plan a group; prints its id, counts and the exclusions by rule."""
+    user = _setup(username)
+    from django.core.exceptions import PermissionDenied
+
+    from mppdesk.cli import UserError
+    from mppdesk.places.models import DetentionFacility, Port
+    from mppdesk.transfers import services
+    from mppdesk.transfers.models import DEFAULT_STAY_NIGHTS
+
+    chosen = list(DetentionFacility.objects.filter(code__in=facilities))
+    missing = sorted(set(facilities) - {f.code for f in chosen})
+    if missing:
+        raise UserError("facility: unknown", [f"facility: no facility {c!r}." for c in missing])
+    port = Port.objects.filter(code=port_code).first()
+    if port is None:
+        raise UserError("port: unknown", [f"port: no port {port_code!r}."])
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise UserError("date: use YYYY-MM-DD.", ["date: use YYYY-MM-DD."]) from exc
+    try:
+        group = services.plan_group(
+            actor=user, facilities=chosen, port=port, date=date, target_size=target,
+            version=version, name=name, stay_nights=nights or DEFAULT_STAY_NIGHTS,
+        )  # fmt: skip
+    except PermissionDenied as exc:
+        raise _denied(username) from exc
+    click.echo(_summary(group))
+
+
+def _step(name: str, username: str, group_id: str) -> None:
+    user = _setup(username)
+    from django.core.exceptions import PermissionDenied
+
+    from mppdesk.transfers import services
+
+    action = {
+        "approve": services.approve_group,
+        "depart": services.depart_group,
+        "arrive": services.arrive_group,
+        "cancel": services.cancel_group,
+    }[name]
+    try:
+        group = action(actor=user, group=_group(user, group_id))
+    except PermissionDenied as exc:
+        raise _denied(username) from exc
+    click.echo(_summary(group))
+
+
+@transfers_group.command("approve")
+@click.argument("group_id")
+@click.option("--user", "username", required=True)
+def approve_command(group_id: str, username: str) -> None:
+    """Approve GROUP_ID: take its shelter places (all or nothing)."""
+    _step("approve", username, group_id)
+
+
+@transfers_group.command("depart")
+@click.argument("group_id")
+@click.option("--user", "username", required=True)
+def depart_command(group_id: str, username: str) -> None:
+    """Mark GROUP_ID departed."""
+    _step("depart", username, group_id)
+
+
+@transfers_group.command("arrive")
+@click.argument("group_id")
+@click.option("--user", "username", required=True)
+def arrive_command(group_id: str, username: str) -> None:
+    """Mark GROUP_ID arrived (movements written, detentions ended)."""
+    _step("arrive", username, group_id)
+
+
+@transfers_group.command("cancel")
+@click.argument("group_id")
+@click.option("--user", "username", required=True)
+def cancel_command(group_id: str, username: str) -> None:
+    """Cancel GROUP_ID (its shelter places are given back)."""
+    _step("cancel", username, group_id)
+
+
+@transfers_group.command("list")
+@click.option("--user", "username", required=True)
+@click.option("--status", default=None, help="planned, approved, departed, arrived, cancelled.")
+def list_command(username: str, status: str | None) -> None:
+    """The groups you may see (tab-separated: id, status, date, port, counts)."""
+    user = _setup(username)
+    from mppdesk.transfers import queries
+
+    rows = queries.groups_for(user)
+    if status:
+        rows = rows.filter(status=status)
+    for group in rows:
+        click.echo(_summary(group))
+
+
+@transfers_group.command("manifest")
+@click.argument("group_id")
+@click.option("--user", "username", required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "pdf"]), default="csv")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    help="Directory to write the file to.",
+)  # fmt: skip
+def manifest_command(group_id: str, username: str, fmt: str, out_dir: Path) -> None:
+    """Write GROUP_ID's manifest (audited as an export); prints the file's path."""
+    user = _setup(username)
+    from django.core.exceptions import PermissionDenied
+
+    from mppdesk.transfers import services
+
+    try:
+        name, _type, content = services.export_manifest(
+            actor=user, group=_group(user, group_id), fmt=fmt
+        )
+    except PermissionDenied as exc:
+        raise _denied(username) from exc
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / name
+    path.write_bytes(content)
+    click.echo(str(path))
+
+
+@transfers_group.command("import-roster")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="Coordinator doing the import.")
+@click.option("--facility", "facility_code", default=None, help="Facility of rows without one.")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option("--date-order", type=click.Choice(["DMY", "MDY"], case_sensitive=False), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_roster_command(
+    file: Path, username: str, facility_code: str | None, dry_run: bool,
+    date_order: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Import a detention roster (CSV/XLSX): people, households, detentions, screening
+    facts. All or nothing; exit status 1 when rows have problems."""
+    user = _setup(username)
+    from django.core.exceptions import PermissionDenied
+
+    from mppdesk.accounts.permissions import Action, orgs_where
+    from mppdesk.cli import UserError
+    from mppdesk.places.models import DetentionFacility
+    from mppdesk.transfers.roster import import_roster
+    from mppdesk.transfers.services import acting_organization
+
+    facility = None
+    if facility_code:
+        facility = DetentionFacility.objects.filter(code=facility_code).first()
+        if facility is None:
+            raise UserError("facility: unknown", [f"facility: no facility {facility_code!r}."])
+    if not orgs_where(user, Action.TRANSFER_MANAGE):
+        raise _denied(username)
+    try:
+        report = import_roster(
+            file, actor=user, organization=acting_organization(user, None), facility=facility,
+            dry_run=dry_run, date_order=date_order.upper() if date_order else None,
+        )  # fmt: skip
+    except PermissionDenied as exc:
+        raise _denied(username) from exc
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.errors + report.duplicates + report.warnings:
+            click.echo(f"row {problem.row}\t{problem.column}\t{problem.message}", err=True)
+        verb = "would create" if dry_run else ("created" if report.written else "nothing written;")
+        click.echo(
+            f"{report.total_rows} rows: {verb} {report.created_people} people, "
+            f"{report.created_households} households; {report.matched_people} already "
+            f"registered; {report.detentions} detentions."
+        )
+    if not report.ok:
+        raise SystemExit(1)

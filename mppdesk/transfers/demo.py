@@ -1,0 +1,214 @@
+"""Demo and benchmark data for transfers: facilities, shelters and a detained roster.
+
+Nothing here is a real person (names from Faker's es_MX, pt_BR and fr_FR locales).
+``build_roster`` writes people, households, detentions and screening facts in bulk (the
+benchmark builds 5,000 people with it); ``add_demo_transfers`` seeds the reference places
+and about 60 detained people at El Paso SPC for the demo coordinator organization.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import Organization
+    from mppdesk.places.models import DetentionFacility
+
+DEMO_FACILITY = "el-paso-service-processing-center"
+DEMO_ORG = "demo-coordinator"
+DEMO_SEED = 20260128
+#: Languages and nationalities of the synthetic roster (shares as in people.demo).
+_PROFILES = (
+    ("spa", "HND", "es_MX", 0.30),
+    ("spa", "GTM", "es_MX", 0.22),
+    ("spa", "SLV", "es_MX", 0.12),
+    ("spa", "CUB", "es_MX", 0.12),
+    ("spa", "VEN", "es_MX", 0.10),
+    ("spa", "NIC", "es_MX", 0.07),
+    ("por", "BRA", "pt_BR", 0.04),
+    ("hat", "HTI", "fr_FR", 0.03),
+)
+
+
+@dataclass(frozen=True)
+class RosterResult:
+    people: list[uuid.UUID]
+    households: int
+
+
+def seed_places() -> None:
+    from mppdesk.places.models import DetentionFacility, Shelter
+    from mppdesk.places.seed import seed_transfer_places
+
+    seed_transfer_places(DetentionFacility, Shelter)
+
+
+def household_sizes(rng: random.Random, people: int) -> list[int]:
+    """Sizes summing to ``people``: about half alone, the rest families of 2 to 6."""
+    sizes: list[int] = []
+    left = people
+    while left > 0:
+        size = 1 if rng.random() < 0.45 else rng.choice((2, 2, 3, 3, 4, 5, 6))
+        size = min(size, left)
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
+def build_roster(
+    *,
+    organization: Organization,
+    facility: DetentionFacility,
+    people: int,
+    seed: int = DEMO_SEED,
+    exempt_share: float = 0.08,
+    fear_share: float = 0.05,
+) -> RosterResult:
+    """Bulk-create ``people`` detained people in households at ``facility``.
+
+    About ``exempt_share`` of them carry a fact that an amenability rule catches (a
+    medical condition, pregnancy, a criminal-history flag, indigenous, LGBTQ), and about
+    ``fear_share`` expressed fear with the interview pending; everyone was asked the fear
+    question. For demos and benchmarks only: it writes no audit entries.
+    """
+    from faker import Faker
+
+    from mppdesk.people.models import Household, HouseholdMember, Person, PersonLanguage
+    from mppdesk.people.services import reindex_person
+    from mppdesk.screening.models import ScreeningFacts
+    from mppdesk.transfers.models import Detention, MovementEvent, MovementKind
+
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by seed
+    faker = Faker(["es_MX", "pt_BR", "fr_FR"])
+    faker.seed_instance(seed)
+    today = timezone.localdate()
+    now = timezone.now()
+    weights = [p[3] for p in _PROFILES]
+    person_rows: list[Person] = []
+    languages: list[PersonLanguage] = []
+    households: list[Household] = []
+    members: list[HouseholdMember] = []
+    detentions: list[Detention] = []
+    facts: list[ScreeningFacts] = []
+    events: list[MovementEvent] = []
+    for size in household_sizes(rng, people):
+        language, nationality, locale, _w = rng.choices(_PROFILES, weights=weights)[0]
+        fake = faker[locale]
+        family = f"{fake.last_name()} {fake.last_name()}" if language == "spa" else fake.last_name()
+        since = today - dt.timedelta(days=rng.randint(2, 60))
+        group: list[tuple[Person, str]] = []
+        for index in range(size):
+            adult = index < 2 or size == 1
+            age = rng.randint(19, 58) if adult else rng.randint(1, 16)
+            sex = rng.choice("FM") if index else rng.choice("FFM")
+            vulnerabilities: list[str] = [] if adult else ["child"]
+            flags: list[str] = []
+            if rng.random() < exempt_share:
+                pick = rng.choice(("medical", "pregnant", "criminal", "indigenous", "lgbtq"))
+                if pick == "criminal":
+                    flags.append("criminal_history")
+                elif pick == "pregnant" and sex == "F" and adult:
+                    vulnerabilities.append("pregnant")
+                elif pick != "pregnant":
+                    vulnerabilities.append(pick)
+            birth = today.replace(year=today.year - age) - dt.timedelta(days=rng.randint(1, 300))
+            person = Person(
+                id=uuid.uuid4(),
+                organization=organization,
+                given_names=fake.first_name_female() if sex == "F" else fake.first_name_male(),
+                family_names=family,
+                birth_date=birth,
+                birth_year=birth.year,
+                sex=sex,
+                nationality=nationality,
+                vulnerabilities=vulnerabilities,
+            )
+            person_rows.append(person)
+            relationship = "lead" if index == 0 else ("spouse" if adult else "child")
+            group.append((person, relationship))
+            languages.append(PersonLanguage(person=person, code=language, preferred=True))
+            detentions.append(
+                Detention(
+                    id=uuid.uuid4(),
+                    organization=organization,
+                    person=person,
+                    facility=facility,
+                    since=since,
+                    roster_id=f"EPC-{rng.randint(100000, 999999)}",
+                )  # fmt: skip
+            )
+            fear = rng.random() < fear_share
+            facts.append(
+                ScreeningFacts(
+                    id=uuid.uuid4(),
+                    organization=organization,
+                    person=person,
+                    flags=flags,
+                    fear_asked=True,
+                    fear_asked_at=now,
+                    fear_expressed=fear,
+                    fear_expressed_at=now if fear else None,
+                    fear_how="asked" if fear else "",
+                )  # fmt: skip
+            )
+            events.append(
+                MovementEvent(
+                    id=uuid.uuid4(),
+                    organization=organization,
+                    person=person,
+                    kind=MovementKind.DETAINED,
+                    facility=facility,
+                    at=timezone.make_aware(dt.datetime.combine(since, dt.time(12))),
+                )  # fmt: skip
+            )
+        if size > 1:
+            household = Household(id=uuid.uuid4(), organization=organization, lead=group[0][0])
+            households.append(household)
+            members.extend(
+                HouseholdMember(household=household, person=p, relationship=r) for p, r in group
+            )
+    with transaction.atomic():
+        Person.objects.bulk_create(person_rows, batch_size=500)
+        PersonLanguage.objects.bulk_create(languages, batch_size=1000)
+        Household.objects.bulk_create(households, batch_size=1000)
+        HouseholdMember.objects.bulk_create(members, batch_size=1000)
+        Detention.objects.bulk_create(detentions, batch_size=1000)
+        ScreeningFacts.objects.bulk_create(facts, batch_size=1000)
+        MovementEvent.objects.bulk_create(events, batch_size=1000)
+        for person in person_rows:
+            reindex_person(person)
+    return RosterResult(people=[p.pk for p in person_rows], households=len(households))
+
+
+def add_demo_transfers(people: int = 60) -> RosterResult | None:
+    """Seed facilities and shelters, and ``people`` detained at El Paso SPC for the demo
+    coordinator organization (once: nothing happens when it already has detentions)."""
+    from mppdesk.accounts.models import Organization
+    from mppdesk.places.models import DetentionFacility
+    from mppdesk.transfers.models import Detention
+
+    seed_places()
+    if people <= 0:
+        return None
+    org = Organization.objects.filter(slug=DEMO_ORG).first()
+    facility = DetentionFacility.objects.filter(code=DEMO_FACILITY).first()
+    if org is None or facility is None or Detention.objects.filter(organization=org).exists():
+        return None
+    return build_roster(organization=org, facility=facility, people=people)
+
+
+def facility_by_code(code: str) -> DetentionFacility:
+    from mppdesk.places.models import DetentionFacility
+
+    return DetentionFacility.objects.get(code=code)
+
+
+__all__: Sequence[str] = ("add_demo_transfers", "build_roster", "household_sizes", "seed_places")

@@ -1,0 +1,138 @@
+"""The transport manifest of a transfer group (CSV and PDF).
+
+It holds the minimum the transport needs, one line per included person:
+
+- household number (who travels and is seated together) and seat number;
+- given names and family names: the identity check at boarding and at the port is done
+  against the person's documents, so initials would not do;
+- year of birth and sex: to tell apart people with the same names and to see that a
+  child travels with their family (the full date of birth is not needed);
+- pick-up facility and destination shelter (where the bus stops).
+
+It never holds an A-number, nationality, phone number, date of birth, roster id or any
+screening data: a manifest is printed and handed to drivers, and a lost one must not
+let anyone look a person's hearing up (the courts answer to an A-number alone) or
+reach them. File names hold the group's date and the start of its random id only.
+Each download is recorded in the audit log as an export of the group and of each
+person (``services.record_manifest_export``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from mppdesk.transfers.models import TransferGroup, TransferMember
+
+COLUMNS = (
+    "household",
+    "seat",
+    "given_names",
+    "family_names",
+    "birth_year",
+    "sex",
+    "facility",
+    "shelter",
+)
+
+
+@dataclass(frozen=True)
+class ManifestLine:
+    household: int
+    seat: int
+    given_names: str
+    family_names: str
+    birth_year: str
+    sex: str
+    facility: str
+    shelter: str
+
+
+def manifest_lines(group: TransferGroup) -> list[ManifestLine]:
+    members = (
+        TransferMember.objects.filter(group=group, included=True)
+        .select_related("person", "facility", "shelter")
+        .order_by("household_number", "seat")
+    )
+    lines = []
+    for m in members:
+        p = m.person
+        year = p.birth_year or (p.birth_date.year if p.birth_date else None)
+        lines.append(
+            ManifestLine(
+                household=m.household_number or 0,
+                seat=m.seat or 0,
+                given_names=p.given_names,
+                family_names=p.family_names,
+                birth_year=str(year) if year else "",
+                sex=p.sex,
+                facility=m.facility.name,
+                shelter=m.shelter.name if m.shelter else "",
+            )
+        )
+    return lines
+
+
+def filename(group: TransferGroup, extension: str) -> str:
+    """``manifest-2026-01-28-1a2b3c4d.csv``: no personal data in a file name."""
+    return f"manifest-{group.date.isoformat()}-{str(group.pk)[:8]}.{extension}"
+
+
+def to_csv(group: TransferGroup, lines: list[ManifestLine]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for line in lines:
+        writer.writerow([getattr(line, c) for c in COLUMNS])
+    # UTF-8 with BOM: Excel (what transport companies open it with) reads the accents.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_pdf(group: TransferGroup, lines: list[ManifestLine]) -> bytes:
+    from mppdesk.hearings.pdf.layout import FONT, Document
+
+    doc = Document(
+        title=_("Transport manifest"),
+        footer=_("Contains personal data: hand it only to the transport crew; destroy after use."),
+        page_label=_("Page {page} of {pages}"),
+        created_at=group.approved_at or group.created_at,
+    )
+    doc.title_line(_("Transport manifest"))
+    doc.row(_("Group"), group.name)
+    doc.row(_("Date"), group.date.isoformat())
+    doc.row(_("Port of entry"), f"{group.port.name} → {group.receiving_city}")
+    doc.row(_("People"), str(len(lines)))
+    doc.ln(3)
+    headers = [
+        (_("Household"), 18), (_("Seat"), 12), (_("Given names"), 38), (_("Family names"), 38),
+        (_("Year"), 12), (_("Sex"), 9), (_("Facility"), 28), (_("Shelter"), 28),
+    ]  # fmt: skip
+    scale = doc.epw / sum(w for _h, w in headers)
+    widths = [w * scale for _h, w in headers]
+
+    def header_row() -> None:
+        doc.set_font(FONT, "B", 7.5)
+        for (text, _w), width in zip(headers, widths, strict=True):
+            doc.cell(width, 6, text, border=1)
+        doc.ln(6)
+        doc.set_font(FONT, "", 7.5)
+
+    header_row()
+    for line in lines:
+        if doc.will_page_break(6):
+            doc.add_page()
+            header_row()
+        values = [
+            str(line.household), str(line.seat), line.given_names, line.family_names,
+            line.birth_year, line.sex, line.facility, line.shelter,
+        ]  # fmt: skip
+        for value, width in zip(values, widths, strict=True):
+            text = value
+            while text and doc.get_string_width(text) > width - 2:
+                text = text[:-1]
+            doc.cell(width, 6, text, border=1)
+        doc.ln(6)
+    return doc.to_bytes()

@@ -1,0 +1,165 @@
+"""Reads of transfer groups, rosters, movements and receiving capacity (access-checked).
+
+Groups are readable where the user's role has ``transfer.read`` (coordinators and
+administrators of the owning organization); another organization's group is a 404, the
+same as a missing one. A movement timeline belongs to a person and is readable by whoever
+may read that person (``people.queries.get_person``).
+
+What the planner page needs:
+
+- ``groups_for(user)``, ``get_group(user, pk)``: the groups, one group.
+- ``group_members(group)``: members with person, facility and shelter loaded; included
+  first in seat order, then the excluded ones.
+- ``exclusions_by_rule(group)``: ``{rule: count}`` of the excluded members.
+- ``shelter_load(group)``: ``[(shelter, people)]`` of the included members.
+- ``detained_roster(user, facility_ids)``: active detentions at those facilities.
+- ``facilities()``, ``shelters(city)``, ``receiving_cities()``.
+- ``capacity_by_city(city, start, end)``: ``[CapacityPoint(date, capacity, occupied)]``
+  for the chart.
+- ``movement_timeline(user, person_pk)``: the person's movements, oldest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from mppdesk.accounts.permissions import Action, orgs_where
+from mppdesk.people import queries as people_queries
+from mppdesk.places.models import DetentionFacility, Shelter, ShelterNight
+from mppdesk.places.services import receiving_cities
+from mppdesk.transfers.models import Detention, MovementEvent, TransferGroup, TransferMember
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import User
+
+__all__ = [
+    "CapacityPoint",
+    "capacity_by_city",
+    "detained_roster",
+    "exclusions_by_rule",
+    "facilities",
+    "get_group",
+    "group_members",
+    "groups_for",
+    "movement_timeline",
+    "receiving_cities",
+    "shelter_load",
+    "shelters",
+]
+
+MAX_CHART_DAYS = 731
+
+
+def groups_for(user: User | None) -> QuerySet[TransferGroup]:
+    org_ids = orgs_where(user, Action.TRANSFER_READ)
+    return TransferGroup.objects.filter(organization_id__in=org_ids).select_related("port")
+
+
+def get_group(user: User | None, pk: Any) -> TransferGroup:
+    """The group if ``user`` may read it, else ``Http404`` (missing and denied alike)."""
+    import uuid
+
+    try:
+        key = uuid.UUID(str(pk))
+    except ValueError as exc:
+        raise Http404 from exc
+    group = groups_for(user).filter(pk=key).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def group_members(group: TransferGroup, *, included: bool | None = None) -> list[TransferMember]:
+    rows = TransferMember.objects.filter(group=group).select_related(
+        "person", "facility", "shelter"
+    )
+    if included is not None:
+        rows = rows.filter(included=included)
+    return list(rows.order_by("-included", "household_number", "seat", "rule", "id"))
+
+
+def exclusions_by_rule(group: TransferGroup) -> dict[str, int]:
+    counts = Counter(
+        TransferMember.objects.filter(group=group, included=False).values_list("rule", flat=True)
+    )
+    return dict(sorted(counts.items()))
+
+
+def shelter_load(group: TransferGroup) -> list[tuple[Shelter, int]]:
+    counts = Counter(
+        TransferMember.objects.filter(group=group, included=True).values_list(
+            "shelter_id", flat=True
+        )
+    )
+    found = Shelter.objects.in_bulk([k for k in counts if k is not None])
+    return [(found[k], counts[k]) for k in sorted(found, key=lambda k: found[k].name)]
+
+
+def detained_roster(user: User | None, facility_ids: Iterable[int]) -> QuerySet[Detention]:
+    """Active detentions at these facilities that ``user`` may read."""
+    return (
+        Detention.objects.visible_to(user)
+        .filter(facility_id__in=list(facility_ids), released_on__isnull=True)
+        .select_related("person", "facility")
+    )
+
+
+def facilities(*, active_only: bool = False) -> QuerySet[DetentionFacility]:
+    rows = DetentionFacility.objects.all()
+    return rows.filter(active=True) if active_only else rows
+
+
+def shelters(city: str | None = None) -> QuerySet[Shelter]:
+    rows = Shelter.objects.all()
+    return rows.filter(city=city) if city else rows
+
+
+@dataclass(frozen=True)
+class CapacityPoint:
+    date: dt.date
+    capacity: int
+    occupied: int
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.occupied, 0)
+
+
+def capacity_by_city(city: str, start: dt.date, end: dt.date) -> list[CapacityPoint]:
+    """Per night from ``start`` to ``end`` (inclusive): the places of the city's active
+    shelters and how many are taken by approved groups. Program data, no personal data."""
+    if end < start:
+        return []
+    end = min(end, start + dt.timedelta(days=MAX_CHART_DAYS - 1))
+    active = {s.pk: s.capacity for s in Shelter.objects.filter(city=city, active=True)}
+    nights: dict[dt.date, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for shelter_id, date, capacity, occupied in ShelterNight.objects.filter(
+        shelter_id__in=list(active), date__gte=start, date__lte=end
+    ).values_list("shelter_id", "date", "capacity", "occupied"):
+        nights[date][shelter_id] = (capacity, occupied)
+    points: list[CapacityPoint] = []
+    day = start
+    while day <= end:
+        rows = nights.get(day, {})
+        capacity = sum(rows.get(sid, (cap, 0))[0] for sid, cap in active.items())
+        occupied = sum(rows.get(sid, (0, 0))[1] for sid in active)
+        points.append(CapacityPoint(date=day, capacity=capacity, occupied=occupied))
+        day += dt.timedelta(days=1)
+    return points
+
+
+def movement_timeline(user: User | None, person_pk: Any) -> list[MovementEvent]:
+    """The person's movements, oldest first (``Http404`` if the person is not visible)."""
+    person = people_queries.get_person(user, person_pk)
+    return list(
+        MovementEvent.objects.filter(person=person)
+        .select_related("facility", "port", "shelter", "group")
+        .order_by("at", "created_at")
+    )

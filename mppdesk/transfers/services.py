@@ -1,0 +1,748 @@
+"""All writes to detentions, transfer groups and movements.
+
+Each public function takes a keyword-only ``actor``, runs in one transaction and writes
+its audit entries. ``actor=None`` is the system (demo data) and skips role checks;
+otherwise the actor needs ``transfer.manage`` in the group's organization
+(``PermissionDenied`` else). Bad input is ``FieldErrors`` naming the field; messages
+never hold personal data.
+
+Life of a group: ``plan_group`` (planned) -> ``approve_group`` (approved: shelter places
+are taken with ``places.services.reserve_shelter``, atomically) -> ``depart_group``
+(departed) -> ``arrive_group`` (arrived: ``returned`` and ``at_shelter`` movements, the
+detentions end). ``cancel_group`` from planned or approved gives the places back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mppdesk.accounts.permissions import Action, can, orgs_where
+from mppdesk.audit import services as audit
+from mppdesk.people.models import HouseholdMember, Person
+from mppdesk.people.validation import FieldErrors
+from mppdesk.places import services as places
+from mppdesk.places.models import DetentionFacility, Port, Shelter
+from mppdesk.transfers import planning
+from mppdesk.transfers.models import (
+    ACTIVE_STATUSES,
+    DEFAULT_STAY_NIGHTS,
+    Detention,
+    GroupStatus,
+    MovementEvent,
+    MovementKind,
+    TransferGroup,
+    TransferMember,
+)
+
+if TYPE_CHECKING:
+    from mppdesk.accounts.models import Organization, User
+
+VERSIONS = ("2019", "2021", "current")
+MAX_TARGET = 5000
+MAX_NAME = 200
+#: Rule code of members excluded because of another member of their household.
+RULE_HOUSEHOLD = "household_review"
+#: Rule code of a household with a member held elsewhere or in another group.
+RULE_FAMILY_ELSEWHERE = "family_elsewhere"
+GROUP_FIELDS = [
+    "name", "date", "facilities", "port", "receiving_city", "target_size", "rules_version",
+    "stay_nights", "status", "members",
+]  # fmt: skip
+MANIFEST_FIELDS = [
+    "given_names",
+    "family_names",
+    "birth_year",
+    "sex",
+    "household",
+    "seat",
+    "shelter",
+]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _require(actor: User | None, organization_id: int) -> None:
+    if actor is not None and not can(actor, Action.TRANSFER_MANAGE, organization_id):
+        raise PermissionDenied
+
+
+def acting_organization(actor: User | None, organization: Organization | None) -> Organization:
+    """The organization that owns what the actor plans: the one given, or the actor's
+    first organization where they may manage transfers."""
+    from mppdesk.accounts.models import Organization
+
+    if organization is not None:
+        _require(actor, organization.pk)
+        return organization
+    if actor is None:
+        raise FieldErrors({"organization": [_("This field is required.")]})
+    org_ids = orgs_where(actor, Action.TRANSFER_MANAGE)
+    if not org_ids:
+        raise PermissionDenied
+    return Organization.objects.get(pk=org_ids[0])
+
+
+def _record(actor: User | None, group: TransferGroup, action: str, fields: Sequence[str]) -> None:
+    audit.record(
+        actor=actor, organization=group.organization, action=action,
+        object_type="transfer_group", object_id=group.pk, fields=fields,
+    )  # fmt: skip
+
+
+def _locked(group: TransferGroup, *allowed: str) -> TransferGroup:
+    locked = TransferGroup.objects.select_for_update().get(pk=group.pk)
+    if locked.status not in allowed:
+        raise FieldErrors(
+            {
+                "status": [
+                    _("The group is %(status)s; this step needs it %(allowed)s.")
+                    % {
+                        "status": locked.get_status_display(),
+                        "allowed": " / ".join(str(GroupStatus(s).label) for s in allowed),
+                    }
+                ]
+            }
+        )
+    return locked
+
+
+def _movements(rows: list[MovementEvent], actor: User | None, organization: Organization) -> None:
+    if not rows:
+        return
+    MovementEvent.objects.bulk_create(rows, batch_size=1000)
+    audit.record_many(
+        actor=actor, organization=organization, action="create", object_type="movement_event",
+        object_ids=[r.pk for r in rows], fields=["kind", "at", "facility", "port", "shelter"],
+    )  # fmt: skip
+
+
+# --- detentions and movements -------------------------------------------------------------
+
+
+@transaction.atomic
+def record_detention(
+    *,
+    actor: User | None,
+    person: Person,
+    facility: DetentionFacility,
+    since: dt.date,
+    roster_id: str = "",
+) -> Detention:
+    """The person is held at ``facility`` since ``since`` (ends an earlier active
+    detention elsewhere: a roster moves people between facilities)."""
+    _require(actor, person.organization_id)
+    if since > timezone.localdate():
+        raise FieldErrors({"since": [_("This date is in the future.")]})
+    if len(roster_id) > 64:
+        raise FieldErrors({"roster_id": [_("At most %(count)s characters.") % {"count": 64}]})
+    current = Detention.objects.select_for_update().filter(person=person, released_on__isnull=True)
+    previous = current.first()
+    if previous is not None and previous.facility_id == facility.pk:
+        return previous
+    current.update(released_on=since)
+    detention = Detention.objects.create(
+        organization_id=person.organization_id,
+        person=person,
+        facility=facility,
+        since=since,
+        roster_id=roster_id,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    at = timezone.make_aware(dt.datetime.combine(since, dt.time(12)))
+    event = MovementEvent(
+        organization_id=person.organization_id, person=person, kind=MovementKind.DETAINED,
+        at=at, facility=facility, actor=detention.created_by,
+    )  # fmt: skip
+    event.save()
+    audit.record(
+        actor=actor, organization=person.organization, action="create", object_type="detention",
+        object_id=detention.pk, fields=["person", "facility", "since", "roster_id"],
+    )  # fmt: skip
+    return detention
+
+
+MANUAL_KINDS = (MovementKind.PRESENTED_AT_PORT, MovementKind.PAROLED, MovementKind.DISENROLLED)
+
+
+@transaction.atomic
+def record_movement(
+    *,
+    actor: User | None,
+    person: Person,
+    kind: str,
+    at: dt.datetime,
+    port: Port | None = None,
+    shelter: Shelter | None = None,
+) -> MovementEvent:
+    """A movement recorded by hand: presented at the port for a hearing, paroled into the
+    US, disenrolled. (Detained, screened, returned and at-shelter entries are written
+    by the roster, the planner and the arrival.)"""
+    _require(actor, person.organization_id)
+    if kind not in MANUAL_KINDS:
+        raise FieldErrors({"kind": [_("Choose presented_at_port, paroled or disenrolled.")]})
+    if timezone.is_naive(at):
+        raise FieldErrors({"at": [_("Give a time with its time zone.")]})
+    if kind == MovementKind.PRESENTED_AT_PORT and port is None:
+        raise FieldErrors({"port": [_("This field is required.")]})
+    event = MovementEvent.objects.create(
+        organization_id=person.organization_id, person=person, kind=kind, at=at, port=port,
+        shelter=shelter, actor=actor if actor is not None and actor.is_authenticated else None,
+    )  # fmt: skip
+    audit.record(
+        actor=actor, organization=person.organization, action="create",
+        object_type="movement_event", object_id=event.pk, fields=["kind", "at", "port", "shelter"],
+    )  # fmt: skip
+    return event
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    person: Person
+    detention: Detention
+    household_id: uuid.UUID | None
+    relationship: str = ""
+
+
+def _decision_rows(reasons: Any) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for reason in reasons or ():
+        if isinstance(reason, dict):
+            rows.append((str(reason.get("rule", "")), str(reason.get("reason", ""))))
+        else:
+            rows.append((str(getattr(reason, "rule", "")), str(getattr(reason, "reason", ""))))
+    return [(rule, text) for rule, text in rows if rule]
+
+
+def _screen(
+    candidates: list[_Candidate], units: dict[Any, list[_Candidate]], version: str, on: dt.date
+) -> tuple[dict[uuid.UUID, tuple[str, str, str]], dict[uuid.UUID, tuple[str, list[str]]]]:
+    """Screen each unit together. Returns, per excluded person, (result, rule, reason),
+    and per screened person (result, rule codes) for the ``screened`` movement."""
+    from mppdesk.screening import engine
+    from mppdesk.screening import services as screening
+
+    rules = screening.ruleset(version)
+    facts = screening.facts_for([c.person for c in candidates], on=on)
+    recorded = {
+        pid: row
+        for pid, row in screening.decisions_for([c.person.pk for c in candidates]).items()
+        if row.reviewed and row.version == version
+    }
+    excluded: dict[uuid.UUID, tuple[str, str, str]] = {}
+    screened: dict[uuid.UUID, tuple[str, list[str]]] = {}
+    for members in units.values():
+        _household, decisions = engine.evaluate_household(
+            [facts[c.person.pk] for c in members], rules
+        )
+        outcome: list[tuple[str, list[tuple[str, str]]]] = []
+        for member, decision in zip(members, decisions, strict=True):
+            row = recorded.get(member.person.pk)
+            if row is not None:
+                result = row.effective_result
+                reasons = _decision_rows(row.reasons) or [
+                    (f"reviewed.{result}", _("Decided by a reviewer."))
+                ]
+            else:
+                result, reasons = decision.result, _decision_rows(decision.reasons)
+            outcome.append((result, reasons))
+            screened[member.person.pk] = (result, [r for r, _t in reasons])
+        blocking = [
+            (index, result, reasons)
+            for index, (result, reasons) in enumerate(outcome)
+            if result != engine.AMENABLE
+        ]
+        if not blocking:
+            continue
+        first_index, first_result, first_reasons = blocking[0]
+        first_rule = first_reasons[0][0] if first_reasons else f"screening.{first_result}"
+        for index, member in enumerate(members):
+            result, reasons = outcome[index]
+            if result != engine.AMENABLE:
+                rule, text = reasons[0] if reasons else (f"screening.{result}", result)
+                excluded[member.person.pk] = (result, rule, text[:500])
+            else:
+                excluded[member.person.pk] = (
+                    engine.REVIEW,
+                    RULE_HOUSEHOLD,
+                    _(
+                        "Kept with the household: another member is %(result)s "
+                        "(rule %(rule)s); a family is never split."
+                    )
+                    % {"result": first_result, "rule": first_rule},
+                )
+        del first_index
+    return excluded, screened
+
+
+def _clean_plan_input(
+    facilities: Sequence[DetentionFacility],
+    port: Port | None,
+    date: dt.date | None,
+    target_size: Any,
+    version: str,
+    name: str,
+    stay_nights: Any,
+) -> str:
+    errors: dict[str, list[str]] = {}
+    if not facilities:
+        errors["facilities"] = [_("Choose at least one detention facility.")]
+    if port is None:
+        errors["port"] = [_("This field is required.")]
+    if date is None:
+        errors["date"] = [_("This field is required.")]
+    elif date < timezone.localdate():
+        errors["date"] = [_("This date is in the past.")]
+    if (
+        not isinstance(target_size, int)
+        or isinstance(target_size, bool)
+        or not 1 <= target_size <= MAX_TARGET
+    ):
+        errors["target_size"] = [_("A whole number between 1 and %(max)s.") % {"max": MAX_TARGET}]
+    if version not in VERSIONS:
+        errors["version"] = [_("Choose 2019, 2021 or current.")]
+    if (
+        not isinstance(stay_nights, int)
+        or isinstance(stay_nights, bool)
+        or not 1 <= stay_nights <= places.MAX_NIGHTS
+    ):
+        errors["stay_nights"] = [_("Between 1 and %(max)s nights.") % {"max": places.MAX_NIGHTS}]
+    clean_name = " ".join((name or "").split())
+    if len(clean_name) > MAX_NAME:
+        errors["name"] = [_("At most %(count)s characters.") % {"count": MAX_NAME}]
+    if errors:
+        raise FieldErrors(errors)
+    return clean_name
+
+
+def plan_group(
+    *,
+    actor: User | None,
+    facilities: Sequence[DetentionFacility],
+    port: Port | None,
+    date: dt.date | None,
+    target_size: int,
+    version: str = "2021",
+    name: str = "",
+    organization: Organization | None = None,
+    stay_nights: int = DEFAULT_STAY_NIGHTS,
+) -> TransferGroup:
+    """Plan a group of up to ``target_size`` people detained at ``facilities``, returned
+    through ``port`` to its Mexican city on ``date``.
+
+    Candidates are the organization's people actively detained at those facilities and
+    in no other planned, approved or departed group. Each household is screened together
+    (``screening.engine.evaluate_household``; a reviewer's confirmed or overridden
+    decision under the same version replaces the engine's for that member): any member
+    exempt or in review keeps the whole household out, every member with a rule code and
+    reason. Households with a member held at another facility or in another group stay
+    out too (``family_elsewhere``). The rest are packed into the receiving city's active
+    shelters by ``planning.pack`` against their free places over the stay (places are
+    only taken on approval); left out for room: ``capacity`` or ``target_size``.
+    Every candidate gets a ``screened`` movement entry.
+    """
+    org = acting_organization(actor, organization)
+    clean_name = _clean_plan_input(facilities, port, date, target_size, version, name, stay_nights)
+    assert port is not None and date is not None  # noqa: S101 - checked above
+    facility_ids = sorted({f.pk for f in facilities})
+    try:
+        with transaction.atomic():
+            return _plan(
+                actor, org, facility_ids, port, date, target_size, version, clean_name,
+                stay_nights,
+            )  # fmt: skip
+    except IntegrityError as exc:
+        # Another coordinator placed some of these people in a group meanwhile.
+        raise FieldErrors(
+            {
+                "facilities": [
+                    _("Some of these people were just placed in another group; plan again.")
+                ]
+            }
+        ) from exc
+
+
+def _plan(
+    actor: User | None,
+    org: Organization,
+    facility_ids: list[int],
+    port: Port,
+    date: dt.date,
+    target_size: int,
+    version: str,
+    name: str,
+    stay_nights: int,
+) -> TransferGroup:
+    busy = TransferMember.objects.filter(active=True).values("person_id")
+    detentions = list(
+        Detention.objects.filter(
+            organization=org, released_on__isnull=True, facility_id__in=facility_ids
+        )
+        .exclude(person_id__in=busy)
+        .select_related("person")
+        .order_by("since", "id")
+    )
+    person_ids = [d.person_id for d in detentions]
+    household_of: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
+    for start in range(0, len(person_ids), 2000):
+        for pid, hid, relationship in HouseholdMember.objects.filter(
+            person_id__in=person_ids[start : start + 2000]
+        ).values_list("person_id", "household_id", "relationship"):
+            household_of[pid] = (hid, relationship)
+    candidates = []
+    for d in detentions:
+        found = household_of.get(d.person_id)
+        candidates.append(
+            _Candidate(
+                person=d.person,
+                detention=d,
+                household_id=found[0] if found else None,
+                relationship=found[1] if found else "",
+            )  # fmt: skip
+        )
+    units: dict[Any, list[_Candidate]] = defaultdict(list)
+    for c in candidates:
+        units[c.household_id or c.person.pk].append(c)
+
+    # A household member held elsewhere or already in a group: the family cannot go whole.
+    household_ids = sorted({c.household_id for c in candidates if c.household_id}, key=str)
+    candidate_ids = set(person_ids)
+    elsewhere: set[Any] = set()
+    for start in range(0, len(household_ids), 2000):
+        chunk = household_ids[start : start + 2000]
+        others = HouseholdMember.objects.filter(household_id__in=chunk).exclude(
+            person_id__in=candidate_ids
+        )
+        held = Detention.objects.filter(
+            released_on__isnull=True, person_id__in=others.values("person_id")
+        ).values("person_id")
+        grouped = TransferMember.objects.filter(
+            active=True, person_id__in=others.values("person_id")
+        ).values("person_id")
+        elsewhere.update(others.filter(person_id__in=held).values_list("household_id", flat=True))
+        elsewhere.update(
+            others.filter(person_id__in=grouped).values_list("household_id", flat=True)
+        )
+
+    screenable = {k: v for k, v in units.items() if k not in elsewhere}
+    excluded, screened = _screen(
+        [c for v in screenable.values() for c in v], screenable, version, date
+    )
+
+    shelters = list(Shelter.objects.filter(city=port.mexican_city, active=True))
+    free = places.free_places(shelters, date, stay_nights)
+    order = [s.pk for s in shelters]  # Meta ordering: largest first, then by name
+    eligible = {k: v for k, v in screenable.items() if not any(c.person.pk in excluded for c in v)}
+    packing = planning.pack(
+        [
+            planning.Unit(key=k, size=len(v), since=min(c.detention.since for c in v), order=str(k))
+            for k, v in eligible.items()
+        ],
+        free,
+        order,
+        target_size,
+    )
+
+    group = TransferGroup.objects.create(
+        organization=org,
+        name=name
+        or _("Transfer %(date)s to %(city)s")
+        % {"date": date.isoformat(), "city": port.mexican_city},
+        date=date,
+        port=port,
+        receiving_city=port.mexican_city,
+        target_size=target_size,
+        rules_version=version,
+        stay_nights=stay_nights,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    group.facilities.set(facility_ids)
+
+    rows: list[TransferMember] = []
+    household_number = seat = 0
+    for key, shelter_id in packing.shelter_of.items():
+        household_number += 1
+        members = sorted(eligible[key], key=_lead_first)
+        for c in members:
+            seat += 1
+            rows.append(
+                TransferMember(
+                    group=group,
+                    person=c.person,
+                    household_id=c.household_id,
+                    facility_id=c.detention.facility_id,
+                    included=True,
+                    active=True,
+                    household_number=household_number,
+                    seat=seat,
+                    shelter_id=shelter_id,
+                    screening_result="amenable",
+                )  # fmt: skip
+            )
+    capacity_text = {
+        planning.RULE_CAPACITY: _(
+            "The receiving city's shelters have no room for the whole household on these nights."
+        ),
+        planning.RULE_TARGET_SIZE: _("The group reached its target size."),
+    }
+    for key, rule in packing.left_out.items():
+        for c in eligible[key]:
+            rows.append(
+                TransferMember(
+                    group=group,
+                    person=c.person,
+                    household_id=c.household_id,
+                    facility_id=c.detention.facility_id,
+                    rule=rule,
+                    reason=capacity_text[rule],
+                    screening_result="amenable",
+                )  # fmt: skip
+            )
+    for key, members in units.items():
+        for c in members:
+            if key in elsewhere:
+                rule, text, result = (
+                    RULE_FAMILY_ELSEWHERE,
+                    _(
+                        "A member of the household is held at another facility or is in another group."
+                    ),
+                    "",
+                )
+            elif c.person.pk in excluded:
+                result, rule, text = excluded[c.person.pk]
+            else:
+                continue
+            rows.append(
+                TransferMember(
+                    group=group,
+                    person=c.person,
+                    household_id=c.household_id,
+                    facility_id=c.detention.facility_id,
+                    rule=rule,
+                    reason=str(text)[:500],
+                    screening_result=result,
+                )  # fmt: skip
+            )
+    TransferMember.objects.bulk_create(rows, batch_size=1000)
+
+    now = timezone.now()
+    by_person = {c.person.pk: c for c in candidates}
+    _movements(
+        [
+            MovementEvent(
+                id=uuid.uuid4(),
+                organization=org,
+                person_id=pid,
+                kind=MovementKind.SCREENED,
+                at=now,
+                facility_id=by_person[pid].detention.facility_id,
+                group=group,
+                actor=group.created_by,
+                data={"result": result, "rules": rules[:20], "version": version},
+            )  # fmt: skip
+            for pid, (result, rules) in screened.items()
+        ],
+        actor,
+        org,
+    )
+    left = Counter(r.rule for r in rows if not r.included)
+    group.summary = {
+        "candidates": len(candidates),
+        "included": sum(1 for r in rows if r.included),
+        "households_included": household_number,
+        "excluded": sum(left.values()),
+        "excluded_by_rule": dict(sorted(left.items())),
+        "free_places": {str(k): v for k, v in free.items()},
+    }
+    group.save(update_fields=["summary", "updated_at"])
+    _record(actor, group, "create", GROUP_FIELDS)
+    return group
+
+
+_RELATION_ORDER = {"lead": 0, "spouse": 1}
+
+
+def _lead_first(c: _Candidate) -> tuple[int, str]:
+    # Seats of a household are consecutive, the lead respondent first.
+    return (_RELATION_ORDER.get(c.relationship, 2), str(c.person.pk))
+
+
+# --- status changes -----------------------------------------------------------------------
+
+
+def _shelter_counts(group: TransferGroup) -> list[tuple[Shelter, int]]:
+    counts = Counter(
+        TransferMember.objects.filter(group=group, included=True).values_list(
+            "shelter_id", flat=True
+        )
+    )
+    shelters = Shelter.objects.in_bulk([sid for sid in counts if sid is not None])
+    # Locks are taken in shelter order, so concurrent approvals cannot deadlock.
+    return [(shelters[sid], counts[sid]) for sid in sorted(shelters)]
+
+
+@transaction.atomic
+def approve_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
+    """Approve a planned group: its shelter places are taken for every night of the stay,
+    all or nothing. A shelter that no longer has room (another group was approved
+    meanwhile) is a ``FieldErrors`` on ``shelter`` and nothing is written: plan again."""
+    _require(actor, group.organization_id)
+    group = _locked(group, GroupStatus.PLANNED)
+    if not TransferMember.objects.filter(group=group, included=True).exists():
+        raise FieldErrors({"members": [_("Nobody is included in this group.")]})
+    for shelter, n in _shelter_counts(group):
+        places.reserve_shelter(shelter, n, start=group.date, nights=group.stay_nights)
+    group.status = GroupStatus.APPROVED
+    group.approved_by = actor if actor is not None and actor.is_authenticated else None
+    group.approved_at = timezone.now()
+    group.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    _record(actor, group, "update", ["status", "approved_by", "approved_at", "shelter_places"])
+    return group
+
+
+@transaction.atomic
+def depart_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
+    """The approved group left the facilities."""
+    _require(actor, group.organization_id)
+    group = _locked(group, GroupStatus.APPROVED)
+    group.status = GroupStatus.DEPARTED
+    group.departed_at = timezone.now()
+    group.save(update_fields=["status", "departed_at", "updated_at"])
+    _record(actor, group, "update", ["status", "departed_at"])
+    return group
+
+
+@transaction.atomic
+def arrive_group(
+    *, actor: User | None, group: TransferGroup, at: dt.datetime | None = None
+) -> TransferGroup:
+    """The group was returned through its port and reached the shelters: each included
+    person gets ``returned`` (the port) and ``at_shelter`` (their shelter) movements,
+    their detention ends, and they are free for later groups."""
+    _require(actor, group.organization_id)
+    group = _locked(group, GroupStatus.DEPARTED)
+    when = at or timezone.now()
+    members = list(TransferMember.objects.filter(group=group, included=True))
+    person_ids = [m.person_id for m in members]
+    Detention.objects.filter(person_id__in=person_ids, released_on__isnull=True).update(
+        released_on=timezone.localdate(when)
+    )
+    TransferMember.objects.filter(group=group).update(active=False)
+    user = actor if actor is not None and actor.is_authenticated else None
+    events: list[MovementEvent] = []
+    for m in members:
+        common = {"organization_id": group.organization_id, "person_id": m.person_id,
+                  "group": group, "actor": user}  # fmt: skip
+        events.append(
+            MovementEvent(
+                id=uuid.uuid4(),
+                kind=MovementKind.RETURNED,
+                at=when,
+                port=group.port,
+                facility_id=m.facility_id,
+                **common,
+            )  # fmt: skip
+        )
+        events.append(
+            MovementEvent(
+                id=uuid.uuid4(),
+                kind=MovementKind.AT_SHELTER,
+                at=when + dt.timedelta(seconds=1),
+                shelter_id=m.shelter_id,
+                **common,
+            )  # fmt: skip
+        )
+    _movements(events, actor, group.organization)
+    group.status = GroupStatus.ARRIVED
+    group.arrived_at = when
+    group.save(update_fields=["status", "arrived_at", "updated_at"])
+    _record(actor, group, "update", ["status", "arrived_at", "detentions", "movements"])
+    return group
+
+
+@transaction.atomic
+def cancel_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
+    """Cancel a planned or approved group; an approved one gives its shelter places back.
+    Its people become free for other groups."""
+    _require(actor, group.organization_id)
+    group = _locked(group, GroupStatus.PLANNED, GroupStatus.APPROVED)
+    if group.status == GroupStatus.APPROVED:
+        for shelter, n in _shelter_counts(group):
+            places.release_shelter(shelter, n, start=group.date, nights=group.stay_nights)
+    TransferMember.objects.filter(group=group).update(active=False)
+    group.status = GroupStatus.CANCELLED
+    group.cancelled_at = timezone.now()
+    group.cancelled_by = actor if actor is not None and actor.is_authenticated else None
+    group.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    _record(actor, group, "update", ["status", "cancelled_at", "cancelled_by", "shelter_places"])
+    return group
+
+
+def export_manifest(
+    *, actor: User | None, group: TransferGroup, fmt: str
+) -> tuple[str, str, bytes]:
+    """The manifest as ``(file name, content type, bytes)``, audited as an export.
+
+    Needs ``transfer.read`` in the group's organization. A cancelled group has none."""
+    from mppdesk.transfers import manifest
+
+    if actor is not None and not can(actor, Action.TRANSFER_READ, group.organization_id):
+        raise PermissionDenied
+    if fmt not in ("csv", "pdf"):
+        raise FieldErrors({"format": [_("Choose csv or pdf.")]})
+    if group.status == GroupStatus.CANCELLED:
+        raise FieldErrors({"status": [_("The group was cancelled; it has no manifest.")]})
+    lines = manifest.manifest_lines(group)
+    if fmt == "csv":
+        content, content_type = manifest.to_csv(group, lines), "text/csv; charset=utf-8"
+    else:
+        content, content_type = manifest.to_pdf(group, lines), "application/pdf"
+    people = TransferMember.objects.filter(group=group, included=True).values_list(
+        "person_id", flat=True
+    )
+    record_manifest_export(actor=actor, group=group, fmt=fmt, people=list(people))
+    return manifest.filename(group, fmt), content_type, content
+
+
+def record_manifest_export(
+    *, actor: User | None, group: TransferGroup, fmt: str, people: Iterable[uuid.UUID]
+) -> None:
+    """Audit a manifest download: an export of the group and of each person on it."""
+    with transaction.atomic():
+        audit.record(
+            actor=actor, organization=group.organization, action="export",
+            object_type="transfer_group", object_id=group.pk,
+            fields=[*MANIFEST_FIELDS, f"format:{fmt}"],
+        )  # fmt: skip
+        audit.record_many(
+            actor=actor, organization=group.organization, action="export", object_type="person",
+            object_ids=list(people), fields=MANIFEST_FIELDS,
+        )  # fmt: skip
+
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "acting_organization",
+    "approve_group",
+    "arrive_group",
+    "cancel_group",
+    "depart_group",
+    "export_manifest",
+    "plan_group",
+    "record_detention",
+    "record_manifest_export",
+    "record_movement",
+]
