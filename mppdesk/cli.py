@@ -891,6 +891,7 @@ def _register_domain_commands() -> None:
     from mppdesk.core.commands import keys_group
     from mppdesk.hearings.commands import dockets_group, schedule_command
     from mppdesk.messaging.commands import dispatch_command
+    from mppdesk.messaging.hook_commands import twilio_group
     from mppdesk.privacy.commands import privacy as privacy_group
     from mppdesk.sharing.commands import referrals as referrals_group
     from mppdesk.stats.commands import stats_command
@@ -903,6 +904,7 @@ def _register_domain_commands() -> None:
     cli.add_command(referrals_group)
     cli.add_command(stats_command)
     cli.add_command(dispatch_command)
+    cli.add_command(twilio_group)
     cli.add_command(transfers_group)
 
     # `mppdesk purge` and `mppdesk subject-export`, as the operators' runbook names them.

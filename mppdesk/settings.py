@@ -269,6 +269,10 @@ MESSAGING_PROVIDERS = {
 }
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")  # also TWILIO_AUTH_TOKEN_FILE
+if not TWILIO_AUTH_TOKEN and not PRODUCTION:  # signed hooks locally (mppdesk twilio text)
+    from mppdesk.lib.devtokens import local_twilio_auth_token
+
+    TWILIO_AUTH_TOKEN = local_twilio_auth_token(VAR_DIR)
 # Where the Twilio REST API is (tests and the benchmark point it at a fake on 127.0.0.1).
 TWILIO_API_BASE = env_str("TWILIO_API_BASE", "")
 TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", "")

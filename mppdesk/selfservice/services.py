@@ -361,6 +361,19 @@ class Reply:
     text: str
 
 
+def _one_contact_per_person(contacts: list[ContactPoint], channel: str) -> list[ContactPoint]:
+    """One contact point per person: the one of the channel the text came on, else the
+    first. One confirmation went out (the TwiML reply), so each person's history records
+    one, not one per contact point sharing the number (SMS and WhatsApp)."""
+    kind = ContactPoint.Kind.WHATSAPP if channel == Channel.WHATSAPP else ContactPoint.Kind.PHONE
+    chosen: dict[Any, ContactPoint] = {}
+    for contact in contacts:
+        current = chosen.get(contact.person_id)
+        if current is None or (current.kind != kind and contact.kind == kind):
+            chosen[contact.person_id] = contact
+    return list(chosen.values())
+
+
 def handle_inbound(*, sender: str, body: str, provider_id: str) -> Reply:
     """Act on one inbound text and return the reply (sent back as TwiML by the view).
 
@@ -421,7 +434,7 @@ def handle_inbound(*, sender: str, body: str, provider_id: str) -> Reply:
                 _cancel_pending(who.number)
             language = person_language or "es"
             text = texts.pick(texts.OPTED_OUT if opting_out else texts.OPTED_IN, language)
-            for contact in contacts:
+            for contact in _one_contact_per_person(contacts, who.channel):
                 replies.append(
                     {
                         "key": f"twiml:{sid}:{contact.pk}",

@@ -248,3 +248,151 @@ def import_roster_command(
         )
     if not report.ok:
         raise SystemExit(1)
+
+
+#: Header of a synthetic roster, as in docs/samples/roster_sample.csv (Spanish).
+SAMPLE_HEADER = (
+    "nombre", "apellidos", "fecha_nacimiento", "sexo", "nacionalidad", "idiomas",
+    "vulnerabilidades", "número A", "grupo_familiar", "parentesco", "centro",
+    "fecha_detencion", "numero_de_registro", "no_acompanado", "alertas", "pregunta_miedo",
+    "miedo",
+)  # fmt: skip
+_COUNTRY_ES = {
+    "HND": "Honduras", "GTM": "Guatemala", "SLV": "El Salvador", "CUB": "Cuba",
+    "VEN": "Venezuela", "NIC": "Nicaragua", "BRA": "Brasil", "HTI": "Haití", "MEX": "México",
+}  # fmt: skip
+_LANGUAGE_ES = {"spa": "español", "por": "portugués", "hat": "criollo haitiano"}
+
+
+def sample_roster_rows(
+    people: int, *, seed: int, facility: str, today: dt.date | None = None
+) -> list[dict[str, str]]:
+    """Rows of a synthetic detention roster of ``people`` people (nobody real).
+
+    Households of 1 to 6 (``transfers.demo.household_sizes``) share a family group id;
+    nationalities and languages as in ``transfers.demo``. A realistic few are exempt:
+    about 1% unaccompanied children, 1% Mexican nationals, and per person about 2% a
+    medical condition, 1% pregnant, 1.5% a criminal-history flag. The fear question was
+    put to about 95% (so the 2021 rules can find the rest amenable) and about 3%
+    expressed fear. Every name + date of birth and every A-number is unique in the file.
+    """
+    import random
+
+    from faker import Faker
+
+    from mppdesk.transfers.demo import _PROFILES, household_sizes
+
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by seed
+    faker = Faker(["es_MX", "pt_BR", "fr_FR"])
+    faker.seed_instance(seed)
+    today = today or dt.datetime.now(dt.UTC).date()
+    weights = [p[3] for p in _PROFILES]
+    seen: set[tuple[str, str, dt.date]] = set()
+    a_numbers: set[str] = set()
+    rows: list[dict[str, str]] = []
+    families = 0
+
+    def birth_for(age: int) -> dt.date:
+        return today.replace(year=today.year - age, day=1) - dt.timedelta(days=rng.randint(1, 360))
+
+    def date_text(day: dt.date) -> str:
+        # Day-first only when unambiguous (day > 12), as messy rosters mix both.
+        return day.strftime("%d/%m/%Y") if day.day > 12 and rng.random() < 0.4 else day.isoformat()
+
+    def a_number() -> str:
+        while True:
+            digits = f"{rng.randint(200_000_000, 299_999_999)}"
+            if digits not in a_numbers:
+                a_numbers.add(digits)
+                return f"A{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
+    for size in household_sizes(rng, people):
+        language, nationality, locale, _w = rng.choices(_PROFILES, weights=weights)[0]
+        if size == 1 and rng.random() < 0.02:
+            language, nationality, locale = "spa", "MEX", "es_MX"
+        fake = faker[locale]
+        family = f"{fake.last_name()} {fake.last_name()}" if language == "spa" else fake.last_name()
+        since = today - dt.timedelta(days=rng.randint(2, 60))
+        unaccompanied = size == 1 and rng.random() < 0.02
+        group_id = ""
+        if size > 1:
+            families += 1
+            group_id = f"F-{families:04d}"
+        for index in range(size):
+            adult = not unaccompanied and (index < 2 or size == 1)
+            age = rng.randint(19, 58) if adult else rng.randint(1 if size > 1 else 14, 17)
+            sex = rng.choice("FM") if index else rng.choice("FFM")
+            while True:
+                given = fake.first_name_female() if sex == "F" else fake.first_name_male()
+                birth = birth_for(age)
+                if (given, family, birth) not in seen:
+                    seen.add((given, family, birth))
+                    break
+            vulnerabilities: list[str] = []
+            if not adult:
+                vulnerabilities.append("niña" if sex == "F" else "niño")
+            draw = rng.random()
+            flags = ""
+            if adult and draw < 0.02:
+                vulnerabilities.append("médica")
+            elif adult and sex == "F" and age < 45 and draw < 0.03:
+                vulnerabilities.append("embarazada")
+            elif adult and 0.03 <= draw < 0.045:
+                flags = "antecedentes penales"
+            if size == 1:
+                relationship = ""
+            elif index == 0:
+                relationship = "titular"
+            elif adult:
+                relationship = "esposa" if sex == "F" else "esposo"
+            else:
+                relationship = "hija" if sex == "F" else "hijo"
+            fear_asked = rng.random() < 0.95
+            rows.append(
+                {
+                    "nombre": given,
+                    "apellidos": family,
+                    "fecha_nacimiento": date_text(birth),
+                    "sexo": sex,
+                    "nacionalidad": _COUNTRY_ES[nationality],
+                    "idiomas": _LANGUAGE_ES[language],
+                    "vulnerabilidades": ", ".join(vulnerabilities),
+                    "número A": a_number() if adult or unaccompanied else "",
+                    "grupo_familiar": group_id,
+                    "parentesco": relationship,
+                    "centro": facility,
+                    "fecha_detencion": since.isoformat(),
+                    "numero_de_registro": f"R-{seed % 1000:03d}{len(rows) + 1:06d}",
+                    "no_acompanado": "sí" if unaccompanied else "no",
+                    "alertas": flags,
+                    "pregunta_miedo": "sí" if fear_asked else "no",
+                    "miedo": "sí" if fear_asked and rng.random() < 0.03 else "no",
+                }
+            )
+    return rows
+
+
+@transfers_group.command("sample-roster")
+@click.option("--people", type=click.IntRange(1, 200_000), default=600, show_default=True)
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="CSV file to write.",
+)  # fmt: skip
+@click.option("--seed", type=int, default=20260128, show_default=True, help="Random seed.")
+@click.option(
+    "--facility", default="el-paso-service-processing-center", show_default=True,
+    help="Facility code written in the centro column.",
+)  # fmt: skip
+def sample_roster_command(people: int, out: Path, seed: int, facility: str) -> None:
+    """Write a synthetic detention roster (CSV, Spanish headers; nobody real) to OUT,
+    ready for ``mppdesk transfers import-roster`` or the web import."""
+    import csv
+
+    rows = sample_roster_rows(people, seed=seed, facility=facility)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SAMPLE_HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    families = len({r["grupo_familiar"] for r in rows if r["grupo_familiar"]})
+    click.echo(f"{out}: {len(rows)} people, {families} families.")

@@ -278,11 +278,18 @@ def _screen(
                 excluded[member.person.pk] = (
                     engine.REVIEW,
                     RULE_HOUSEHOLD,
-                    _(
-                        "Kept with the household: another member is %(result)s "
-                        "(rule %(rule)s); a family is never split."
+                    (
+                        _(
+                            "Kept with the household: another member is exempt "
+                            "(rule %(rule)s); a family is never split."
+                        )
+                        if first_result == engine.EXEMPT
+                        else _(
+                            "Kept with the household: another member is in review "
+                            "(rule %(rule)s); a family is never split."
+                        )
                     )
-                    % {"result": first_result, "rule": first_rule},
+                    % {"rule": first_rule},
                 )
         del first_index
     return excluded, screened

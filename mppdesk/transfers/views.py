@@ -38,7 +38,12 @@ from mppdesk.transfers.forms import (
 )
 from mppdesk.transfers.models import GroupStatus, TransferGroup
 from mppdesk.transfers.roster import RosterReport, import_roster
-from mppdesk.transfers.templatetags.transfers_ui import NEXT_STEPS, movement_rows, rule_label
+from mppdesk.transfers.templatetags.transfers_ui import (
+    NEXT_STEPS,
+    PLANNER_RULES,
+    movement_rows,
+    rule_label,
+)
 from mppdesk.web.access import requires
 
 SHOWN_PROBLEMS = 500
@@ -112,6 +117,17 @@ def _shelter_rows(group: TransferGroup) -> list[dict[str, Any]]:
     ]
 
 
+def _with_reason_text(member: Any) -> Any:
+    """The member with ``reason_text``: a screening rule's reason in the reader's language
+    (the planner stored the engine's English sentence); the planner's own reasons (kept
+    with the household, group full) as written, since they name the member's rule."""
+    if member.rule in PLANNER_RULES:
+        member.reason_text = member.reason
+    else:
+        member.reason_text = rule_label(member.rule, member.reason)
+    return member
+
+
 @requires(Action.TRANSFER_READ)
 @require_GET
 def group_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
@@ -132,7 +148,7 @@ def group_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
             "rule": rule,
             "label": rule_label(rule, next((m.reason for m in excluded if m.rule == rule), "")),
             "count": count,
-            "members": [m for m in excluded if m.rule == rule],
+            "members": [_with_reason_text(m) for m in excluded if m.rule == rule],
         }
         for rule, count in by_rule.items()
     ]

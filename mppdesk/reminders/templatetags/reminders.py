@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy, ngettext
 
 from mppdesk.reminders import planning
 
@@ -25,3 +27,26 @@ def masked(value: Any) -> str:
         local, _at, domain = text.partition("@")
         return f"{local[:1]}•••@{domain}"
     return f"•••• {text[-4:]}" if len(text) > 4 else "••••"
+
+
+_RULE_WORDS = {
+    "notice": gettext_lazy("at notice"),
+    "evening": gettext_lazy("evening before"),
+    "changed": gettext_lazy("hearing changed"),
+    "cancelled": gettext_lazy("hearing cancelled"),
+}
+_DAYS_RULE = re.compile(r"^(\d{1,3})d$")
+
+
+@register.filter
+def rule_label(code: Any) -> str:
+    """A reminder rule's code as words ("7d" → "7 days before"); other codes as they are
+    (an admin may name a rule anything)."""
+    text = str(code or "")
+    if text in _RULE_WORDS:
+        return str(_RULE_WORDS[text])
+    match = _DAYS_RULE.match(text)
+    if match:
+        days = int(match.group(1))
+        return ngettext("%(days)d day before", "%(days)d days before", days) % {"days": days}
+    return text

@@ -93,7 +93,9 @@ def test_each_opt_out_keyword_opts_out(client: Client, personas: Any, word: str)
     assert not other.opted_out
     assert InboundMessage.objects.get().intent == "opt_out"
     rows = Message.objects.filter(template=TemplateKind.OPT_OUT_CONFIRMATION)
-    assert rows.count() == 2  # one per contact point, in its person's organization
+    # One text went out: one row in the person's history (it listed one per contact
+    # point sharing the number, SMS and WhatsApp), tied to the contact it came on.
+    assert [m.contact_point_id for m in rows] == [phone.pk]
     assert {m.status for m in rows} == {MessageStatus.SENT}
     assert {m.provider for m in rows} == {"twiml"}
 
@@ -117,6 +119,24 @@ def test_opt_out_is_confirmed_in_the_persons_language(
 def test_opt_out_from_an_unknown_number_is_confirmed_in_spanish(client: Client, db: Any) -> None:
     assert reply_of(text_in(client, "STOP", sender=PHONE)) == texts.OPTED_OUT["es"]
     assert not Message.objects.exists()  # no organization to own a copy
+
+
+def test_opt_out_confirmation_is_recorded_once_per_person_and_organization(
+    client: Client, personas: Any
+) -> None:
+    mine = PersonFactory(organization=personas.org)
+    theirs = PersonFactory(organization=personas.other_org)
+    ContactPointFactory(person=mine, value=PHONE)
+    ContactPointFactory(person=mine, value=PHONE, kind=ContactPoint.Kind.WHATSAPP)
+    ContactPointFactory(person=theirs, value=PHONE, kind=ContactPoint.Kind.WHATSAPP)
+    text_in(client, "STOP", sender=PHONE)
+    rows = Message.objects.filter(template=TemplateKind.OPT_OUT_CONFIRMATION)
+    assert sorted((m.person_id, m.organization_id) for m in rows) == sorted(
+        [(mine.pk, personas.org.pk), (theirs.pk, personas.other_org.pk)]
+    )
+    mine_row = rows.get(person=mine)
+    assert mine_row.contact_point is not None
+    assert mine_row.contact_point.kind == ContactPoint.Kind.PHONE  # the channel it came on
 
 
 def test_whatsapp_sender_opts_out_every_kind(client: Client, personas: Any) -> None:
