@@ -90,6 +90,10 @@ def main() -> int:
         from benchmarks.transfers_bench import run_all as transfers_run
 
         results["results"].extend(transfers_run(engines, quick=args.quick))
+    if "messaging" in selected:
+        from benchmarks.messaging_bench import run_all as messaging_run
+
+        results["results"].extend(messaging_run(engines, quick=args.quick))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -38,7 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Case, CharField, F, Min, Q, Value, When
 from django.utils import timezone
 
 from mppdesk.lib.redact import format_exception_safely
@@ -263,6 +263,21 @@ def _prepare(
     return jobs, failed
 
 
+def _lease_left(job: _Job, clock: Clock) -> bool:
+    """Is there time for one more provider call before this pass's lease runs out?
+
+    Another worker may take the message over once the lease has expired; a call that
+    could still be running then might send a second copy while the other worker finds
+    none yet. So a call starts only while the lease outlasts it (the client's timeout
+    bounds it) with a margin; otherwise the attempt is handed back as a transient error.
+    """
+    lease_until = job.message.lease_until
+    if lease_until is None:
+        return True
+    margin = dt.timedelta(seconds=2 * float(settings.TWILIO_TIMEOUT_SECONDS))
+    return clock.now() + margin < lease_until
+
+
 def _attempt(job: _Job, clock: Clock) -> Outcome:
     """Runs in a pool thread: no database access here."""
     if job.slot is not None:
@@ -271,15 +286,76 @@ def _attempt(job: _Job, clock: Clock) -> Outcome:
             clock.sleep(wait)
     try:
         if job.since is not None:
+            if not _lease_left(job, clock):
+                return Outcome(error=TransportError("lease"))
             sid = job.provider.find_sent(job.message, job.since, job.exclude)
             if sid:
                 return Outcome(sid=sid, found=True)
+        if not _lease_left(job, clock):
+            return Outcome(error=TransportError("lease"))
         return Outcome(sid=job.provider.send(job.message, job.prepared))
     except TransportError as exc:
         return Outcome(error=exc)
     except Exception as exc:  # noqa: BLE001 - unknown: transient and ambiguous
         logger.error("sending message %s failed: %s", job.message.pk, format_exception_safely(exc))
         return Outcome(error=TransportError("error"))
+
+
+#: Rows per UPDATE when recording sent messages (each row adds two parameters).
+SENT_CHUNK = 200
+
+
+def _record_sent(
+    token: str, sent: list[tuple[Message, str, Outcome]], now: dt.datetime
+) -> list[MessageEvent]:
+    """Mark the messages this pass still holds ``SENT``: one UPDATE per provider and
+    chunk (their provider ids in a CASE), instead of one per message."""
+    events: list[MessageEvent] = []
+    by_provider: dict[str, list[tuple[Message, Outcome]]] = defaultdict(list)
+    for row, provider_name, outcome in sent:
+        by_provider[provider_name].append((row, outcome))
+    for provider_name, items in by_provider.items():
+        for start in range(0, len(items), SENT_CHUNK):
+            chunk = items[start : start + SENT_CHUNK]
+            held = Message.objects.filter(
+                pk__in=[row.pk for row, _ in chunk],
+                claimed_by=token,
+                status=MessageStatus.SENDING,
+            )
+            if _has_for_update():
+                held = held.select_for_update()
+            # Locked (PostgreSQL) or inside an IMMEDIATE transaction (SQLite): nobody
+            # takes these rows over between this read and the UPDATE below.
+            still_held = set(held.values_list("pk", flat=True))
+            mine = [(row, outcome) for row, outcome in chunk if row.pk in still_held]
+            if not mine:
+                continue
+            sids = Case(
+                *[When(pk=row.pk, then=Value(str(outcome.sid)[:64])) for row, outcome in mine],
+                output_field=CharField(),
+            )
+            Message.objects.filter(pk__in=[row.pk for row, _ in mine]).update(
+                status=MessageStatus.SENT,
+                provider=provider_name,
+                provider_id=sids,
+                sent_at=now,
+                next_attempt_at=None,
+                error_code="",
+                claimed_by="",
+                lease_until=None,
+                status_at=now,
+            )
+            events += [
+                MessageEvent(
+                    message=row,
+                    status=MessageStatus.SENT,
+                    at=now,
+                    attempt=row.attempts,
+                    detail="found" if outcome.found else "",
+                )
+                for row, outcome in mine
+            ]
+    return events
 
 
 def _record(
@@ -289,46 +365,37 @@ def _record(
 ) -> None:
     now = clock.now()
     max_attempts = int(settings.MESSAGING_MAX_ATTEMPTS)
-    events: list[MessageEvent] = []
+    results = list(results)
     to_flag: list[tuple[Message, str]] = []
     with transaction.atomic():
+        events = _record_sent(token, [r for r in results if r[2].sid], now)
         for row, provider_name, outcome in results:
+            if outcome.sid:
+                continue
             held = Message.objects.filter(pk=row.pk, claimed_by=token, status=MessageStatus.SENDING)
             release = {"claimed_by": "", "lease_until": None, "status_at": now}
-            if outcome.sid:
+            error = outcome.error or TransportError("error")
+            if error.permanent or row.attempts >= max_attempts:
                 changed = held.update(
-                    status=MessageStatus.SENT,
+                    status=MessageStatus.FAILED,
                     provider=provider_name,
-                    provider_id=outcome.sid[:64],
-                    sent_at=now,
+                    error_code=error.code,
                     next_attempt_at=None,
-                    error_code="",
                     **release,
                 )
-                status, detail = MessageStatus.SENT, "found" if outcome.found else ""
+                status, detail = MessageStatus.FAILED, error.code
+                if changed and error.permanent and error.code in INVALID_CONTACT_CODES:
+                    to_flag.append((row, error.code))
             else:
-                error = outcome.error or TransportError("error")
-                if error.permanent or row.attempts >= max_attempts:
-                    changed = held.update(
-                        status=MessageStatus.FAILED,
-                        provider=provider_name,
-                        error_code=error.code,
-                        next_attempt_at=None,
-                        **release,
-                    )
-                    status, detail = MessageStatus.FAILED, error.code
-                    if changed and error.permanent and error.code in INVALID_CONTACT_CODES:
-                        to_flag.append((row, error.code))
-                else:
-                    delay = backoff(row.attempts, clock, error.retry_after)
-                    changed = held.update(
-                        status=MessageStatus.QUEUED,
-                        provider=provider_name,
-                        error_code=error.code,
-                        next_attempt_at=now + dt.timedelta(seconds=delay),
-                        **release,
-                    )
-                    status, detail = MessageStatus.QUEUED, f"retry {error.code}"
+                delay = backoff(row.attempts, clock, error.retry_after)
+                changed = held.update(
+                    status=MessageStatus.QUEUED,
+                    provider=provider_name,
+                    error_code=error.code,
+                    next_attempt_at=now + dt.timedelta(seconds=delay),
+                    **release,
+                )
+                status, detail = MessageStatus.QUEUED, f"retry {error.code}"
             if changed:
                 events.append(
                     MessageEvent(

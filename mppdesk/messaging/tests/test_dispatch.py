@@ -232,3 +232,35 @@ def test_two_dispatchers_send_each_of_500_messages_exactly_once(fake_twilio, per
     assert len(fake_twilio.messages()) == 500
     assert fake_twilio.duplicates() == {}
     assert len({m.sid for m in fake_twilio.messages()}) == 500
+
+
+def test_a_pass_that_outlived_its_lease_does_not_send(outbox, fake_twilio, clock, settings):
+    """A slow pass (a loaded machine, a long queue of slots) must not send once another
+    worker could have taken the message over: the rescuer would find no copy yet and
+    send a second one. The late pass hands the message back instead."""
+    settings.TWILIO_TIMEOUT_SECONDS = 10
+    message = outbox()
+    token, rows = dispatch.claim("slow", 10, clock.now())
+    jobs, failed = dispatch._prepare(rows, clock.now())
+    assert not failed
+    clock.advance(120 - 15)  # 15 s of lease left: less than two provider timeouts
+    outcome = dispatch._attempt(jobs[0], clock)
+    assert outcome.error is not None and outcome.error.code == "lease"
+    assert fake_twilio.messages() == []
+    dispatch._record(token, [(rows[0], jobs[0].provider.name, outcome)], clock)
+    assert reload(message).status == MessageStatus.QUEUED
+    clock.advance(3600)
+    dispatch.dispatch_once("next", clock=clock)
+    assert reload(message).status == MessageStatus.SENT
+    assert len(fake_twilio.messages()) == 1
+
+
+def test_sent_messages_are_recorded_together_with_their_own_ids(outbox, fake_twilio, clock):
+    messages = [outbox() for _ in range(5)]
+    assert dispatch.dispatch_once("w1", clock=clock) == 5
+    by_to = {m.to: m.sid for m in fake_twilio.messages()}
+    for message in messages:
+        done = reload(message)
+        assert done.status == MessageStatus.SENT and done.claimed_by == ""
+        assert done.provider_id == by_to[done.recipient]
+    assert MessageEvent.objects.filter(status=MessageStatus.SENT).count() == 5
