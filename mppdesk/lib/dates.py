@@ -9,6 +9,7 @@ year precision.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -120,6 +121,14 @@ def parse_birth_date(
     """Parse a date of birth: a full date or a bare year, never in the future."""
     text = (raw or "").strip()
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, not an instant
+    # Rosters repeat dates of birth (twins, the 1st of January of an unknown day, the same
+    # family written twice): valid results are cached. Errors are not (lru_cache keeps no
+    # exceptions), so their messages are always in the active language.
+    return _parse_birth_date(text, order, today)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parse_birth_date(text: str, order: Order | None, today: dt.date) -> PartialDate:
     year_match = _YEAR.match(text)
     if year_match:
         year = int(year_match.group(1))

@@ -206,3 +206,31 @@ def test_postgresql_import_goes_through_copy(personas, tmp_path: Path, monkeypat
         assert any("people_person" in s for s in statements)
     else:
         assert statements == []
+
+
+def test_cycle_collection_is_paused_during_an_import_and_restored(
+    personas, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    seen: list[bool] = []
+    original = importer._Validator.validate_rows
+
+    def spy(self, progress):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return original(self, progress)
+
+    monkeypatch.setattr(importer._Validator, "validate_rows", spy)
+    path = tmp_path / "people.csv"
+    path.write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
+    assert gc.isenabled()
+    assert import_people(path, actor=personas.caseworker, organization=personas.org).written
+    assert seen == [False] and gc.isenabled()
+
+    def broken(self, progress):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(importer._Validator, "validate_rows", broken)
+    with pytest.raises(RuntimeError):
+        import_people(path, actor=personas.caseworker, organization=personas.org)
+    assert gc.isenabled()
