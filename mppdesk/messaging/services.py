@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -154,84 +156,129 @@ def _validate(
         raise FieldErrors(errors)
 
 
-def enqueue_message(
-    *,
-    actor: User | None,
-    organization: Organization,
-    channel: str,
-    recipient: str,
-    template: str,
-    language: str,
-    body: str,
-    idempotency_key: str,
-    person: Person | None = None,
-    hearing: Hearing | None = None,
-    contact_point: ContactPoint | None = None,
-    not_before: dt.datetime | None = None,
-    rule: str = "",
-) -> Message:
+@dataclass(frozen=True)
+class MessageSpec:
+    """One message to put in the outbox (``enqueue_messages``)."""
+
+    organization: Organization
+    channel: str
+    recipient: str
+    template: str
+    language: str
+    body: str
+    idempotency_key: str
+    person: Person | None = None
+    hearing: Hearing | None = None
+    contact_point: ContactPoint | None = None
+    not_before: dt.datetime | None = None
+    rule: str = ""
+
+
+def enqueue_message(*, actor: User | None, **values: Any) -> Message:
     """Put one message in the outbox; it is sent after the transaction commits.
 
-    ``PLANNED`` when ``not_before`` is in the future, else ``QUEUED``. Idempotent on
-    ``idempotency_key``: a second call with the same key returns the existing message
-    unchanged (whatever its status). ``actor`` ``None`` is the system (reminder rules,
-    self-service answers); a person must have ``message.send`` in the organization.
+    Keyword arguments are the fields of ``MessageSpec``. ``PLANNED`` when ``not_before``
+    is in the future, else ``QUEUED``. Idempotent on ``idempotency_key``: a second call
+    with the same key returns the existing message unchanged (whatever its status).
+    ``actor`` ``None`` is the system (reminder rules, self-service answers); a person
+    must have ``message.send`` in the organization.
     """
-    if actor is not None and not can(actor, Action.MESSAGE_SEND, organization.pk):
-        raise PermissionDenied
-    _validate(
-        channel=channel,
-        recipient=recipient,
-        template=template,
-        language=language,
-        body=body,
-        idempotency_key=idempotency_key,
-    )
-    existing = Message.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    now = timezone.now()
-    planned = not_before is not None and not_before > now
-    status = MessageStatus.PLANNED if planned else MessageStatus.QUEUED
-    message = Message(
-        organization=organization,
-        person=person,
-        hearing=hearing,
-        contact_point=contact_point,
-        channel=channel,
-        recipient=recipient.strip(),
-        recipient_bidx=recipient_index(recipient),
-        template=template,
-        language=language,
-        body=body,
-        rule=rule,
-        status=status,
-        not_before=not_before,
-        idempotency_key=idempotency_key,
-        status_at=now,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-    )
+    return enqueue_messages(actor=actor, specs=[MessageSpec(**values)])[0]
+
+
+def enqueue_messages(*, actor: User | None, specs: Sequence[MessageSpec]) -> list[Message]:
+    """Put several messages in the outbox at once (the outcome of ``enqueue_message``
+    for each, in order): one query for the keys already there, one INSERT for the
+    messages, one for their events, the audit entries in bulk.
+
+    All or nothing: ``FieldErrors`` (naming the field, and the message's position when
+    there are several) or ``PermissionDenied`` before anything is written.
+    """
+    if not specs:
+        return []
+    for org_id in {spec.organization.pk for spec in specs}:
+        if actor is not None and not can(actor, Action.MESSAGE_SEND, org_id):
+            raise PermissionDenied
+    for index, spec in enumerate(specs):
+        try:
+            _validate(
+                channel=spec.channel,
+                recipient=spec.recipient,
+                template=spec.template,
+                language=spec.language,
+                body=spec.body,
+                idempotency_key=spec.idempotency_key,
+            )
+        except FieldErrors as exc:
+            if len(specs) == 1:
+                raise
+            raise FieldErrors(
+                {f"messages[{index}].{name}": errors for name, errors in exc.errors.items()}
+            ) from exc
     try:
         with transaction.atomic():
-            message.save(force_insert=True)
-            _event(message, status, now).save()
-            audit.record(
-                actor=actor,
-                organization=organization,
-                action="create",
-                object_type="message",
-                object_id=message.pk,
-                fields=MESSAGE_FIELDS,
-            )
+            return _insert_new(actor, specs)
     except IntegrityError:
-        # Another transaction planned the same message first.
-        found = Message.objects.filter(idempotency_key=idempotency_key).first()
+        # Another transaction planned one of these first: take them one at a time.
+        if len(specs) > 1:
+            return [enqueue_messages(actor=actor, specs=[spec])[0] for spec in specs]
+        found = Message.objects.filter(idempotency_key=specs[0].idempotency_key).first()
         if found is None:
             raise
-        return found
-    if not planned:
+        return [found]
+
+
+def _insert_new(actor: User | None, specs: Sequence[MessageSpec]) -> list[Message]:
+    keys = [spec.idempotency_key for spec in specs]
+    existing = {m.idempotency_key: m for m in Message.objects.filter(idempotency_key__in=keys)}
+    now = timezone.now()
+    created_by = actor if actor is not None and actor.is_authenticated else None
+    result: list[Message] = []
+    new: dict[str, Message] = {}
+    for spec in specs:
+        key = spec.idempotency_key
+        message = existing.get(key) or new.get(key)
+        if message is None:
+            planned = spec.not_before is not None and spec.not_before > now
+            message = new[key] = Message(
+                organization=spec.organization,
+                person=spec.person,
+                hearing=spec.hearing,
+                contact_point=spec.contact_point,
+                channel=spec.channel,
+                recipient=spec.recipient.strip(),
+                recipient_bidx=recipient_index(spec.recipient),
+                template=spec.template,
+                language=spec.language,
+                body=spec.body,
+                rule=spec.rule,
+                status=MessageStatus.PLANNED if planned else MessageStatus.QUEUED,
+                not_before=spec.not_before,
+                idempotency_key=key,
+                status_at=now,
+                created_by=created_by,
+            )
+        result.append(message)
+    if not new:
+        return result
+    created = list(new.values())
+    Message.objects.bulk_create(created)
+    MessageEvent.objects.bulk_create([_event(m, m.status, now) for m in created])
+    by_org: dict[int, list[Message]] = defaultdict(list)
+    for message in created:
+        by_org[message.organization_id].append(message)
+    for messages in by_org.values():
+        audit.record_many(
+            actor=actor,
+            organization=messages[0].organization,
+            action="create",
+            object_type="message",
+            object_ids=[m.pk for m in messages],
+            fields=MESSAGE_FIELDS,
+        )
+    if any(m.status == MessageStatus.QUEUED for m in created):
         _schedule_dispatch()
-    return message
+    return result
 
 
 def _pending_ids(messages: QuerySet[Message] | Iterable[Message]) -> list[Any]:

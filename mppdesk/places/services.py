@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Model, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,16 +49,39 @@ def _require(actor: User | None) -> Organization | None:
 
 
 def _record(
-    actor: User | None, org: Organization | None, kind: str, pk: Any, fields: list[str]
+    actor: User | None,
+    org: Organization | None,
+    kind: str,
+    pk: Any,
+    fields: list[str],
+    action: str = "update",
 ) -> None:
     audit.record(
         actor=actor,
         organization=org,
-        action="update",
+        action=action,
         object_type=kind,
         object_id=pk,
         fields=fields,
     )
+
+
+def _changed(place: Model, clean: dict[str, Any]) -> list[str]:
+    """The names in ``clean`` whose value differs from the row's."""
+    return [name for name, value in clean.items() if getattr(place, name) != value]
+
+
+def _save_changes(
+    actor: User | None, org: Organization | None, kind: str, place: Model, clean: dict[str, Any]
+) -> None:
+    """Write the fields of ``clean`` that differ (locked row) and audit their names;
+    nothing (not even an audit entry) when none differs."""
+    changed = _changed(place, clean)
+    if changed:
+        for name in changed:
+            setattr(place, name, clean[name])
+        place.save(update_fields=changed)
+        _record(actor, org, kind, place.pk, changed)
 
 
 @transaction.atomic
@@ -111,12 +134,7 @@ def update_port(*, actor: User | None, port: Port, **changes: Any) -> Port:
     if errors:
         raise FieldErrors(errors)
     port = Port.objects.select_for_update().get(pk=port.pk)
-    changed = [name for name, value in clean.items() if getattr(port, name) != value]
-    if changed:
-        for name in changed:
-            setattr(port, name, clean[name])
-        port.save(update_fields=changed)
-        _record(actor, org, "port", port.pk, changed)
+    _save_changes(actor, org, "port", port, clean)
     return port
 
 
@@ -179,6 +197,15 @@ def _clean_text(
     return text
 
 
+def _free_code(model: type[Model], base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… : the first code no row of ``model`` has."""
+    code, n = base, 1
+    while model._default_manager.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
 def _clean_place(
     kind: str, changes: dict[str, Any], *, creating: bool
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -236,16 +263,9 @@ def create_facility(*, actor: User | None, **values: Any) -> DetentionFacility:
         raise FieldErrors(errors)
     from django.utils.text import slugify
 
-    base = slugify(clean["name"])[:70] or "facility"
-    code, n = base, 1
-    while DetentionFacility.objects.filter(code=code).exists():
-        n += 1
-        code = f"{base}-{n}"
+    code = _free_code(DetentionFacility, slugify(clean["name"])[:70] or "facility")
     facility = DetentionFacility.objects.create(code=code, **clean)
-    audit.record(
-        actor=actor, organization=org, action="create", object_type="detention_facility",
-        object_id=facility.pk, fields=sorted(clean),
-    )  # fmt: skip
+    _record(actor, org, "detention_facility", facility.pk, sorted(clean), action="create")
     return facility
 
 
@@ -258,12 +278,7 @@ def update_facility(
     if errors:
         raise FieldErrors(errors)
     facility = DetentionFacility.objects.select_for_update().get(pk=facility.pk)
-    changed = [name for name, value in clean.items() if getattr(facility, name) != value]
-    if changed:
-        for name in changed:
-            setattr(facility, name, clean[name])
-        facility.save(update_fields=changed)
-        _record(actor, org, "detention_facility", facility.pk, changed)
+    _save_changes(actor, org, "detention_facility", facility, clean)
     return facility
 
 
@@ -278,16 +293,9 @@ def create_shelter(*, actor: User | None, **values: Any) -> Shelter:
         raise FieldErrors(errors)
     from mppdesk.places.seed import shelter_code
 
-    base = shelter_code(clean["city"], clean["name"])[:110] or "shelter"
-    code, n = base, 1
-    while Shelter.objects.filter(code=code).exists():
-        n += 1
-        code = f"{base}-{n}"
+    code = _free_code(Shelter, shelter_code(clean["city"], clean["name"])[:110] or "shelter")
     shelter = Shelter.objects.create(code=code, **clean)
-    audit.record(
-        actor=actor, organization=org, action="create", object_type="shelter",
-        object_id=shelter.pk, fields=sorted(clean),
-    )  # fmt: skip
+    _record(actor, org, "shelter", shelter.pk, sorted(clean), action="create")
     return shelter
 
 
@@ -301,7 +309,7 @@ def update_shelter(*, actor: User | None, shelter: Shelter, **changes: Any) -> S
     if errors:
         raise FieldErrors(errors)
     shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
-    changed = [name for name, value in clean.items() if getattr(shelter, name) != value]
+    changed = _changed(shelter, clean)
     today = timezone.localdate()
     if "city" in changed and ShelterNight.objects.filter(shelter=shelter, occupied__gt=0).exists():
         raise FieldErrors({"city": [_("People are placed in this shelter; its city is fixed.")]})
@@ -319,11 +327,7 @@ def update_shelter(*, actor: User | None, shelter: Shelter, **changes: Any) -> S
                 }
             )
         nights.update(capacity=capacity)
-    if changed:
-        for name in changed:
-            setattr(shelter, name, clean[name])
-        shelter.save(update_fields=changed)
-        _record(actor, org, "shelter", shelter.pk, changed)
+    _save_changes(actor, org, "shelter", shelter, clean)
     return shelter
 
 

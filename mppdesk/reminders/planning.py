@@ -46,6 +46,7 @@ from mppdesk.reminders.policy import Policy, get_policy, place, rule_moment
 
 if TYPE_CHECKING:
     from mppdesk.hearings.models import Hearing
+    from mppdesk.messaging.services import MessageSpec
     from mppdesk.people.models import ContactPoint, Person
 
 ADULT_AGE = 18
@@ -118,7 +119,7 @@ def recipients(hearing: Hearing, *, today: dt.date | None = None) -> list[Recipi
     return found
 
 
-def _enqueue(
+def _spec(
     hearing: Hearing,
     recipient: Recipient,
     *,
@@ -127,11 +128,10 @@ def _enqueue(
     when: dt.datetime,
     rule: str,
     context: dict[str, str],
-) -> Message:
-    from mppdesk.messaging.services import enqueue_message
+) -> MessageSpec:
+    from mppdesk.messaging.services import MessageSpec
 
-    return enqueue_message(
-        actor=None,
+    return MessageSpec(
         organization=hearing.organization,
         channel=recipient.channel,
         recipient=recipient.value,
@@ -145,6 +145,13 @@ def _enqueue(
         not_before=when,
         rule=rule,
     )
+
+
+def _enqueue(specs: list[MessageSpec]) -> list[Message]:
+    """One hearing's messages go into the outbox together (the system plans them)."""
+    from mppdesk.messaging.services import enqueue_messages
+
+    return enqueue_messages(actor=None, specs=specs)
 
 
 def _suffix(recipient: Recipient) -> str:
@@ -185,9 +192,9 @@ def plan_hearing(
         )
         if when is not None:
             moments.append((rule.code, rule.template, when))
-    messages: list[Message] = []
     if not moments:
-        return messages
+        return []
+    specs: list[MessageSpec] = []
     contexts: dict[str, dict[str, str]] = {}
     for recipient in recipients(hearing):
         context = contexts.setdefault(
@@ -195,12 +202,10 @@ def plan_hearing(
         )
         for code, kind, when in moments:
             key = f"reminder:{hearing.pk}:{code}:{_suffix(recipient)}"
-            messages.append(
-                _enqueue(
-                    hearing, recipient, kind=kind, key=key, when=when, rule=code, context=context
-                )
+            specs.append(
+                _spec(hearing, recipient, kind=kind, key=key, when=when, rule=code, context=context)
             )
-    return messages
+    return _enqueue(specs)
 
 
 def _pending(hearing: Hearing) -> QuerySet[Message]:
@@ -234,7 +239,7 @@ def _announce(
     )
     if when is None:
         return []
-    messages = []
+    specs: list[MessageSpec] = []
     contexts: dict[str, dict[str, str]] = {}
     for recipient in recipients(hearing):
         context = contexts.setdefault(
@@ -242,12 +247,10 @@ def _announce(
             catalog.hearing_context(hearing, recipient.language, previous=previous),
         )
         key = f"{prefix}:{hearing.pk}:{_suffix(recipient)}"
-        messages.append(
-            _enqueue(
-                hearing, recipient, kind=kind, key=key, when=when, rule=prefix, context=context
-            )
+        specs.append(
+            _spec(hearing, recipient, kind=kind, key=key, when=when, rule=prefix, context=context)
         )
-    return messages
+    return _enqueue(specs)
 
 
 def hearing_replaced(old: Hearing, new: Hearing) -> list[Message]:

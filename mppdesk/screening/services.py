@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +67,33 @@ INTERVIEW_FIELDS = (
 def _require(actor: User | None, action: Action, organization_id: int) -> None:
     if actor is not None and not can(actor, action, organization_id):
         raise PermissionDenied
+
+
+# The audit object type of each screening row (ids and field names only are audited).
+_OBJECT_TYPES: dict[type[Model], str] = {
+    ScreeningFacts: "screening_facts",
+    ScreeningDecision: "screening_decision",
+    NonRefoulementInterview: "fear_interview",
+}
+
+
+def _record(
+    actor: User | None,
+    action: str,
+    row: ScreeningFacts | ScreeningDecision | NonRefoulementInterview,
+    person: Person,
+    fields: Sequence[str],
+) -> None:
+    """The audit entry of a write to one of ``person``'s screening rows, filed under the
+    person's (owning) organization."""
+    audit.record(
+        actor=actor,
+        organization=person.organization,
+        action=action,
+        object_type=_OBJECT_TYPES[type(row)],
+        object_id=row.pk,
+        fields=fields,
+    )
 
 
 def _check_version(version: str, field: str = "version") -> None:
@@ -170,14 +198,7 @@ def record_facts(
                 facts.fear_how = FearHow.ASKED if facts.fear_asked else FearHow.VOLUNTEERED
         facts.updated_by = actor
         facts.save()
-        audit.record(
-            actor=actor,
-            organization=person.organization,
-            action="update",
-            object_type="screening_facts",
-            object_id=facts.pk,
-            fields=FACTS_FIELDS,
-        )
+        _record(actor, "update", facts, person, FACTS_FIELDS)
     return facts
 
 
@@ -294,14 +315,7 @@ def screen_household(
     with transaction.atomic():
         for row in rows:
             row.save(force_insert=True)
-            audit.record(
-                actor=actor,
-                organization=row.person.organization,
-                action="create",
-                object_type="screening_decision",
-                object_id=row.pk,
-                fields=DECISION_FIELDS,
-            )
+            _record(actor, "create", row, row.person, DECISION_FIELDS)
     return HouseholdScreening(household_decision, member_decisions, rows)
 
 
@@ -392,14 +406,7 @@ def _review(
                     "updated_at",
                 ]
             )
-            audit.record(
-                actor=actor,
-                organization=row.person.organization,
-                action="update",
-                object_type="screening_decision",
-                object_id=row.pk,
-                fields=REVIEW_FIELDS,
-            )
+            _record(actor, "update", row, row.person, REVIEW_FIELDS)
     return list(changed.values())
 
 
@@ -498,14 +505,7 @@ def record_interview(
                 facts.fear_asked = True
                 facts.fear_asked_at = facts.fear_asked_at or facts.fear_expressed_at
             facts.save()
-        audit.record(
-            actor=actor,
-            organization=person.organization,
-            action="create",
-            object_type="fear_interview",
-            object_id=interview.pk,
-            fields=INTERVIEW_FIELDS,
-        )
+        _record(actor, "create", interview, person, INTERVIEW_FIELDS)
     return interview
 
 
@@ -534,14 +534,7 @@ def update_interview(
         )
         row.interviewer = actor
         row.save()
-        audit.record(
-            actor=actor,
-            organization=row.person.organization,
-            action="update",
-            object_type="fear_interview",
-            object_id=row.pk,
-            fields=INTERVIEW_FIELDS,
-        )
+        _record(actor, "update", row, row.person, INTERVIEW_FIELDS)
     return row
 
 

@@ -6,11 +6,13 @@ acting needs ``screening.decide`` in the person's organization; the rules page n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -83,11 +85,34 @@ def _person_page(
     return render(request, "screening/person.html", context, status=status)
 
 
+def _require_decide(user: User, organization_id: int) -> None:
+    """Acting needs ``screening.decide`` in the record's (owning) organization; a record
+    shared with the user's organization may be read but not decided."""
+    if not can(user, Action.SCREENING_DECIDE, organization_id):
+        raise PermissionDenied
+
+
+def _saved(
+    request: HttpRequest, form: Form, save: Callable[[dict[str, Any]], object], message: str
+) -> bool:
+    """Whether a posted ``form`` was valid and ``save(cleaned_data)`` succeeded (then
+    ``message`` is shown on the next page). A service's ``FieldErrors`` go back on the
+    form's fields."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except FieldErrors as exc:
+        add_field_errors(form, exc)
+        return False
+    messages.success(request, message)
+    return True
+
+
 def _decide_person(request: HttpRequest, pk: UUID) -> Person:
     user = _user(request)
     person: Person = people_queries.get_person(user, pk)
-    if not can(user, Action.SCREENING_DECIDE, person.organization_id):
-        raise PermissionDenied
+    _require_decide(user, person.organization_id)
     return person
 
 
@@ -104,21 +129,19 @@ def person_screening(request: HttpRequest, pk: UUID) -> HttpResponse:
 def person_facts(request: HttpRequest, pk: UUID) -> HttpResponse:
     person = _decide_person(request, pk)
     form = FactsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_facts(
-                actor=_user(request),
-                person=person,
-                flags=form.cleaned_data["flags"],
-                fear_asked=form.cleaned_data["fear_asked"],
-                fear_expressed=form.cleaned_data["fear_expressed"],
-                fear_how=form.cleaned_data["fear_how"] or None,
-            )
-        except FieldErrors as exc:
-            add_field_errors(form, exc)
-        else:
-            messages.success(request, _("Screening facts saved."))
-            return redirect("screening:person", pk=person.pk)
+
+    def save(data: dict[str, Any]) -> None:
+        services.record_facts(
+            actor=_user(request),
+            person=person,
+            flags=data["flags"],
+            fear_asked=data["fear_asked"],
+            fear_expressed=data["fear_expressed"],
+            fear_how=data["fear_how"] or None,
+        )
+
+    if _saved(request, form, save, _("Screening facts saved.")):
+        return redirect("screening:person", pk=person.pk)
     return _person_page(request, person, status=400, facts_form=form)
 
 
@@ -142,24 +165,21 @@ def person_screen(request: HttpRequest, pk: UUID) -> HttpResponse:
 def person_interview(request: HttpRequest, pk: UUID) -> HttpResponse:
     person = _decide_person(request, pk)
     form = InterviewForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_interview(
-                actor=_user(request),
-                person=person,
-                version=data["version"],
-                fear_how=data["fear_how"],
-                counsel_notified_at=data["counsel_notified_at"],
-                interview_at=data["interview_at"],
-                outcome=data["outcome"],
-                notes=data["notes"],
-            )
-        except FieldErrors as exc:
-            add_field_errors(form, exc)
-        else:
-            messages.success(request, _("Interview recorded."))
-            return redirect("screening:person", pk=person.pk)
+
+    def save(data: dict[str, Any]) -> None:
+        services.record_interview(
+            actor=_user(request),
+            person=person,
+            version=data["version"],
+            fear_how=data["fear_how"],
+            counsel_notified_at=data["counsel_notified_at"],
+            interview_at=data["interview_at"],
+            outcome=data["outcome"],
+            notes=data["notes"],
+        )
+
+    if _saved(request, form, save, _("Interview recorded.")):
+        return redirect("screening:person", pk=person.pk)
     return _person_page(request, person, status=400, interview_form=form)
 
 
@@ -169,22 +189,18 @@ def decision_review(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Confirms (same result) or overrides (another result, with a reason) a decision."""
     user = _user(request)
     decision = queries.get_decision(user, pk)
-    if not can(user, Action.SCREENING_DECIDE, decision.organization_id):
-        raise PermissionDenied
+    _require_decide(user, decision.organization_id)
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        result = form.cleaned_data["result"]
-        note = form.cleaned_data["note"]
-        try:
-            if result == decision.result:
-                services.confirm_decision(actor=user, decision=decision, note=note)
-            else:
-                services.override_decision(actor=user, decision=decision, result=result, note=note)
-        except FieldErrors as exc:
-            add_field_errors(form, exc)
+
+    def save(data: dict[str, Any]) -> None:
+        result, note = data["result"], data["note"]
+        if result == decision.result:
+            services.confirm_decision(actor=user, decision=decision, note=note)
         else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("screening:person", pk=decision.person_id)
+            services.override_decision(actor=user, decision=decision, result=result, note=note)
+
+    if _saved(request, form, save, _("Decision recorded.")):
+        return redirect("screening:person", pk=decision.person_id)
     return _person_page(request, decision.person, status=400, review_form=form)
 
 
@@ -234,25 +250,19 @@ def household_review(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Decides the whole household together (one result for all: never split)."""
     user = _user(request)
     household = people_queries.get_household(user, pk)
-    if not can(user, Action.SCREENING_DECIDE, household.organization_id):
-        raise PermissionDenied
+    _require_decide(user, household.organization_id)
     form = ReviewForm(request.POST)
-    if form.is_valid():
+
+    def save(data: dict[str, Any]) -> None:
         decisions = services.latest_household_decisions(household)
-        try:
-            if not decisions:
-                raise FieldErrors({"result": [_("Screen the household first.")]})
-            services.review_household(
-                actor=user,
-                decisions=decisions,
-                result=form.cleaned_data["result"],
-                note=form.cleaned_data["note"],
-            )
-        except FieldErrors as exc:
-            add_field_errors(form, exc)
-        else:
-            messages.success(request, _("Household decision recorded."))
-            return redirect("screening:household", pk=household.pk)
+        if not decisions:
+            raise FieldErrors({"result": [_("Screen the household first.")]})
+        services.review_household(
+            actor=user, decisions=decisions, result=data["result"], note=data["note"]
+        )
+
+    if _saved(request, form, save, _("Household decision recorded.")):
+        return redirect("screening:household", pk=household.pk)
     return _household_page(request, pk, status=400, form=form)
 
 
@@ -261,8 +271,7 @@ def household_review(request: HttpRequest, pk: UUID) -> HttpResponse:
 def household_screen(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = _user(request)
     household = people_queries.get_household(user, pk)
-    if not can(user, Action.SCREENING_DECIDE, household.organization_id):
-        raise PermissionDenied
+    _require_decide(user, household.organization_id)
     form = ScreenForm(request.POST)
     people = [m.person for m in household.members.select_related("person").order_by("id")]
     if form.is_valid() and people:
@@ -289,14 +298,12 @@ def current_rules(request: HttpRequest) -> HttpResponse:
     rules = services.ruleset(VersionCode.CURRENT)
     if request.method == "POST":
         form = RulesForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_current_rules(actor=_user(request), data=form.rules_json())
-            except FieldErrors as exc:
-                add_field_errors(form, exc)
-            else:
-                messages.success(request, _("The current rules were saved."))
-                return redirect("screening:rules")
+
+        def save(data: dict[str, Any]) -> None:
+            services.update_current_rules(actor=_user(request), data=form.rules_json())
+
+        if _saved(request, form, save, _("The current rules were saved.")):
+            return redirect("screening:rules")
         return render(request, "screening/rules.html", {"form": form}, status=400)
     form = RulesForm(initial=rules.to_json())
     return render(request, "screening/rules.html", {"form": form})

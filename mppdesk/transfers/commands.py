@@ -125,36 +125,25 @@ def _step(name: str, username: str, group_id: str) -> None:
     click.echo(_summary(group))
 
 
-@transfers_group.command("approve")
-@click.argument("group_id")
-@click.option("--user", "username", required=True)
-def approve_command(group_id: str, username: str) -> None:
-    """Approve GROUP_ID: take its shelter places (all or nothing)."""
-    _step("approve", username, group_id)
+# One command per step of a group's life, each ``<step> GROUP_ID --user NAME``.
+_STEP_HELP = {
+    "approve": "Approve GROUP_ID: take its shelter places (all or nothing).",
+    "depart": "Mark GROUP_ID departed.",
+    "arrive": "Mark GROUP_ID arrived (movements written, detentions ended).",
+    "cancel": "Cancel GROUP_ID (its shelter places are given back).",
+}
 
 
-@transfers_group.command("depart")
-@click.argument("group_id")
-@click.option("--user", "username", required=True)
-def depart_command(group_id: str, username: str) -> None:
-    """Mark GROUP_ID departed."""
-    _step("depart", username, group_id)
+def _step_command(name: str, help_text: str) -> None:
+    @transfers_group.command(name, help=help_text)
+    @click.argument("group_id")
+    @click.option("--user", "username", required=True)
+    def command(group_id: str, username: str) -> None:
+        _step(name, username, group_id)
 
 
-@transfers_group.command("arrive")
-@click.argument("group_id")
-@click.option("--user", "username", required=True)
-def arrive_command(group_id: str, username: str) -> None:
-    """Mark GROUP_ID arrived (movements written, detentions ended)."""
-    _step("arrive", username, group_id)
-
-
-@transfers_group.command("cancel")
-@click.argument("group_id")
-@click.option("--user", "username", required=True)
-def cancel_command(group_id: str, username: str) -> None:
-    """Cancel GROUP_ID (its shelter places are given back)."""
-    _step("cancel", username, group_id)
+for _name, _help in _STEP_HELP.items():
+    _step_command(_name, _help)
 
 
 @transfers_group.command("list")

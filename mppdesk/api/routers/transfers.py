@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import BinaryIO, Literal, cast
+from typing import BinaryIO, Literal, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -41,6 +41,7 @@ router = Router()
 
 StatusCode = Literal["planned", "approved", "departed", "arrived", "cancelled"]
 VersionCode = Literal["2019", "2021", "current"]
+PlaceT = TypeVar("PlaceT", DetentionFacility, Shelter)
 
 
 @contextmanager
@@ -244,18 +245,17 @@ def _group(request: HttpRequest, group_id: uuid.UUID) -> TransferGroup:
     return group
 
 
-def _facility(code: str) -> DetentionFacility:
-    facility = DetentionFacility.objects.filter(code=code).first()
-    if facility is None:
+def _place(model: type[PlaceT], code: str) -> PlaceT:
+    """A facility or shelter by its code (program data, no scope), or 404."""
+    place = model._default_manager.filter(code=code).first()
+    if place is None:
         raise Http404
-    return facility
+    return place
 
 
-def _shelter(code: str) -> Shelter:
-    shelter = Shelter.objects.filter(code=code).first()
-    if shelter is None:
-        raise Http404
-    return shelter
+def _sent(payload: Schema) -> dict[str, object]:
+    """The fields a PATCH body sent (a field left out is not changed)."""
+    return {name: getattr(payload, name) for name in payload.model_fields_set}
 
 
 # --- facilities and shelters --------------------------------------------------------------
@@ -290,11 +290,10 @@ def create_facility(request: HttpRequest, payload: FacilityIn) -> Status:
 )
 def update_facility(request: HttpRequest, code: str, payload: FacilityUpdateIn) -> FacilityOut:
     """Change a facility (the fields sent)."""
-    facility = _facility(code)
-    changes = {name: getattr(payload, name) for name in payload.model_fields_set}
+    facility = _place(DetentionFacility, code)
     with _forbidden_as_403():
         facility = place_services.update_facility(
-            actor=common.actor(request), facility=facility, **changes
+            actor=common.actor(request), facility=facility, **_sent(payload)
         )
     return facility_out(facility)
 
@@ -324,11 +323,10 @@ def create_shelter(request: HttpRequest, payload: ShelterIn) -> Status:
 )
 def update_shelter(request: HttpRequest, code: str, payload: ShelterUpdateIn) -> ShelterOut:
     """Change a shelter; a new capacity may not fall below places already taken."""
-    shelter = _shelter(code)
-    changes = {name: getattr(payload, name) for name in payload.model_fields_set}
+    shelter = _place(Shelter, code)
     with _forbidden_as_403():
         shelter = place_services.update_shelter(
-            actor=common.actor(request), shelter=shelter, **changes
+            actor=common.actor(request), shelter=shelter, **_sent(payload)
         )
     return shelter_out(shelter)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +17,7 @@ from mppdesk.hearings.models import Docket, Hearing, Notice
 from mppdesk.hearings.services import DocketFull
 from mppdesk.hearings.tests.conftest import EL_PASO, future_day, make_case, make_docket
 from mppdesk.places.models import Venue
+from mppdesk.testing.concurrency import run_threads
 
 
 def test_book_takes_places_until_full(docket: Docket) -> None:
@@ -83,43 +83,6 @@ def test_a_household_that_does_not_fit_changes_nothing(personas: Any, el_paso: V
     assert not Notice.objects.exists()
 
 
-def _run_threads(count: int, work: Any) -> list[str]:
-    """Run ``work(i)`` in ``count`` threads started together; return their results.
-
-    PostgreSQL runs them truly at once (each thread has its own connection). SQLite
-    allows one writer at a time and an in-memory test database is shared between
-    threads, so there the threads take turns: the invariant checked is the same.
-    """
-    barrier = threading.Barrier(count)
-    serial = threading.Lock() if connection.vendor == "sqlite" else None
-    results: list[str] = []
-    record = threading.Lock()
-
-    def run(index: int) -> None:
-        from django.db import connections
-
-        try:
-            barrier.wait(timeout=30)
-            if serial is not None:
-                with serial:
-                    outcome = work(index)
-            else:
-                outcome = work(index)
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            outcome = f"error: {type(exc).__name__}: {exc}"
-        finally:
-            connections.close_all()
-        with record:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_bookings_never_overbook() -> None:
     venue = Venue.objects.get(code=EL_PASO)
@@ -133,7 +96,7 @@ def test_concurrent_bookings_never_overbook() -> None:
             return "full"
         return "booked"
 
-    results = _run_threads(8, work)
+    results = run_threads(8, work)
     assert sorted(results) == ["booked"] * 5 + ["full"] * 3, results
     docket.refresh_from_db()
     assert docket.booked == 5
@@ -165,7 +128,7 @@ def test_two_coordinators_scheduling_at_once_never_overbook() -> None:
             return "full"
         return "scheduled"
 
-    results = _run_threads(6, work)
+    results = run_threads(6, work)
     assert sorted(results) == ["full"] * 2 + ["scheduled"] * 4, results
     docket.refresh_from_db()
     assert docket.booked == 4

@@ -28,9 +28,9 @@ from mppdesk.hearings.tests.conftest import (
     make_docket,
     user_with_role,
 )
-from mppdesk.hearings.tests.test_booking import _run_threads
 from mppdesk.people.models import Household, HouseholdMember
 from mppdesk.places.models import Port, Venue
+from mppdesk.testing.concurrency import run_threads
 from mppdesk.testing.factories import OrganizationFactory
 
 PROPOSALS = "/api/v1/schedule/proposals"
@@ -438,7 +438,7 @@ def test_two_coordinators_committing_overlapping_proposals_never_overbook() -> N
             return "conflict"
         return "committed"
 
-    results = _run_threads(2, work)
+    results = run_threads(2, work)
     assert sorted(results) == ["committed", "conflict"], results
     for docket in dockets:
         docket.refresh_from_db()
@@ -488,7 +488,7 @@ def test_proposals_crossing_on_one_docket_do_not_deadlock() -> None:
             return f"conflict {exc.docket_id}"
         return "committed"
 
-    results = _run_threads(2, work)
+    results = run_threads(2, work)
     assert sorted(results) == ["committed", f"conflict {d2.pk}"], results
     booked = dict(Docket.objects.values_list("pk", "booked"))
     assert booked[d2.pk] == 3
@@ -516,7 +516,7 @@ def test_the_same_proposal_committed_twice_at_once_schedules_once() -> None:
             return "stale"
         return "committed"
 
-    assert sorted(_run_threads(2, work)) == ["committed", "stale"]
+    assert sorted(run_threads(2, work)) == ["committed", "stale"]
     assert Hearing.objects.count() == 4
     assert Docket.objects.get().booked == 4
 

@@ -8,17 +8,17 @@ run in threads on PostgreSQL (serialized on SQLite, which has one writer)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Shelter, ShelterNight
+from mppdesk.testing.concurrency import run_threads
 from mppdesk.transfers import planning, services
 from mppdesk.transfers.models import GroupStatus, TransferMember
 from mppdesk.transfers.tests.conftest import detain
@@ -97,35 +97,6 @@ def test_planner_never_splits_a_family(
         transaction.set_rollback(True)
 
 
-def _run_threads(count: int, work: Any) -> list[str]:
-    barrier = threading.Barrier(count)
-    serial = threading.Lock() if connection.vendor == "sqlite" else None
-    results: list[str] = []
-    record = threading.Lock()
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            if serial is not None:
-                with serial:
-                    outcome = work(index)
-            else:
-                outcome = work(index)
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            outcome = f"error: {type(exc).__name__}: {exc}"
-        finally:
-            connections.close_all()
-        with record:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_coordinators_approving_at_once_never_overbook(
@@ -160,7 +131,7 @@ def test_two_coordinators_approving_at_once_never_overbook(
             return "full" if "shelter" in exc.errors else f"other: {exc.errors}"
         return "approved"
 
-    results = _run_threads(2, work)
+    results = run_threads(2, work)
     assert sorted(results) == ["approved", "full"], results
     nights = ShelterNight.objects.filter(shelter=shelter).order_by("date")
     assert [n.occupied for n in nights] == [5, 5, 5]
