@@ -213,18 +213,45 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+
+
+def _refused_in_one_line(record: object) -> bool:
+    """A refused request (4xx: 403, 404, a bad request) is an answer, not a fault: Django
+    logs it with the exception's traceback, which only buries the real errors. Drop the
+    traceback below 500; server errors keep theirs (redacted by the ``redact`` filter)."""
+    if int(getattr(record, "status_code", 500) or 500) < 500:
+        vars(record).update(exc_info=None, exc_text=None)
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "mppdesk.lib.redact.RedactingFilter"}},
+    "filters": {
+        "redact": {"()": "mppdesk.lib.redact.RedactingFilter"},
+        "refused_in_one_line": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": _refused_in_one_line,
+        },
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["refused_in_one_line"],
+        },
+        "django.security": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["refused_in_one_line"],
+        },
     },
 }
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -144,6 +145,26 @@ def get_hearing_to_manage(user: User | None, pk: Any) -> Hearing:
     if hearing is None:
         raise Http404
     return hearing
+
+
+def lead_languages(case_ids: Iterable[Any]) -> dict[Any, str]:
+    """``{case id: ISO 639-3 code}``: each case's lead respondent's preferred language.
+
+    What a scheduler needs to place a case of an organization whose people they may not
+    read (the docket's interpreters); it names nobody. The caller has already limited
+    ``case_ids`` to cases it may schedule."""
+    from mppdesk.people.models import PersonLanguage
+
+    lead_of = dict(Case.objects.filter(pk__in=list(case_ids)).values_list("pk", "lead_id"))
+    rows = (
+        PersonLanguage.objects.filter(person_id__in=set(lead_of.values()))
+        .order_by("person_id", "-preferred", "code")
+        .values_list("person_id", "code")
+    )
+    by_person: dict[Any, str] = {}
+    for person_id, code in rows:
+        by_person.setdefault(person_id, code)
+    return {case_id: by_person.get(lead_id, "") for case_id, lead_id in lead_of.items()}
 
 
 # --- hearings -----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
@@ -90,6 +90,8 @@ LIST_VIEW_FIELDS = ["case", "lead", "a_number", "docket", "scheduled_at", "repor
 DETAIL_VIEW_FIELDS = [*LIST_VIEW_FIELDS, "outcome", "notices", "continuance_reason", "chain"]
 ROLL_CALL_VIEW_FIELDS = ["case", "lead", "members", "a_number", "status", "outcome"]
 NOTICE_PDF_FIELDS = ["lead", "a_number", "scheduled_at", "report_at", "report_place", "notice"]
+# What a program-wide coordinator sees of a hearing they may move but not read.
+PROGRAM_VIEW_FIELDS = ["docket", "scheduled_at", "report_at", "seats", "language"]
 FOLLOW_UP_VIEW_FIELDS = ["hearing", "status", "deadlines", "notes", "notices", "contact_points"]
 FOLLOW_UP_LIST_FIELDS = ["hearing", "lead", "a_number", "status", "deadlines"]
 EVIDENCE_FIELDS = [
@@ -292,17 +294,37 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     docket = queries.get_docket(user, pk)
     visible = {h.pk: h for h in _with_people(queries.hearings_for(user).filter(docket=docket))}
+    # A program-wide coordinator moves hearings of cases they may not read: they get the
+    # actions, and of such a case only program data (seats, the hearing's id, the
+    # language an interpreter is needed for), never a name or an A-number.
+    schedulable = set(queries.schedulable_org_ids(user))
+    hearings = list(Hearing.objects.filter(docket=docket).order_by("scheduled_at", "id"))
+    movable = {h.pk for h in hearings if h.is_open and h.organization_id in schedulable}
+    languages = queries.lead_languages(
+        h.case_id for h in hearings if h.pk in movable and h.pk not in visible
+    )
     rows: list[dict[str, Any]] = []
     others = 0
-    for hearing in Hearing.objects.filter(docket=docket).order_by("scheduled_at", "id"):
+    for hearing in hearings:
         mine = visible.get(hearing.pk)
+        manage = hearing.pk in movable
         if mine is not None:
-            rows.append({"hearing": mine, "visible": True})
+            rows.append({"hearing": mine, "visible": True, "manage": manage})
         elif hearing.status in (HearingStatus.SCHEDULED, HearingStatus.HELD):
             # Another organization's case: only that a place is taken, and how many.
-            rows.append({"hearing": None, "visible": False, "seats": hearing.seats})
+            row: dict[str, Any] = {"hearing": None, "visible": False, "seats": hearing.seats}
+            if manage:
+                row.update(
+                    manage=True,
+                    pk=hearing.pk,
+                    short_id=str(hearing.pk)[:8],
+                    language=languages.get(hearing.case_id, ""),
+                )
+            rows.append(row)
             others += 1
     _record_list_views(user, visible.values(), "hearing", LIST_VIEW_FIELDS)
+    unread = [h for h in hearings if h.pk in movable and h.pk not in visible]
+    _record_list_views(user, unread, "hearing", PROGRAM_VIEW_FIELDS)
     writable = set(orgs_where(user, Action.PERSON_WRITE))
     context = {
         "docket": docket,
@@ -310,6 +332,7 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "week": week_value(docket.date),
         "rows": rows,
         "others": others,
+        "may_manage": bool(movable),
         "may_roll_call": any(h.organization_id in writable for h in visible.values()),
     }
     return render(request, "hearings/docket.html", context)
@@ -637,6 +660,56 @@ def _managed(request: HttpRequest, pk: UUID) -> tuple[Hearing, Hearing | None]:
     return hearing, readable
 
 
+def _change_form(
+    request: HttpRequest, hearing: Hearing, action: str, data: Any = None
+) -> ReplaceForm | CancelForm:
+    port = _port_of(hearing)
+    zone_kwargs = {
+        "zone": port.timezone if port else "UTC",
+        "zone_label": port.mexican_city if port else "UTC",
+    }
+    if action == "cancel":
+        return CancelForm(data, prefix="cancel", **zone_kwargs)
+    return ReplaceForm(
+        data,
+        dockets=_replacement_dockets(_user(request), hearing),
+        prefix=action,
+        **zone_kwargs,
+    )
+
+
+def _change_page(
+    request: HttpRequest,
+    hearing: Hearing,
+    readable: Hearing | None,
+    action: str,
+    form: forms.Form,
+    status: int = 200,
+) -> HttpResponse:
+    """One change (reschedule, continue, cancel) on a page of its own: what the docket
+    page links to. It shows program data only (docket, time, seats, the hearing's id and
+    the language of the case), so that a program-wide coordinator who may not read the
+    case can move it; a name is on the hearing page, for those who may read it."""
+    port = _port_of(hearing)
+    language = queries.lead_languages([hearing.case_id]).get(hearing.case_id, "")
+    audit.record_view(
+        actor=_user(request), obj=hearing, object_type="hearing", fields=PROGRAM_VIEW_FIELDS
+    )
+    context = {
+        "hearing": hearing,
+        "readable": readable is not None,
+        "docket": hearing.docket,
+        "venue": hearing.docket.venue,
+        "port": port,
+        "language": language,
+        "short_id": str(hearing.pk)[:8],
+        "action": action,
+        "form": form,
+        "open": hearing.is_open,
+    }
+    return render(request, "hearings/change.html", context, status=status)
+
+
 def _after_change(request: HttpRequest, new: Hearing, text: str) -> HttpResponse:
     messages.success(request, text)
     try:
@@ -656,11 +729,10 @@ def _change_failed(
 ) -> HttpResponse:
     if errors:
         apply_field_errors(form, errors)
-    if readable is None:
-        messages.error(
-            request, _errors_text({k: [str(m) for m in v] for k, v in form.errors.items()})
-        )
-        return redirect("hearings:docket", pk=hearing.docket_id)
+    if readable is None or request.POST.get("page") == "change":
+        # Sent from the change page (or by someone who may not read the case): back to it,
+        # with the errors beside their fields.
+        return _change_page(request, hearing, readable, form_name, form, status=400)
     return _hearing_page(
         request, readable, status=400, **{f"{form_name}_form": form, "open_form": form_name}
     )
@@ -669,14 +741,12 @@ def _change_failed(
 def _replace(request: HttpRequest, pk: UUID, action: str) -> HttpResponse:
     user = _user(request)
     hearing, readable = _managed(request, pk)
-    port = _port_of(hearing)
-    form = ReplaceForm(
-        request.POST,
-        dockets=_replacement_dockets(user, hearing),
-        prefix=action,
-        zone=port.timezone if port else "UTC",
-        zone_label=port.mexican_city if port else "UTC",
-    )
+    if request.method != "POST":
+        return _change_page(
+            request, hearing, readable, action, _change_form(request, hearing, action)
+        )
+    form = _change_form(request, hearing, action, request.POST)
+    assert isinstance(form, ReplaceForm)  # noqa: S101 - narrows the type
     errors: dict[str, list[str]] | None = None
     if form.is_valid():
         docket = form.cleaned_data.get("docket")
@@ -707,29 +777,30 @@ def _replace(request: HttpRequest, pk: UUID, action: str) -> HttpResponse:
 
 
 @requires(Action.DOCKET_MANAGE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """GET: the change page (program data only); POST: reschedule."""
     return _replace(request, pk, "reschedule")
 
 
 @requires(Action.DOCKET_MANAGE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def continue_hearing(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """GET: the change page (program data only); POST: continue to another docket."""
     return _replace(request, pk, "continue")
 
 
 @requires(Action.DOCKET_MANAGE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """GET: the change page (program data only); POST: cancel the hearing."""
     user = _user(request)
     hearing, readable = _managed(request, pk)
-    port = _port_of(hearing)
-    form = CancelForm(
-        request.POST,
-        prefix="cancel",
-        zone=port.timezone if port else "UTC",
-        zone_label=port.mexican_city if port else "UTC",
-    )
+    if request.method != "POST":
+        return _change_page(
+            request, hearing, readable, "cancel", _change_form(request, hearing, "cancel")
+        )
+    form = _change_form(request, hearing, "cancel", request.POST)
     errors: dict[str, list[str]] | None = None
     if form.is_valid():
         kwargs = form.notice_kwargs()

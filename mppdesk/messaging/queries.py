@@ -77,12 +77,39 @@ def get_message(user: User | None, pk: Any) -> Message:
 
 
 def local_zone_of(message: Message) -> str:
-    """The zone a message's times are shown in: its hearing's (the port's Mexican side)."""
+    """The zone a message's times are shown in: where the person is waiting.
+
+    With a hearing, its zone (the port's Mexican side, else the court's). Without one
+    (an opt-out confirmation, a manual message), the zone of the port of the person's
+    latest open case, else of that case's court; the server's zone only for a person
+    without any open case."""
     from django.conf import settings
 
     if message.hearing_id is not None and message.hearing is not None:
         return catalog.local_zone(message.hearing)
-    return str(settings.TIME_ZONE)
+    zone = _case_zone(message.person_id)
+    return zone or str(settings.TIME_ZONE)
+
+
+def _case_zone(person_id: Any) -> str:
+    from django.db.models import F
+
+    from mppdesk.cases.models import Case, CaseStatus
+
+    case = (
+        Case.objects.filter(members__person_id=person_id)
+        .exclude(status__in=[CaseStatus.DECIDED, CaseStatus.CLOSED])
+        .select_related("port", "venue")
+        .order_by(F("opened_on").desc(nulls_last=True), "-created_at", "-pk")
+        .first()
+    )
+    if case is None:
+        return ""
+    if case.port is not None and case.port.timezone:
+        return str(case.port.timezone)
+    if case.venue is not None and case.venue.timezone:
+        return str(case.venue.timezone)
+    return ""
 
 
 # --- at risk ------------------------------------------------------------------------------

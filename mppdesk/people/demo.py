@@ -294,6 +294,7 @@ class _Generator:
         given: str,
         family: str,
         extra_vulnerabilities: Sequence[str] = (),
+        lead: bool = False,
     ) -> dict[str, Any]:
         rng = self.rng
         age = _age(birth, self.today)
@@ -320,8 +321,12 @@ class _Generator:
             languages.append({"code": "spa", "preferred": False, "needs_interpreter": False})
         if language == "hat" and rng.random() < 0.5:
             languages.append({"code": "fra", "preferred": False, "needs_interpreter": True})
-        # Some intake forms only recorded the year of birth.
-        birth_value = str(birth.year) if rng.random() < 0.05 else birth.isoformat()
+        # Some intake forms only recorded the year of birth, but never the lead
+        # respondent's: the self-service hearing lookup (CITA) asks for the lead's A-number
+        # and full date of birth. The draw is made for everyone so that a seed still gives
+        # the same people as before.
+        year_only = rng.random() < 0.05 and not lead
+        birth_value = str(birth.year) if year_only else birth.isoformat()
         return {
             "given_names": given,
             "family_names": family,
@@ -373,6 +378,7 @@ class _Generator:
                     birth=lead_birth,
                     given=self.first_name(language, lead_sex),
                     family=lead_family,
+                    lead=True,
                 ),
             )
         )

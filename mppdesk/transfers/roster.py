@@ -102,6 +102,8 @@ class RosterReport:
     dry_run: bool
     written: bool
     group_id: str | None = None
+    #: Codes of the detention facilities of the file's rows (the planner preselects them).
+    facilities: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -287,6 +289,7 @@ def import_roster(
         detentions=total,
         dry_run=dry_run,
         written=False,
+        facilities=sorted({e.facility.code for e in extras.values() if e.facility is not None}),
     )
     if not report.ok:
         report.created_people = report.matched_people = report.created_households = 0

@@ -620,11 +620,25 @@ def approve_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
     return group
 
 
+def _check_transfer_day(group: TransferGroup, step: str) -> None:
+    """Departure and arrival are facts of the transfer day or later (a coordinator may
+    record them late, never ahead): the movement timeline must not show a return that
+    has not happened."""
+    if timezone.localdate() < group.date:
+        message = (
+            _("The group leaves on %(date)s: it can be marked departed from that day on.")
+            if step == "depart"
+            else _("The group travels on %(date)s: it can be marked arrived from that day on.")
+        )
+        raise FieldErrors({"date": [message % {"date": group.date.isoformat()}]})
+
+
 @transaction.atomic
 def depart_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
-    """The approved group left the facilities."""
+    """The approved group left the facilities (on or after its transfer date)."""
     _require(actor, group.organization_id)
     group = _locked(group, GroupStatus.APPROVED)
+    _check_transfer_day(group, "depart")
     group.status = GroupStatus.DEPARTED
     group.departed_at = timezone.now()
     group.save(update_fields=["status", "departed_at", "updated_at"])
@@ -638,10 +652,24 @@ def arrive_group(
 ) -> TransferGroup:
     """The group was returned through its port and reached the shelters: each included
     person gets ``returned`` (the port) and ``at_shelter`` (their shelter) movements,
-    their detention ends, and they are free for later groups."""
+    their detention ends, and they are free for later groups.
+
+    The movements are dated when the group arrived: ``at`` when the coordinator records
+    it late, else now. Refused (``FieldErrors`` on ``date``) before the transfer date,
+    and for an ``at`` before the transfer date or in the future."""
     _require(actor, group.organization_id)
     group = _locked(group, GroupStatus.DEPARTED)
-    when = at or timezone.now()
+    _check_transfer_day(group, "arrive")
+    now = timezone.now()
+    when = at or now
+    if at is not None and (
+        timezone.is_naive(at)
+        or timezone.localdate(at) < group.date
+        or at > now + dt.timedelta(minutes=10)
+    ):
+        raise FieldErrors(
+            {"date": [_("The arrival time must be between the transfer date and now.")]}
+        )
     members = list(TransferMember.objects.filter(group=group, included=True))
     person_ids = [m.person_id for m in members]
     Detention.objects.filter(person_id__in=person_ids, released_on__isnull=True).update(

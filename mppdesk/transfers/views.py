@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from typing import Any, cast
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -103,8 +104,9 @@ def plan(request: HttpRequest) -> HttpResponse:
                 return redirect("transfers:group", pk=group.pk)
         return render(request, "transfers/plan.html", {"form": form}, status=400)
     initial: dict[str, Any] = {}
-    if request.GET.get("facility"):
-        initial["facilities"] = [request.GET["facility"]]
+    chosen = [code for code in request.GET.getlist("facility") if code]
+    if chosen:  # ?facility=a&facility=b: the facilities of an imported roster
+        initial["facilities"] = chosen
     return render(request, "transfers/plan.html", {"form": PlanForm(initial=initial)})
 
 
@@ -235,10 +237,15 @@ def roster(request: HttpRequest) -> HttpResponse:
                 status = 422
         else:
             status = 422
+    plan_query = ""
+    if report is not None and report.written:
+        codes = report.facilities or ([facility.code] if facility is not None else [])
+        plan_query = urlencode([("facility", code) for code in codes])
     context = {
         "form": form,
         "report": report,
         "facility": facility,
+        "plan_query": plan_query,
         "errors": report.errors[:SHOWN_PROBLEMS] if report else [],
         "duplicates": report.duplicates[:SHOWN_PROBLEMS] if report else [],
         "hidden": max(0, len(report.errors) + len(report.duplicates) - 2 * SHOWN_PROBLEMS)

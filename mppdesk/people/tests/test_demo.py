@@ -190,3 +190,29 @@ def test_household_sizes_add_up():
     sizes = demo.household_sizes(random.Random(1), 500, 200)
     assert sum(sizes) == 500 and len(sizes) == 200
     assert min(sizes) >= 1 and max(sizes) <= 6
+
+
+def test_lead_respondents_have_a_full_date_of_birth_for_the_hearing_lookup():
+    # The self-service lookup (CITA) asks for the lead's A-number and full date of
+    # birth: a lead with only a year of birth could never use it. Some other members'
+    # intake forms still only hold the year.
+    gen = demo._Generator(11, list(Port.objects.order_by("name")))
+    leads: list[str] = []
+    others: list[str] = []
+    for _ in range(400):
+        members = gen.household(gen.rng.randint(1, demo.MAX_HOUSEHOLD_SIZE))
+        leads.append(members[0][1]["birth_date"])
+        others += [data["birth_date"] for _relationship, data in members[1:]]
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) for value in leads)
+    year_only = [value for value in others if re.fullmatch(r"\d{4}", value)]
+    assert year_only and len(year_only) < len(others) / 10
+
+
+def test_leads_of_demo_cases_with_hearings_have_a_full_date_of_birth():
+    from mppdesk.hearings.models import Hearing
+
+    demo.load_demo(people=120, households=60, seed=5)
+    with_hearings = Person.objects.filter(pk__in=Hearing.objects.values("case__lead"))
+    assert with_hearings.exists()
+    leads = Person.objects.filter(pk__in=Case.objects.values("lead"))
+    assert all(person.birth_date is not None for person in leads)

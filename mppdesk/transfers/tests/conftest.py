@@ -89,3 +89,9 @@ def small_shelters(db: Any) -> list[Shelter]:
 @pytest.fixture
 def tomorrow() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """A group of today may be marked departed and arrived (not one of tomorrow)."""
+    return timezone.localdate()

@@ -24,13 +24,13 @@ def _client(user: Any) -> ApiClient:
 
 
 @pytest.fixture
-def planned(personas: Any, facility: Any, small_shelters: Any, tomorrow: dt.date) -> dict[str, Any]:
+def planned(personas: Any, facility: Any, small_shelters: Any, today: dt.date) -> dict[str, Any]:
     family = detain(personas.org, facility, 3)
     detain(personas.org, facility, 1, vulnerabilities=[["pregnant"]])
     api = _client(personas.coordinator)
     response = api.post(
         f"{BASE}/groups",
-        {"facilities": [facility.code], "port": "el-paso", "date": tomorrow.isoformat(),
+        {"facilities": [facility.code], "port": "el-paso", "date": today.isoformat(),
          "target_size": 50},
     )  # fmt: skip
     assert response.status_code == 201, response.content

@@ -42,6 +42,7 @@ def test_coordinator_imports_plans_approves_and_follows_a_group(  # type: ignore
 
 
 def _walkthrough(browser: Any, base_url: str, device: Any, roster: Path, tmp_path: Path) -> None:
+    from django.utils import timezone
     from playwright.sync_api import expect
 
     from mppdesk.accounts.testing import current_code
@@ -74,6 +75,9 @@ def _walkthrough(browser: Any, base_url: str, device: Any, roster: Path, tmp_pat
     expect(page.locator("h1")).to_have_text("Plan a transfer group")
     expect(page.locator("input[value=el-paso-service-processing-center]")).to_be_checked()
     page.select_option("#id_port", "el-paso")
+    # Today: a group can be marked departed and arrived from its transfer date on (the
+    # form proposes tomorrow).
+    page.fill("#id_date", timezone.localdate().isoformat())
     page.fill("#id_target_size", "400")
     page.click("main form button[type=submit]")
     expect(page.locator("#group-status")).to_have_text("Planned")

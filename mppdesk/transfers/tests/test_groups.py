@@ -75,17 +75,17 @@ def test_target_size_leaves_households_out_whole(
 
 
 def test_lifecycle_reserves_and_moves(
-    personas: Any, facility: Any, port: Any, small_shelters: Any, tomorrow: dt.date
+    personas: Any, facility: Any, port: Any, small_shelters: Any, today: dt.date
 ) -> None:
     family = detain(personas.org, facility, 3)
-    group = _plan(personas, facility, port, tomorrow)
+    group = _plan(personas, facility, port, today)
     # Planned people are in no other group.
-    second = _plan(personas, facility, port, tomorrow)
+    second = _plan(personas, facility, port, today)
     assert second.summary["candidates"] == 0
     services.cancel_group(actor=personas.coordinator, group=second)
     group = services.approve_group(actor=personas.coordinator, group=group)
     assert group.status == GroupStatus.APPROVED
-    night = ShelterNight.objects.get(shelter=small_shelters[0], date=tomorrow)
+    night = ShelterNight.objects.get(shelter=small_shelters[0], date=today)
     assert night.occupied == 3
     assert ShelterNight.objects.filter(shelter=small_shelters[0]).count() == group.stay_nights
     with pytest.raises(FieldErrors) as exc:

@@ -129,13 +129,13 @@ def test_group_page_shows_households_shelters_and_exclusions_with_reason(
 
 
 def test_plan_approve_depart_arrive_through_the_pages(
-    coordinator_client: Client, personas: Any, facility: Any, small_shelters: Any, tomorrow: Any
+    coordinator_client: Client, personas: Any, facility: Any, small_shelters: Any, today: Any
 ) -> None:
     family = detain(personas.org, facility, 4)
     response = coordinator_client.post(
         reverse("transfers:plan"),
         {
-            "facilities": [facility.code], "port": "el-paso", "date": tomorrow.isoformat(),
+            "facilities": [facility.code], "port": "el-paso", "date": today.isoformat(),
             "target_size": "10", "version": "2021", "stay_nights": "30", "name": "",
         },
     )  # fmt: skip
@@ -151,7 +151,7 @@ def test_plan_approve_depart_arrive_through_the_pages(
         assert response.status_code == 302
         group.refresh_from_db()
         assert group.status == status
-    assert ShelterNight.objects.filter(shelter=small_shelters[0], date=tomorrow).get().occupied == 4
+    assert ShelterNight.objects.filter(shelter=small_shelters[0], date=today).get().occupied == 4
     kinds = list(
         MovementEvent.objects.filter(person=family[0]).order_by("at").values_list("kind", flat=True)
     )
