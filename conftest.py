@@ -32,6 +32,31 @@ def _fast_settings(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _sequences_follow_restored_rows(request):  # type: ignore[no-untyped-def]
+    """After a transactional test's ``serialized_rollback`` restore on PostgreSQL, move
+    every id sequence past the restored rows.
+
+    The restore inserts the migrated data (places, screening versions, reminder rules)
+    with their ids and does not touch the sequences; one left behind by an earlier test's
+    flush would hand out an id that exists, and the next ``create()`` fails.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():  # type: ignore[no-untyped-def]
     """Code run outside a request (services, lib, importer) speaks English in tests.
 

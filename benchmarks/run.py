@@ -1,6 +1,6 @@
 """Run every benchmark and write ``bench-results/results.json`` (also printed).
 
-    python -m benchmarks.run [--quick] [--only import,lookup,encryption,audit,schedule] [--no-postgres]
+    python -m benchmarks.run [--quick] [--only import,encryption,audit,lookup,schedule,screening,transfers,messaging] [--no-postgres]
 
 ``--quick`` shrinks the sizes for a smoke run; the figures quoted in issues come from a
 full run. PostgreSQL benchmarks use ``BENCH_POSTGRES_URL`` (default: the local server)
@@ -22,7 +22,10 @@ from benchmarks.common import ROOT, postgres_available, run_child, scratch_datab
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", default="import,encryption,audit,lookup,schedule")
+    parser.add_argument(
+        "--only",
+        default="import,encryption,audit,lookup,schedule,screening,transfers,messaging",
+    )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "bench-results" / "results.json"))
     args = parser.parse_args()
@@ -86,6 +89,26 @@ def main() -> int:
 
         results["results"].append(schedule_run(cases=5000 if args.quick else 50_000))
         print(json.dumps(results["results"][-1]["targets"]), flush=True)
+    if "screening" in selected:  # the pure engine, then facts from each database
+        from benchmarks.screening_bench import run as screening_run
+
+        results["results"].append(screening_run(people=10_000 if args.quick else 100_000))
+        print(json.dumps(results["results"][-1]), flush=True)
+        for engine in engines:
+            with scratch_database(engine) as (url, var):
+                db_people = "2000" if args.quick else "10000"
+                results["results"].append(
+                    run_child(
+                        "benchmarks.screening_bench",
+                        url,
+                        var,
+                        "--people",
+                        "0",
+                        "--db-people",
+                        db_people,
+                    )  # fmt: skip
+                )
+                print(json.dumps(results["results"][-1]), flush=True)
     if "transfers" in selected:
         from benchmarks.transfers_bench import run_all as transfers_run
 
