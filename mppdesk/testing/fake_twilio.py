@@ -131,6 +131,7 @@ class FakeTwilio:
         self.invalid_numbers: set[str] = set()
         self.unsubscribed: set[str] = set()
         self.accepted: list[Accepted] = []
+        self._by_to: dict[str, list[Accepted]] = {}  # a list filtered by To reads only these
         self.requests: Counter[str] = Counter()  # "POST Messages", "GET Calls", "fault 429"
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
@@ -202,10 +203,16 @@ class FakeTwilio:
     def _accept(self, item: Accepted) -> None:
         with self._lock:
             self.accepted.append(item)
+            self._by_to.setdefault(item.to, []).append(item)
 
     def messages(self) -> list[Accepted]:
         with self._lock:
             return list(self.accepted)
+
+    def sent_to(self, to: str) -> list[Accepted]:
+        """Everything accepted for ``to`` (Twilio's list answers from an index too)."""
+        with self._lock:
+            return list(self._by_to.get(to, ()))
 
     def counts(self) -> Counter[tuple[str, str]]:
         """How often each (To, body) was accepted."""
@@ -345,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
         after_time = _parse_time(after) if after else None
         items = [
             item
-            for item in fake.messages()
+            for item in (fake.messages() if to is None else fake.sent_to(to))
             if item.kind == kind
             and (to is None or item.to == to)
             and (from_ is None or item.from_ == from_)
