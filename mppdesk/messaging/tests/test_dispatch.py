@@ -215,7 +215,9 @@ def test_two_dispatchers_send_each_of_500_messages_exactly_once(fake_twilio, per
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-        assert sum(claimed.values()) == 500
+        # A message handed back (a transient error on a loaded machine) is claimed again:
+        # claims may exceed 500; sends may not (counted at the server below).
+        assert sum(claimed.values()) >= 500
         assert all(count > 0 for count in claimed.values()), claimed
     else:
         turns = {"w1": 0, "w2": 0}
@@ -230,6 +232,7 @@ def test_two_dispatchers_send_each_of_500_messages_exactly_once(fake_twilio, per
         assert turns == {"w1": 250, "w2": 250}
     assert Message.objects.filter(status=MessageStatus.SENT).count() == 500
     assert len(fake_twilio.messages()) == 500
+    assert set(fake_twilio.counts().values()) == {1}
     assert fake_twilio.duplicates() == {}
     assert len({m.sid for m in fake_twilio.messages()}) == 500
 
