@@ -8,8 +8,13 @@ which a proxy may rewrite.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
 
@@ -25,3 +30,20 @@ def valid_twilio_signature(request: HttpRequest) -> bool:
         return False
     validator = RequestValidator(token)
     return bool(validator.validate(public_url(request), request.POST.dict(), signature))
+
+
+def twilio_webhook(
+    view: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A view Twilio calls: POST only, and answered only with a valid signature (403
+    otherwise, before the view runs). The signature takes the place of the CSRF token,
+    which Twilio cannot send; this is the one place CSRF protection is lifted."""
+
+    @wraps(view)
+    def signed(request: HttpRequest) -> HttpResponse:
+        if not valid_twilio_signature(request):
+            return HttpResponseForbidden("invalid signature", content_type="text/plain")
+        return view(request)
+
+    signed.twilio_webhook = True  # type: ignore[attr-defined]  # checked by a test
+    return csrf_exempt(require_POST(signed))

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.http import HttpRequest, HttpResponse
 
-from mppdesk.lib.twilio_hooks import valid_twilio_signature
+from mppdesk.lib.twilio_hooks import twilio_webhook
 from mppdesk.messaging.services import apply_provider_status
 
 
-@csrf_exempt
-@require_POST
+@twilio_webhook
 def twilio_status(request: HttpRequest) -> HttpResponse:
     """A status callback of a message or call; 403 and no change without a valid
     ``X-Twilio-Signature``. Unknown message ids are acknowledged (Twilio would retry)."""
-    if not valid_twilio_signature(request):
-        return HttpResponseForbidden()
     sid = request.POST.get("MessageSid") or request.POST.get("CallSid") or ""
     status = request.POST.get("MessageStatus") or request.POST.get("CallStatus") or ""
     apply_provider_status(

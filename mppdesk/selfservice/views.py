@@ -6,32 +6,28 @@ POST form. Both pad their answer to a fixed duration (``timing.padded``).
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from twilio.twiml.messaging_response import MessagingResponse
 
 from mppdesk.core import context
-from mppdesk.lib.twilio_hooks import valid_twilio_signature
+from mppdesk.lib.twilio_hooks import twilio_webhook
 from mppdesk.selfservice import services, texts, timing
 from mppdesk.selfservice.forms import LookupForm
 from mppdesk.selfservice.models import Scope
 from mppdesk.selfservice.ratelimit import ip_network
 
 
-@csrf_exempt
-@require_POST
+@twilio_webhook
 @never_cache
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
     """Twilio's inbound SMS/WhatsApp webhook: act on the text, reply with TwiML.
 
     A request without a valid ``X-Twilio-Signature`` gets 403 and changes nothing.
     """
-    if not valid_twilio_signature(request):
-        return HttpResponseForbidden("invalid signature", content_type="text/plain")
     sender = request.POST.get("From", "")
     channel = services.read_sender(sender).channel
     current = context.current()

@@ -19,6 +19,7 @@ treated as transient and ambiguous (the message may have gone out).
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Protocol
 
 
@@ -52,7 +53,7 @@ class OutgoingMessage(Protocol):
     body: str
 
 
-class Provider:
+class Provider(ABC):
     """Base class of the providers; subclasses set ``name`` and implement ``send``."""
 
     #: Short name stored in ``Message.provider`` and used as the rate-limit key.
@@ -61,8 +62,9 @@ class Provider:
     def prepare(self, message: OutgoingMessage) -> dict[str, Any]:
         return {}
 
+    @abstractmethod
     def send(self, message: OutgoingMessage, prepared: dict[str, Any]) -> str:
-        raise NotImplementedError
+        """Hand the message to the provider; its id for the accepted message."""
 
     def find_sent(
         self, message: OutgoingMessage, since: dt.datetime, exclude: frozenset[str] = frozenset()
