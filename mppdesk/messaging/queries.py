@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ from mppdesk.people.models import ContactPoint, Person
 from mppdesk.people.validation import FieldErrors
 from mppdesk.reminders import catalog
 from mppdesk.reminders.models import LANGUAGES
-from mppdesk.reminders.planning import CHANNEL_OF_KIND, written_language
+from mppdesk.reminders.planning import CHANNEL_OF_KIND, messaged, usable, written_language
 from mppdesk.reminders.segments import non_gsm_characters, segment_info
 
 if TYPE_CHECKING:
@@ -83,12 +84,30 @@ def local_zone_of(message: Message) -> str:
     (an opt-out confirmation, a manual message), the zone of the port of the person's
     latest open case, else of that case's court; the server's zone only for a person
     without any open case."""
+    return local_zones([message])[0]
+
+
+def local_zones(messages: Sequence[Message]) -> list[str]:
+    """``local_zone_of`` for each message; one case lookup per person, not per message."""
     from django.conf import settings
 
-    if message.hearing_id is not None and message.hearing is not None:
-        return catalog.local_zone(message.hearing)
-    zone = _case_zone(message.person_id)
-    return zone or str(settings.TIME_ZONE)
+    case_zones: dict[Any, str] = {}
+    zones: list[str] = []
+    for message in messages:
+        if message.hearing_id is not None and message.hearing is not None:
+            zones.append(catalog.local_zone(message.hearing))
+            continue
+        if message.person_id not in case_zones:
+            case_zones[message.person_id] = _case_zone(message.person_id) or str(settings.TIME_ZONE)
+        zones.append(case_zones[message.person_id])
+    return zones
+
+
+def with_zones(rows: list[Message]) -> list[Message]:
+    """Set ``zone`` (``local_zone_of``) on each message for the templates; returns them."""
+    for message, zone in zip(rows, local_zones(rows), strict=True):
+        message.zone = zone  # type: ignore[attr-defined]
+    return rows
 
 
 def _case_zone(person_id: Any) -> str:
@@ -136,13 +155,6 @@ class AtRisk:
         return [str(REASONS[r]) for r in self.reasons]
 
 
-def _adult_or_lead(member: CaseMember, today: dt.date) -> bool:
-    if member.role == CaseMember.Role.LEAD:
-        return True
-    age = member.person.age_on(today)
-    return age is not None and age >= 18  # noqa: PLR2004 - children are never messaged
-
-
 def at_risk(
     user: User | None,
     *,
@@ -184,7 +196,7 @@ def at_risk(
     pairs: list[tuple[Hearing, Person]] = []
     for hearing in rows:
         for member in hearing.case.members.all():
-            if _adult_or_lead(member, today):
+            if messaged(member, today):
                 pairs.append((hearing, member.person))
     person_ids = {p.pk for _h, p in pairs}
     points: dict[Any, list[ContactPoint]] = defaultdict(list)
@@ -200,7 +212,7 @@ def at_risk(
     found: list[AtRisk] = []
     for hearing, person in pairs:
         mine = [p for p in points[person.pk] if p.kind in CHANNEL_OF_KIND]
-        usable = [p for p in mine if p.consent and not p.opted_out and p.invalid_at is None]
+        reachable = [p for p in mine if usable(p)]
         reasons: list[str] = []
         if (hearing.pk, person.pk) not in reached:
             reasons.append("not_delivered")
@@ -208,10 +220,10 @@ def at_risk(
             reasons.append("opted_out")
         if any(p.invalid_at is not None for p in mine):
             reasons.append("invalid")
-        if not usable:
+        if not reachable:
             reasons.append("no_contact")
         if reasons and (not reason or reason in reasons):
-            found.append(AtRisk(person, hearing, reasons, len(usable)))
+            found.append(AtRisk(person, hearing, reasons, len(reachable)))
     return found
 
 
@@ -243,10 +255,6 @@ def has_a_number(text: str) -> bool:
 def contact_choices(person: Person) -> list[ContactPoint]:
     """The person's contact points a message can go to by kind (usable or not)."""
     return [p for p in person.contact_points.all() if p.kind in CHANNEL_OF_KIND]
-
-
-def usable(point: ContactPoint) -> bool:
-    return bool(point.consent and not point.opted_out and point.invalid_at is None)
 
 
 def default_language(person: Person) -> str:
@@ -416,6 +424,9 @@ __all__ = [
     "compose_manual",
     "get_message",
     "local_zone_of",
+    "local_zones",
     "manual_key",
     "messages_of",
+    "usable",
+    "with_zones",
 ]

@@ -246,8 +246,7 @@ def _insert_new(actor: User | None, specs: Sequence[MessageSpec]) -> list[Messag
                 hearing=spec.hearing,
                 contact_point=spec.contact_point,
                 channel=spec.channel,
-                recipient=spec.recipient.strip(),
-                recipient_bidx=recipient_index(spec.recipient),
+                recipient=spec.recipient.strip(),  # recipient_bidx follows on save
                 template=spec.template,
                 language=spec.language,
                 body=spec.body,
@@ -264,21 +263,28 @@ def _insert_new(actor: User | None, specs: Sequence[MessageSpec]) -> list[Messag
     created = list(new.values())
     Message.objects.bulk_create(created)
     MessageEvent.objects.bulk_create([_event(m, m.status, now) for m in created])
-    by_org: dict[int, list[Message]] = defaultdict(list)
-    for message in created:
-        by_org[message.organization_id].append(message)
-    for messages in by_org.values():
-        audit.record_many(
-            actor=actor,
-            organization=messages[0].organization,
-            action="create",
-            object_type="message",
-            object_ids=[m.pk for m in messages],
-            fields=MESSAGE_FIELDS,
-        )
+    _audit_by_org(actor, created, action="create", fields=MESSAGE_FIELDS)
     if any(m.status == MessageStatus.QUEUED for m in created):
         _schedule_dispatch()
     return result
+
+
+def _audit_by_org(
+    actor: User | None, messages: Sequence[Message], *, action: str, fields: Sequence[str]
+) -> None:
+    """One audit entry per message, written in bulk per organization."""
+    by_org: dict[int, list[Message]] = defaultdict(list)
+    for message in messages:
+        by_org[message.organization_id].append(message)
+    for group in by_org.values():
+        audit.record_many(
+            actor=actor,
+            organization=group[0].organization,
+            action=action,
+            object_type="message",
+            object_ids=[m.pk for m in group],
+            fields=fields,
+        )
 
 
 def _pending_ids(messages: QuerySet[Message] | Iterable[Message]) -> list[Any]:
@@ -320,15 +326,7 @@ def cancel_pending(
         MessageEvent.objects.bulk_create(
             [_event(r, MessageStatus.CANCELLED, now, reason) for r in rows]
         )
-        for row in rows:
-            audit.record(
-                actor=actor,
-                organization=row.organization,
-                action="update",
-                object_type="message",
-                object_id=row.pk,
-                fields=["status"],
-            )
+        _audit_by_org(actor, rows, action="update", fields=["status"])
     return done
 
 

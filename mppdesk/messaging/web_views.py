@@ -36,7 +36,7 @@ from mppdesk.reminders import catalog
 from mppdesk.reminders import services as reminder_services
 from mppdesk.reminders.models import LANGUAGE_CHOICES, LANGUAGES
 from mppdesk.reminders.policy import get_policy_row
-from mppdesk.reminders.segments import GSM7_BASIC, GSM7_EXTENSION, segment_info
+from mppdesk.reminders.segments import is_gsm7, non_gsm_characters, segment_info
 from mppdesk.web.access import requires
 
 PAGE_SIZE = 50
@@ -54,12 +54,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def with_zones(rows: list[Any]) -> list[Any]:
-    for message in rows:
-        message.zone = queries.local_zone_of(message)
-    return rows
-
-
 # --- history ------------------------------------------------------------------------------
 
 
@@ -70,7 +64,7 @@ def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = _user(request)
     person = people_queries.get_person(user, pk)
     page = Paginator(queries.messages_of(person), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = with_zones(list(page.object_list))
+    rows = queries.with_zones(list(page.object_list))
     audit.record_view(actor=user, obj=person, object_type="person", fields=HISTORY_VIEW_FIELDS)
     context = {
         "person": person,
@@ -223,19 +217,13 @@ def _sms(composed: Any) -> dict[str, Any] | None:
 
 def _segments(text: str) -> dict[str, Any]:
     info = segment_info(text)
-    marked = [
-        (c, c not in GSM7_BASIC and c not in GSM7_EXTENSION) for c in text
-    ]  # the non-GSM characters are highlighted in the preview
-    non_gsm = []
-    for c, bad in marked:
-        if bad and c not in non_gsm:
-            non_gsm.append(c)
     return {
         "encoding": info.encoding,
         "units": info.units,
         "segments": info.segments,
-        "non_gsm": non_gsm,
-        "marked": marked,
+        "non_gsm": non_gsm_characters(text),
+        # the non-GSM characters are highlighted in the preview
+        "marked": [(c, not is_gsm7(c)) for c in text],
     }
 
 

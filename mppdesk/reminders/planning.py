@@ -39,6 +39,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from mppdesk.cases.models import CaseMember
 from mppdesk.hearings.models import NOTICE_LANGUAGE_OF
 from mppdesk.messaging.models import Channel, Message, TemplateKind
 from mppdesk.reminders import catalog
@@ -80,14 +81,21 @@ def written_language(person: Person) -> tuple[str, bool]:
     return language, voice
 
 
-def _usable(point: ContactPoint) -> bool:
-    return bool(point.consent and not point.opted_out and point.invalid_at is None)
+def usable(point: ContactPoint) -> bool:
+    """May a message go to ``point``: consent, not opted out, not rejected by a provider."""
+    return bool(point.reachable and point.invalid_at is None)
+
+
+def messaged(member: CaseMember, today: dt.date) -> bool:
+    """Does this case member get messages: the lead, or an adult (unknown age: a child)."""
+    if member.role == CaseMember.Role.LEAD:
+        return True
+    age = member.person.age_on(today)
+    return age is not None and age >= ADULT_AGE
 
 
 def recipients(hearing: Hearing, *, today: dt.date | None = None) -> list[Recipient]:
     """Who hears about ``hearing`` and how (see the module docstring)."""
-    from mppdesk.cases.models import CaseMember
-
     today = today or timezone.localdate()
     members = (
         CaseMember.objects.filter(case_id=hearing.case_id)
@@ -98,14 +106,12 @@ def recipients(hearing: Hearing, *, today: dt.date | None = None) -> list[Recipi
     found: list[Recipient] = []
     seen: set[tuple[str, str]] = set()
     for member in members:
+        if not messaged(member, today):
+            continue
         person = member.person
-        if member.role != CaseMember.Role.LEAD:
-            age = person.age_on(today)
-            if age is None or age < ADULT_AGE:
-                continue
         language, voice = written_language(person)
         for point in sorted(person.contact_points.all(), key=lambda p: (p.kind, p.pk)):
-            if not _usable(point) or point.kind not in CHANNEL_OF_KIND:
+            if not usable(point) or point.kind not in CHANNEL_OF_KIND:
                 continue
             channels = [CHANNEL_OF_KIND[point.kind]]
             if voice and point.kind == "phone":
@@ -316,8 +322,10 @@ __all__ = [
     "chain_messages",
     "hearing_cancelled",
     "hearing_replaced",
+    "messaged",
     "plan_hearing",
     "planned_for",
     "recipients",
+    "usable",
     "written_language",
 ]

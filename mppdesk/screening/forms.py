@@ -9,17 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mppdesk.people.models import Vulnerability
-from mppdesk.people.validation import FieldErrors
 from mppdesk.screening import engine
 from mppdesk.screening.labels import FLAG_LABELS, RULE_LABELS
 from mppdesk.screening.models import FearHow, FearOutcome, Result, VersionCode
-
-
-def add_field_errors(form: forms.Form, exc: FieldErrors) -> None:
-    for field, messages in exc.errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class FactsForm(forms.Form):

@@ -379,9 +379,11 @@ def _review(
     with transaction.atomic():
         locked = {
             row.pk: row
-            for row in ScreeningDecision.objects.select_for_update().filter(
-                pk__in=[d.pk for d, _r in decisions]
-            )
+            # The person and organization come along for the audit entries (one query,
+            # not two per row); only the decisions are locked.
+            for row in ScreeningDecision.objects.select_for_update(of=("self",))
+            .select_related("person__organization")
+            .filter(pk__in=[d.pk for d, _r in decisions])
         }
         changed: dict[uuid.UUID, ScreeningDecision] = {}
         for decision, result in decisions:

@@ -22,6 +22,7 @@ from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.people import queries as people_queries
+from mppdesk.people.forms import apply_field_errors
 from mppdesk.people.models import Person
 from mppdesk.people.validation import FieldErrors
 from mppdesk.screening import queries, services
@@ -31,7 +32,6 @@ from mppdesk.screening.forms import (
     ReviewForm,
     RulesForm,
     ScreenForm,
-    add_field_errors,
 )
 from mppdesk.screening.labels import FLAG_LABELS, display_reasons
 from mppdesk.screening.models import VersionCode
@@ -103,7 +103,7 @@ def _saved(
     try:
         save(form.cleaned_data)
     except FieldErrors as exc:
-        add_field_errors(form, exc)
+        apply_field_errors(form, exc.errors)
         return False
     messages.success(request, message)
     return True

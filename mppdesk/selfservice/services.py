@@ -41,7 +41,6 @@ from mppdesk.lib import crypto
 from mppdesk.lib.crypto import lookup_digests
 from mppdesk.lib.phones import PhoneError, normalize_phone
 from mppdesk.messaging.models import (
-    RECIPIENT_PURPOSE,
     Channel,
     InboundMessage,
     Message,
@@ -315,8 +314,6 @@ def _record_reply(
     hearing: Hearing | None = None,
 ) -> None:
     """The reply as an outbox row, sent already (it went back in the HTTP response)."""
-    from mppdesk.messaging.services import recipient_index
-
     if Message.objects.filter(idempotency_key=key).exists():
         return  # Twilio retried the same inbound message: one reply row is enough
     now = timezone.now()
@@ -326,8 +323,7 @@ def _record_reply(
         hearing=hearing,
         contact_point=contact,
         channel=sender.channel,
-        recipient=sender.number,
-        recipient_bidx=recipient_index(sender.number),
+        recipient=sender.number,  # recipient_bidx follows on save
         template=template,
         language=language,
         body=body,
@@ -453,7 +449,6 @@ def handle_inbound(*, sender: str, body: str, provider_id: str) -> Reply:
         InboundMessage.objects.create(
             channel=who.channel,
             sender=who.number,
-            sender_bidx=crypto.blind_index(RECIPIENT_PURPOSE, who.number),
             body=body or "",
             provider_id=sid,
             intent=str(intent),

@@ -1,5 +1,5 @@
 """Transfer forms. The services check what needs the database; their ``FieldErrors``
-are put back on the form's fields (``add_field_errors``)."""
+are put back on the form's fields (``people.forms.apply_field_errors``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import DetentionFacility, Port
 from mppdesk.places.services import MAX_SHELTER_CAPACITY, receiving_cities
 from mppdesk.transfers import queries
@@ -21,15 +20,6 @@ from mppdesk.transfers.services import MAX_TARGET
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 #: The capacity chart's default period: the next 60 nights.
 DEFAULT_PERIOD_DAYS = 60
-
-
-def add_field_errors(form: forms.Form, exc: FieldErrors) -> None:
-    """Each message on its field; a field the form lacks (``shelter``, ``status``) on
-    the form as a whole."""
-    for field, messages in exc.errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class DateInput(forms.DateInput):

@@ -16,12 +16,14 @@ What the planner page needs:
 - ``facilities()``, ``shelters(city)``, ``receiving_cities()``.
 - ``capacity_by_city(city, start, end)``: ``[CapacityPoint(date, capacity, occupied)]``
   for the chart.
-- ``movement_timeline(user, person_pk)``: the person's movements, oldest first.
+- ``movement_timeline(user, person_pk)``: the person's movements, oldest first
+  (``person_movements(person)`` for a person already read with ``get_person``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ from mppdesk.transfers.models import Detention, MovementEvent, TransferGroup, Tr
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
+    from mppdesk.people.models import Person
 
 __all__ = [
     "CapacityPoint",
@@ -49,6 +52,7 @@ __all__ = [
     "group_members",
     "groups_for",
     "movement_timeline",
+    "person_movements",
     "receiving_cities",
     "shelter_load",
     "shelters",
@@ -64,8 +68,6 @@ def groups_for(user: User | None) -> QuerySet[TransferGroup]:
 
 def get_group(user: User | None, pk: Any) -> TransferGroup:
     """The group if ``user`` may read it, else ``Http404`` (missing and denied alike)."""
-    import uuid
-
     try:
         key = uuid.UUID(str(pk))
     except ValueError as exc:
@@ -157,7 +159,12 @@ def capacity_by_city(city: str, start: dt.date, end: dt.date) -> list[CapacityPo
 
 def movement_timeline(user: User | None, person_pk: Any) -> list[MovementEvent]:
     """The person's movements, oldest first (``Http404`` if the person is not visible)."""
-    person = people_queries.get_person(user, person_pk)
+    return person_movements(people_queries.get_person(user, person_pk))
+
+
+def person_movements(person: Person) -> list[MovementEvent]:
+    """The movements of a person the caller has already read through
+    ``people.queries.get_person`` (so visible to the user), oldest first."""
     return list(
         MovementEvent.objects.filter(person=person)
         .select_related("facility", "port", "shelter", "group")

@@ -165,8 +165,9 @@ class _RosterValidator(importer._Validator):
         self.matches: dict[int, uuid.UUID] = {}
         org = self.organization
         table = lookup_table(A_NUMBER_PURPOSE, by_anumber)
-        for start in range(0, len(table), importer.LOOKUP_CHUNK):
-            chunk = list(table)[start : start + importer.LOOKUP_CHUNK]
+        digests = list(table)
+        for start in range(0, len(digests), importer.LOOKUP_CHUNK):
+            chunk = digests[start : start + importer.LOOKUP_CHUNK]
             for digest, lead_id in Case.objects.filter(
                 organization=org, a_number_bidx__in=chunk
             ).values_list("a_number_bidx", "lead_id"):
@@ -174,9 +175,10 @@ class _RosterValidator(importer._Validator):
                     if lead_id is not None:
                         self.matches[row.line] = lead_id
         table = lookup_table(DEDUPE_PURPOSE, by_key)
+        digests = list(table)
         found: dict[str, list[uuid.UUID]] = {}
-        for start in range(0, len(table), importer.LOOKUP_CHUNK):
-            chunk = list(table)[start : start + importer.LOOKUP_CHUNK]
+        for start in range(0, len(digests), importer.LOOKUP_CHUNK):
+            chunk = digests[start : start + importer.LOOKUP_CHUNK]
             for digest, pid in Person.objects.filter(
                 organization=org, dedupe_bidx__in=chunk
             ).values_list("dedupe_bidx", "id"):
@@ -329,6 +331,7 @@ def _validate_roster(
     facilities = _facilities_index()
     today = timezone.localdate()
     extras: dict[int, _Extra] = {}
+    unaccompanied: dict[int, tuple[importer._Row, uuid.UUID]] = {}
     for row, (_line, cells) in zip(validator.rows, validator.table.rows, strict=True):
         extra = _Extra(facility=default_facility, existing=validator.matches.get(row.line))
         extras[row.line] = extra
@@ -386,12 +389,29 @@ def _validate_roster(
             elif code not in extra.flags:
                 extra.flags.append(code)
         if extra.unaccompanied and extra.existing is not None:
-            person = Person.objects.filter(pk=extra.existing).only("vulnerabilities").first()
-            if person is not None and "unaccompanied_child" not in (person.vulnerabilities or []):
-                error("unaccompanied", _(
-                    "This person is registered without 'unaccompanied child'; "
-                    "update the person's record first."
-                ))  # fmt: skip
+            unaccompanied[row.line] = (row, extra.existing)
+    # Registered people marked unaccompanied in the file must be so in the registry
+    # (one query per chunk, not one per row).
+    ids = sorted({pid for _row, pid in unaccompanied.values()}, key=str)
+    registered: dict[uuid.UUID, list[str]] = {}
+    for start in range(0, len(ids), importer.LOOKUP_CHUNK):
+        for person in Person.objects.filter(pk__in=ids[start : start + importer.LOOKUP_CHUNK]).only(
+            "vulnerabilities"
+        ):
+            registered[person.pk] = person.vulnerabilities or []
+    for row, pid in unaccompanied.values():
+        if pid in registered and "unaccompanied_child" not in registered[pid]:
+            row.bad = True
+            validator.errors.append(
+                importer.RowError(
+                    row=row.line,
+                    column=header.get("unaccompanied", "unaccompanied"),
+                    message=_(
+                        "This person is registered without 'unaccompanied child'; "
+                        "update the person's record first."
+                    ),
+                )
+            )
     return extras
 
 
@@ -455,17 +475,24 @@ def _write(
             importer._write(plan, organization, actor)
             lines = [row.line for unit in new_units for row in unit]
             person_of.update(zip(lines, plan.person_ids, strict=True))
-        for unit in units:
-            for row in unit:
-                extra = extras[row.line]
-                pid = extra.existing or person_of[row.line]
-                person = Person.objects.get(pk=pid)
-                assert extra.facility is not None  # noqa: S101 - validated
-                services.record_detention(
-                    actor=actor, person=person, facility=extra.facility,
-                    since=extra.since or today, roster_id=extra.roster_id,
-                )  # fmt: skip
-                screening.record_facts(
-                    actor=actor, person=person, flags=extra.flags,
-                    fear_expressed=extra.fear_expressed, fear_asked=extra.fear_asked,
-                )  # fmt: skip
+        rows = [row for unit in units for row in unit]
+        ids = [extras[row.line].existing or person_of[row.line] for row in rows]
+        people: dict[Any, Person] = {}
+        for start in range(0, len(ids), importer.LOOKUP_CHUNK):
+            people.update(
+                Person.objects.select_related("organization").in_bulk(
+                    ids[start : start + importer.LOOKUP_CHUNK]
+                )
+            )
+        for row, pid in zip(rows, ids, strict=True):
+            extra = extras[row.line]
+            person = people[pid]
+            assert extra.facility is not None  # noqa: S101 - validated
+            services.record_detention(
+                actor=actor, person=person, facility=extra.facility,
+                since=extra.since or today, roster_id=extra.roster_id,
+            )  # fmt: skip
+            screening.record_facts(
+                actor=actor, person=person, flags=extra.flags,
+                fear_expressed=extra.fear_expressed, fear_asked=extra.fear_asked,
+            )  # fmt: skip

@@ -32,7 +32,8 @@ from mppdesk.people.models import HouseholdMember, Person
 from mppdesk.people.validation import FieldErrors
 from mppdesk.places import services as places
 from mppdesk.places.models import DetentionFacility, Port, Shelter
-from mppdesk.transfers import planning
+from mppdesk.screening import engine
+from mppdesk.transfers import planning, queries
 from mppdesk.transfers.models import (
     ACTIVE_STATUSES,
     DEFAULT_STAY_NIGHTS,
@@ -47,7 +48,6 @@ from mppdesk.transfers.models import (
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
 
-VERSIONS = ("2019", "2021", "current")
 MAX_TARGET = 5000
 MAX_NAME = 200
 #: Rule code of members excluded because of another member of their household.
@@ -217,13 +217,9 @@ class _Candidate:
     relationship: str = ""
 
 
-def _decision_rows(reasons: Any) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    for reason in reasons or ():
-        if isinstance(reason, dict):
-            rows.append((str(reason.get("rule", "")), str(reason.get("reason", ""))))
-        else:
-            rows.append((str(getattr(reason, "rule", "")), str(getattr(reason, "reason", ""))))
+def _decision_rows(reasons: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(rule, reason) of recorded reasons (``engine.Reason.as_dict`` form)."""
+    rows = ((str(r.get("rule", "")), str(r.get("reason", ""))) for r in reasons)
     return [(rule, text) for rule, text in rows if rule]
 
 
@@ -232,7 +228,6 @@ def _screen(
 ) -> tuple[dict[uuid.UUID, tuple[str, str, str]], dict[uuid.UUID, tuple[str, list[str]]]]:
     """Screen each unit together. Returns, per excluded person, (result, rule, reason),
     and per screened person (result, rule codes) for the ``screened`` movement."""
-    from mppdesk.screening import engine
     from mppdesk.screening import services as screening
 
     rules = screening.ruleset(version)
@@ -253,21 +248,19 @@ def _screen(
             row = recorded.get(member.person.pk)
             if row is not None:
                 result = row.effective_result
-                reasons = _decision_rows(row.reasons) or [
+                reasons = _decision_rows(row.reasons or ()) or [
                     (f"reviewed.{result}", _("Decided by a reviewer."))
                 ]
             else:
-                result, reasons = decision.result, _decision_rows(decision.reasons)
+                result, reasons = decision.result, _decision_rows(decision.reasons_json())
             outcome.append((result, reasons))
             screened[member.person.pk] = (result, [r for r, _t in reasons])
-        blocking = [
-            (index, result, reasons)
-            for index, (result, reasons) in enumerate(outcome)
-            if result != engine.AMENABLE
-        ]
-        if not blocking:
+        blocking = next(
+            ((result, reasons) for result, reasons in outcome if result != engine.AMENABLE), None
+        )
+        if blocking is None:
             continue
-        first_index, first_result, first_reasons = blocking[0]
+        first_result, first_reasons = blocking
         first_rule = first_reasons[0][0] if first_reasons else f"screening.{first_result}"
         for index, member in enumerate(members):
             result, reasons = outcome[index]
@@ -291,7 +284,6 @@ def _screen(
                     )
                     % {"rule": first_rule},
                 )
-        del first_index
     return excluded, screened
 
 
@@ -319,7 +311,7 @@ def _clean_plan_input(
         or not 1 <= target_size <= MAX_TARGET
     ):
         errors["target_size"] = [_("A whole number between 1 and %(max)s.") % {"max": MAX_TARGET}]
-    if version not in VERSIONS:
+    if version not in engine.VERSIONS:
         errors["version"] = [_("Choose 2019, 2021 or current.")]
     if (
         not isinstance(stay_nights, int)
@@ -591,14 +583,8 @@ def _lead_first(c: _Candidate) -> tuple[int, str]:
 
 
 def _shelter_counts(group: TransferGroup) -> list[tuple[Shelter, int]]:
-    counts = Counter(
-        TransferMember.objects.filter(group=group, included=True).values_list(
-            "shelter_id", flat=True
-        )
-    )
-    shelters = Shelter.objects.in_bulk([sid for sid in counts if sid is not None])
     # Locks are taken in shelter order, so concurrent approvals cannot deadlock.
-    return [(shelters[sid], counts[sid]) for sid in sorted(shelters)]
+    return sorted(queries.shelter_load(group), key=lambda load: load[0].pk)
 
 
 @transaction.atomic

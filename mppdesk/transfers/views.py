@@ -9,6 +9,7 @@ UUIDs and place codes only, never personal data."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from itertools import groupby
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.people import queries as people_queries
+from mppdesk.people.forms import apply_field_errors
 from mppdesk.people.validation import FieldErrors
 from mppdesk.places import services as place_services
 from mppdesk.places.models import Shelter
@@ -35,7 +37,6 @@ from mppdesk.transfers.forms import (
     PlanForm,
     RosterForm,
     ShelterForm,
-    add_field_errors,
 )
 from mppdesk.transfers.models import GroupStatus, TransferGroup
 from mppdesk.transfers.roster import RosterReport, import_roster
@@ -98,7 +99,7 @@ def plan(request: HttpRequest) -> HttpResponse:
                     name=data["name"], stay_nights=data["stay_nights"],
                 )  # fmt: skip
             except FieldErrors as exc:
-                add_field_errors(form, exc)
+                apply_field_errors(form, exc.errors)
             else:
                 messages.success(request, _("Group planned. Review it, then approve it."))
                 return redirect("transfers:group", pk=group.pk)
@@ -144,15 +145,17 @@ def group_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         {"number": number, "members": list(rows)}
         for number, rows in groupby(included, key=lambda m: m.household_number)
     ]
-    by_rule = queries.exclusions_by_rule(group)
+    by_rule: dict[str, list[Any]] = defaultdict(list)
+    for m in excluded:
+        by_rule[m.rule].append(m)
     exclusions = [
         {
             "rule": rule,
-            "label": rule_label(rule, next((m.reason for m in excluded if m.rule == rule), "")),
-            "count": count,
-            "members": [_with_reason_text(m) for m in excluded if m.rule == rule],
+            "label": rule_label(rule, rows[0].reason),
+            "count": len(rows),
+            "members": [_with_reason_text(m) for m in rows],
         }
-        for rule, count in by_rule.items()
+        for rule, rows in sorted(by_rule.items())
     ]
     may_manage = can(user, Action.TRANSFER_MANAGE, group.organization_id)
     audit.record_view(actor=user, obj=group, object_type="transfer_group", fields=GROUP_VIEW_FIELDS)
@@ -320,7 +323,7 @@ def shelter_edit(request: HttpRequest, code: str) -> HttpResponse:
                     actor=_user(request), shelter=shelter, **form.cleaned_data
                 )
             except FieldErrors as exc:
-                add_field_errors(form, exc)
+                apply_field_errors(form, exc.errors)
             else:
                 messages.success(request, _("Shelter saved."))
                 return redirect("transfers:places")
@@ -346,7 +349,7 @@ def person_timeline(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A person's movements, oldest first (another organization's person: 404)."""
     user = _user(request)
     person = people_queries.get_person(user, pk)
-    events = queries.movement_timeline(user, person.pk)
+    events = queries.person_movements(person)
     audit.record_view(actor=user, obj=person, object_type="movements", fields=("movements",))
     context = {"person": person, "rows": movement_rows(events)}
     return render(request, "transfers/timeline.html", context)

@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt, StrictStr
 
@@ -392,14 +388,6 @@ class EvidenceOut(Schema):
 # --- helpers ------------------------------------------------------------------------------
 
 
-@contextmanager
-def _forbidden_as_403() -> Iterator[None]:
-    try:
-        yield
-    except PermissionDenied as exc:
-        raise HttpError(403, "Your organization or role may not do this.") from exc
-
-
 def _venue(code: str, field: str = "venue") -> Venue:
     venue = common.venue_by_code(code, field)
     assert venue is not None  # noqa: S101 - a code was given
@@ -690,10 +678,9 @@ def list_venues(request: HttpRequest) -> list[VenueOut]:
 def update_venue(request: HttpRequest, code: str, payload: VenueUpdateIn) -> VenueOut:
     """Change a venue's time zone (hearing times of dockets scheduled later use it)."""
     venue = _get_venue(code)
-    with _forbidden_as_403():
-        venue = place_services.update_venue(
-            actor=common.actor(request), venue=venue, timezone=payload.timezone
-        )
+    venue = place_services.update_venue(
+        actor=common.actor(request), venue=venue, timezone=payload.timezone
+    )
     return venue_out(venue)
 
 
@@ -715,8 +702,7 @@ def update_port(request: HttpRequest, code: str, payload: PortUpdateIn) -> PortO
     """
     port = _get_port(code)
     changes = {name: getattr(payload, name) for name in payload.model_fields_set}
-    with _forbidden_as_403():
-        port = place_services.update_port(actor=common.actor(request), port=port, **changes)
+    port = place_services.update_port(actor=common.actor(request), port=port, **changes)
     return port_out(port)
 
 
@@ -763,14 +749,13 @@ def generate_dockets(request: HttpRequest, payload: GenerateIn) -> GenerateOut:
                 {f"template_ids[{i}]": ["No such template at this venue."] for i in missing}
             )
         templates = list(found.values())
-    with _forbidden_as_403():
-        result = services.generate_dockets(
-            actor=common.actor(request),
-            venue=venue,
-            start=payload.start,
-            end=payload.end,
-            templates=templates,
-        )
+    result = services.generate_dockets(
+        actor=common.actor(request),
+        venue=venue,
+        start=payload.start,
+        end=payload.end,
+        templates=templates,
+    )
     return GenerateOut(created=result.created, skipped=result.skipped, days=result.days)
 
 
@@ -793,19 +778,18 @@ def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> lis
 def create_template(request: HttpRequest, payload: TemplateCreateIn) -> Status[TemplateOut]:
     """Add a weekly docket template to a venue."""
     venue = _venue(payload.venue)
-    with _forbidden_as_403():
-        template = services.create_template(
-            actor=common.actor(request),
-            venue=venue,
-            weekday=payload.weekday,
-            session=payload.session,
-            courtroom=payload.courtroom,
-            capacity=payload.capacity,
-            judge=payload.judge,
-            interpreter_languages=payload.interpreter_languages,
-            starts_at=payload.starts_at,
-            active=payload.active,
-        )
+    template = services.create_template(
+        actor=common.actor(request),
+        venue=venue,
+        weekday=payload.weekday,
+        session=payload.session,
+        courtroom=payload.courtroom,
+        capacity=payload.capacity,
+        judge=payload.judge,
+        interpreter_languages=payload.interpreter_languages,
+        starts_at=payload.starts_at,
+        active=payload.active,
+    )
     return Status(201, template_out(template))
 
 
@@ -821,10 +805,7 @@ def update_template(
     generated keep their values."""
     template = queries.get_template(common.actor(request), template_id)
     changes = {name: getattr(payload, name) for name in payload.model_fields_set}
-    with _forbidden_as_403():
-        template = services.update_template(
-            actor=common.actor(request), template=template, **changes
-        )
+    template = services.update_template(actor=common.actor(request), template=template, **changes)
     return template_out(template)
 
 
@@ -870,10 +851,9 @@ def roll_call(request: HttpRequest, docket_id: int, payload: RollCallIn) -> list
         )
     for hearing in visible.values():
         common.check_token_owner(request, hearing)
-    with _forbidden_as_403():
-        done = services.record_attendance(
-            actor=common.actor(request), docket=docket, outcomes=dict(payload.outcomes)
-        )
+    done = services.record_attendance(
+        actor=common.actor(request), docket=docket, outcomes=dict(payload.outcomes)
+    )
     return [hearing_out(_load(request, h.pk)) for h in done]
 
 
@@ -916,16 +896,15 @@ def schedule_hearing(request: HttpRequest, payload: ScheduleIn) -> Status[Hearin
     with renamed_fields({"docket": "docket_id", "case": "case_id"}):
         case = _case_to_schedule(request, payload.case_id)
         docket = _docket(request, payload.docket_id)
-        with _forbidden_as_403():
-            hearing = services.schedule_hearing(
-                actor=common.actor(request),
-                case=case,
-                docket=docket,
-                kind=payload.kind,
-                port=common.port_by_code(payload.port),
-                report_at=payload.report_at,
-                **_notice_kwargs(request, payload),
-            )
+        hearing = services.schedule_hearing(
+            actor=common.actor(request),
+            case=case,
+            docket=docket,
+            kind=payload.kind,
+            port=common.port_by_code(payload.port),
+            report_at=payload.report_at,
+            **_notice_kwargs(request, payload),
+        )
     return Status(201, _managed_out(request, hearing.pk))
 
 
@@ -988,13 +967,12 @@ def update_follow_up(
     follow_up = common.check_token_owner(
         request, queries.get_follow_up(common.actor(request), follow_up_id)
     )
-    with _forbidden_as_403():
-        follow_up = services.update_follow_up(
-            actor=common.actor(request),
-            follow_up=follow_up,
-            status=payload.status,
-            notes=payload.notes,
-        )
+    follow_up = services.update_follow_up(
+        actor=common.actor(request),
+        follow_up=follow_up,
+        status=payload.status,
+        notes=payload.notes,
+    )
     return follow_up_out(follow_up)
 
 
@@ -1015,15 +993,14 @@ def _replace(
     with renamed_fields({"docket": "docket_id"}):
         docket = _docket(request, payload.docket_id)
         function = services.reschedule if action == "reschedule" else services.continue_hearing
-        with _forbidden_as_403():
-            new = function(
-                actor=common.actor(request),
-                hearing=hearing,
-                new_docket=docket,
-                reason=payload.reason,
-                report_at=payload.report_at,
-                **_notice_kwargs(request, payload),
-            )
+        new = function(
+            actor=common.actor(request),
+            hearing=hearing,
+            new_docket=docket,
+            reason=payload.reason,
+            report_at=payload.report_at,
+            **_notice_kwargs(request, payload),
+        )
     return _managed_out(request, new.pk)
 
 
@@ -1068,13 +1045,12 @@ def cancel(request: HttpRequest, hearing_id: uuid.UUID, payload: CancelIn) -> He
     """Cancel a hearing that has not taken place: its places are released and a
     "cancelled" notice is recorded."""
     hearing = _hearing_to_manage(request, hearing_id)
-    with _forbidden_as_403():
-        services.cancel(
-            actor=common.actor(request),
-            hearing=hearing,
-            reason=payload.reason,
-            **_notice_kwargs(request, payload),
-        )
+    services.cancel(
+        actor=common.actor(request),
+        hearing=hearing,
+        reason=payload.reason,
+        **_notice_kwargs(request, payload),
+    )
     return _managed_out(request, hearing_id)
 
 
@@ -1110,13 +1086,12 @@ def create_notice(
     """Record a notice of this hearing: how, to which address, when and by whom it was
     served."""
     hearing = _load_for_update(request, hearing_id)
-    with _forbidden_as_403():
-        notice = services.record_notice(
-            actor=common.actor(request),
-            hearing=hearing,
-            kind=payload.kind,
-            **_notice_kwargs(request, payload),
-        )
+    notice = services.record_notice(
+        actor=common.actor(request),
+        hearing=hearing,
+        kind=payload.kind,
+        **_notice_kwargs(request, payload),
+    )
     return Status(201, notice_out(notice))
 
 
@@ -1132,15 +1107,14 @@ def mark_served(
     served is not changed; record a new one instead)."""
     hearing = _load_for_update(request, hearing_id)
     notice = queries.get_notice(hearing, notice_id)
-    with _forbidden_as_403():
-        notice = services.mark_notice_served(
-            actor=common.actor(request),
-            notice=notice,
-            served_at=payload.served_at,
-            served_by=_staff(request, payload.served_by, "served_by"),
-            method=payload.method,
-            address=payload.address,
-        )
+    notice = services.mark_notice_served(
+        actor=common.actor(request),
+        notice=notice,
+        served_at=payload.served_at,
+        served_by=_staff(request, payload.served_by, "served_by"),
+        method=payload.method,
+        address=payload.address,
+    )
     return notice_out(notice)
 
 
@@ -1160,16 +1134,15 @@ def record_outcome(
     lack of notice or custody has no deadline (both null).
     """
     hearing = _load_for_update(request, hearing_id)
-    with _forbidden_as_403():
-        services.record_outcome(
-            actor=common.actor(request),
-            hearing=hearing,
-            outcome=payload.outcome,
-            in_absentia_order=payload.in_absentia_order,
-            order_date=payload.order_date,
-            reason=payload.reason,
-            notes=payload.notes,
-        )
+    services.record_outcome(
+        actor=common.actor(request),
+        hearing=hearing,
+        outcome=payload.outcome,
+        in_absentia_order=payload.in_absentia_order,
+        order_date=payload.order_date,
+        reason=payload.reason,
+        notes=payload.notes,
+    )
     return hearing_detail_out(_load(request, hearing_id))
 
 

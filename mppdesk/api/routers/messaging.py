@@ -183,7 +183,7 @@ def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
     return person
 
 
-def _out(message: Message) -> dict[str, Any]:
+def _out(message: Message, zone: str) -> dict[str, Any]:
     return {
         "id": message.pk,
         "person_id": message.person_id,
@@ -200,7 +200,7 @@ def _out(message: Message) -> dict[str, Any]:
         "not_before": message.not_before,
         "sent_at": message.sent_at,
         "status_at": message.status_at,
-        "local_zone": queries.local_zone_of(message),
+        "local_zone": zone,
     }
 
 
@@ -209,7 +209,8 @@ def _detail(message: Message) -> MessageDetailOut:
         EventOut(status=e.status, at=e.at, attempt=e.attempt, detail=e.detail)
         for e in message.events.all()
     ]
-    return MessageDetailOut(**_out(message), body=str(message.body), events=events)
+    out = _out(message, queries.local_zone_of(message))
+    return MessageDetailOut(**out, body=str(message.body), events=events)
 
 
 def _template_key(kind: str, channel: str, language: str) -> None:
@@ -269,7 +270,10 @@ def list_person_messages(
     audit.record_view(
         actor=common.actor(request), obj=person, object_type="person", fields=HISTORY_VIEW_FIELDS
     )
-    return {**common.page_meta(count, query), "items": [_out(m) for m in rows]}
+    return {
+        **common.page_meta(count, query),
+        "items": [_out(m, zone) for m, zone in zip(rows, queries.local_zones(rows), strict=True)],
+    }
 
 
 @router.get("/at-risk", auth=role(Action.PERSON_READ), response={200: AtRiskPage, **LIST_ERRORS})

@@ -23,9 +23,7 @@ def person_messages(context: template.Context, person: Any) -> dict[str, Any]:
     messages = queries.messages_of(person)
     rows = list(messages[: PANEL_SIZE + 1])
     more = len(rows) > PANEL_SIZE
-    rows = rows[:PANEL_SIZE]
-    for message in rows:
-        message.zone = queries.local_zone_of(message)  # type: ignore[attr-defined]
+    rows = queries.with_zones(rows[:PANEL_SIZE])
     return {
         "person": person,
         "rows": rows,

@@ -123,14 +123,23 @@ def capacity_chart_svg(points: Sequence[Any], *, title: str = "") -> SafeString:
         ),
     )  # fmt: skip
     index = sorted({0, len(points) // 2, len(points) - 1})
+    last = len(points) - 1
+
+    def anchor(i: int) -> str:
+        # The end labels line up with the plot's edges instead of running off the svg.
+        return "start" if i == 0 and last else "end" if i == last and last else "middle"
+
     labels = format_html_join(
         "",
-        '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#333">{}</text>',
+        '<text x="{}" y="{}" text-anchor="{}" font-size="11" fill="#333">{}</text>',
         (
-            (round(geo["x"](i), 1), HEIGHT - 12, date_format(points[i].date, "SHORT_DATE_FORMAT"))
+            (
+                round(geo["x"](i), 1), HEIGHT - 12, anchor(i),
+                date_format(points[i].date, "SHORT_DATE_FORMAT"),
+            )
             for i in index
         ),
-    )
+    )  # fmt: skip
     nights = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" fill="transparent" class="night">'

@@ -328,3 +328,17 @@ def test_pages_in_spanish_and_english(
     ).content.decode()
     expected = "Left out, by rule" if language == "en" else "Excluidos, por regla"
     assert expected in page
+
+
+def test_chart_end_dates_stay_inside_the_svg() -> None:
+    from types import SimpleNamespace
+
+    day = dt.date(2026, 12, 1)
+    points = [
+        SimpleNamespace(date=day + dt.timedelta(days=n), capacity=100, occupied=10, free=90)
+        for n in range(60)
+    ]
+    svg = str(capacity_chart_svg(points))
+    anchors = re.findall(r'<text x="[^"]+" y="[^"]+" text-anchor="(\w+)" font-size="11"', svg)
+    # three y-axis ticks (end), then the first, middle and last night
+    assert anchors[-3:] == ["start", "middle", "end"]
