@@ -39,7 +39,7 @@ def fold(text: str) -> str:
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = _NON_WORD.sub(" ", stripped.casefold().translate(_TRANSLITERATE))
+    stripped = _NON_WORD.sub(" ", stripped.casefold().lower().translate(_TRANSLITERATE))
     return _SPACE.sub(" ", stripped).strip()
 
 

@@ -39,6 +39,12 @@ def test_fold_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
 
 
+def test_fold_lowers_scripts_whose_casefold_is_upper_case():
+    # str.casefold maps Cherokee to its upper-case letters (Unicode's choice for
+    # stability); folding must still give lower case.
+    assert fold("Ꭰ") == fold("ꭰ") == "ꭰ"
+
+
 @given(st.text())
 def test_fold_output_is_lowercase_single_spaced(text):
     folded = fold(text)
