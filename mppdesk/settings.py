@@ -7,6 +7,7 @@ mandatory; the default ``local`` mode keeps a generated key in ``./var`` so that
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 
@@ -246,12 +247,9 @@ LOGGING = {
             "propagate": False,
             "filters": ["refused_in_one_line"],
         },
-        "django.security": {
-            "handlers": ["console"],
-            "level": "WARNING",
-            "propagate": False,
-            "filters": ["refused_in_one_line"],
-        },
+        # A logger's filters see only records made on that logger: Django logs security
+        # events on children (``django.security.csrf``...), which a filter here never sees.
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -283,16 +281,11 @@ INDEX_KEY: str = _index_key
 # Messaging (mppdesk/messaging, docs/messaging.md). Providers per channel by dotted path;
 # the console provider (the default) shows messages in the UI and the log and sends nothing.
 MESSAGING_PROVIDERS = {
-    "sms": env_str("MESSAGING_SMS_PROVIDER", "mppdesk.messaging.providers.console.ConsoleProvider"),
-    "whatsapp": env_str(
-        "MESSAGING_WHATSAPP_PROVIDER", "mppdesk.messaging.providers.console.ConsoleProvider"
-    ),
-    "voice": env_str(
-        "MESSAGING_VOICE_PROVIDER", "mppdesk.messaging.providers.console.ConsoleProvider"
-    ),
-    "email": env_str(
-        "MESSAGING_EMAIL_PROVIDER", "mppdesk.messaging.providers.console.ConsoleProvider"
-    ),
+    channel: env_str(
+        f"MESSAGING_{channel.upper()}_PROVIDER",
+        "mppdesk.messaging.providers.console.ConsoleProvider",
+    )
+    for channel in ("sms", "whatsapp", "voice", "email")
 }
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")  # also TWILIO_AUTH_TOKEN_FILE
@@ -327,7 +320,7 @@ MESSAGING_RATE_LIMITS = {
 TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 15)
 # Approved WhatsApp content templates for messages outside the 24-hour customer-care
 # window: JSON {"<template kind>:<language>": "HX...", "<template kind>": "HX..."}.
-TWILIO_WHATSAPP_CONTENT_TEMPLATES: dict[str, str] = __import__("json").loads(
+TWILIO_WHATSAPP_CONTENT_TEMPLATES: dict[str, str] = json.loads(
     env_str("TWILIO_WHATSAPP_CONTENT_TEMPLATES", "{}") or "{}"
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -17,11 +17,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from mppdesk.core.fields import EncryptedMixin, row_key
+
+_T = TypeVar("_T")
 
 _PASS_THROUGH = {
     "CharField",
@@ -51,35 +53,36 @@ def field_converter(field: Any) -> Callable[[Any], Any] | None:
         if connection.features.has_native_uuid_field:
             return None
         return lambda value: value.hex if value is not None else None
-    memo: dict[Any, Any] = {}
     # The wrapper itself, not the ``django.db.connection`` proxy: every attribute read on
     # the proxy goes through asgiref's context-local lookup (about 10 µs a row here).
     real = connections[DEFAULT_DB_ALIAS]
-    prep: Callable[[Any], Any]
     if internal == "JSONField":
         adapt, encoder = real.ops.adapt_json_value, field.encoder
+        return _memoized(lambda value: adapt(value, encoder), None)
+    return _memoized(lambda value: field.get_db_prep_save(value, real), None)
 
-        def prep(value: Any) -> Any:
-            return adapt(value, encoder)
-    else:
 
-        def prep(value: Any) -> Any:
-            return field.get_db_prep_save(value, real)
+def _memoized(prep: Callable[[Any], _T], none: _T) -> Callable[[Any], _T]:
+    """``prep`` for values other than None (``none`` for None), each distinct value once.
 
-    def convert(value: Any) -> Any:
+    Dates and times repeat a lot (one "now" for the whole file) and so do short JSON
+    lists ("[]" for most people). Lists are keyed as tuples; unhashable values (nested
+    JSON) are prepared every time.
+    """
+    memo: dict[Any, _T] = {}
+    get = memo.get
+
+    def convert(value: Any) -> _T:
         if value is None:
-            return None
-        # Dates and times repeat a lot (one "now" for the whole file) and so do short
-        # JSON lists ("[]" for most people).
+            return none
         key = tuple(value) if isinstance(value, list) else value
         try:
-            return memo[key]
-        except KeyError:
-            pass
+            found = get(key)
         except TypeError:  # unhashable (nested JSON)
             return prep(value)
-        result = memo[key] = prep(value)
-        return result
+        if found is None:
+            found = memo[key] = prep(value)
+        return found
 
     return convert
 
@@ -104,8 +107,8 @@ def copy_formatter(field: Any) -> Callable[[Any], str]:
     The text is what the ORM would bind as a parameter, so the stored value is the same:
     a UUID's canonical form, ISO dates and timestamps (with their offset), ``t``/``f``,
     JSON as ``json.dumps`` with the field's encoder (as Django's ``adapt_json_value``), and
-    strings as they are. Values that repeat (one ``now`` per import, a person's id in
-    five tables, the same short JSON lists) are formatted once.
+    strings as they are. Values that repeat in a column (one ``now`` per import, a
+    person's id on each of their name tokens, the same short JSON lists) are formatted once.
     """
     from mppdesk.core.fields import BlindIndexField
 
@@ -123,8 +126,6 @@ def copy_formatter(field: Any) -> Callable[[Any], str]:
         return lambda value: _COPY_NULL if value is None else ("t" if value else "f")
     if internal in _PASS_THROUGH:  # the integer types
         return lambda value: _COPY_NULL if value is None else str(value)
-    memo: dict[Any, str] = {None: _COPY_NULL}
-    get = memo.get
     text: Callable[[Any], str]
     if internal == "UUIDField":
         text = str
@@ -150,17 +151,7 @@ def copy_formatter(field: Any) -> Callable[[Any], str]:
                 return "t" if prepared else "f"
             return _copy_text(str(prepared))
 
-    def convert(value: Any) -> str:
-        key = tuple(value) if isinstance(value, list) else value
-        try:
-            found = get(key)
-        except TypeError:  # unhashable (nested JSON)
-            return text(value)
-        if found is None:
-            found = memo[key] = text(value)
-        return found
-
-    return convert
+    return _memoized(text, _COPY_NULL)
 
 
 def uses_copy() -> bool:
@@ -255,10 +246,6 @@ class BulkRows:
                     copy.write(block)
             return
         head, prepared = self.prepare()
-        self.execute(head, prepared, batch_size)
-
-    def execute(self, head: str, prepared: Sequence[Sequence[Any]], batch_size: int) -> None:
-        """Send rows made by ``prepare`` (SQLite and other databases without COPY)."""
         marks = self._marks
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":

@@ -153,18 +153,15 @@ def lead_languages(case_ids: Iterable[Any]) -> dict[Any, str]:
     What a scheduler needs to place a case of an organization whose people they may not
     read (the docket's interpreters); it names nobody. The caller has already limited
     ``case_ids`` to cases it may schedule."""
-    from mppdesk.people.models import PersonLanguage
-
-    lead_of = dict(Case.objects.filter(pk__in=list(case_ids)).values_list("pk", "lead_id"))
     rows = (
-        PersonLanguage.objects.filter(person_id__in=set(lead_of.values()))
-        .order_by("person_id", "-preferred", "code")
-        .values_list("person_id", "code")
+        Case.objects.filter(pk__in=list(case_ids))
+        .order_by("pk", "-lead__languages__preferred", "lead__languages__code")
+        .values_list("pk", "lead__languages__code")
     )
-    by_person: dict[Any, str] = {}
-    for person_id, code in rows:
-        by_person.setdefault(person_id, code)
-    return {case_id: by_person.get(lead_id, "") for case_id, lead_id in lead_of.items()}
+    languages: dict[Any, str] = {}
+    for case_id, code in rows:  # the preferred language first; None when there is none
+        languages.setdefault(case_id, code or "")
+    return languages
 
 
 # --- hearings -----------------------------------------------------------------------------

@@ -300,9 +300,8 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     schedulable = set(queries.schedulable_org_ids(user))
     hearings = list(Hearing.objects.filter(docket=docket).order_by("scheduled_at", "id"))
     movable = {h.pk for h in hearings if h.is_open and h.organization_id in schedulable}
-    languages = queries.lead_languages(
-        h.case_id for h in hearings if h.pk in movable and h.pk not in visible
-    )
+    unread = [h for h in hearings if h.pk in movable and h.pk not in visible]
+    languages = queries.lead_languages(h.case_id for h in unread)
     rows: list[dict[str, Any]] = []
     others = 0
     for hearing in hearings:
@@ -323,7 +322,6 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             rows.append(row)
             others += 1
     _record_list_views(user, visible.values(), "hearing", LIST_VIEW_FIELDS)
-    unread = [h for h in hearings if h.pk in movable and h.pk not in visible]
     _record_list_views(user, unread, "hearing", PROGRAM_VIEW_FIELDS)
     writable = set(orgs_where(user, Action.PERSON_WRITE))
     context = {

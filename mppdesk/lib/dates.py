@@ -8,9 +8,11 @@ year precision.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import functools
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
@@ -121,13 +123,38 @@ def parse_birth_date(
     """Parse a date of birth: a full date or a bare year, never in the future."""
     text = (raw or "").strip()
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, not an instant
-    # Rosters repeat dates of birth (twins, the 1st of January of an unknown day, the same
-    # family written twice): valid results are cached. Errors are not (lru_cache keeps no
-    # exceptions), so their messages are always in the active language.
-    return _parse_birth_date(text, order, today)
+    cache = _birth_dates.get()
+    if cache is None:
+        return _parse_birth_date(text, order, today)
+    key = (text, order, today)
+    found = cache.get(key)
+    if found is None:
+        # Errors raise before anything is stored: their messages follow the language.
+        found = cache[key] = _parse_birth_date(text, order, today)
+    return found
 
 
-@functools.lru_cache(maxsize=65_536)
+#: Parsed dates of birth of the import in progress (``cached_birth_dates``), else None.
+_birth_dates: ContextVar[dict[tuple[str, Order | None, dt.date], PartialDate] | None] = ContextVar(
+    "birth_dates", default=None
+)
+
+
+@contextlib.contextmanager
+def cached_birth_dates() -> Iterator[None]:
+    """Within the block, each distinct date of birth is parsed once.
+
+    Rosters repeat dates of birth (twins, the 1st of January of an unknown day, the same
+    family written twice). The cache lives only as long as the block — one import — so
+    no process keeps people's dates of birth in memory after it.
+    """
+    token = _birth_dates.set({})
+    try:
+        yield
+    finally:
+        _birth_dates.reset(token)
+
+
 def _parse_birth_date(text: str, order: Order | None, today: dt.date) -> PartialDate:
     year_match = _YEAR.match(text)
     if year_match:

@@ -51,7 +51,7 @@ from mppdesk.cases.models import (
 from mppdesk.core.bulk import BulkRows
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_table
-from mppdesk.lib.dates import Order, slashed_order_hint
+from mppdesk.lib.dates import Order, cached_birth_dates, slashed_order_hint
 from mppdesk.lib.text import fold
 from mppdesk.people.models import (
     DEDUPE_PURPOSE,
@@ -1218,7 +1218,8 @@ def _cycle_collection_paused() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        with cached_birth_dates():
+            yield
     finally:
         if was_enabled:
             gc.enable()
@@ -1275,6 +1276,7 @@ def _write(plan: _Plan, organization: Organization, actor: User | None) -> None:
 # Entry point
 
 
+@_cycle_collection_paused()
 def import_people(
     source: str | os.PathLike[str] | BinaryIO,
     *,
@@ -1295,25 +1297,6 @@ def import_people(
     audit entries). ``date_order`` settles slashed dates that the file itself leaves
     ambiguous. ``progress(done, total)`` is called as rows are validated.
     """
-    with _cycle_collection_paused():
-        return _import_people(
-            source, filename=filename, actor=actor, organization=organization,
-            dry_run=dry_run, all_or_nothing=all_or_nothing, date_order=date_order,
-            progress=progress,
-        )  # fmt: skip
-
-
-def _import_people(
-    source: str | os.PathLike[str] | BinaryIO,
-    *,
-    filename: str | None,
-    actor: User | None,
-    organization: Organization,
-    dry_run: bool,
-    all_or_nothing: bool,
-    date_order: Literal["DMY", "MDY"] | None,
-    progress: Callable[[int, int], None] | None,
-) -> ImportReport:
     max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 200_000))
 
     def failed(
