@@ -45,7 +45,6 @@ _LOCAL_NAMES = {
     "q anjobal": "kjb",
     "popti": "jac",
     "jakalteko": "jac",
-    "akateko": "knj",
     "awakateko": "agu",
     "tz utujil": "tzj",
     "tzutujil": "tzj",

@@ -451,9 +451,7 @@ def evaluate(facts: Facts, rules: RuleSet, *, accompanied: bool = False) -> Deci
     age = facts.age
 
     # The protected rules are on in every RuleSet (``__post_init__``), so no test of ``on``.
-    if is_minor(facts) and (
-        not accompanied or facts.unaccompanied or "unaccompanied_child" in vul
-    ):
+    if is_minor(facts) and (not accompanied or facts.unaccompanied or "unaccompanied_child" in vul):
         add(rules.reason("unaccompanied_child"))
         exempt = True
     elif age is None or (

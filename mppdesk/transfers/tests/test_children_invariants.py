@@ -62,7 +62,9 @@ def _birth(age: int, days: int) -> dt.date:
     return dt.date(day.year - age, day.month, day.day)
 
 
-def _make(org: Any, here: DetentionFacility, there: DetentionFacility, spec: dict[str, Any]) -> Person:
+def _make(
+    org: Any, here: DetentionFacility, there: DetentionFacility, spec: dict[str, Any]
+) -> Person:
     birth_date = birth_year = None
     if spec["age"] is not None:
         birth = _birth(spec["age"], spec["days"])
@@ -113,9 +115,7 @@ def _certain_adult(person: Person) -> bool:
 
 @pytest.mark.django_db
 @given(
-    households=st.lists(
-        st.lists(person_strategy, min_size=1, max_size=4), min_size=1, max_size=7
-    ),
+    households=st.lists(st.lists(person_strategy, min_size=1, max_size=4), min_size=1, max_size=7),
     version=st.sampled_from(VERSIONS),
     first_target=st.integers(min_value=0, max_value=10),
     target=st.integers(min_value=1, max_value=40),
@@ -153,15 +153,23 @@ def test_random_rosters_never_send_a_child_alone_split_a_family_or_include_the_e
         if first_target:
             groups.append(
                 services.plan_group(
-                    actor=personas.coordinator, facilities=[there], port=port, date=DAY,
-                    target_size=first_target, version=version,
-                )  # fmt: skip
+                    actor=personas.coordinator,
+                    facilities=[there],
+                    port=port,
+                    date=DAY,
+                    target_size=first_target,
+                    version=version,
+                )
             )
         groups.append(
             services.plan_group(
-                actor=personas.coordinator, facilities=[facility], port=port, date=DAY,
-                target_size=target, version=version,
-            )  # fmt: skip
+                actor=personas.coordinator,
+                facilities=[facility],
+                port=port,
+                date=DAY,
+                target_size=target,
+                version=version,
+            )
         )
         people = {p.pk: p for p in Person.objects.filter(pk__in=list(specs))}
         held = set(
