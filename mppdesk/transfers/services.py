@@ -645,33 +645,51 @@ def group_problems(group: TransferGroup) -> dict[str, list[int]]:
         .order_by("seat", "id")
     )
     seat = {m.person_id: m.seat or 0 for m in members}
-    ids = list(seat)
     problems: dict[str, set[int]] = defaultdict(set)
-    held = set(
-        Detention.objects.filter(person_id__in=ids, released_on__isnull=True).values_list(
-            "person_id", "facility_id"
+    held: set[tuple[uuid.UUID, int]] = set()
+    household_of: dict[uuid.UUID, uuid.UUID] = {}
+    split: set[uuid.UUID] = set()
+    ids = list(seat)
+    # In chunks, as the planner reads, so that large groups stay within the database's
+    # limit on query parameters.
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        held.update(
+            Detention.objects.filter(person_id__in=chunk, released_on__isnull=True).values_list(
+                "person_id", "facility_id"
+            )
         )
-    )
+        household_of.update(
+            HouseholdMember.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "household_id"
+            )
+        )
+    households = sorted(set(household_of.values()), key=str)
+    for start in range(0, len(households), 2000):
+        # Other members of these households: held in detention or in another group
+        # without being in this one splits the family.
+        others = HouseholdMember.objects.filter(
+            household_id__in=households[start : start + 2000]
+        ).exclude(
+            person_id__in=TransferMember.objects.filter(group=group, included=True).values(
+                "person_id"
+            )
+        )
+        split.update(
+            others.filter(
+                person_id__in=Detention.objects.filter(released_on__isnull=True).values("person_id")
+            ).values_list("household_id", flat=True)
+        )
+        split.update(
+            others.filter(
+                person_id__in=TransferMember.objects.filter(active=True)
+                .exclude(group=group)
+                .values("person_id")
+            ).values_list("household_id", flat=True)
+        )
     for m in members:
         if (m.person_id, m.facility_id) not in held:
             problems[RULE_NOT_DETAINED].add(seat[m.person_id])
-    household_of = dict(
-        HouseholdMember.objects.filter(person_id__in=ids).values_list("person_id", "household_id")
-    )
-    others = HouseholdMember.objects.filter(household_id__in=set(household_of.values())).exclude(
-        person_id__in=ids
-    )
-    split = set(
-        others.filter(
-            person_id__in=Detention.objects.filter(released_on__isnull=True).values("person_id")
-        ).values_list("household_id", flat=True)
-    ) | set(
-        others.filter(
-            person_id__in=TransferMember.objects.filter(active=True)
-            .exclude(group=group)
-            .values("person_id")
-        ).values_list("household_id", flat=True)
-    )
     units: dict[Any, list[Person]] = defaultdict(list)
     for m in members:
         household_id = household_of.get(m.person_id)
@@ -880,13 +898,13 @@ def record_manifest_export(
 
 __all__ = [
     "ACTIVE_STATUSES",
-    "group_problems",
     "acting_organization",
     "approve_group",
     "arrive_group",
     "cancel_group",
     "depart_group",
     "export_manifest",
+    "group_problems",
     "plan_group",
     "record_detention",
     "record_manifest_export",
