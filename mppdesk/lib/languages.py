@@ -1,8 +1,12 @@
-"""Languages as ISO 639-3 codes (``pycountry``), with the Spanish names used on forms."""
+"""Languages as ISO 639-3 codes (``pycountry``), with the Spanish names used on forms,
+and the reference list of indigenous languages of the Americas
+(``places/reference/indigenous_languages.csv``) that screening reads."""
 
 from __future__ import annotations
 
+import csv
 import functools
+from pathlib import Path
 
 import pycountry
 from django.utils.translation import gettext as _
@@ -31,15 +35,47 @@ _LOCAL_NAMES = {
     "kaqchikel": "cak",
     "garifuna": "cab",
     "miskito": "miq",
+    # Two ISO 639-5 collective codes (``nah``, ``myn``): a roster often says only
+    # "náhuatl" or "maya", and ISO 639-3 has no single code for either.
     "nahuatl": "nah",
+    "maya": "myn",
     "mixteco": "mix",
     "zapoteco": "zap",
     "qanjobal": "kjb",
     "q anjobal": "kjb",
+    "popti": "jac",
+    "jakalteko": "jac",
+    "awakateko": "agu",
+    "tz utujil": "tzj",
+    "tzutujil": "tzj",
+    "poqomchi": "poh",
+    "poqomam": "poc",
+    "chorti": "caa",
+    "ch orti": "caa",
+    "itza": "itz",
+    "sakapulteko": "quv",
+    "sipakapense": "qum",
+    "uspanteko": "usp",
+    "tektiteko": "ttc",
+    "mopan": "mop",
+    "xinka": "xin",
+    "tseltal": "tzh",
+    "tsotsil": "tzo",
+    "ch ol": "ctu",
+    "chol": "ctu",
+    "purepecha": "tsz",
+    "quechua": "que",
+    "kichwa": "que",
+    "quichua": "que",
+    "aimara": "aym",
+    "guarani": "grn",
+    "miskitu": "miq",
+    "mayangna": "yan",
     "chuj": "cac",
     "ixil": "ixl",
     "akateko": "knj",
     "tzotzil": "tzo",
+    "tzeltal": "tzh",
     "arabe": "ara",
     "ruso": "rus",
     "chino": "zho",
@@ -92,3 +128,17 @@ def language_name(code: str) -> str:
 
 
 COMMON_LANGUAGES = ["spa", "por", "hat", "fra", "eng", "quc", "mam", "kek", "cak", "cab", "miq"]
+
+
+#: The reference list: ISO 639-3 codes (and two ISO 639-5 collective codes) of
+#: indigenous languages, each row with its source.
+INDIGENOUS_LANGUAGES_FILE = (
+    Path(__file__).resolve().parent.parent / "places" / "reference" / "indigenous_languages.csv"
+)
+
+
+@functools.cache
+def indigenous_languages() -> frozenset[str]:
+    """Codes of the reference list of indigenous languages (read once)."""
+    with INDIGENOUS_LANGUAGES_FILE.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["code"].strip() for row in csv.DictReader(handle) if row["code"])

@@ -11,6 +11,13 @@ still pending, ...), and ``amenable`` otherwise, with the reason ``no_exemption`
 rule that fired is in the reasons, each with a stable code ``<version>.<rule>`` that the
 UI uses to look up the translated label (``screening.labels``).
 
+Some rules protect people whatever a version or an administrator says
+(:data:`PROTECTED_RULES`): every RuleSet has them on. A child is an **unaccompanied child**
+when the record says so *or* when they are under 18 and nobody screened with them (their
+household, or the part of it that travels in a transfer group) is certainly an adult:
+:func:`evaluate_household` infers it from the ages, :func:`evaluate` of one person alone
+treats them as alone.
+
 The engine is written to be fast (the benchmark screens 100,000 people): a RuleSet is
 compiled once (frozensets and plain attributes) and :func:`evaluate` is a straight run of
 attribute tests.
@@ -21,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from mppdesk.lib.languages import indigenous_languages
 
 AMENABLE = "amenable"
 EXEMPT = "exempt"
@@ -57,6 +66,10 @@ FEAR_OUTCOMES = ("", FEAR_POSITIVE, FEAR_NEGATIVE)
 STANDARD_MORE_LIKELY = "more_likely_than_not"
 STANDARD_REASONABLE = "reasonable_possibility"
 
+#: Age of majority: under it a person is a child ("unaccompanied alien child", 6 U.S.C.
+#: 279(g)(2), is a child under 18 with no parent or legal guardian present to care for them).
+ADULT_AGE = 18
+
 
 @dataclass(frozen=True, slots=True)
 class Facts:
@@ -73,6 +86,25 @@ class Facts:
     # whether the fear was volunteered unprompted (2019: only that counts).
     fear_asked: bool = False
     fear_volunteered: bool = False
+    # Only the year of birth is known: ``age`` is then the highest the person can be
+    # (the birthday may not have come yet), so they may be one year younger.
+    birth_year_only: bool = False
+
+
+def is_minor(facts: Facts) -> bool:
+    """Certainly under 18 (or recorded as an unaccompanied child)."""
+    if facts.unaccompanied or "unaccompanied_child" in facts.vulnerabilities:
+        return True
+    return facts.age is not None and facts.age < ADULT_AGE
+
+
+def is_adult(facts: Facts) -> bool:
+    """Certainly 18 or older: the age is known (a year of birth alone leaves a year of
+    doubt) and the record does not call the person an unaccompanied child. Only such a
+    person accompanies a child."""
+    if facts.age is None or is_minor(facts):
+        return False
+    return facts.age >= ADULT_AGE + (1 if facts.birth_year_only else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +144,18 @@ class RuleDef:
 RULES: dict[str, RuleDef] = {
     r.key: r
     for r in (
-        RuleDef("unaccompanied_child", EXEMPT, "Unaccompanied children are not amenable."),
+        RuleDef(
+            "unaccompanied_child",
+            EXEMPT,
+            "Unaccompanied children are not amenable: under 18 with no adult of their "
+            "household going with them.",
+        ),
+        RuleDef(
+            "age_unknown",
+            REVIEW,
+            "The date of birth is missing or incomplete: whether the person is a child "
+            "travelling without an adult cannot be checked.",
+        ),
         RuleDef("mexican_national", EXEMPT, "Mexican citizens or nationals are not amenable."),
         RuleDef(
             "not_western_hemisphere",
@@ -140,9 +183,19 @@ RULES: dict[str, RuleDef] = {
             EXEMPT,
             "People with known physical or mental health issues are not amenable.",
         ),
+        RuleDef(
+            "disability",
+            REVIEW,
+            "A disability may be a physical or mental health issue: a reviewer decides.",
+        ),
         RuleDef("pregnant", EXEMPT, "Pregnant women are not amenable."),
         RuleDef("elderly", EXEMPT, "Older people are not amenable."),
-        RuleDef("indigenous", EXEMPT, "Indigenous people are not amenable."),
+        RuleDef(
+            "indigenous",
+            EXEMPT,
+            "Indigenous people are not amenable (recorded as indigenous or speaking an "
+            "indigenous language).",
+        ),
         RuleDef("lgbtq", EXEMPT, "LGBTQ people are not amenable."),
         RuleDef(
             "criminal_history",
@@ -176,6 +229,11 @@ RULES: dict[str, RuleDef] = {
             "The person has not yet been asked whether they fear return to Mexico.",
         ),
         RuleDef(
+            "language_unknown",
+            REVIEW,
+            "No language is recorded: the language rules cannot be checked.",
+        ),
+        RuleDef(
             "non_spanish_speaker",
             REVIEW,
             "Does not speak Spanish; in practice non-Spanish speakers were generally excluded.",
@@ -195,6 +253,26 @@ WESTERN_HEMISPHERE: frozenset[str] = frozenset(
 HEALTH_VULNERABILITIES_2019 = frozenset({"medical", "mental_health"})
 HEALTH_VULNERABILITIES_2021 = frozenset({"medical", "mental_health"})
 
+#: Rules no version may leave out and no reviewer may override to "amenable": they
+#: protect children (an unaccompanied child; an age that cannot be checked) and people
+#: who fear return (a positive interview; an interview still pending, without which no
+#: positive finding can ever be made).
+PROTECTED_RULES: frozenset[str] = frozenset(
+    {"unaccompanied_child", "age_unknown", "fear", "fear_interview_pending"}
+)
+#: Rules added after the 2019/2021 guidance was encoded, on in every version: they send
+#: people whose records cannot be checked (no date of birth, no language) or may hold a
+#: health issue (a disability) to a reviewer.
+REVIEW_RULES: frozenset[str] = frozenset({"age_unknown", "language_unknown", "disability"})
+
+
+class ProtectedRuleError(ValueError):
+    """A rule set leaves out protected rules (``rules``: their keys, sorted)."""
+
+    def __init__(self, rules: Iterable[str]) -> None:
+        self.rules = sorted(rules)
+        super().__init__("enabled")
+
 
 @dataclass(frozen=True)
 class RuleSet:
@@ -209,12 +287,17 @@ class RuleSet:
     fear_standard: str = STANDARD_MORE_LIKELY
     counsel_hours: int = 0  # hours to reach counsel before the interview (2021: 24)
     spanish_codes: frozenset[str] = frozenset({"spa"})
+    # Speakers of these languages are indigenous for the "indigenous" rule (2021, current).
+    indigenous_languages: frozenset[str] = field(default_factory=indigenous_languages)
     _codes: Mapping[str, Reason] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         unknown = self.enabled - RULES.keys()
         if unknown:
             raise ValueError(f"unknown rules: {sorted(unknown)}")
+        missing = PROTECTED_RULES - self.enabled
+        if missing:
+            raise ProtectedRuleError(missing)
         codes = {
             key: Reason(f"{self.version}.{key}", rule.text)
             for key, rule in RULES.items()
@@ -241,7 +324,7 @@ class RuleSet:
     @classmethod
     def from_json(cls, version: str, data: Mapping[str, Any]) -> RuleSet:
         """Builds a RuleSet from its JSON form (``to_json``); raises ``ValueError`` naming
-        the key that is wrong."""
+        the key that is wrong (``ProtectedRuleError`` when protected rules are off)."""
         enabled = data.get("enabled", [])
         if not isinstance(enabled, list) or not all(isinstance(k, str) for k in enabled):
             raise ValueError("enabled")
@@ -294,6 +377,7 @@ RULES_2019 = RuleSet(
             "fear",
             "fear_interview_pending",
             "non_spanish_speaker",
+            *REVIEW_RULES,
         }
     ),
     elderly_age=None,
@@ -328,6 +412,7 @@ RULES_2021 = RuleSet(
             "fear",
             "fear_interview_pending",
             "fear_question_not_asked",
+            *REVIEW_RULES,
         }
     ),
     elderly_age=65,
@@ -350,8 +435,11 @@ def rules_for(version: str) -> RuleSet:
     raise ValueError(f"unknown guidance version: {version}")
 
 
-def evaluate(facts: Facts, rules: RuleSet) -> Decision:
-    """Screens one person: every rule of ``rules`` that fires, and the result."""
+def evaluate(facts: Facts, rules: RuleSet, *, accompanied: bool = False) -> Decision:
+    """Screens one person: every rule of ``rules`` that fires, and the result.
+
+    ``accompanied``: an adult of the person's household is screened (or travels) with
+    them. A person screened alone is not: a child alone is an unaccompanied child."""
     on = rules.enabled
     fired: list[Reason] = []
     add = fired.append
@@ -360,10 +448,19 @@ def evaluate(facts: Facts, rules: RuleSet) -> Decision:
     vul = facts.vulnerabilities
     flags = facts.flags
     nat = facts.nationality
+    age = facts.age
 
-    if "unaccompanied_child" in on and (facts.unaccompanied or "unaccompanied_child" in vul):
+    # The protected rules are on in every RuleSet (``__post_init__``), so no test of ``on``.
+    if is_minor(facts) and (not accompanied or facts.unaccompanied or "unaccompanied_child" in vul):
         add(rules.reason("unaccompanied_child"))
         exempt = True
+    elif age is None or (
+        # Known by the year of birth only and maybe 17: with no certain adult, a reviewer
+        # checks the date of birth.
+        not accompanied and facts.birth_year_only and age == ADULT_AGE
+    ):
+        add(rules.reason("age_unknown"))
+        review = True
     if nat:
         if "mexican_national" in on and nat == "MEX":
             add(rules.reason("mexican_national"))
@@ -395,26 +492,29 @@ def evaluate(facts: Facts, rules: RuleSet) -> Decision:
         if "port_director_discretion" in on and FLAG_PORT_DIRECTOR_DISCRETION in flags:
             add(rules.reason("port_director_discretion"))
             exempt = True
+    languages = facts.languages
+    if "indigenous" in on and (
+        "indigenous" in vul or not languages.isdisjoint(rules.indigenous_languages)
+    ):
+        add(rules.reason("indigenous"))
+        exempt = True
     if vul:
         if "health" in on and not vul.isdisjoint(rules.health_vulnerabilities):
             add(rules.reason("health"))
             exempt = True
+        elif "disability" in on and "disability" in vul:
+            # A disability the administrator has not listed as a health issue: review.
+            add(rules.reason("disability"))
+            review = True
         if "pregnant" in on and "pregnant" in vul:
             add(rules.reason("pregnant"))
-            exempt = True
-        if "indigenous" in on and "indigenous" in vul:
-            add(rules.reason("indigenous"))
             exempt = True
         if "lgbtq" in on and "lgbtq" in vul:
             add(rules.reason("lgbtq"))
             exempt = True
     if "elderly" in on and (
         "elderly" in vul
-        or (
-            rules.elderly_age is not None
-            and facts.age is not None
-            and facts.age >= rules.elderly_age
-        )
+        or (rules.elderly_age is not None and age is not None and age >= rules.elderly_age)
     ):
         add(rules.reason("elderly"))
         exempt = True
@@ -422,24 +522,23 @@ def evaluate(facts: Facts, rules: RuleSet) -> Decision:
     # with no interview yet sends the person to review.
     outcome = facts.fear_outcome
     if outcome == FEAR_POSITIVE:
-        if "fear" in on:
-            add(rules.reason("fear"))
-            exempt = True
+        add(rules.reason("fear"))
+        exempt = True
     elif outcome == "":
         counts = facts.fear_expressed and (
             facts.fear_volunteered or not rules.fear_requires_volunteered
         )
-        if counts and "fear_interview_pending" in on:
+        if counts:
             add(rules.reason("fear_interview_pending"))
             review = True
         if "fear_question_not_asked" in on and not (facts.fear_asked or facts.fear_expressed):
             add(rules.reason("fear_question_not_asked"))
             review = True
-    if (
-        "non_spanish_speaker" in on
-        and facts.languages
-        and facts.languages.isdisjoint(rules.spanish_codes)
-    ):
+    if not languages:
+        if "language_unknown" in on:
+            add(rules.reason("language_unknown"))
+            review = True
+    elif "non_spanish_speaker" in on and languages.isdisjoint(rules.spanish_codes):
         add(rules.reason("non_spanish_speaker"))
         review = True
 
@@ -463,10 +562,16 @@ HOUSEHOLD_TEXT = {
 def evaluate_household(members: Sequence[Facts], rules: RuleSet) -> tuple[Decision, list[Decision]]:
     """Screens a household together: ``amenable`` only when every member is; otherwise
     ``review`` (a family is never split), with each member's reasons tagged with the
-    member's index. Returns (household decision, per-member decisions)."""
+    member's index. Returns (household decision, per-member decisions).
+
+    ``members`` are the people screened together — in a transfer group, the members of
+    the household who would travel. Children among them are accompanied only when one
+    of them is certainly an adult (:func:`is_adult`); otherwise each child is an
+    unaccompanied child, whatever their record says."""
     if not members:
         raise ValueError("a household has at least one member")
-    decisions = [evaluate(f, rules) for f in members]
+    accompanied = any(is_adult(f) for f in members)
+    decisions = [evaluate(f, rules, accompanied=accompanied) for f in members]
     if all(d.result == AMENABLE for d in decisions):
         return Decision(
             AMENABLE, (Reason(HOUSEHOLD_AMENABLE, HOUSEHOLD_TEXT[HOUSEHOLD_AMENABLE]),)
@@ -481,3 +586,9 @@ def evaluate_household(members: Sequence[Facts], rules: RuleSet) -> tuple[Decisi
 def household_results(decisions: Iterable[Decision]) -> str:
     """The household result for these member decisions (same rule as above)."""
     return AMENABLE if all(d.result == AMENABLE for d in decisions) else REVIEW
+
+
+def protected_reasons(decision: Decision) -> tuple[Reason, ...]:
+    """The reasons of ``decision`` given by protected rules (no reviewer's decision can
+    make such a person amenable: the planner and the final approval apply them)."""
+    return tuple(r for r in decision.reasons if r.rule.split(".", 1)[-1] in PROTECTED_RULES)

@@ -73,6 +73,11 @@ class RulesForm(forms.Form):
         choices=[(k, RULE_LABELS[k]) for k in engine.RULES if k != "no_exemption"],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The rules on unaccompanied children, on ages that cannot be checked and on fear "
+            "of return (interview pending or positive) protect people: they cannot be "
+            "turned off."
+        ),
     )
     elderly_age = forms.IntegerField(
         label=_("Age from which a person counts as older"),

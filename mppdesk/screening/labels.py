@@ -11,7 +11,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 RULE_LABELS: dict[str, Promise] = {
-    "unaccompanied_child": _("Unaccompanied children are not amenable."),
+    "unaccompanied_child": _(
+        "Unaccompanied children are not amenable: under 18 with no adult of their household "
+        "going with them."
+    ),
+    "age_unknown": _(
+        "The date of birth is missing or incomplete: whether the person is a child "
+        "travelling without an adult cannot be checked."
+    ),
     "mexican_national": _("Mexican citizens or nationals are not amenable."),
     "not_western_hemisphere": _(
         "The program applies only to Western Hemisphere nationals other than Mexicans."
@@ -21,9 +28,13 @@ RULE_LABELS: dict[str, Promise] = {
     "lpr": _("Returning lawful permanent residents are not amenable."),
     "parole": _("People with advance parole or in parole status are not amenable."),
     "health": _("People with known physical or mental health issues are not amenable."),
+    "disability": _("A disability may be a physical or mental health issue: a reviewer decides."),
     "pregnant": _("Pregnant women are not amenable."),
     "elderly": _("Older people are not amenable."),
-    "indigenous": _("Indigenous people are not amenable."),
+    "indigenous": _(
+        "Indigenous people are not amenable (recorded as indigenous or speaking an "
+        "indigenous language)."
+    ),
     "lgbtq": _("LGBTQ people are not amenable."),
     "criminal_history": _("Criminals or people with a history of violence are not amenable."),
     "government_interest": _("Cases of government interest (US or Mexico) are not amenable."),
@@ -38,6 +49,7 @@ RULE_LABELS: dict[str, Promise] = {
     "fear_question_not_asked": _(
         "The person has not yet been asked whether they fear return to Mexico."
     ),
+    "language_unknown": _("No language is recorded: the language rules cannot be checked."),
     "non_spanish_speaker": _(
         "Does not speak Spanish; in practice non-Spanish speakers were generally excluded."
     ),

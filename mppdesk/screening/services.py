@@ -11,6 +11,10 @@ role checks; otherwise:
 A household is never split: when a reviewer's result would leave one member finally
 amenable while another member is not, the write is refused (``FieldErrors`` on
 ``result``) unless the whole household is decided together (``review_household``).
+A decision resting on a protected rule (``engine.PROTECTED_RULES``: an unaccompanied
+child, an age that cannot be checked, fear of return) is never made amenable by a
+reviewer: the record is corrected and the person screened again. The "current" rules
+cannot turn those rules off (``FieldErrors`` on ``enabled`` naming the rule).
 Validation errors are ``FieldErrors`` naming the field; messages hold no personal data.
 """
 
@@ -33,6 +37,7 @@ from mppdesk.audit import services as audit
 from mppdesk.people.models import HouseholdMember, Person, PersonLanguage
 from mppdesk.people.validation import FieldErrors
 from mppdesk.screening import engine
+from mppdesk.screening.labels import label as rule_label
 from mppdesk.screening.models import (
     DecisionStatus,
     FearHow,
@@ -131,6 +136,19 @@ def update_current_rules(*, actor: User | None, data: Mapping[str, Any]) -> Guid
         organization = Organization.objects.get(pk=org_ids[0])
     try:
         rules = engine.RuleSet.from_json("current", data)
+    except engine.ProtectedRuleError as exc:
+        raise FieldErrors(
+            {
+                "enabled": [
+                    _(
+                        "The rule %(rule)s (“%(label)s”) cannot be turned off: it protects "
+                        "children and people who fear return to Mexico."
+                    )
+                    % {"rule": f"current.{key}", "label": rule_label(key)}
+                    for key in exc.rules
+                ]
+            }
+        ) from exc
     except ValueError as exc:
         field = str(exc) or "rules"
         raise FieldErrors({field: [_("This value is not valid.")]}) from exc
@@ -203,7 +221,12 @@ def record_facts(
 
 
 def facts_for(people: Sequence[Person], *, on: dt.date) -> dict[uuid.UUID, engine.Facts]:
-    """Engine facts of each person (three queries whatever the number of people).
+    """Engine facts of each person on the day ``on`` (three queries whatever the number of
+    people). The age is the age on that day — for a transfer, the transfer date: a child
+    who turns 18 between screening and transfer travels as an adult, one who is 17 on
+    that day as a child. With the year of birth only, the age is the highest possible
+    and ``birth_year_only`` is set (the engine counts such a person as an adult only from
+    19 on); with neither, the age is unknown (rule ``age_unknown``: review).
 
     The caller has already checked that it may read these people."""
     ids = [p.pk for p in people]
@@ -245,6 +268,7 @@ def facts_for(people: Sequence[Person], *, on: dt.date) -> dict[uuid.UUID, engin
             fear_outcome=outcomes.get(person.pk, ""),
             fear_asked=bool(sf and sf[1]),
             fear_volunteered=bool(sf and sf[3] == FearHow.VOLUNTEERED),
+            birth_year_only=person.birth_date is None and person.birth_year is not None,
         )
     return result
 
@@ -366,6 +390,35 @@ def _check_not_split(changed: Mapping[uuid.UUID, ScreeningDecision]) -> None:
             )
 
 
+def _check_not_protected(decision: ScreeningDecision, result: str) -> None:
+    """A protected rule (an unaccompanied child, an age that cannot be checked, fear of
+    return) is never overridden to amenable: its facts are corrected instead (date of
+    birth, household, the interview) and the person is screened again."""
+    if result != Result.AMENABLE:
+        return
+    protected = sorted(
+        {
+            str(r.get("rule", ""))
+            for r in decision.reasons or ()
+            if str(r.get("rule", "")).split(".", 1)[-1] in engine.PROTECTED_RULES
+        }
+    )
+    if protected:
+        raise FieldErrors(
+            {
+                "result": [
+                    _(
+                        "The rule %(rule)s (“%(label)s”) protects this person: a reviewer "
+                        "cannot make them amenable. Correct the record (date of birth, "
+                        "household, fear interview) and screen again."
+                    )
+                    % {"rule": code, "label": rule_label(code)}
+                    for code in protected
+                ]
+            }
+        )
+
+
 def _review(
     *, actor: User | None, decisions: Sequence[tuple[ScreeningDecision, str]], note: str
 ) -> list[ScreeningDecision]:
@@ -375,6 +428,7 @@ def _review(
             raise FieldErrors({"result": [_("Choose amenable or exempt.")]})
         if result != decision.result and not note.strip():
             raise FieldErrors({"note": [_("Say why the proposed result is overridden.")]})
+        _check_not_protected(decision, result)
     now = timezone.now()
     with transaction.atomic():
         locked = {

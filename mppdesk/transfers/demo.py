@@ -3,7 +3,9 @@
 Nothing here is a real person (names from Faker's es_MX, pt_BR and fr_FR locales).
 ``build_roster`` writes people, households, detentions and screening facts in bulk (the
 benchmark builds 5,000 people with it); ``add_demo_transfers`` seeds the reference places
-and about 60 detained people at El Paso SPC for the demo coordinator organization.
+and about 60 detained people at El Paso SPC for the demo coordinator organization, plus
+two children nobody flagged as unaccompanied (``add_unaccompanied_children``): the
+planner leaves both out with the rule ``<version>.unaccompanied_child``.
 """
 
 from __future__ import annotations
@@ -188,9 +190,67 @@ def build_roster(
     return RosterResult(people=[p.pk for p in person_rows], households=len(households))
 
 
+def add_unaccompanied_children(
+    *, organization: Organization, facility: DetentionFacility, seed: int = DEMO_SEED
+) -> list[uuid.UUID]:
+    """Two unlucky children detained at ``facility``, neither flagged "unaccompanied":
+    a 12-year-old registered alone, and a 10-year-old whose mother, of the same
+    household, was released from detention three days ago. Returns their ids (the
+    children's, then the mother's). For demos only: no audit entries."""
+    from faker import Faker
+
+    from mppdesk.people.models import Household, HouseholdMember, Person, PersonLanguage
+    from mppdesk.people.services import reindex_person
+    from mppdesk.screening.models import ScreeningFacts
+    from mppdesk.transfers.models import Detention, MovementEvent, MovementKind
+
+    faker = Faker("es_MX")
+    faker.seed_instance(seed + 1)
+    today = timezone.localdate()
+    now = timezone.now()
+
+    def born(years: int) -> dt.date:
+        return today.replace(year=today.year - years, day=1) - dt.timedelta(days=40)
+
+    family = f"{faker.last_name()} {faker.last_name()}"
+    lone = Person(given_names=faker.first_name_female(), birth_date=born(12), sex="F",
+                  family_names=f"{faker.last_name()} {faker.last_name()}")  # fmt: skip
+    son = Person(given_names=faker.first_name_male(), birth_date=born(10), sex="M",
+                 family_names=family)  # fmt: skip
+    mother = Person(given_names=faker.first_name_female(), birth_date=born(33), sex="F",
+                    family_names=family)  # fmt: skip
+    since = today - dt.timedelta(days=21)
+    with transaction.atomic():
+        for person in (lone, son, mother):
+            person.organization = organization
+            person.birth_year = person.birth_date.year if person.birth_date else None
+            person.nationality = "HND"
+            person.vulnerabilities = [] if person is mother else ["child"]
+            person.save()
+            reindex_person(person)
+            PersonLanguage.objects.create(person=person, code="spa", preferred=True)
+            ScreeningFacts.objects.create(
+                organization=organization, person=person, fear_asked=True, fear_asked_at=now
+            )
+            Detention.objects.create(
+                id=uuid.uuid4(), organization=organization, person=person, facility=facility,
+                since=since, released_on=today - dt.timedelta(days=3) if person is mother else None,
+            )  # fmt: skip
+            MovementEvent.objects.create(
+                organization=organization, person=person, kind=MovementKind.DETAINED,
+                facility=facility, at=timezone.make_aware(dt.datetime.combine(since, dt.time(12))),
+            )  # fmt: skip
+        household = Household.objects.create(organization=organization, lead=mother)
+        HouseholdMember.objects.create(household=household, person=mother, relationship="lead")
+        HouseholdMember.objects.create(household=household, person=son, relationship="child")
+    return [lone.pk, son.pk, mother.pk]
+
+
 def add_demo_transfers(people: int = 60) -> RosterResult | None:
     """Seed facilities and shelters, and ``people`` detained at El Paso SPC for the demo
-    coordinator organization (once: nothing happens when it already has detentions)."""
+    coordinator organization with two children no adult of theirs travels with
+    (``add_unaccompanied_children``) — once: nothing happens when it already has
+    detentions."""
     from mppdesk.accounts.models import Organization
     from mppdesk.places.models import DetentionFacility
     from mppdesk.transfers.models import Detention
@@ -202,7 +262,9 @@ def add_demo_transfers(people: int = 60) -> RosterResult | None:
     facility = DetentionFacility.objects.filter(code=DEMO_FACILITY).first()
     if org is None or facility is None or Detention.objects.filter(organization=org).exists():
         return None
-    return build_roster(organization=org, facility=facility, people=people)
+    roster = build_roster(organization=org, facility=facility, people=people)
+    add_unaccompanied_children(organization=org, facility=facility)
+    return roster
 
 
 def facility_by_code(code: str) -> DetentionFacility:
@@ -211,4 +273,10 @@ def facility_by_code(code: str) -> DetentionFacility:
     return DetentionFacility.objects.get(code=code)
 
 
-__all__: Sequence[str] = ("add_demo_transfers", "build_roster", "household_sizes", "seed_places")
+__all__: Sequence[str] = (
+    "add_demo_transfers",
+    "add_unaccompanied_children",
+    "build_roster",
+    "household_sizes",
+    "seed_places",
+)

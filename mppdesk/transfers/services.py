@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,8 @@ MAX_NAME = 200
 RULE_HOUSEHOLD = "household_review"
 #: Rule code of a household with a member held elsewhere or in another group.
 RULE_FAMILY_ELSEWHERE = "family_elsewhere"
+#: Rule code, at approval, of an included person no longer held where the bus picks up.
+RULE_NOT_DETAINED = "not_detained"
 GROUP_FIELDS = [
     "name", "date", "facilities", "port", "receiving_city", "target_size", "rules_version",
     "stay_nights", "status", "members",
@@ -223,30 +225,47 @@ def _decision_rows(reasons: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(rule, text) for rule, text in rows if rule]
 
 
+def _main_reason(result: str, reasons: list[tuple[str, str]]) -> tuple[str, str]:
+    """The reason shown for a result: the first one given by a rule with that outcome
+    (an exempt person's exemption, not a review rule that fired too)."""
+    for rule, text in reasons:
+        definition = engine.RULES.get(rule.split(".", 1)[-1])
+        if definition is not None and definition.outcome == result:
+            return rule, text
+    return reasons[0] if reasons else (f"screening.{result}", result)
+
+
 def _screen(
-    candidates: list[_Candidate], units: dict[Any, list[_Candidate]], version: str, on: dt.date
+    units: Mapping[Any, Sequence[Person]], version: str, on: dt.date
 ) -> tuple[dict[uuid.UUID, tuple[str, str, str]], dict[uuid.UUID, tuple[str, list[str]]]]:
-    """Screen each unit together. Returns, per excluded person, (result, rule, reason),
-    and per screened person (result, rule codes) for the ``screened`` movement."""
+    """Screen each unit (the members of one household who would travel together, or one
+    person alone) on the transfer date ``on``. Returns, per excluded person, (result,
+    rule, reason), and per screened person (result, rule codes) for the ``screened``
+    movement.
+
+    A reviewer's decision of the same version replaces the engine's for that member —
+    except where a protected rule fires on today's facts and this unit
+    (``engine.PROTECTED_RULES``): a child whose adult does not travel, an age that cannot
+    be checked, a positive or pending fear interview recorded after the review. Those
+    stand whatever was decided before."""
     from mppdesk.screening import services as screening
 
     rules = screening.ruleset(version)
-    facts = screening.facts_for([c.person for c in candidates], on=on)
+    people = [p for members in units.values() for p in members]
+    facts = screening.facts_for(people, on=on)
     recorded = {
         pid: row
-        for pid, row in screening.decisions_for([c.person.pk for c in candidates]).items()
+        for pid, row in screening.decisions_for([p.pk for p in people]).items()
         if row.reviewed and row.version == version
     }
     excluded: dict[uuid.UUID, tuple[str, str, str]] = {}
     screened: dict[uuid.UUID, tuple[str, list[str]]] = {}
     for members in units.values():
-        _household, decisions = engine.evaluate_household(
-            [facts[c.person.pk] for c in members], rules
-        )
+        _household, decisions = engine.evaluate_household([facts[p.pk] for p in members], rules)
         outcome: list[tuple[str, list[tuple[str, str]]]] = []
-        for member, decision in zip(members, decisions, strict=True):
-            row = recorded.get(member.person.pk)
-            if row is not None:
+        for person, decision in zip(members, decisions, strict=True):
+            row = recorded.get(person.pk)
+            if row is not None and not engine.protected_reasons(decision):
                 result = row.effective_result
                 reasons = _decision_rows(row.reasons or ()) or [
                     (f"reviewed.{result}", _("Decided by a reviewer."))
@@ -254,21 +273,21 @@ def _screen(
             else:
                 result, reasons = decision.result, _decision_rows(decision.reasons_json())
             outcome.append((result, reasons))
-            screened[member.person.pk] = (result, [r for r, _t in reasons])
+            screened[person.pk] = (result, [r for r, _t in reasons])
         blocking = next(
             ((result, reasons) for result, reasons in outcome if result != engine.AMENABLE), None
         )
         if blocking is None:
             continue
         first_result, first_reasons = blocking
-        first_rule = first_reasons[0][0] if first_reasons else f"screening.{first_result}"
-        for index, member in enumerate(members):
+        first_rule = _main_reason(first_result, first_reasons)[0]
+        for index, person in enumerate(members):
             result, reasons = outcome[index]
             if result != engine.AMENABLE:
-                rule, text = reasons[0] if reasons else (f"screening.{result}", result)
-                excluded[member.person.pk] = (result, rule, text[:500])
+                rule, text = _main_reason(result, reasons)
+                excluded[person.pk] = (result, rule, text[:500])
             else:
-                excluded[member.person.pk] = (
+                excluded[person.pk] = (
                     engine.REVIEW,
                     RULE_HOUSEHOLD,
                     (
@@ -438,7 +457,7 @@ def _plan(
 
     screenable = {k: v for k, v in units.items() if k not in elsewhere}
     excluded, screened = _screen(
-        [c for v in screenable.values() for c in v], screenable, version, date
+        {k: [c.person for c in v] for k, v in screenable.items()}, version, date
     )
 
     shelters = list(Shelter.objects.filter(city=port.mexican_city, active=True))
@@ -587,15 +606,138 @@ def _shelter_counts(group: TransferGroup) -> list[tuple[Shelter, int]]:
     return sorted(queries.shelter_load(group), key=lambda load: load[0].pk)
 
 
+def _planner_rule_text(rule: str) -> str:
+    texts = {
+        RULE_HOUSEHOLD: _("Another member of the household is exempt or in review."),
+        RULE_FAMILY_ELSEWHERE: _(
+            "A member of the household is held elsewhere, is in another group or was left "
+            "out of this one: the family would be split."
+        ),
+        RULE_NOT_DETAINED: _(
+            "No longer held at the facility where the group picks them up (released or moved)."
+        ),
+    }
+    if rule in texts:
+        return texts[rule]
+    from mppdesk.screening.labels import label
+
+    return label(rule, rule)
+
+
+def group_problems(group: TransferGroup) -> dict[str, list[int]]:
+    """What would make the group's included people unsafe to move today, as rule code ->
+    seats. Empty when the group still holds. Checked again at approval (the final gate),
+    on the data as it is now, not as it was when the group was planned:
+
+    - every included person is still held at the facility the group picks them up from
+      (``not_detained``);
+    - no household is split: no other member of an included person's household is held
+      in detention or placed in another group without being included in this one
+      (``family_elsewhere``);
+    - the included people of each household, screened together on the transfer date
+      under the group's guidance, are all amenable: no exempt person, nobody in review,
+      and no child under 18 without an included adult of their household
+      (``<version>.unaccompanied_child``), whatever a reviewer decided before.
+    """
+    members = list(
+        TransferMember.objects.filter(group=group, included=True)
+        .select_related("person")
+        .order_by("seat", "id")
+    )
+    seat = {m.person_id: m.seat or 0 for m in members}
+    problems: dict[str, set[int]] = defaultdict(set)
+    held: set[tuple[uuid.UUID, int]] = set()
+    household_of: dict[uuid.UUID, uuid.UUID] = {}
+    split: set[uuid.UUID] = set()
+    ids = list(seat)
+    # In chunks, as the planner reads, so that large groups stay within the database's
+    # limit on query parameters.
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        held.update(
+            Detention.objects.filter(person_id__in=chunk, released_on__isnull=True).values_list(
+                "person_id", "facility_id"
+            )
+        )
+        household_of.update(
+            HouseholdMember.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "household_id"
+            )
+        )
+    households = sorted(set(household_of.values()), key=str)
+    for start in range(0, len(households), 2000):
+        # Other members of these households: held in detention or in another group
+        # without being in this one splits the family.
+        others = HouseholdMember.objects.filter(
+            household_id__in=households[start : start + 2000]
+        ).exclude(
+            person_id__in=TransferMember.objects.filter(group=group, included=True).values(
+                "person_id"
+            )
+        )
+        split.update(
+            others.filter(
+                person_id__in=Detention.objects.filter(released_on__isnull=True).values("person_id")
+            ).values_list("household_id", flat=True)
+        )
+        split.update(
+            others.filter(
+                person_id__in=TransferMember.objects.filter(active=True)
+                .exclude(group=group)
+                .values("person_id")
+            ).values_list("household_id", flat=True)
+        )
+    for m in members:
+        if (m.person_id, m.facility_id) not in held:
+            problems[RULE_NOT_DETAINED].add(seat[m.person_id])
+    units: dict[Any, list[Person]] = defaultdict(list)
+    for m in members:
+        household_id = household_of.get(m.person_id)
+        if household_id in split:
+            problems[RULE_FAMILY_ELSEWHERE].add(seat[m.person_id])
+        units[household_id or m.person_id].append(m.person)
+    excluded, _screened = _screen(units, group.rules_version, group.date)
+    for person_id, (_result, rule, _text) in excluded.items():
+        problems[rule].add(seat[person_id])
+    return {rule: sorted(seats) for rule, seats in sorted(problems.items())}
+
+
+def _refuse_problems(problems: Mapping[str, list[int]]) -> None:
+    if not problems:
+        return
+    messages = [
+        _("Seats %(seats)s: rule %(rule)s — %(text)s")
+        % {
+            "seats": ", ".join(str(s) for s in seats),
+            "rule": rule,
+            "text": _planner_rule_text(rule),
+        }
+        for rule, seats in problems.items()
+    ]
+    messages.append(
+        _(
+            "Nothing was approved: the records changed since the group was planned. Cancel "
+            "the group and plan it again."
+        )
+    )
+    raise FieldErrors({"members": messages})
+
+
 @transaction.atomic
 def approve_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
     """Approve a planned group: its shelter places are taken for every night of the stay,
     all or nothing. A shelter that no longer has room (another group was approved
-    meanwhile) is a ``FieldErrors`` on ``shelter`` and nothing is written: plan again."""
+    meanwhile) is a ``FieldErrors`` on ``shelter`` and nothing is written: plan again.
+
+    Approval is the final gate: the group is checked again on today's records
+    (``group_problems``). Anyone who may no longer go — a child whose adult was released,
+    a person found exempt since, a family split meanwhile — refuses the approval with a
+    ``FieldErrors`` on ``members`` naming each rule and its seats."""
     _require(actor, group.organization_id)
     group = _locked(group, GroupStatus.PLANNED)
     if not TransferMember.objects.filter(group=group, included=True).exists():
         raise FieldErrors({"members": [_("Nobody is included in this group.")]})
+    _refuse_problems(group_problems(group))
     for shelter, n in _shelter_counts(group):
         places.reserve_shelter(shelter, n, start=group.date, nights=group.stay_nights)
     group.status = GroupStatus.APPROVED
@@ -762,6 +904,7 @@ __all__ = [
     "cancel_group",
     "depart_group",
     "export_manifest",
+    "group_problems",
     "plan_group",
     "record_detention",
     "record_manifest_export",
