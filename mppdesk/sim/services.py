@@ -9,9 +9,10 @@ runs 200 of them on the whole population by default (about a minute on the refer
 machine, twice that with a lever: the baseline runs too). A web page or an API request
 must answer in seconds, so they run at most ``WEB_MAX_RUNS`` runs on a quarter of the
 population (``WEB_SCALE``: every count divided by 4; shares keep their expected value,
-counts are multiplied back) and keep the answer of ``baseline-2019`` for a day in the
-cache (it depends only on its inputs and the seed). ``current`` is never cached: the
-installation changes.
+counts are multiplied back; a population under ``SMALL_POPULATION`` people is simulated
+whole, as scaling it down would only add noise) and keep the answer of ``baseline-2019``
+for a day in the cache (it depends only on its inputs and the seed). ``current`` is never
+cached: the installation changes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ CLI_MAX_RUNS = 2000
 WEB_MAX_RUNS = 50
 WEB_DEFAULT_RUNS = 50
 WEB_SCALE = 0.25
+#: A scenario with fewer people than this per run is simulated whole, whatever ``scale``.
+SMALL_POPULATION = 17_500
 CACHE_SECONDS = 24 * 3600
 #: Bumped when the model changes, so that no cached answer of an older model is shown.
 MODEL_VERSION = "1"
@@ -131,9 +134,11 @@ def run(
     answer: dict[str, Any] | None = cache.get(key) if use_cache else None
     if answer is None:
         base = scenario_for(request.scenario, scope)
+        people = max(base.params.people, 1)
+        factor = max(request.scale, min(1.0, SMALL_POPULATION / people))
         try:
             comparison = report.compare(
-                base, request.levers, runs=request.runs, seed=request.seed, factor=request.scale
+                base, request.levers, runs=request.runs, seed=request.seed, factor=factor
             )
         except (ParameterError, LeverError) as exc:
             raise FieldErrors({exc.field: [exc.message]}) from exc

@@ -82,3 +82,7 @@ def test_current_counts_the_tokens_organization(installation: Any, analyst: Any)
     body = api_for(analyst).get(URL, {**QUICK, "scenario": "current"}).json()
     assert body["parameters"]["initial"]["value"]["people"] == 30
     assert body["calibration"] == []
+    # A small installation is simulated whole: scaling it down would only add noise.
+    assert body["scale"] == 1.0
+    people = next(o for o in body["outcomes"] if o["name"] == "people")
+    assert people["baseline"]["mean"] == 30 + 40

@@ -110,3 +110,20 @@ def test_current_shows_the_installations_projection(installation: Any, analyst: 
     for case in installation.cases:
         assert case.a_number not in html
         assert case.lead.family_names not in html
+
+
+def test_fields_left_out_take_their_defaults(analyst: Any) -> None:
+    response = signed_in(analyst).get(URL, {"lever": "transport", "runs": "4"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Transport to the port on hearing days" in html and "4 runs from seed 1" in html
+
+
+def test_chart_coordinates_are_not_localized(analyst: Any) -> None:
+    """Spanish writes 12,5; an SVG coordinate must stay 12.5."""
+    html = signed_in(analyst, "es").get(URL, QUICK).content.decode()
+    svg = html[html.index('<svg class="chart"') : html.index("</svg>")]
+    svg = svg[svg.index(">") + 1 :]  # the shapes inside (the element itself is 100% wide)
+    coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
+    assert coordinates
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates
