@@ -88,6 +88,7 @@ def simulate_command(
         runs=runs,
         seed=seed,
         scale=scale,
+        whole_below=0,
     )
     token = context.bind(context.RequestContext(channel="cli"))
     try:

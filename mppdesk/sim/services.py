@@ -5,8 +5,8 @@ The audit entry holds no figure: action ``run``, object type ``simulation``, the
 as ``object_id`` and the levers pulled as ``fields``.
 
 **Cost.** A run of ``baseline-2019`` follows 71,000 people for 127 weeks. The command line
-runs 200 of them on the whole population by default (about a minute on the reference
-machine, twice that with a lever: the baseline runs too). A web page or an API request
+runs 200 of them on the whole population by default (about 10 s of one core on the
+reference machine, twice that with a lever: the baseline runs too). A web page or an API request
 must answer in seconds, so they run at most ``WEB_MAX_RUNS`` runs on a quarter of the
 population (``WEB_SCALE``: every count divided by 4; shares keep their expected value,
 counts are multiplied back; a population under ``SMALL_POPULATION`` people is simulated
@@ -39,7 +39,7 @@ CLI_MAX_RUNS = 2000
 WEB_MAX_RUNS = 50
 WEB_DEFAULT_RUNS = 50
 WEB_SCALE = 0.25
-#: A scenario with fewer people than this per run is simulated whole, whatever ``scale``.
+#: On the web, a scenario with fewer people than this per run is simulated whole.
 SMALL_POPULATION = 17_500
 CACHE_SECONDS = 24 * 3600
 #: Bumped when the model changes, so that no cached answer of an older model is shown.
@@ -55,6 +55,9 @@ class Request:
     runs: int = WEB_DEFAULT_RUNS
     seed: int = 1
     scale: float = WEB_SCALE
+    # Populations smaller than this are simulated whole whatever ``scale`` (the web's
+    # default); the command line passes 0 to keep the scale it was given.
+    whole_below: int = SMALL_POPULATION
 
 
 def clean(request: Request, *, max_runs: int) -> Request:
@@ -135,7 +138,7 @@ def run(
     if answer is None:
         base = scenario_for(request.scenario, scope)
         people = max(base.params.people, 1)
-        factor = max(request.scale, min(1.0, SMALL_POPULATION / people))
+        factor = max(request.scale, min(1.0, request.whole_below / people))
         try:
             comparison = report.compare(
                 base, request.levers, runs=request.runs, seed=request.seed, factor=factor

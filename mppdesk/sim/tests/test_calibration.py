@@ -131,7 +131,7 @@ def test_every_parameter_says_where_it_comes_from() -> None:
 def test_the_fit_moves_towards_the_targets() -> None:
     """One short fit from deliberately wrong values brings the residuals down."""
     wrong = dict(scenarios.CALIBRATED, no_show=0.15, termination=0.2)
-    before = calibration.residuals(wrong, runs=1, seed=1, fit_scale=0.1)
-    fitted = calibration.fit(runs=1, fit_scale=0.1, start=wrong, max_evaluations=30)
-    after = calibration.residuals(fitted, runs=1, seed=1, fit_scale=0.1)
+    before = calibration.residuals(wrong, runs=1, seed=1, fit_scale=0.05)
+    fitted = calibration.fit(runs=1, fit_scale=0.05, start=wrong, max_evaluations=12)
+    after = calibration.residuals(fitted, runs=1, seed=1, fit_scale=0.05)
     assert float(np.sum(after**2)) < float(np.sum(before**2)) / 2
