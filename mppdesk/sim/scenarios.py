@@ -397,7 +397,8 @@ def scale(scenario: Scenario, factor: float) -> Scenario:
 
     initial = p.initial
     if initial.size:
-        keep = np.arange(initial.size)[:: max(1, round(1 / factor))]
+        # round(size × factor) people, evenly spaced: counts scale back by 1 / factor.
+        keep = np.floor(np.arange(round(initial.size * factor)) / factor).astype(np.int64)
 
         initial = Initial(
             initial.port[keep],

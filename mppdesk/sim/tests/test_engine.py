@@ -306,3 +306,24 @@ def test_the_loop_and_the_engine_agree_from_people_already_waiting() -> None:
         b = _share({k: np.array([r[k] for r in loops]) for k in COUNTS}, top, bottom)
         se = np.sqrt(a.var(ddof=1) / runs + b.var(ddof=1) / runs)
         assert abs(a.mean() - b.mean()) <= 4 * se + 0.005, label
+
+
+@pytest.mark.parametrize("factor", [0.3, 0.25, 0.583, 1 / 3])
+def test_scaling_keeps_the_share_of_people_asked_for(factor: float) -> None:
+    n = 30_000
+    initial = Initial(
+        port=np.zeros(n, dtype=np.int64),
+        hearing_week=np.full(n, -1, dtype=np.int64),
+        counsel=np.arange(n) < n // 10,  # as current.py gives them: a block per port
+        weeks_waited=np.arange(n) % 52,
+    )
+    scenario = scenarios.baseline_2019()
+    scenario = scenario.with_params(scenario.params.replace(initial=initial))
+    small = scenarios.scale(scenario, factor).params
+    assert small.initial.size == round(n * factor)
+    assert small.initial.counsel.mean() == pytest.approx(0.1, abs=0.001)
+    # rounded per port: half a person each at most
+    assert small.arrivals.sum() == pytest.approx(scenario.params.arrivals.sum() * factor, abs=3)
+    assert small.capacity.sum(axis=0) == pytest.approx(
+        scenario.params.capacity.sum(axis=0) * factor, abs=1
+    )
