@@ -40,8 +40,7 @@ same model as a plain Python loop over people, used by the tests and the benchma
 from __future__ import annotations
 
 import dataclasses
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,9 +283,8 @@ class _Batch:
         self.departure = np.full(m, params.departure_hazard)
         self.departs = _after(np.maximum(self.arrival, 0), _geometric_weeks(rng, self.departure))
         counsel = rng.random(m) < params.counsel_at_enrolment
-        initial_mask = np.tile(np.arange(n) < n0, runs)
-        counsel = np.where(initial_mask, np.tile(np.concatenate(
-            [init.counsel, np.zeros(n - n0, bool)]), runs), counsel)  # fmt: skip
+        # People already in the program have counsel as counted, not drawn.
+        counsel[np.tile(np.arange(n) < n0, runs)] = np.tile(init.counsel.astype(bool), runs)
         later = _after(
             np.maximum(self.arrival, 0), _geometric_weeks(rng, np.full(m, params.counsel_hazard))
         )
@@ -561,15 +559,3 @@ def simulate(
         for week in params.observe
     }
     return Result(runs, params.observe, counts, np.concatenate(effects))
-
-
-def interval(values: Iterable[float], low: float = 2.5, high: float = 97.5) -> tuple[float, ...]:
-    """Mean and the (low, high) percentiles of values over runs."""
-    array = np.asarray(list(values), dtype=np.float64)
-    if array.size == 0:
-        return (math.nan, math.nan, math.nan)
-    return (
-        float(array.mean()),
-        float(np.percentile(array, low)),
-        float(np.percentile(array, high)),
-    )

@@ -235,8 +235,8 @@ def describe(scenario: Scenario) -> dict[str, Any]:
         first, last = p.postpone
         put(
             "postpone",
-            {"from": scenario.date_of(first - 1).isoformat() if first else scenario.start.isoformat(),
-             "weeks": last - first},
+            {"from": (scenario.start + dt.timedelta(weeks=first)).isoformat(),
+             "weeks": min(last, p.weeks) - first},
         )  # fmt: skip
     for name in (
         "first_lead_weeks", "continuance_lead_weeks", "no_show", "departure_hazard",
