@@ -208,8 +208,8 @@ def _observing(params: Parameters, week: int) -> Parameters:
 
 def describe(scenario: Scenario) -> dict[str, Any]:
     """The scenario's parameters as JSON: every value with where it comes from. Arrays
-    are summarized (totals, slots a week), and people already in the program are counts
-    per port (1 to 4 shown as ``"<5"``): no row per person."""
+    are summarized (totals, slots a week); people already in the program and arriving are
+    counts per port, 1 to 4 shown as ``"<5"``: no row per person."""
     p = scenario.params
     sources = scenario.sources
     out: dict[str, Any] = {}
@@ -221,7 +221,7 @@ def describe(scenario: Scenario) -> dict[str, Any]:
     put(
         "arrivals",
         {"total": int(p.arrivals.sum()),
-         "by_port": {port: int(v) for port, v in zip(p.ports, p.arrivals.sum(axis=0), strict=True)}},
+         "by_port": {port: _count(v) for port, v in zip(p.ports, p.arrivals.sum(axis=0), strict=True)}},
     )  # fmt: skip
     active = p.capacity.sum(axis=1) > 0
     weekly = p.capacity[active].mean(axis=0) if active.any() else np.zeros(len(p.ports))
@@ -254,9 +254,13 @@ def describe(scenario: Scenario) -> dict[str, Any]:
         put(
             "initial",
             {"people": int(p.initial.size),
-             "by_port": {port: (int(v) if v == 0 or v >= 5 else "<5")
-                         for port, v in zip(p.ports, by_port, strict=True)},
+             "by_port": {port: _count(v) for port, v in zip(p.ports, by_port, strict=True)},
              "with_hearing_booked": int((p.initial.hearing_week >= 0).sum()),
              "with_counsel": int(p.initial.counsel.sum())},
         )  # fmt: skip
     return out
+
+
+def _count(value: int | np.integer[Any]) -> int | str:
+    """A count per port as shown: 1 to 4 hidden as ``"<5"`` (as on the statistics page)."""
+    return int(value) if value == 0 or value >= 5 else "<5"

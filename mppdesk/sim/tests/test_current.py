@@ -118,9 +118,21 @@ def test_more_judges_help_the_people_waiting_now(installation: Any, program_anal
 def test_small_counts_per_port_are_hidden(installation: Any, program_analyst: Any) -> None:
     from mppdesk.cases.models import Case, CaseStatus
 
-    # Leave 3 people waiting at Laredo.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mppdesk.places.models import Port
+    from mppdesk.transfers.models import TransferGroup
+
+    # Leave 3 people waiting at Laredo, and 2 on their way there.
     laredo = list(Case.objects.filter(port__code="laredo").values_list("pk", flat=True))
     Case.objects.filter(pk__in=laredo[3:]).update(status=CaseStatus.CLOSED)
+    TransferGroup.objects.create(
+        organization=installation.other_org, name="pequeño", port=Port.objects.get(code="laredo"),
+        date=timezone.localdate() + dt.timedelta(weeks=1), receiving_city="Nuevo Laredo",
+        target_size=2, rules_version="2021",
+    )  # fmt: skip
     answer = services.run(
         actor=program_analyst,
         scope=queries.scope_for(program_analyst),
@@ -129,6 +141,8 @@ def test_small_counts_per_port_are_hidden(installation: Any, program_analyst: An
         cached=False,
     )
     assert answer["parameters"]["initial"]["value"]["by_port"]["laredo"] == "<5"
+    assert answer["parameters"]["arrivals"]["value"]["by_port"]["laredo"] == "<5"
+    assert answer["parameters"]["arrivals"]["value"]["by_port"]["el-paso"] == 40
 
 
 def test_nothing_to_project_is_a_clear_error(db: Any) -> None:
