@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from mppdesk.cases.models import Case, CaseStatus
 from mppdesk.people.validation import FieldErrors
+from mppdesk.places.models import Port
 from mppdesk.sim import current, queries, services
 from mppdesk.sim.scenarios import Levers
 from mppdesk.sim.tests.conftest import (
@@ -21,6 +25,7 @@ from mppdesk.sim.tests.conftest import (
     GROUP,
     TEMPLATE_SEATS,
 )
+from mppdesk.transfers.models import TransferGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -116,15 +121,6 @@ def test_more_judges_help_the_people_waiting_now(installation: Any, program_anal
 
 
 def test_small_counts_per_port_are_hidden(installation: Any, program_analyst: Any) -> None:
-    from mppdesk.cases.models import Case, CaseStatus
-
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from mppdesk.places.models import Port
-    from mppdesk.transfers.models import TransferGroup
-
     # Leave 3 people waiting at Laredo, and 2 on their way there.
     laredo = list(Case.objects.filter(port__code="laredo").values_list("pk", flat=True))
     Case.objects.filter(pk__in=laredo[3:]).update(status=CaseStatus.CLOSED)
