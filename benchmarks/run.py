@@ -1,6 +1,6 @@
 """Run every benchmark and write ``bench-results/results.json`` (also printed).
 
-    python -m benchmarks.run [--quick] [--only import,encryption,audit,lookup,schedule,screening,transfers,messaging] [--no-postgres]
+    python -m benchmarks.run [--quick] [--only import,encryption,audit,lookup,schedule,screening,transfers,messaging,sim] [--no-postgres]
 
 ``--quick`` shrinks the sizes for a smoke run; the figures quoted in issues come from a
 full run. PostgreSQL benchmarks use ``BENCH_POSTGRES_URL`` (default: the local server)
@@ -24,7 +24,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
         "--only",
-        default="import,encryption,audit,lookup,schedule,screening,transfers,messaging",
+        default="import,encryption,audit,lookup,schedule,screening,transfers,messaging,sim",
     )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "bench-results" / "results.json"))
@@ -117,6 +117,11 @@ def main() -> int:
         from benchmarks.messaging_bench import run_all as messaging_run
 
         results["results"].extend(messaging_run(engines, quick=args.quick))
+    if "sim" in selected:  # pure NumPy in its own process, pinned to one core
+        from benchmarks.sim_bench import run_in_child as sim_run
+
+        results["results"].append(sim_run(quick=args.quick))
+        print(json.dumps(results["results"][-1]), flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")

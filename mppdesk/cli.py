@@ -894,6 +894,7 @@ def _register_domain_commands() -> None:
     from mppdesk.messaging.hook_commands import twilio_group
     from mppdesk.privacy.commands import privacy as privacy_group
     from mppdesk.sharing.commands import referrals as referrals_group
+    from mppdesk.sim.commands import simulate_command
     from mppdesk.stats.commands import stats_command
     from mppdesk.transfers.commands import transfers_group
 
@@ -903,6 +904,7 @@ def _register_domain_commands() -> None:
     cli.add_command(schedule_command)
     cli.add_command(referrals_group)
     cli.add_command(stats_command)
+    cli.add_command(simulate_command)
     cli.add_command(dispatch_command)
     cli.add_command(twilio_group)
     cli.add_command(transfers_group)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "mppdesk.cases",
     "mppdesk.privacy",
     "mppdesk.stats",
+    "mppdesk.sim",
     "mppdesk.sharing",
     "mppdesk.hearings",
     "mppdesk.messaging",

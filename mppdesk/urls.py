@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("mppdesk.audit.urls")),
     path("privacy/", include("mppdesk.privacy.urls")),
     path("stats/", include("mppdesk.stats.urls")),
+    path("simulator/", include("mppdesk.sim.urls")),
     path("sharing/", include("mppdesk.sharing.urls")),
     path("hearings/", include("mppdesk.hearings.urls")),
     path("screening/", include("mppdesk.screening.urls")),

@@ -37,6 +37,7 @@ class Action(StrEnum):
     REFERRAL_SEND = "referral.send"
     REFERRAL_DECIDE = "referral.decide"
     STATS_READ = "stats.read"
+    SIM_RUN = "sim.run"
     AUDIT_READ = "audit.read"
     DOCKET_READ = "docket.read"
     DOCKET_MANAGE = "docket.manage"
@@ -59,6 +60,7 @@ DESCRIPTIONS: dict[Action, Promise] = {
     Action.REFERRAL_SEND: _("Refer a person to another organization, and revoke it"),
     Action.REFERRAL_DECIDE: _("Accept or reject a referral received"),
     Action.STATS_READ: _("See de-identified aggregate figures"),
+    Action.SIM_RUN: _("Run the program simulator (projections from de-identified counts)"),
     Action.AUDIT_READ: _("Read the audit log (ids and field names, no personal data)"),
     Action.DOCKET_READ: _("See dockets and hearings"),
     Action.DOCKET_MANAGE: _("Create dockets and schedule hearings"),
@@ -98,8 +100,9 @@ MATRIX: dict[str, frozenset[Action]] = {
         A.TRANSFER_MANAGE,
         A.SCREENING_DECIDE,
         A.MESSAGE_TEMPLATE_MANAGE,
+        A.SIM_RUN,
     },
-    Role.ANALYST: frozenset({A.STATS_READ}),
+    Role.ANALYST: frozenset({A.STATS_READ, A.SIM_RUN}),
     Role.AUDITOR: frozenset({A.AUDIT_READ}),
     Role.ADMIN: frozenset(Action),
 }

@@ -17,6 +17,7 @@ from mppdesk.api.routers import (
     referrals,
     schedule,
     screening,
+    simulations,
     stats,
     transfers,
 )
@@ -37,6 +38,7 @@ api.add_router("/imports", imports.router, tags=["imports"])
 api.add_router("", privacy.router, tags=["privacy"])
 api.add_router("/referrals", referrals.router, tags=["referrals"])
 api.add_router("/stats", stats.router, tags=["stats"])
+api.add_router("/simulations", simulations.router, tags=["simulations"])
 api.add_router("/dockets", hearings.dockets_router, tags=["dockets"])
 api.add_router("/hearings", hearings.router, tags=["hearings"])
 api.add_router("/places", hearings.places_router, tags=["places"])

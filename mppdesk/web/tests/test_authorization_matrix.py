@@ -399,6 +399,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "privacy:erase": hidden(A.PERSON_ERASE, person),
     "stats:index": hidden(A.STATS_READ),
     "stats:export": hidden(A.STATS_READ, table=TABLE_NAMES[0]),
+    "sim:index": page(A.SIM_RUN),
     "sharing:incoming": page(A.PERSON_READ),
     "sharing:outgoing": page(A.PERSON_READ),
     "sharing:person_access": page(A.PERSON_READ, person),
