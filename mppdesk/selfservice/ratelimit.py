@@ -12,9 +12,11 @@ handful of guesses an hour.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 
 from mppdesk.lib.crypto import blind_index
 from mppdesk.selfservice.models import LookupCounter
@@ -46,6 +48,19 @@ def ip_network(address: str) -> str:
 class Count:
     hits: int
     locked_until: int
+    # Start of the counter's current window (epoch seconds; 0 without a row).
+    window_start: int = 0
+
+    def locked(self, now: int) -> bool:
+        return self.locked_until > now
+
+    def hits_within(self, now: int, window: int) -> int:
+        """What the counter holds for ``now``: nothing once its window has expired."""
+        return self.hits if self.window_start > now - window else 0
+
+
+#: The state of a key that has no row: nothing counted, never locked.
+EMPTY = Count(hits=0, locked_until=0, window_start=0)
 
 
 _BUMP = f"""
@@ -60,7 +75,7 @@ ON CONFLICT (scope, digest) DO UPDATE SET
         WHEN {_TABLE}.locked_until <= %s AND (CASE WHEN {_TABLE}.window_start > %s
             THEN {_TABLE}.hits + excluded.hits ELSE excluded.hits END) >= %s
         THEN %s ELSE {_TABLE}.locked_until END
-RETURNING hits, locked_until
+RETURNING hits, locked_until, window_start
 """  # noqa: S608 - the table name is the model's, every value is a parameter
 
 
@@ -89,14 +104,35 @@ def bump(
             [scope, digest, now, add, initial_lock, cutoff, cutoff, now, cutoff, threshold, until],
         )
         row = cursor.fetchone()
-    return Count(hits=int(row[0]), locked_until=int(row[1]))
+    return Count(hits=int(row[0]), locked_until=int(row[1]), window_start=int(row[2]))
 
 
 def locked_until(*, scope: str, digest: str) -> int:
     """When the key's lock ends (epoch seconds; 0 without a row). One statement."""
-    value = (
-        LookupCounter.objects.filter(scope=scope, digest=digest)
-        .values_list("locked_until", flat=True)
-        .first()
-    )
-    return int(value or 0)
+    return read(((scope, digest),))[(scope, digest)].locked_until
+
+
+def read(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Count]:
+    """The state of each ``(scope, digest)`` (``EMPTY`` without a row). One statement
+    whatever the keys and the rows, so a caller's queries never depend on the state."""
+    wanted = list(dict.fromkeys(keys))
+    match = Q(pk__in=[])
+    for scope, digest in wanted:
+        match |= Q(scope=scope, digest=digest)
+    found = {
+        (scope, digest): Count(hits=hits, locked_until=until, window_start=start)
+        for scope, digest, hits, until, start in LookupCounter.objects.filter(match).values_list(
+            "scope", "digest", "hits", "locked_until", "window_start"
+        )
+    }
+    return {key: found.get(key, EMPTY) for key in wanted}
+
+
+def reset(keys: Iterable[tuple[str, str]]) -> int:
+    """Forget the counts and locks of these keys (a case worker's unlock); how many
+    counters held something. A key without a row is the same as a reset one."""
+    match = Q(pk__in=[])
+    for scope, digest in keys:
+        match |= Q(scope=scope, digest=digest)
+    deleted, _per_model = LookupCounter.objects.filter(match).delete()
+    return deleted
