@@ -60,11 +60,11 @@ def test_the_header_switch_links_to_the_page_in_every_language(
     assert "set_language" not in top and "/i18n/setlang/" not in top  # no session switch
     for code, (other_url, _title, _error) in PAGES.items():
         if code == language:
-            assert f'<span aria-current="page"' in top and f">{code.upper()}</span>" in top
+            assert '<span aria-current="page"' in top and f">{code.upper()}</span>" in top
         else:
             assert f'<a href="{other_url}" lang="{code}" hreflang="{code}"' in top
     # Following a link gives the page in that language.
-    for code, (other_url, title, _error) in PAGES.items():
+    for code in PAGES:
         link = re.search(rf'<a href="([^"]+)" lang="{code}"', top)
         if link is None:
             continue
