@@ -53,11 +53,9 @@ class LockState:
 
 def lock_states(cases: Iterable[Case], *, now: dt.datetime | None = None) -> dict[Any, LockState]:
     """``{case id: LockState}`` for cases the caller has already read (one query)."""
-    from mppdesk.selfservice.services import anumber_keys
-
     epoch = int((now or timezone.now()).timestamp())
     window = conf.failure_window_seconds()
-    keys = {case.pk: anumber_keys(case.a_number) for case in cases}
+    keys = {case.pk: ratelimit.anumber_keys(case.a_number) for case in cases}
     counts = ratelimit.read(key for per_case in keys.values() for key in per_case.values())
     states = {}
     for pk, per_case in keys.items():

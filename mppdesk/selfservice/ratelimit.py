@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Q
 
 from mppdesk.lib.crypto import blind_index
-from mppdesk.selfservice.models import LookupCounter
+from mppdesk.selfservice.models import LookupCounter, Scope
 
 COUNTER_PURPOSE = "selfservice_counter"
 _TABLE = LookupCounter._meta.db_table
@@ -28,6 +28,17 @@ _TABLE = LookupCounter._meta.db_table
 def counter_digest(scope: str, value: str) -> str:
     """The HMAC a counter is stored under (one purpose per scope, never the value)."""
     return blind_index(f"{COUNTER_PURPOSE}:{scope}", value)
+
+
+def anumber_keys(a_number: str) -> dict[str, tuple[str, str]]:
+    """The A-number's two lock counters, ``{scope: (scope, digest)}``: for the web and
+    phones not on file (``Scope.A_NUMBER``), and for phones on file
+    (``Scope.A_NUMBER_ON_FILE``). HMACs of the number: they exist for any well-formed
+    A-number, whether a case holds it or not."""
+    return {
+        scope: (scope, counter_digest(scope, a_number))
+        for scope in (Scope.A_NUMBER, Scope.A_NUMBER_ON_FILE)
+    }
 
 
 def ip_network(address: str) -> str:
@@ -114,7 +125,8 @@ def locked_until(*, scope: str, digest: str) -> int:
 
 def read(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Count]:
     """The state of each ``(scope, digest)`` (``EMPTY`` without a row). One statement
-    whatever the keys and the rows, so a caller's queries never depend on the state."""
+    whatever the rows (none without keys), so a caller's queries never depend on the
+    state."""
     wanted = list(dict.fromkeys(keys))
     match = Q(pk__in=[])
     for scope, digest in wanted:

@@ -142,15 +142,6 @@ def _epoch(moment: dt.datetime) -> int:
     return int(moment.timestamp())
 
 
-def anumber_keys(a_number: str) -> dict[str, tuple[str, str]]:
-    """The A-number's two lock counters, ``{scope: (scope, digest)}``: HMACs of the
-    number, which exist for any well-formed A-number whether a case holds it or not."""
-    return {
-        scope: (scope, ratelimit.counter_digest(scope, a_number))
-        for scope in (Scope.A_NUMBER, Scope.A_NUMBER_ON_FILE)
-    }
-
-
 def _phone_on_file(a_number: str, sender_digests: tuple[str, ...]) -> bool:
     """Is the sender's number a phone or WhatsApp contact point of someone on a case
     with this A-number (any organization)? One select, whatever the answer."""
@@ -185,7 +176,7 @@ def lookup_hearing(
     """
     now = now or timezone.now()
     epoch = _epoch(now)
-    keys = anumber_keys(a_number)
+    keys = ratelimit.anumber_keys(a_number)
     # Read once per process (a port's clock, not a request's): a refusal that gives a
     # time makes no query the other outcomes do not.
     refusal_clock()
@@ -590,7 +581,7 @@ def unlock_lookups(*, actor: User | None, case: Case) -> int:
     if actor is not None and not can(actor, Action.PERSON_WRITE, case.organization_id):
         raise PermissionDenied
     with transaction.atomic():
-        cleared = ratelimit.reset(anumber_keys(case.a_number).values())
+        cleared = ratelimit.reset(ratelimit.anumber_keys(case.a_number).values())
         audit.record(
             actor=actor,
             organization=Organization(pk=case.organization_id),

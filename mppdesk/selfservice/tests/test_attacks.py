@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from mppdesk.selfservice import texts
 from mppdesk.selfservice.models import LookupCounter, Scope
 from mppdesk.selfservice.queries import lock_state
-from mppdesk.selfservice.services import anumber_keys
+from mppdesk.selfservice.ratelimit import anumber_keys
 from mppdesk.selfservice.tests.conftest import A_NUMBER, World, make_case, reply_of, text_in
 from mppdesk.selfservice.tests.test_web import post, status_box
 from mppdesk.testing.factories import ContactPointFactory
