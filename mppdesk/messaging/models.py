@@ -151,16 +151,25 @@ class MessageEvent(models.Model):
 
 
 class InboundMessage(EncryptedModelMixin, TimestampedModel):
-    """A text received on an inbound hook (kept for the audit of self-service answers)."""
+    """A text received on an inbound hook (kept for the audit of self-service answers).
+
+    One row per provider message id: a provider that retries the same text (Twilio does
+    when the webhook is slow) gets the stored ``reply`` again, and the text is acted on
+    once — one opt-out, one lookup, one failure counted (``selfservice.handle_inbound``).
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     sender = EncryptedTextField(_("from"))
     sender_bidx = BlindIndexField(purpose=RECIPIENT_PURPOSE, source="sender_key", db_index=True)
     body = EncryptedTextField(_("message"))
-    provider_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Twilio's MessageSid (a random id when the request had none): unique, so that two
+    # deliveries of one text, even at the same moment, make one row.
+    provider_id = models.CharField(max_length=64, unique=True)
     # What the text was read as: "opt_out", "opt_in", "help", "lookup", "other".
     intent = models.CharField(_("intent"), max_length=16, blank=True)
+    # The reply sent back, to answer a retry of the same text without acting again.
+    reply = EncryptedTextField(_("reply"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,7 +12,10 @@ placeholder, so an edited template cannot ask for more.
 
 Times are shown in the time zone of the port's Mexican side, where the person waits and
 reports (``Port.timezone``; the venue's zone when the hearing has no port), like the
-reporting time on the printed notice.
+reporting time on the printed notice, and every text that gives a time names that clock
+with ``{zone}`` ("hora de Ciudad Juárez, MST"), as the notice does: a phone set to
+another zone, or a reader who crossed the border, would otherwise read it an hour off.
+An override that gives a time without ``{zone}`` gets the clock added (``fill``).
 """
 
 from __future__ import annotations
@@ -46,7 +49,10 @@ HEARING_PLACEHOLDERS = (
     "venue",  # the court
     "port",  # the port of entry
     "city",  # the Mexican city of the port (whose clock the times are in)
+    "zone",  # that clock, named as on the notice ("hora de Ciudad Juárez, MST")
 )
+#: Placeholders that state a time of day: a text using one must name its clock ({zone}).
+TIME_PLACEHOLDERS = ("time", "report_time", "old_time")
 #: The placeholders each kind may use.
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     TemplateKind.HEARING_NOTICE: HEARING_PLACEHOLDERS,
@@ -147,12 +153,21 @@ def fill(body: str, context: Mapping[str, Any], *, channel: str = Channel.SMS) -
     Only plain names are looked up (no attribute access, no format specs), so a stored
     template can never reach into an object. For SMS the values are folded to GSM-7
     ("Juárez" -> "Juarez"): a place name must not turn a message into UCS-2.
+
+    A text that gives a time but does not name its clock (an override written without
+    ``{zone}``) gets the clock after its first time, "08:00 (hora de Ciudad Juarez,
+    MST)": no message states a time on an unnamed clock.
     """
+    parsed = list(string.Formatter().parse(body))
+    names = {name for _literal, name, _spec, _conversion in parsed if name is not None}
+    clock = str(context.get("zone", "")) if "zone" not in names else ""
     parts: list[str] = []
-    for literal, name, _spec, _conversion in string.Formatter().parse(body):
+    for literal, name, _spec, _conversion in parsed:
         parts.append(literal)
         if name is not None:
             value = str(context.get(name, ""))
+            if clock and name in TIME_PLACEHOLDERS and value:
+                value, clock = f"{value} ({clock})", ""
             parts.append(to_gsm7(value) if channel == Channel.SMS else value)
     return "".join(parts)
 
@@ -210,12 +225,32 @@ def report_moment(hearing: Hearing) -> dt.datetime:
     return hearing.report_at or hearing.scheduled_at
 
 
+def zone_name(moment: dt.datetime, city: str, language: str) -> str:
+    """The clock of an aware ``moment``, named as the notice names it: ``hora de Ciudad
+    Juárez, MST``, ``Ciudad Juárez time, MDT``."""
+    from mppdesk.hearings.pdf.formatting import zone_abbreviation
+    from mppdesk.hearings.pdf.texts import ZONE_FORMAT
+
+    return ZONE_FORMAT[language_of(language)].format(city=city, abbr=zone_abbreviation(moment))
+
+
+def _time_on(moment: dt.datetime, clock: dt.datetime, language: str) -> str:
+    """A time named once by ``{zone}`` (the hearing's clock); when ``moment`` falls on
+    the other side of a daylight-saving change, it carries its own abbreviation."""
+    from mppdesk.hearings.pdf.formatting import zone_abbreviation
+
+    text = format_time(moment, language)
+    own = zone_abbreviation(moment)
+    return text if own == zone_abbreviation(clock) else f"{text} {own}"
+
+
 def hearing_context(
     hearing: Hearing, language: str, *, previous: Hearing | None = None
 ) -> dict[str, str]:
     """The placeholder values of ``hearing`` in ``language`` (no personal data).
 
-    ``previous`` (the hearing it replaced) fills ``old_date`` and ``old_time``.
+    ``previous`` (the hearing it replaced) fills ``old_date`` and ``old_time``. Every time
+    is on the clock of the port's Mexican side, which ``{zone}`` names.
     """
     lang = language_of(language)
     zone = ZoneInfo(local_zone(hearing))
@@ -223,22 +258,24 @@ def hearing_context(
     report = report_moment(hearing).astimezone(zone)
     port = hearing.port or hearing.case.port
     venue = hearing.docket.venue
+    city = str(port.mexican_city) if port is not None else str(venue.city)
     context = {
         "date": format_date(at.date(), lang),
         "time": format_time(at, lang),
         "report_date": format_date(report.date(), lang),
-        "report_time": format_time(report, lang),
+        "report_time": _time_on(report, at, lang),
         "report_place": report_place(hearing, lang),
         "venue": str(venue.name),
         "port": str(port.name) if port is not None else "",
-        "city": str(port.mexican_city) if port is not None else str(venue.city),
+        "city": city,
+        "zone": zone_name(at, city, lang),
         "old_date": "",
         "old_time": "",
     }
     if previous is not None:
         old = previous.scheduled_at.astimezone(zone)
         context["old_date"] = format_date(old.date(), lang)
-        context["old_time"] = format_time(old, lang)
+        context["old_time"] = _time_on(old, at, lang)
     return context
 
 
@@ -250,6 +287,7 @@ def sample_context(language: str) -> dict[str, str]:
     day = dt.date(2026, 3, 9)
     hearing = dt.time(8, 0)
     report = dt.time(4, 0)
+    at = dt.datetime.combine(day, hearing, tzinfo=ZoneInfo("America/Ciudad_Juarez"))
     return {
         "date": format_date(day, lang),
         "time": format_time(hearing, lang),
@@ -259,6 +297,7 @@ def sample_context(language: str) -> dict[str, str]:
         "venue": "El Paso Immigration Court",
         "port": "El Paso",
         "city": "Ciudad Juárez",
+        "zone": zone_name(at, "Ciudad Juárez", lang),
         "old_date": format_date(dt.date(2026, 2, 2), lang),
         "old_time": format_time(hearing, lang),
         "text": _("(the text written by the case worker)"),

@@ -25,13 +25,13 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
     "hearing_notice": {
         "es": {
             "sms": (
-                "Aviso: tiene audiencia de inmigracion el {date} a las {time} ({venue}). "
+                "Aviso: tiene audiencia de inmigracion ({venue}) el {date} a las {time} ({zone}). "
                 "Preséntese el {report_date} a las {report_time} en {report_place}. "
                 "Responda ALTO para no recibir mensajes."
             ),
             "long": (
                 "Aviso de audiencia de inmigración.\n"
-                "Fecha: {date}, {time} (hora de {city}).\n"
+                "Fecha: {date}, {time} ({zone}).\n"
                 "Corte: {venue}.\n"
                 "Preséntese el {report_date} a las {report_time} en {report_place}, con su "
                 "aviso de audiencia y sus documentos.\n"
@@ -40,20 +40,20 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
             ),
             "voice": (
                 "Este es un aviso de su audiencia de inmigración. Su audiencia es el {date} "
-                "a las {time}. Debe presentarse el {report_date} a las {report_time} en "
+                "a las {time}, {zone}. Debe presentarse el {report_date} a las {report_time} en "
                 "{report_place}. Lleve su aviso y sus documentos. Repito: preséntese el "
                 "{report_date} a las {report_time} en {report_place}."
             ),
         },
         "en": {
             "sms": (
-                "Notice: you have an immigration hearing on {date} at {time} ({venue}). "
+                "Notice: you have an immigration hearing ({venue}) on {date} at {time} ({zone}). "
                 "Report on {report_date} at {report_time} at {report_place}. "
                 "Reply STOP to stop messages."
             ),
             "long": (
                 "Notice of immigration hearing.\n"
-                "Date: {date}, {time} ({city} time).\n"
+                "Date: {date}, {time} ({zone}).\n"
                 "Court: {venue}.\n"
                 "Report on {report_date} at {report_time} at {report_place}, with your "
                 "hearing notice and your documents.\n"
@@ -62,20 +62,20 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
             ),
             "voice": (
                 "This is a notice of your immigration hearing. Your hearing is on {date} at "
-                "{time}. You must report on {report_date} at {report_time} at "
+                "{time}, {zone}. You must report on {report_date} at {report_time} at "
                 "{report_place}. Bring your notice and your documents. Again: report on "
                 "{report_date} at {report_time} at {report_place}."
             ),
         },
         "pt": {
             "sms": (
-                "Aviso: voce tem audiencia de imigracao em {date} às {time} ({venue}). "
+                "Aviso: voce tem audiencia de imigracao ({venue}) em {date} às {time} ({zone}). "
                 "Apresente-se em {report_date} às {report_time} em {report_place}. "
                 "Responda PARAR para nao receber mensagens."
             ),
             "long": (
                 "Aviso de audiência de imigração.\n"
-                "Data: {date}, {time} (hora de {city}).\n"
+                "Data: {date}, {time} ({zone}).\n"
                 "Tribunal: {venue}.\n"
                 "Apresente-se em {report_date} às {report_time} em {report_place}, com o "
                 "aviso de audiência e os seus documentos.\n"
@@ -84,7 +84,7 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
             ),
             "voice": (
                 "Este é um aviso da sua audiência de imigração. A sua audiência é em {date} "
-                "às {time}. Apresente-se em {report_date} às {report_time} em "
+                "às {time}, {zone}. Apresente-se em {report_date} às {report_time} em "
                 "{report_place}. Leve o seu aviso e os seus documentos. Repito: "
                 "apresente-se em {report_date} às {report_time} em {report_place}."
             ),
@@ -92,13 +92,13 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
         # Draft: to be reviewed by a native speaker.
         "ht": {
             "sms": (
-                "Avi: ou gen yon odyans imigrasyon {date} a {time} ({venue}). "
+                "Avi: ou gen yon odyans imigrasyon ({venue}) {date} a {time} ({zone}). "
                 "Prezante w {report_date} a {report_time} nan {report_place}. "
                 "Reponn STOP pou w pa resevwa mesaj ankò."
             ),
             "long": (
                 "Avi pou odyans imigrasyon.\n"
-                "Dat: {date}, {time} (lè {city}).\n"
+                "Dat: {date}, {time} ({zone}).\n"
                 "Tribinal: {venue}.\n"
                 "Prezante w {report_date} a {report_time} nan {report_place}, avèk avi "
                 "odyans ou ak dokiman ou yo.\n"
@@ -106,7 +106,8 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
                 "Reponn STOP pou w pa resevwa mesaj ankò."
             ),
             "voice": (
-                "Sa a se yon avi pou odyans imigrasyon ou. Odyans ou an se {date} a {time}. "
+                "Sa a se yon avi pou odyans imigrasyon ou. Odyans ou an se {date} a {time}, "
+                "{zone}. "
                 "Ou dwe prezante {report_date} a {report_time} nan {report_place}. Pote avi "
                 "ou ak dokiman ou yo. Mwen repete: prezante w {report_date} a {report_time} "
                 "nan {report_place}."
@@ -115,13 +116,13 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
         # Draft: to be reviewed by a native speaker.
         "fr": {
             "sms": (
-                "Avis : vous avez une audience d'immigration le {date} à {time} ({venue}). "
+                "Avis : vous avez une audience d'immigration ({venue}) le {date} à {time} ({zone}). "
                 "Présentez-vous le {report_date} à {report_time} à {report_place}. "
                 "Répondez STOP pour ne plus recevoir de messages."
             ),
             "long": (
                 "Avis d'audience d'immigration.\n"
-                "Date : {date}, {time} (heure de {city}).\n"
+                "Date : {date}, {time} ({zone}).\n"
                 "Tribunal : {venue}.\n"
                 "Présentez-vous le {report_date} à {report_time} à {report_place}, avec "
                 "votre avis d'audience et vos documents.\n"
@@ -131,7 +132,7 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
             ),
             "voice": (
                 "Ceci est un avis pour votre audience d'immigration. Votre audience a lieu "
-                "le {date} à {time}. Vous devez vous présenter le {report_date} à "
+                "le {date} à {time}, {zone}. Vous devez vous présenter le {report_date} à "
                 "{report_time} à {report_place}. Apportez votre avis et vos documents. Je "
                 "répète : présentez-vous le {report_date} à {report_time} à {report_place}."
             ),
@@ -140,51 +141,51 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
     "reminder": {
         "es": {
             "sms": (
-                "Recordatorio: su audiencia de inmigracion es el {date} a las {time}. "
+                "Recordatorio: su audiencia de inmigracion es el {date} a las {time} ({zone}). "
                 "Preséntese el {report_date} a las {report_time} en {report_place}."
             ),
             "voice": (
-                "Le recordamos su audiencia de inmigración el {date} a las {time}. "
+                "Le recordamos su audiencia de inmigración el {date} a las {time}, {zone}. "
                 "Preséntese el {report_date} a las {report_time} en {report_place}."
             ),
         },
         "en": {
             "sms": (
-                "Reminder: your immigration hearing is on {date} at {time}. "
+                "Reminder: your immigration hearing is on {date} at {time} ({zone}). "
                 "Report on {report_date} at {report_time} at {report_place}."
             ),
             "voice": (
-                "This is a reminder of your immigration hearing on {date} at {time}. "
+                "This is a reminder of your immigration hearing on {date} at {time}, {zone}. "
                 "Report on {report_date} at {report_time} at {report_place}."
             ),
         },
         "pt": {
             "sms": (
-                "Lembrete: sua audiencia de imigracao é em {date} às {time}. "
+                "Lembrete: sua audiencia de imigracao é em {date} às {time} ({zone}). "
                 "Apresente-se em {report_date} às {report_time} em {report_place}."
             ),
             "voice": (
-                "Lembramos a sua audiência de imigração em {date} às {time}. "
+                "Lembramos a sua audiência de imigração em {date} às {time}, {zone}. "
                 "Apresente-se em {report_date} às {report_time} em {report_place}."
             ),
         },
         "ht": {  # Draft: to be reviewed by a native speaker.
             "sms": (
-                "Rapèl: odyans imigrasyon ou an se {date} a {time}. "
+                "Rapèl: odyans imigrasyon ou an se {date} a {time} ({zone}). "
                 "Prezante w {report_date} a {report_time} nan {report_place}."
             ),
             "voice": (
-                "Nou fè w sonje odyans imigrasyon ou {date} a {time}. "
+                "Nou fè w sonje odyans imigrasyon ou {date} a {time}, {zone}. "
                 "Prezante w {report_date} a {report_time} nan {report_place}."
             ),
         },
         "fr": {  # Draft: to be reviewed by a native speaker.
             "sms": (
-                "Rappel : votre audience d'immigration est le {date} à {time}. "
+                "Rappel : votre audience d'immigration est le {date} à {time} ({zone}). "
                 "Présentez-vous le {report_date} à {report_time} à {report_place}."
             ),
             "voice": (
-                "Nous vous rappelons votre audience d'immigration le {date} à {time}. "
+                "Nous vous rappelons votre audience d'immigration le {date} à {time}, {zone}. "
                 "Présentez-vous le {report_date} à {report_time} à {report_place}."
             ),
         },
@@ -192,94 +193,95 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
     "hearing_changed": {
         "es": {
             "sms": (
-                "Su audiencia del {old_date} fue cambiada. Nueva fecha: {date} a las {time}. "
+                "Su audiencia del {old_date} fue cambiada. Nueva fecha: {date} a las {time} "
+                "({zone}). "
                 "Preséntese el {report_date} a las {report_time} en {report_place}."
             ),
             "voice": (
                 "Su audiencia de inmigración del {old_date} fue cambiada. La nueva fecha es "
-                "el {date} a las {time}. Preséntese el {report_date} a las {report_time} en "
-                "{report_place}."
+                "el {date} a las {time}, {zone}. Preséntese el {report_date} a las {report_time} "
+                "en {report_place}."
             ),
         },
         "en": {
             "sms": (
-                "Your hearing of {old_date} was changed. New date: {date} at {time}. "
+                "Your hearing of {old_date} was changed. New date: {date} at {time} ({zone}). "
                 "Report on {report_date} at {report_time} at {report_place}."
             ),
             "voice": (
                 "Your immigration hearing of {old_date} was changed. The new date is {date} "
-                "at {time}. Report on {report_date} at {report_time} at {report_place}."
+                "at {time}, {zone}. Report on {report_date} at {report_time} at {report_place}."
             ),
         },
         "pt": {
             "sms": (
-                "Sua audiencia de {old_date} foi alterada. Nova data: {date} às {time}. "
+                "Sua audiencia de {old_date} foi alterada. Nova data: {date} às {time} ({zone}). "
                 "Apresente-se em {report_date} às {report_time} em {report_place}."
             ),
             "voice": (
                 "A sua audiência de imigração de {old_date} foi alterada. A nova data é "
-                "{date} às {time}. Apresente-se em {report_date} às {report_time} em "
+                "{date} às {time}, {zone}. Apresente-se em {report_date} às {report_time} em "
                 "{report_place}."
             ),
         },
         "ht": {  # Draft: to be reviewed by a native speaker.
             "sms": (
-                "Yo chanje odyans ou te gen {old_date} la. Nouvo dat: {date} a {time}. "
+                "Yo chanje odyans ou te gen {old_date} la. Nouvo dat: {date} a {time} ({zone}). "
                 "Prezante w {report_date} a {report_time} nan {report_place}."
             ),
             "voice": (
                 "Yo chanje odyans imigrasyon ou te gen {old_date} la. Nouvo dat la se {date} "
-                "a {time}. Prezante w {report_date} a {report_time} nan {report_place}."
+                "a {time}, {zone}. Prezante w {report_date} a {report_time} nan {report_place}."
             ),
         },
         "fr": {  # Draft: to be reviewed by a native speaker.
             "sms": (
                 "Votre audience du {old_date} a été modifiée. Nouvelle date : {date} à "
-                "{time}. Présentez-vous le {report_date} à {report_time} à {report_place}."
+                "{time} ({zone}). Présentez-vous le {report_date} à {report_time} à {report_place}."
             ),
             "voice": (
                 "Votre audience d'immigration du {old_date} a été modifiée. La nouvelle date "
-                "est le {date} à {time}. Présentez-vous le {report_date} à {report_time} à "
-                "{report_place}."
+                "est le {date} à {time}, {zone}. Présentez-vous le {report_date} à {report_time} "
+                "à {report_place}."
             ),
         },
     },
     "hearing_cancelled": {
         "es": {
             "sms": (
-                "Su audiencia de inmigracion del {date} a las {time} fue cancelada. No se "
+                "Su audiencia de inmigracion del {date} a las {time} ({zone}) fue cancelada. No se "
                 "presente ese dia. Le avisaremos si hay una nueva fecha."
             ),
             "voice": (
-                "Su audiencia de inmigración del {date} a las {time} fue cancelada. No se "
+                "Su audiencia de inmigración del {date} a las {time}, {zone}, fue cancelada. No se "
                 "presente ese día. Le avisaremos si hay una nueva fecha."
             ),
         },
         "en": {
             "sms": (
-                "Your immigration hearing of {date} at {time} was cancelled. Do not report "
+                "Your immigration hearing of {date} at {time} ({zone}) was cancelled. Do not report "
                 "that day. We will tell you if there is a new date."
             ),
         },
         "pt": {
             "sms": (
-                "Sua audiencia de imigracao de {date} às {time} foi cancelada. Nao se "
+                "Sua audiencia de imigracao de {date} às {time} ({zone}) foi cancelada. Nao se "
                 "apresente nesse dia. Avisaremos se houver nova data."
             ),
             "voice": (
-                "A sua audiência de imigração de {date} às {time} foi cancelada. Não se "
+                "A sua audiência de imigração de {date} às {time}, {zone}, foi cancelada. Não se "
                 "apresente nesse dia. Avisaremos se houver uma nova data."
             ),
         },
         "ht": {  # Draft: to be reviewed by a native speaker.
             "sms": (
-                "Yo anile odyans imigrasyon ou te gen {date} a {time} la. Pa prezante jou "
+                "Yo anile odyans imigrasyon ou te gen {date} a {time} ({zone}) la. Pa prezante jou "
                 "sa a. N ap avèti w si gen yon nouvo dat."
             ),
         },
         "fr": {  # Draft: to be reviewed by a native speaker.
             "sms": (
-                "Votre audience d'immigration du {date} à {time} a été annulée. Ne vous "
+                "Votre audience d'immigration du {date} à {time} ({zone}) a été annulée. Ne vous "
                 "présentez pas ce jour-là. Nous vous avertirons s'il y a une nouvelle date."
             ),
         },
@@ -287,33 +289,33 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
     "reporting_instructions": {
         "es": {
             "sms": (
-                "Recuerde: preséntese el {report_date} a las {report_time} en "
+                "Recuerde: preséntese el {report_date} a las {report_time} ({zone}) en "
                 "{report_place}, para su audiencia de las {time}. Lleve su aviso y sus "
                 "documentos."
             ),
             "long": (
                 "Instrucciones para presentarse a su audiencia:\n"
                 "- Día: {report_date}\n"
-                "- Hora: {report_time} (hora de {city})\n"
+                "- Hora: {report_time} ({zone})\n"
                 "- Lugar: {report_place}\n"
                 "- Lleve su aviso de audiencia y los documentos de usted y de su familia.\n"
                 "Su audiencia es el {date} a las {time} en {venue}."
             ),
             "voice": (
-                "Recuerde: preséntese el {report_date} a las {report_time} en "
+                "Recuerde: preséntese el {report_date} a las {report_time} ({zone}) en "
                 "{report_place}, para su audiencia de las {time}. Lleve su aviso y sus "
                 "documentos."
             ),
         },
         "en": {
             "sms": (
-                "Remember: report on {report_date} at {report_time} at {report_place}, for "
+                "Remember: report on {report_date} at {report_time} ({zone}) at {report_place}, for "
                 "your {time} hearing. Bring your notice and your documents."
             ),
             "long": (
                 "How to report for your hearing:\n"
                 "- Day: {report_date}\n"
-                "- Time: {report_time} ({city} time)\n"
+                "- Time: {report_time} ({zone})\n"
                 "- Place: {report_place}\n"
                 "- Bring your hearing notice and your and your family's documents.\n"
                 "Your hearing is on {date} at {time} at {venue}."
@@ -321,13 +323,13 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "pt": {
             "sms": (
-                "Lembre-se: apresente-se em {report_date} às {report_time} em "
+                "Lembre-se: apresente-se em {report_date} às {report_time} ({zone}) em "
                 "{report_place}, para a audiencia das {time}. Leve seu aviso e documentos."
             ),
             "long": (
                 "Como se apresentar para a sua audiência:\n"
                 "- Dia: {report_date}\n"
-                "- Hora: {report_time} (hora de {city})\n"
+                "- Hora: {report_time} ({zone})\n"
                 "- Local: {report_place}\n"
                 "- Leve o aviso de audiência e os seus documentos e os da sua família.\n"
                 "A sua audiência é em {date} às {time} em {venue}."
@@ -335,13 +337,13 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ht": {  # Draft: to be reviewed by a native speaker.
             "sms": (
-                "Pa bliye: prezante w {report_date} a {report_time} nan {report_place}, pou "
+                "Pa bliye: prezante w {report_date} a {report_time} ({zone}) nan {report_place}, pou "
                 "odyans ou a {time}. Pote avi ou ak dokiman ou yo."
             ),
             "long": (
                 "Kijan pou w prezante pou odyans ou:\n"
                 "- Jou: {report_date}\n"
-                "- Lè: {report_time} (lè {city})\n"
+                "- Lè: {report_time} ({zone})\n"
                 "- Kote: {report_place}\n"
                 "- Pote avi odyans ou ak dokiman pa w ak pa fanmi w.\n"
                 "Odyans ou an se {date} a {time} nan {venue}."
@@ -349,13 +351,13 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "fr": {  # Draft: to be reviewed by a native speaker.
             "sms": (
-                "Rappel : présentez-vous le {report_date} à {report_time} à {report_place}, "
+                "Rappel : présentez-vous le {report_date} à {report_time} ({zone}) à {report_place}, "
                 "pour votre audience de {time}. Apportez votre avis et vos documents."
             ),
             "long": (
                 "Comment vous présenter à votre audience :\n"
                 "- Jour : {report_date}\n"
-                "- Heure : {report_time} (heure de {city})\n"
+                "- Heure : {report_time} ({zone})\n"
                 "- Lieu : {report_place}\n"
                 "- Apportez votre avis d'audience et vos documents et ceux de votre famille.\n"
                 "Votre audience a lieu le {date} à {time} à {venue}."
@@ -371,23 +373,23 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
     },
     "self_service_answer": {
         "es": {"sms": (
-            "Su proxima audiencia: {date} a las {time} ({venue}). "
+            "Su proxima audiencia ({venue}): {date} a las {time} ({zone}). "
             "Preséntese el {report_date} a las {report_time} en {report_place}."
         )},
         "en": {"sms": (
-            "Your next hearing: {date} at {time} ({venue}). "
+            "Your next hearing ({venue}): {date} at {time} ({zone}). "
             "Report on {report_date} at {report_time} at {report_place}."
         )},
         "pt": {"sms": (
-            "Sua proxima audiencia: {date} às {time} ({venue}). "
+            "Sua proxima audiencia ({venue}): {date} às {time} ({zone}). "
             "Apresente-se em {report_date} às {report_time} em {report_place}."
         )},
         "ht": {"sms": (
-            "Pwochen odyans ou: {date} a {time} ({venue}). "
+            "Pwochen odyans ou ({venue}): {date} a {time} ({zone}). "
             "Prezante w {report_date} a {report_time} nan {report_place}."
         )},
         "fr": {"sms": (
-            "Votre prochaine audience : {date} à {time} ({venue}). "
+            "Votre prochaine audience ({venue}) : {date} à {time} ({zone}). "
             "Présentez-vous le {report_date} à {report_time} à {report_place}."
         )},
     },

@@ -1,7 +1,9 @@
 """Counters of the self-service lookups, for rate limits and A-number locks.
 
 One row per (scope, digest): the digest is an HMAC (``lib.crypto.blind_index``) of the
-sender's number, the client's IP network or the A-number, never the value itself. Rows
+sender's number, the client's IP network or the A-number, never the value itself. The
+A-number's rows are keyed by the HMAC of any well-formed A-number, held or not, so a
+lock says nothing about whether a case exists. Rows
 change only through one ``INSERT ... ON CONFLICT DO UPDATE`` statement
 (``ratelimit.bump``), atomic on SQLite and PostgreSQL alike, so several web processes
 count together. Times are whole seconds since the epoch (UTC), compared in SQL without
@@ -18,6 +20,9 @@ class Scope(models.TextChoices):
     SENDER = "sender", _("Sender's phone number")
     IP = "ip", _("Client IP network")
     A_NUMBER = "anumber", _("A-number")
+    # Failed lookups of an A-number from a phone on file for one of its cases: a lock
+    # of their own, which nobody without such a phone can move (docs/selfservice.md).
+    A_NUMBER_ON_FILE = "onfile", _("A-number, from a phone on file")
 
 
 class LookupCounter(models.Model):

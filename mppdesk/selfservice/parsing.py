@@ -13,10 +13,10 @@ Haiti, French-speaking Africa):
 - a two-digit year (``31/12/90``) is the latest year ending in those digits that is not
   in the future (``24`` -> 2024 in 2026, ``90`` -> 1990);
 - a month by name in Spanish, English, Portuguese, French or Haitian Creole, written out
-  or abbreviated to three or more letters, accents optional: ``12 mar 1990``,
-  ``12 de marzo de 1990``, ``March 12, 1990``, ``12 março 1990``, ``12 mars 1990``. An
-  abbreviation that means two months (``out``: Creole August, Portuguese October) is
-  not read;
+  (Creole May is ``me``, two letters) or abbreviated to three or more letters, accents
+  optional: ``12 mar 1990``, ``12 de marzo de 1990``, ``March 12, 1990``,
+  ``12 março 1990``, ``12 mars 1990``, ``1 me 2000``. An abbreviation that means two
+  months (``out``: Creole August, Portuguese October) is not read;
 - never eight digits in a row: ``01021990`` could as well be an 8-digit A-number.
 
 A date that is not a real day, or is in the future or before 1900, is no date.
@@ -100,7 +100,8 @@ def read_text(body: str) -> Inbound:
 
 
 def _month_names() -> dict[str, frozenset[int]]:
-    """Folded month names and their 3+ letter prefixes -> the months they can mean."""
+    """Folded month names (whole, of any length) and their 3+ letter prefixes -> the
+    months they can mean."""
     names: dict[str, set[int]] = {}
     for months in MONTHS.values():
         for number, name in enumerate(months, start=1):
@@ -116,11 +117,11 @@ MONTH_NAMES = _month_names()
 
 _NUMERIC = re.compile(r"(?<![\d])(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})(?![\d])")
 _DAY_MONTH_YEAR = re.compile(
-    r"(?<![\w])(\d{1,2})(?:er|st|nd|rd|th)?\.?\s*(?:de\s+|of\s+)?([^\W\d_]{3,})\.?,?\s*(?:de\s+|,\s*)?(\d{4}|\d{2})(?![\w])",
+    r"(?<![\w])(\d{1,2})(?:er|st|nd|rd|th)?\.?\s*(?:de\s+|of\s+)?([^\W\d_]{2,})\.?,?\s*(?:de\s+|,\s*)?(\d{4}|\d{2})(?![\w])",
     re.IGNORECASE,
 )
 _MONTH_DAY_YEAR = re.compile(
-    r"(?<![\w])([^\W\d_]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}|\d{2})(?![\w])",
+    r"(?<![\w])([^\W\d_]{2,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}|\d{2})(?![\w])",
     re.IGNORECASE,
 )
 

@@ -2,7 +2,7 @@
 
 The answers go out by SMS/WhatsApp in the language of the person (or of the keyword
 they wrote), not in the language of a web session, so they are kept here rather than in
-the gettext catalogue. The web page (es/en) shows the same generic and answer texts.
+the gettext catalogue. The web pages (one per language) show the same texts.
 
 Review status: Spanish, English and Portuguese written for plain language. **The
 Haitian Creole (ht) and French (fr) texts are drafts, to be reviewed by a native
@@ -10,7 +10,10 @@ speaker** before they are relied on.
 
 Rules: no name, no A-number, no date of birth in any text (they could be read over a
 shoulder or on a shared phone). The generic answer is one constant text per language:
-the anti-harvesting design (docs/selfservice.md) depends on it never varying.
+the anti-harvesting design (docs/selfservice.md) depends on it never varying. The two
+refusals say what they are — too many attempts from this phone or connection, or a
+number protected for a while — and depend only on counters that exist for every
+A-number, held or not: they tell nothing about any record either.
 """
 
 from __future__ import annotations
@@ -18,7 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from mppdesk.hearings.pdf.formatting import format_moment
+from mppdesk.hearings.pdf import texts as notice_texts
+from mppdesk.hearings.pdf.formatting import (
+    format_moment,
+    format_time,
+    in_zone,
+    zone_abbreviation,
+)
 
 LANGUAGES: Final = ("es", "en", "pt", "ht", "fr")
 
@@ -96,6 +105,47 @@ OPTED_IN: Final[dict[str, str]] = {
     "fr": "Vous recevrez de nouveau les messages de ce service. Pour les arrêter envoyez STOP.",
 }
 
+# The requester (a phone number, or a web client's address) asked too often. {time}: when
+# its count starts afresh, on a named clock ("15:40 (hora de Ciudad Juárez, MST)").
+RATE_LIMITED_PHONE: Final[dict[str, str]] = {
+    "es": "Demasiados intentos desde este teléfono. Intente de nuevo después de las {time}.",
+    "en": "Too many attempts from this phone. Try again after {time}.",
+    "pt": "Muitas tentativas deste telefone. Tente de novo depois das {time}.",
+    "ht": "Twòp esè soti nan telefòn sa a. Eseye ankò apre {time}.",
+    "fr": "Trop de tentatives depuis ce téléphone. Réessayez après {time}.",
+}
+RATE_LIMITED_WEB: Final[dict[str, str]] = {
+    "es": "Demasiados intentos desde esta conexión. Intente de nuevo después de las {time}.",
+    "en": "Too many attempts from this connection. Try again after {time}.",
+    "pt": "Muitas tentativas desta conexão. Tente de novo depois das {time}.",
+    "ht": "Twòp esè soti nan koneksyon sa a. Eseye ankò apre {time}.",
+    "fr": "Trop de tentatives depuis cette connexion. Réessayez après {time}.",
+}
+# The A-number failed too often lately (by anyone): locked for a while. The same text
+# whether a case has the number or not.
+PROTECTED: Final[dict[str, str]] = {
+    "es": (
+        "Este número está protegido por un tiempo tras varios intentos fallidos. Pida ayuda "
+        "a su organización, o escriba desde el teléfono que ella tiene registrado."
+    ),
+    "en": (
+        "This number is temporarily protected after several failed attempts. Ask your "
+        "organization for help, or text from the phone it has on file for you."
+    ),
+    "pt": (
+        "Este número está protegido por um tempo após várias tentativas falhas. Peça ajuda "
+        "à sua organização, ou escreva do telefone que ela tem registrado."
+    ),
+    "ht": (
+        "Nimewo sa a pwoteje pou yon ti tan apre plizyè esè ki pa mache. Mande òganizasyon "
+        "ou èd, oswa ekri depi telefòn li anrejistre pou ou a."
+    ),
+    "fr": (
+        "Ce numéro est protégé pour un temps après plusieurs tentatives échouées. Demandez "
+        "de l'aide à votre organisation, ou écrivez depuis le téléphone qu'elle a enregistré."
+    ),
+}
+
 # Placeholders: {hearing} (date and time with the court's zone), {court} (venue name and
 # city), {report} (date and time with the port city's zone), {place}.
 ANSWER: Final[dict[str, str]] = {
@@ -155,3 +205,25 @@ def answer_text(
         return ANSWER_NO_PORT[language].format(hearing=hearing, court=court)
     report = format_moment(report_at, port_timezone, port_city, language)
     return ANSWER[language].format(hearing=hearing, court=court, report=report, place=place)
+
+
+def clock_time(moment: dt.datetime, timezone: str, city: str, language: str) -> str:
+    """``15:40 (hora de Ciudad Juárez, MST)``: a time of day on a named clock (English:
+    ``3:40 p.m. (Ciudad Juárez time, MST)``)."""
+    language = supported(language)
+    local = in_zone(moment, timezone)
+    if language == "en":
+        time = f"{local.hour % 12 or 12}:{local.minute:02d} {'a.m.' if local.hour < 12 else 'p.m.'}"
+    else:
+        time = format_time(local, language)
+    zone = notice_texts.ZONE_FORMAT[language].format(city=city, abbr=zone_abbreviation(local))
+    return f"{time} ({zone})"
+
+
+def rate_limited_text(
+    *, language: str, web: bool, retry_at: dt.datetime, timezone: str, city: str
+) -> str:
+    """The refusal "too many attempts from this phone/connection, try again after HH:MM"."""
+    language = supported(language)
+    texts = RATE_LIMITED_WEB if web else RATE_LIMITED_PHONE
+    return texts[language].format(time=clock_time(retry_at, timezone, city, language))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from mppdesk.accounts.permissions import Action
@@ -29,6 +30,8 @@ from mppdesk.audit import services as audit
 from mppdesk.cases import queries, services
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
 from mppdesk.lib.crypto import lookup_digests
+from mppdesk.selfservice import queries as selfservice_queries
+from mppdesk.selfservice import services as selfservice_services
 
 router = Router()
 
@@ -212,3 +215,53 @@ def add_case_note(
     return Status(
         201, CaseEventOut(kind=event.kind, occurred_at=event.occurred_at, summary=event.summary)
     )
+
+
+class LookupLockOut(Schema):
+    """The self-service lock of the case's A-number (docs/selfservice.md)."""
+
+    locked: bool = Field(..., description="Is either path locked now?")
+    web_locked_until: dt.datetime | None = Field(
+        ..., description="Lookups on the web and from phones not on file are refused until then."
+    )
+    phone_locked_until: dt.datetime | None = Field(
+        ..., description="Texts from the case's phones on file are refused until then."
+    )
+    web_failures: int = Field(..., description="Failed lookups counted toward the web lock.")
+    phone_failures: int = Field(
+        ..., description="Failed lookups from phones on file counted toward their lock."
+    )
+
+
+def _lock_out(case: Case) -> LookupLockOut:
+    state = selfservice_queries.lock_state(case)
+    return LookupLockOut(
+        locked=state.locked,
+        web_locked_until=state.web_locked_until,
+        phone_locked_until=state.phone_locked_until,
+        web_failures=state.web_failures,
+        phone_failures=state.phone_failures,
+    )
+
+
+@router.get(
+    "/{case_id}/lookup-lock",
+    auth=role(Action.PERSON_READ),
+    response={200: LookupLockOut, **READ_ERRORS},
+)
+def get_lookup_lock(request: HttpRequest, case_id: uuid.UUID) -> LookupLockOut:
+    """Whether self-service lookups of the case's A-number are locked, and until when."""
+    return _lock_out(_load(request, case_id))
+
+
+@router.delete(
+    "/{case_id}/lookup-lock",
+    auth=role(Action.PERSON_WRITE),
+    response={200: LookupLockOut, **WRITE_ERRORS},
+)
+def unlock_lookups(request: HttpRequest, case_id: uuid.UUID) -> LookupLockOut:
+    """Unlock self-service lookups of the case's A-number (web and phones on file) and
+    clear its failure counts; audited on the case."""
+    case = _load_for_update(request, case_id)
+    selfservice_services.unlock_lookups(actor=common.actor(request), case=case)
+    return _lock_out(case)

@@ -285,7 +285,7 @@ def _measure(client: Client, body: str, sender: str) -> tuple[bytes, int]:
     return response.content, len(queries)
 
 
-def test_every_refusal_is_the_same_reply_with_the_same_queries(
+def test_misses_are_one_reply_and_every_path_makes_the_same_queries(
     client: Client, world: World, settings: Any
 ) -> None:
     settings.MPPDESK_SELFSERVICE_LOOKUPS_PER_HOUR = 100
@@ -297,20 +297,30 @@ def test_every_refusal_is_the_same_reply_with_the_same_queries(
     schedule(locked_case, None, courtroom="2")
     for _ in range(5):
         text_in(client, "CITA A055566677 03/01/1970", sender="+526560000002")
+    # A phone on file for the case asks with a wrong date of birth.
+    ContactPointFactory(person=world.case.lead, value="+526560000015")
 
     paths = {
         "wrong_dob": _measure(client, "CITA A012345678 30/12/1990", "+526560000010"),
         "unknown_anumber": _measure(client, "CITA A098765432 31/12/1990", "+526560000011"),
         "no_hearing": _measure(client, "CITA A087654321 31/12/1990", "+526560000012"),
         "locked": _measure(client, "CITA A055566677 02/01/1970", "+526560000013"),
+        "on_file_wrong_dob": _measure(client, "CITA A012345678 30/12/1990", "+526560000015"),
     }
     settings.MPPDESK_SELFSERVICE_LOOKUPS_PER_HOUR = 1
     text_in(client, "CITA A011111111 01/01/1980", sender="+526560000014")
     paths["rate_limited"] = _measure(client, "CITA A012345678 31/12/1990", "+526560000014")
 
-    replies = {content for content, _ in paths.values()}
-    assert len(replies) == 1, paths
-    assert reply_of_bytes(replies.pop()) == texts.GENERIC["es"]
+    # "Not found" is byte-identical for a wrong date, an unknown A-number and no hearing
+    # (and for a phone on file that got the date wrong).
+    misses = {paths[name][0] for name in ("wrong_dob", "unknown_anumber", "no_hearing")}
+    assert misses == {paths["on_file_wrong_dob"][0]}
+    assert reply_of_bytes(misses.pop()) == texts.GENERIC["es"]
+    # The refusals say what they are.
+    assert reply_of_bytes(paths["locked"][0]) == texts.PROTECTED["es"]
+    assert reply_of_bytes(paths["rate_limited"][0]).startswith(
+        "Demasiados intentos desde este teléfono. Intente de nuevo después de las "
+    )
     counts = {name: count for name, (_, count) in paths.items()}
     assert len(set(counts.values())) == 1, counts
 
@@ -324,19 +334,23 @@ def reply_of_bytes(content: bytes) -> str:
     return reply_of(response)
 
 
-def test_sixth_attempt_is_refused_even_with_the_right_birth_date(
+def test_sixth_attempt_is_protected_even_with_the_right_birth_date_but_not_from_a_phone_on_file(
     client: Client, world: World, settings: Any
 ) -> None:
     settings.MPPDESK_SELFSERVICE_LOOKUPS_PER_HOUR = 100
+    ContactPointFactory(person=world.case.lead, value=PHONE)
     for _ in range(4):
         text_in(client, "CITA A012345678 01/01/1991")
     assert reply_of(text_in(client, "CITA A012345678 31/12/1990")) != texts.GENERIC["es"]
     text_in(client, "CITA A012345678 01/01/1991")  # the 5th failure within 24 hours
-    # Locked: from any phone, even the right date of birth gets the generic answer.
+    # Locked: from any phone not on file, even the right date of birth is refused, and
+    # the refusal says so (not "not found": the holder must not think it is gone).
     for sender in ("+526561230000", "+526567770000"):
-        assert (
-            reply_of(text_in(client, "CITA A012345678 31/12/1990", sender)) == texts.GENERIC["es"]
-        )
+        reply = reply_of(text_in(client, "CITA A012345678 31/12/1990", sender))
+        assert reply == texts.PROTECTED["es"]
+    # The holder's phone on file is still answered.
+    answer = reply_of(text_in(client, "CITA A012345678 31/12/1990", PHONE))
+    assert answer.startswith("Su próxima audiencia")
 
 
 def test_the_lock_ends_after_its_time(client: Client, world: World, settings: Any) -> None:
@@ -368,11 +382,12 @@ def test_sender_rate_limit(client: Client, world: World, settings: Any) -> None:
     settings.MPPDESK_SELFSERVICE_LOOKUPS_PER_HOUR = 3
     for _ in range(3):
         assert reply_of(text_in(client, "CITA A012345678 31/12/1990", PHONE)) != texts.GENERIC["es"]
-    assert reply_of(text_in(client, "CITA A012345678 31/12/1990", PHONE)) == texts.GENERIC["es"]
+    refused = reply_of(text_in(client, "CITA A012345678 31/12/1990", PHONE))
+    assert refused.startswith("Demasiados intentos desde este teléfono.")
+    assert "(hora de Ciudad Juarez, M" in refused  # the clock is named
     # Another phone is not limited by this one.
-    assert (
-        reply_of(text_in(client, "CITA A012345678 31/12/1990", "+526563334444"))
-        != (texts.GENERIC["es"])
+    assert reply_of(text_in(client, "CITA A012345678 31/12/1990", "+526563334444")).startswith(
+        "Su próxima audiencia"
     )
 
 

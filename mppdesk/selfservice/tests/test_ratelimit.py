@@ -9,7 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mppdesk.selfservice.models import LookupCounter
-from mppdesk.selfservice.ratelimit import bump, counter_digest, ip_network, locked_until
+from mppdesk.selfservice.ratelimit import (
+    EMPTY,
+    anumber_keys,
+    bump,
+    counter_digest,
+    ip_network,
+    locked_until,
+    read,
+    reset,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +79,34 @@ def test_digests_hide_the_value_and_separate_scopes(db: Any) -> None:
 )
 def test_ip_network(address: str, counted: str) -> None:
     assert ip_network(address) == counted
+
+
+def test_bump_returns_its_window_start(db: Any) -> None:
+    key = counter_digest("ip", "203.0.113.9")
+    assert bump(scope="ip", digest=key, now=1000, window=3600).window_start == 1000
+    assert bump(scope="ip", digest=key, now=2000, window=3600).window_start == 1000
+    assert bump(scope="ip", digest=key, now=4601, window=3600).window_start == 4601
+
+
+def test_read_is_one_statement_whatever_the_rows(db: Any) -> None:
+    held = ("anumber", counter_digest("anumber", "012345678"))
+    missing = ("onfile", counter_digest("onfile", "012345678"))
+    bump(scope=held[0], digest=held[1], now=10, window=60, lock_at=1, lock_for=100)
+    with CaptureQueriesContext(connection) as queries:
+        states = read([held, missing])
+    assert len(queries) == 1
+    assert (states[held].hits, states[held].locked_until) == (1, 110)
+    assert states[missing] == EMPTY
+    assert states[held].locked(109) and not states[held].locked(110)
+    assert states[held].hits_within(69, 60) == 1 and states[held].hits_within(70, 60) == 0
+
+
+def test_reset_forgets_only_the_keys_given(db: Any) -> None:
+    keys = anumber_keys("012345678")
+    other = anumber_keys("098765432")
+    for scope, digest in [*keys.values(), *other.values()]:
+        bump(scope=scope, digest=digest, now=10, window=60)
+    assert reset(keys.values()) == 2
+    assert reset(keys.values()) == 0
+    assert set(read(other.values()).values()) != {EMPTY}
+    assert set(read(keys.values()).values()) == {EMPTY}

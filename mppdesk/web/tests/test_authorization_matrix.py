@@ -437,6 +437,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "twilio_status": Expect(Kind.WEBHOOK),
     "selfservice_es": PUBLIC,
     "selfservice_en": PUBLIC,
+    "selfservice_pt": PUBLIC,
+    "selfservice_ht": PUBLIC,
+    "selfservice_fr": PUBLIC,
+    # A case worker clears the self-service lock of a case's A-number (POST only).
+    "selfservice_unlock": page(A.PERSON_WRITE, case),
     "messaging:at_risk": page(A.PERSON_READ),
     "messaging:person": page(A.PERSON_READ, person),
     "messaging:timeline": page(A.PERSON_READ, lambda r: {"pk": r.message.pk}),
