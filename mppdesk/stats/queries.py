@@ -36,10 +36,23 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case as SqlCase  # "Case" is the model of a court case
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Mod
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -362,7 +375,8 @@ def publish(base: BaseTable, rounder: Rounder) -> Table:
 
 
 class Querysets:
-    """The records a report counts: scope and filters applied once.
+    """The records a report counts: scope and filters applied once, each kind of record
+    read once (the plaintext columns the tables need) and shared by the tables.
 
     Every filter keeps or drops whole groups (organization, port, month): the filters
     are on the same columns that make up a record's group.
@@ -408,7 +422,6 @@ class Querysets:
         self.households = households.order_by()
         self.cases = cases.order_by()
         self.erased_stats = erased.order_by()
-        self._person_totals: dict[Group, int] | None = None
 
     def _org_q(self, column: str) -> Q:
         org_ids: Iterable[int] | None = self.scope.org_ids
@@ -416,54 +429,217 @@ class Querysets:
             org_ids = [self.filters.organization.pk]
         return Q() if org_ids is None else Q(**{f"{column}__in": list(org_ids)})
 
-    def person_totals(self) -> dict[Group, int]:
+    @cached_property
+    def _people_months(self) -> tuple[Month, Month] | None:
+        bounds = self.people.aggregate(first=Min("created_at"), last=Max("created_at"))
+        return _month_span(bounds["first"], bounds["last"])
+
+    def _person_values(self, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+        """``queryset`` (of people, or of rows about people) with the person's group:
+        their household's port and the month they were registered."""
+        return queryset.annotate(
+            g_org=F(f"{prefix}organization_id"),
+            g_port=F(f"{prefix}household_membership__household__port__code"),
+            g_month=_month_expression(f"{prefix}created_at", self._people_months),
+        )
+
+    @cached_property
+    def person_counts(self) -> list[tuple[Group, str, str, str, int]]:
+        """(group, nationality, sex, decade of birth, number of people) of people not
+        erased."""
+        rows = (
+            self._person_values(self.live_people)
+            .annotate(decade=F("birth_year") - Mod("birth_year", 10))
+            .values("g_org", "g_port", "g_month", "nationality", "sex", "decade")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        # int(): SQLite's MOD gives a float.
+        return [
+            (
+                _group(r),
+                r["nationality"],
+                r["sex"],
+                _decade(r["decade"] and int(r["decade"])),
+                r["n"],
+            )
+            for r in rows
+        ]
+
+    @cached_property
+    def erased_counts(self) -> Counter[Group]:
+        """People erased, per group (their rows stay; their attributes are blanked)."""
+        rows = (
+            self._person_values(self.people.filter(pk__in=self.erased_ids))
+            .values("g_org", "g_port", "g_month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return Counter({_group(r): r["n"] for r in rows})
+
+    @cached_property
+    def vulnerability_rows(self) -> list[tuple[Group, list[Any], int]]:
+        """(group, vulnerability codes, number of people not erased with exactly those)."""
+        rows = (
+            self._person_values(self.live_people.exclude(vulnerabilities=[]))
+            .values("g_org", "g_port", "g_month", "vulnerabilities")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [(_group(r), r["vulnerabilities"] or [], r["n"]) for r in rows]
+
+    @cached_property
+    def language_counts(self) -> list[tuple[Group, str, bool, int]]:
+        """(group, language, needs an interpreter, number of people not erased)."""
+        rows = (
+            self._person_values(
+                PersonLanguage.objects.filter(person__in=self.live_people), "person__"
+            )
+            .values("g_org", "g_port", "g_month", "code", "needs_interpreter")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [(_group(r), r["code"], r["needs_interpreter"], r["n"]) for r in rows]
+
+    @cached_property
+    def interpreter_counts(self) -> list[tuple[Group, int]]:
+        """(group, people not erased who need an interpreter for some language)."""
+        needing = PersonLanguage.objects.filter(person__in=self.live_people, needs_interpreter=True)
+        rows = (
+            self._person_values(needing, "person__")
+            .values("g_org", "g_port", "g_month")
+            .annotate(n=Count("person_id", distinct=True))
+            .order_by()
+        )
+        return [(_group(r), r["n"]) for r in rows]
+
+    @cached_property
+    def case_counts(self) -> list[tuple[Group, str, str, int]]:
+        """(group, status, venue code, number of cases). Cases are grouped by their own
+        port and the month they were opened (registered, without an opening date), as
+        the filters read them."""
+        bounds = self.cases.aggregate(
+            first_opened=Min("opened_on"), last_opened=Max("opened_on"),
+            first_created=Min("created_at"), last_created=Max("created_at"),
+        )  # fmt: skip
+        opened = _month_span(bounds["first_opened"], bounds["last_opened"])
+        created = _month_span(bounds["first_created"], bounds["last_created"])
+        rows = (
+            self.cases.annotate(
+                g_opened=_month_expression("opened_on", opened),
+                g_created=_month_expression("created_at", created),
+            )
+            .values("organization_id", "port__code", "g_opened", "g_created", "status")
+            .annotate(venue=F("venue__code"), n=Count("pk"))
+            .order_by()
+        )
+        return [
+            (
+                (r["organization_id"], r["port__code"] or "", r["g_opened"] or r["g_created"]),
+                r["status"],
+                r["venue"] or "",
+                r["n"],
+            )  # fmt: skip
+            for r in rows
+        ]
+
+    @cached_property
+    def household_rows(self) -> list[tuple[Group, int]]:
+        """(group, number of members) of every household."""
+        bounds = self.households.aggregate(first=Min("created_at"), last=Max("created_at"))
+        months = _month_expression("created_at", _month_span(bounds["first"], bounds["last"]))
+        rows = (
+            self.households.annotate(g_month=months)
+            .annotate(size=Count("members"))
+            .values_list("organization_id", "port__code", "g_month", "size")
+        )
+        return [
+            ((org, port or "", month), size)
+            for org, port, month, size in rows.iterator(chunk_size=5000)
+        ]
+
+    @cached_property
+    def erased_stat_rows(self) -> list[tuple[Group, str, str, str, int]]:
+        """(group, nationality, sex, birth years, count) kept at erasure; grouped by the
+        case's port and opening month ("" for a person erased without a case)."""
+        rows = (
+            self.erased_stats.values(
+                "organization_id",
+                "port_code",
+                "opened_month",
+                "nationality",
+                "sex",
+                "birth_years",
+            )  # fmt: skip
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
+        return [
+            (
+                (row["organization_id"], row["port_code"], row["opened_month"]),
+                row["nationality"],
+                row["sex"],
+                row["birth_years"],
+                int(row["n"] or 0),
+            )  # fmt: skip
+            for row in rows
+        ]
+
+    @cached_property
+    def person_totals(self) -> Counter[Group]:
         """People (erased ones included) per group."""
-        if self._person_totals is None:
-            self._person_totals = {
-                group: sum(counter.values())
-                for group, counter in _person_counts(self.people, None).items()
-            }
-        return self._person_totals
+        totals = Counter(self.erased_counts)
+        for group, _nationality, _sex, _decade, n in self.person_counts:
+            totals[group] += n
+        return totals
 
 
-def _month_key(value: dt.date | None) -> str:
-    return f"{value.year:04d}-{value.month:02d}" if value else ""
+def _month_span(first: dt.date | None, last: dt.date | None) -> tuple[Month, Month] | None:
+    """The first and last month of dates or moments (in the site's time zone)."""
+    if first is None or last is None:
+        return None
+    if isinstance(first, dt.datetime) and isinstance(last, dt.datetime):
+        first, last = timezone.localtime(first), timezone.localtime(last)
+    return Month.of(first), Month.of(last)
 
 
-def _person_group(queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
-    """People are grouped by their household's port and the month they were registered
-    (in the site's time zone, as the period filter reads it)."""
-    return queryset.annotate(
-        g_org=F(f"{prefix}organization_id"),
-        g_port=F(f"{prefix}household_membership__household__port__code"),
-        g_month=TruncMonth(f"{prefix}created_at"),
-    )
+def _month_expression(column: str, months: tuple[Month, Month] | None) -> Any:
+    """SQL for the month ("YYYY-MM") of ``column`` (a date, or a moment read in the
+    site's time zone), for values between the first and last of ``months``.
+
+    A CASE over the same month boundaries as the period filter, one comparison a month
+    (every value is at or after the first month's start): plain comparisons, where
+    ``TruncMonth`` would have SQLite call back into Python for every row of every query."""
+    if months is None:
+        return Value("", output_field=CharField())
+    month, last = months
+    whens = []
+    while month <= last:
+        # A moment is compared with midnight in the site's time zone.
+        end = month.next().first_day if column.endswith("_on") else month.next().start()
+        whens.append(When(**{f"{column}__lt": end}, then=Value(str(month))))
+        month = month.next()
+    return SqlCase(*whens, default=Value(""), output_field=CharField())
 
 
 def _group(row: dict[str, Any]) -> Group:
-    return (row["g_org"], row["g_port"] or "", _month_key(row["g_month"]))
+    return (row["g_org"], row["g_port"] or "", row["g_month"])
 
 
-def _person_counts(people: QuerySet[Person], column: str | None) -> dict[Group, Counter[Any]]:
-    fields = ["g_org", "g_port", "g_month", *([column] if column else [])]
-    rows = _person_group(people).values(*fields).annotate(n=Count("pk")).order_by()
-    counts: dict[Group, Counter[Any]] = {}
-    for row in rows:
-        counts.setdefault(_group(row), Counter())[row[column] if column else None] += row["n"]
-    return counts
+def _month_key(value: dt.date) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
 
 
-def _erased_counts(stats: QuerySet[ErasedCaseStat], column: str) -> dict[Group, Counter[str]]:
-    rows = (
-        stats.values("organization_id", "port_code", "opened_month", column)
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    counts: dict[Group, Counter[str]] = {}
-    for row in rows:
-        group = (row["organization_id"], row["port_code"], row["opened_month"])
-        counts.setdefault(group, Counter())[row[column]] += int(row["n"] or 0)
-    return counts
+def _tally(base: BaseTable, keys: Iterable[tuple[Group, str]], weights: Iterable[int] = ()) -> None:
+    """Add 1 (or the matching weight) to the cell of each (group, row)."""
+    counter: Counter[tuple[Group, str]] = Counter()
+    if weights:
+        for key, weight in zip(keys, weights, strict=True):
+            counter[key] += weight
+    else:
+        counter.update(keys)
+    for (group, row), n in counter.items():
+        base.add(group, row, [n])
 
 
 def _people_column() -> list[Column]:
@@ -478,15 +654,16 @@ def _erased_note() -> str:
 
 
 def _stat_table(
-    q: Querysets, base: BaseTable, column: str, erased_column: str, key: Callable[[Any], str]
+    q: Querysets,
+    base: BaseTable,
+    live: Callable[[tuple[Group, str, str, str, int]], str],
+    erased: Callable[[tuple[Group, str, str, str, int]], str],
 ) -> BaseTable:
-    """A table of people not erased plus erased ones (``ErasedCaseStat``), by ``column``."""
-    for group, counter in _person_counts(q.live_people, column).items():
-        for value, n in counter.items():
-            base.add(group, key(value), [n])
-    for group, erased in _erased_counts(q.erased_stats, erased_column).items():
-        for value, n in erased.items():
-            base.add(group, key(value), [n])
+    """A table of people not erased plus erased ones (``ErasedCaseStat``)."""
+    people = q.person_counts
+    _tally(base, ((row[0], live(row)) for row in people), [row[4] for row in people])
+    stats = q.erased_stat_rows
+    _tally(base, ((stat[0], erased(stat)) for stat in stats), [stat[4] for stat in stats])
     return base
 
 
@@ -501,31 +678,32 @@ def nationality(q: Querysets) -> BaseTable:
             "nationality", _("People by nationality"), Kind.PARTITION, _people_column(),
             note=_erased_note(), sort_by_count=True, population=PEOPLE,
         ),
-        "nationality", "nationality", lambda code: code or NOT_RECORDED,
+        lambda row: row[1] or NOT_RECORDED,
+        lambda stat: stat[1] or NOT_RECORDED,
     )  # fmt: skip
     for code in sorted(_present(table)):
         table.labels[code] = country_label(code) if code else _("Not recorded")
     return table
 
 
+def _sex_key(value: str | None) -> str:
+    return NOT_RECORDED if value in (None, "", Sex.UNKNOWN) else str(value)
+
+
 def sex(q: Querysets) -> BaseTable:
-    unknown = {None, "", Sex.UNKNOWN}
     table = BaseTable(
-        "sex",
-        _("People by sex"),
-        Kind.PARTITION,
-        _people_column(),
-        note=_erased_note(),
+        "sex", _("People by sex"), Kind.PARTITION, _people_column(), note=_erased_note(),
         population=PEOPLE,
-    )
+    )  # fmt: skip
     table.fixed((value, str(label)) for value, label in Sex.choices if value != Sex.UNKNOWN)
     table.fixed([(NOT_RECORDED, _("Not recorded"))])
-    return _stat_table(
-        q, table, "sex", "sex", lambda value: NOT_RECORDED if value in unknown else str(value)
-    )
+    return _stat_table(q, table, lambda row: _sex_key(row[2]), lambda stat: _sex_key(stat[2]))
 
 
-def _decade(year: int) -> str:
+def _decade(year: int | None) -> str:
+    """ "1990-1999" for any year of the 1990s."""
+    if not year:
+        return NOT_RECORDED
     start = year - year % 10
     return f"{start}-{start + 9}"
 
@@ -537,16 +715,15 @@ def _erased_decade(years: str) -> str:
 
 
 def birth_decade(q: Querysets) -> BaseTable:
-    table = BaseTable(
-        "birth_decade", _("People by year of birth"), Kind.PARTITION, _people_column(),
-        note=_erased_note(), population=PEOPLE,
+    table = _stat_table(
+        q,
+        BaseTable(
+            "birth_decade", _("People by year of birth"), Kind.PARTITION, _people_column(),
+            note=_erased_note(), population=PEOPLE,
+        ),
+        lambda row: row[3],
+        lambda stat: _erased_decade(stat[3]),
     )  # fmt: skip
-    for group, counter in _person_counts(q.live_people, "birth_year").items():
-        for year, n in counter.items():
-            table.add(group, _decade(year) if year else NOT_RECORDED, [n])
-    for group, erased in _erased_counts(q.erased_stats, "birth_years").items():
-        for years, n in erased.items():
-            table.add(group, _erased_decade(years), [n])
     present = _present(table)
     for key in sorted(present - {NOT_RECORDED}):
         table.labels[key] = key.replace("-", "–")
@@ -562,7 +739,7 @@ def border_city(q: Querysets) -> BaseTable:
         note=_("The Mexican city of the household's port of entry; erased people included."),
     )  # fmt: skip
     # A group holds the people of one port: each group is a single row.
-    for group, n in q.person_totals().items():
+    for group, n in q.person_totals.items():
         table.add(group, group[1], [n])
     present = _present(table)
     ports = {p.code: p for p in Port.objects.filter(code__in=present - {NOT_RECORDED})}
@@ -575,12 +752,6 @@ def border_city(q: Querysets) -> BaseTable:
 
 
 def languages(q: Querysets) -> BaseTable:
-    rows = (
-        _person_group(PersonLanguage.objects.filter(person__in=q.live_people), "person__")
-        .values("g_org", "g_port", "g_month", "code")
-        .annotate(n=Count("pk"), interpreter=Count("pk", filter=Q(needs_interpreter=True)))
-        .order_by()
-    )
     table = BaseTable(
         "languages", _("People by language spoken"), Kind.SPLIT,
         [
@@ -594,9 +765,8 @@ def languages(q: Querysets) -> BaseTable:
             "total. Erased people are not included (their languages are not kept)."
         ),
     )  # fmt: skip
-    for row in rows:
-        n, interpreter = row["n"], row["interpreter"]
-        table.add(_group(row), row["code"], [n, interpreter, n - interpreter])
+    for group, code, needs, n in q.language_counts:
+        table.add(group, code, [n, n if needs else 0, 0 if needs else n])
     for code in sorted(_present(table)):
         table.labels[code] = language_label(code)
     return table
@@ -612,48 +782,22 @@ def vulnerabilities(q: Querysets) -> BaseTable:
     )  # fmt: skip
     table.fixed((code, str(label)) for code, label in Vulnerability.choices)
     known = set(table.labels)
-    # A JSON list of codes (plaintext); SQLite cannot count inside JSON arrays portably.
-    rows = _person_group(q.live_people).values("g_org", "g_port", "g_month", "vulnerabilities")
-    for row in rows.iterator(chunk_size=5000):
-        group = _group(row)
-        for code in {str(c) for c in row["vulnerabilities"] or []} & known:
-            table.add(group, code, [1])
+    # A JSON list of codes (plaintext), counted here: SQLite cannot count inside JSON
+    # arrays portably.
+    for group, codes, n in q.vulnerability_rows:
+        for code in {str(c) for c in codes} & known:
+            table.add(group, code, [n])
     return table
-
-
-def _case_counts(q: Querysets, column: str | None) -> dict[Group, Counter[Any]]:
-    """Cases are grouped by their own port and the month they were opened (registered,
-    without an opening date), as the filters read them."""
-    rows = (
-        q.cases.annotate(
-            g_port=F("port__code"),
-            g_opened=TruncMonth("opened_on"),
-            g_created=TruncMonth("created_at"),
-        )
-        .values("organization_id", "g_port", "g_opened", "g_created", *([column] if column else []))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts: dict[Group, Counter[Any]] = {}
-    for row in rows:
-        month = _month_key(row["g_opened"] or row["g_created"])
-        group = (row["organization_id"], row["g_port"] or "", month)
-        counts.setdefault(group, Counter())[row[column] if column else None] += row["n"]
-    return counts
 
 
 def case_status(q: Querysets) -> BaseTable:
     table = BaseTable(
-        "case_status",
-        _("Cases by status"),
-        Kind.PARTITION,
-        [Column("cases", _("Cases"))],
+        "case_status", _("Cases by status"), Kind.PARTITION, [Column("cases", _("Cases"))],
         population=CASES,
-    )
+    )  # fmt: skip
     table.fixed((value, str(label)) for value, label in CaseStatus.choices)
-    for group, counter in _case_counts(q, "status").items():
-        for value, n in counter.items():
-            table.add(group, value, [n])
+    cases = q.case_counts
+    _tally(table, ((group, status) for group, status, _v, _n in cases), [c[3] for c in cases])
     return table
 
 
@@ -662,9 +806,12 @@ def case_venue(q: Querysets) -> BaseTable:
         "case_venue", _("Cases by hearing venue"), Kind.PARTITION,
         [Column("cases", _("Cases"))], sort_by_count=True, population=CASES,
     )  # fmt: skip
-    for group, counter in _case_counts(q, "venue__code").items():
-        for code, n in counter.items():
-            table.add(group, code or NOT_RECORDED, [n])
+    cases = q.case_counts
+    _tally(
+        table,
+        ((group, venue or NOT_RECORDED) for group, _s, venue, _n in cases),
+        [c[3] for c in cases],
+    )
     present = _present(table)
     venues = dict(Venue.objects.filter(code__in=present).values_list("code", "name"))
     for code in sorted(present):
@@ -688,13 +835,7 @@ def household_size(q: Querysets) -> BaseTable:
         "household_size", _("Households by size"), Kind.PARTITION,
         [Column("households", _("Households"))], population=HOUSEHOLDS,
     )  # fmt: skip
-    rows = (
-        q.households.annotate(g_port=F("port__code"), g_month=TruncMonth("created_at"))
-        .annotate(size=Count("members"))
-        .values_list("organization_id", "g_port", "g_month", "size")
-    )
-    for org_id, port, month, size in rows.iterator(chunk_size=5000):
-        table.add((org_id, port or "", _month_key(month)), household_band(size), [1])
+    _tally(table, ((group, household_band(size)) for group, size in q.household_rows))
     # Households without members are rare: their row shows only when it rounds above 0.
     if "0" in _present(table):
         table.labels["0"] = _("No members recorded")
@@ -711,7 +852,7 @@ def intake_month(q: Querysets) -> BaseTable:
         span=True, population=PEOPLE,
     )  # fmt: skip
     # A group holds the people of one month: each group is a single row.
-    for group, n in q.person_totals().items():
+    for group, n in q.person_totals.items():
         table.add(group, group[2], [n])
     months = [Month.parse(key) for key in _present(table)]
     if months:
@@ -724,16 +865,13 @@ def intake_month(q: Querysets) -> BaseTable:
 
 
 def overview(q: Querysets) -> BaseTable:
-    """Each row is rounded per group like any count, so "People", "Households" and
-    "Cases" equal the totals of the tables about the same records."""
+    """Each row is rounded per group like any count, under the name of the records it
+    counts: "People", "Households" and "Cases" equal the totals of the tables about the
+    same records."""
     table = BaseTable(
-        "overview",
-        _("Overview"),
-        Kind.INDEPENDENT,
-        [Column("count", _("Count"))],
-        bars=False,
+        "overview", _("Overview"), Kind.INDEPENDENT, [Column("count", _("Count"))], bars=False,
         count_labels={"people": PEOPLE, "households": HOUSEHOLDS, "cases": CASES},
-    )
+    )  # fmt: skip
     table.fixed(
         [
             ("people", _("People registered")),
@@ -743,32 +881,15 @@ def overview(q: Querysets) -> BaseTable:
             ("cases", _("Cases")),
         ]
     )
-    for group, n in q.person_totals().items():
+    for group, n in q.person_totals.items():
         table.add(group, "people", [n])
-    for group, counter in _person_counts(q.people.filter(pk__in=q.erased_ids), None).items():
-        table.add(group, "erased", [sum(counter.values())])
-    interpreter = (
-        _person_group(
-            PersonLanguage.objects.filter(person__in=q.live_people, needs_interpreter=True),
-            "person__",
-        )
-        .values("g_org", "g_port", "g_month")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    )
-    for row in interpreter:
-        table.add(_group(row), "interpreter", [row["n"]])
-    households = (
-        q.households.annotate(g_port=F("port__code"), g_month=TruncMonth("created_at"))
-        .values("organization_id", "g_port", "g_month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in households:
-        group = (row["organization_id"], row["g_port"] or "", _month_key(row["g_month"]))
-        table.add(group, "households", [row["n"]])
-    for group, counter in _case_counts(q, None).items():
-        table.add(group, "cases", [sum(counter.values())])
+    for group, n in q.erased_counts.items():
+        table.add(group, "erased", [n])
+    for group, n in q.interpreter_counts:
+        table.add(group, "interpreter", [n])
+    _tally(table, ((group, "households") for group, _size in q.household_rows))
+    cases = q.case_counts
+    _tally(table, ((c[0], "cases") for c in cases), [c[3] for c in cases])
     return table
 
 
@@ -792,7 +913,7 @@ def base_tables(
     scope: Scope, filters: Filters, names: Sequence[str] | None = None
 ) -> list[BaseTable]:
     """True counts per group, before rounding (for ``publish`` and the tests only)."""
-    q = Querysets(scope, filters)
+    q = Querysets(scope, filters)  # shared: each kind of record is read once
     return [BUILDERS[name](q) for name in (names or TABLE_NAMES)]
 
 
