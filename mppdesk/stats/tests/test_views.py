@@ -50,6 +50,7 @@ def test_an_analyst_sees_the_figures_without_personal_data(world: Any, analyst: 
     assert "Honduras" in html and "&lt;5" in html
     assert "Venezuela" not in html  # organization B
     assert "<svg" in html and "style=" not in html  # charts without inline styles
+    assert "rounded to multiples of 5" in html and "“&lt;5”: rounded to 0" in html
     assert "no-store" in response["Cache-Control"]
     assert_nothing_personal(html, world)
 
@@ -66,6 +67,8 @@ def test_the_page_is_in_spanish_by_default(world: Any, analyst: Any) -> None:
     client = verified_login(Client(), analyst)
     html = client.get(URL).content.decode()
     assert "Estadísticas" in html and "Personas por nacionalidad" in html
+    assert "Las cifras se redondean a múltiplos de 5" in html
+    assert "«&lt;5»: redondeado a 0" in html
 
 
 def test_an_auditor_gets_404(world: Any, auditor: Any) -> None:
@@ -185,3 +188,14 @@ def test_views_and_downloads_are_audited_without_figures(world: Any, analyst: An
     assert (view.action, view.object_type, view.object_id) == ("view", "stats", "")
     assert "nationality" in view.fields and view.actor == analyst
     assert (export.action, export.object_id, export.fields) == ("export", "sex", ["sex"])
+
+
+def test_a_table_without_rows_still_shows_its_total(world: Any, analyst: Any) -> None:
+    """A month without registrations looks like a month of one or two: "<5" either way."""
+    response = signed_in(analyst).get(URL, {"from_month": "2025-02", "to_month": "2025-02"})
+    (table,) = [t for t in response.context["tables"] if t.name == "nationality"]
+    assert table.rows == [] and table.total is not None and table.total.displays == ["<5"]
+    html = response.content.decode()
+    section = html[html.index('id="table-nationality"') :]
+    section = section[: section.index("</section>")]
+    assert "<tfoot>" in section and "&lt;5" in section and "Nothing to count" not in section
