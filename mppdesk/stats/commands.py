@@ -2,8 +2,8 @@
 
 With ``--user`` the figures are those that user sees (``stats.read`` checked, scope as on
 the web page); without it, those of the whole program, as for the other operator
-commands (whoever runs them holds the database already). Suppression is the same as on
-the page: no count from 1 to 4 is printed.
+commands (whoever runs them holds the database already). The figures are rounded as on
+the page (docs/statistics.md): the same numbers, and ``"<5"`` where one rounds to 0.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def stats_command(
     to_month: str | None,
     table_names: tuple[str, ...],
 ) -> None:
-    """De-identified aggregate figures (counts of 1 to 4 hidden as "<5")."""
+    """De-identified aggregate figures, rounded to multiples of 5 ("<5" when 0)."""
     from mppdesk.cli import UserError, _get_user, setup_django
 
     setup_django()

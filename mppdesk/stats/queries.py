@@ -5,8 +5,9 @@ Only plaintext columns are read: nationality, sex, year of birth, vulnerability 
 languages and the interpreter flag, household membership and border city, case status,
 venue, port and dates, plus the ``privacy.ErasedCaseStat`` aggregate. Nothing is
 decrypted and no encrypted column appears in a filter, a ``values()`` or an ordering.
-Every figure leaves this module through ``suppression`` (counts of 1–4 hidden, with a
-secondary suppression where a total would give them away).
+Every figure leaves this module rounded (``rounding``, docs/statistics.md): counted per
+group — one organization, one port, one month — rounded there to a multiple of 5, then
+added up over the groups a view covers. A figure that rounds to 0 shows as ``"<5"``.
 
 **Scope.** The organizations in which the user holds ``stats.read``; a user who holds it
 in a program-wide organization (the program coordinator, a monitor) sees every
@@ -35,10 +36,23 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case as SqlCase  # "Case" is the model of a court case
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Mod
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -50,13 +64,19 @@ from mppdesk.people.models import Household, Person, PersonLanguage, Sex, Vulner
 from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port, Venue
 from mppdesk.privacy.models import ErasedCaseStat, Erasure
-from mppdesk.stats.suppression import Cell, primary, suppress_group
+from mppdesk.stats.rounding import Group, Rounder
+from mppdesk.stats.suppression import Cell, published
 from mppdesk.web.templatetags.desk import country_label, language_label
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
 
 NOT_RECORDED = ""  # the key of the "not recorded" row of a table
+# The records a partition counts (``BaseTable.population``): its total is rounded under
+# this name, so every table of the same records shows the same total. The tables of
+# nationality, sex and year of birth count erased people from ``ErasedCaseStat`` (once per
+# case): where nobody was erased, those are the same people and the totals agree.
+PEOPLE, HOUSEHOLDS, CASES = "people", "households", "cases"
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -220,7 +240,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """A published table: suppressed cells only, no raw count of 1–4 anywhere."""
+    """A published table: rounded figures only, no true count anywhere."""
 
     name: str
     title: str
@@ -236,59 +256,131 @@ class Table:
 
 @dataclass
 class RawTable:
-    """Counts before suppression; never handed to a view."""
+    """True counts added up over the groups (for the tests); never handed to a view."""
 
     name: str
     title: str
     kind: Kind
     columns: list[Column]
-    rows: list[tuple[str, str, list[int]]] = field(default_factory=list)
+    rows: list[tuple[str, str, list[int]]]
+
+
+@dataclass
+class BaseTable:
+    """True counts per group and row, before rounding; never handed to a view.
+
+    ``labels`` lists every row that may be shown, in display order. Rows in ``always``
+    (a fixed list of categories) are shown even when they round to 0; the others only
+    when their rounded figure is not 0 — or, with ``span``, when they lie between two
+    such rows (the months of a period). What is shown thus depends on rounded figures
+    only: a category listed because one person has it would be a disclosure.
+    """
+
+    name: str
+    title: str
+    kind: Kind
+    columns: list[Column]
+    labels: dict[str, str] = field(default_factory=dict)
+    always: set[str] = field(default_factory=set)
+    cells: dict[Group, dict[str, list[int]]] = field(default_factory=dict)
     note: str = ""
     sort_by_count: bool = False  # categories without a natural order: largest first
     bars: bool = True  # a bar per row (rows of one kind only)
+    span: bool = False
+    # Partitions: the records counted. Tables of the same records share the rounded total.
+    population: str = ""
+    # Independent tables: what a row counts, when it is a figure of another table too.
+    count_labels: dict[str, str] = field(default_factory=dict)
+
+    def count_label(self, key: str) -> str:
+        return self.count_labels.get(key, f"{self.name}:{key}")
+
+    def fixed(self, rows: Iterable[tuple[str, str]]) -> None:
+        for key, label in rows:
+            self.labels[key] = label
+            self.always.add(key)
+
+    def add(self, group: Group, key: str, counts: Sequence[int]) -> None:
+        row = self.cells.setdefault(group, {}).setdefault(key, [0] * len(counts))
+        for i, n in enumerate(counts):
+            row[i] += n
+
+    def totals(self) -> dict[str, list[int]]:
+        sums = {key: [0] * len(self.columns) for key in self.labels}
+        for rows in self.cells.values():
+            for key, counts in rows.items():
+                for i, n in enumerate(counts):
+                    sums[key][i] += n
+        return sums
 
 
-def publish(raw: RawTable) -> Table:
-    """Apply the suppression rules to ``raw`` and lay it out for display."""
-    total: Row | None = None
-    rows: list[Row] = []
-    if raw.kind is Kind.PARTITION:
-        counts = [r[2][0] for r in raw.rows]
-        cells, total_cell = suppress_group(counts, sum(counts))
-        rows = [
-            Row(key, label, [cell]) for (key, label, _c), cell in zip(raw.rows, cells, strict=True)
-        ]
-        assert total_cell is not None  # noqa: S101 - a partition has a total
-        total = Row("total", _("Total"), [total_cell])
-    elif raw.kind is Kind.SPLIT:
-        for key, label, (row_total, *parts) in raw.rows:
-            part_cells, row_total_cell = suppress_group(parts, row_total)
-            assert row_total_cell is not None  # noqa: S101
-            rows.append(Row(key, label, [row_total_cell, *part_cells]))
-    else:
-        rows = [Row(key, label, [primary(c) for c in counts]) for key, label, counts in raw.rows]
-    if raw.sort_by_count:
-        # By the shown figure only, so the order says nothing about hidden ones; the
-        # "not recorded" row stays last.
-        def order(row: Row) -> tuple[bool, bool, int, str]:
-            first = row.cells[0]
-            return (row.key == NOT_RECORDED, first.suppressed, -(first.count or 0), row.label)
+def raw(base: BaseTable) -> RawTable:
+    totals = base.totals()
+    rows = [(key, label, totals[key]) for key, label in base.labels.items()]
+    return RawTable(base.name, base.title, base.kind, base.columns, rows)
 
-        rows.sort(key=order)
-    largest = max((row.cells[0].count or 0 for row in rows), default=0)
-    if largest and raw.bars:
-        rows = [
-            Row(r.key, r.label, r.cells, round(100 * (r.cells[0].count or 0) / largest))
-            for r in rows
-        ]
-    return Table(raw.name, raw.title, raw.columns, rows, total, raw.note)
+
+def rounded_sums(base: BaseTable, rounder: Rounder) -> tuple[dict[str, list[int]], int | None]:
+    """Each row's figures and the total (partitions only): sums of rounded base cells."""
+    sums = {key: [0] * len(base.columns) for key in base.labels}
+    total: int | None = 0 if base.kind is Kind.PARTITION else None
+    if base.kind is Kind.PARTITION and not base.population:
+        raise ValueError("a partition names the records it counts")
+    for group, rows in base.cells.items():
+        if base.kind is Kind.PARTITION:
+            group_total, cells = rounder.partition(
+                base.name, base.population, group, {k: counts[0] for k, counts in rows.items()}
+            )
+            total = (total or 0) + group_total
+            for key, value in cells.items():
+                sums[key][0] += value
+        elif base.kind is Kind.SPLIT:
+            for key, (row_total, *parts) in rows.items():
+                if row_total != sum(parts):
+                    raise ValueError("the parts of a row must add up to its total")
+                label = base.count_label(key)
+                rounded_row, rounded_parts = rounder.partition(
+                    label, label, group, {str(i): n for i, n in enumerate(parts)}
+                )
+                sums[key][0] += rounded_row
+                for i in range(len(parts)):
+                    sums[key][1 + i] += rounded_parts[str(i)]
+        else:
+            for key, counts in rows.items():
+                for i, n in enumerate(counts):
+                    label = base.count_label(key) + (f":{i}" if i else "")
+                    sums[key][i] += rounder.count(label, group, n)
+    return sums, total
+
+
+def publish(base: BaseTable, rounder: Rounder) -> Table:
+    """Round ``base`` and lay it out for display."""
+    sums, total = rounded_sums(base, rounder)
+    keys = [key for key in base.labels if key in base.always or sums[key][0]]
+    if base.span and keys:
+        order = list(base.labels)
+        keys = order[order.index(keys[0]) : order.index(keys[-1]) + 1]
+    rows = [Row(key, base.labels[key], [published(v) for v in sums[key]]) for key in keys]
+    if base.sort_by_count:
+        # By the shown figure; the "not recorded" row stays last.
+        rows.sort(key=lambda row: (row.key == NOT_RECORDED, -row.cells[0].value, row.label))
+    largest = max((row.cells[0].value for row in rows), default=0)
+    if largest and base.bars:
+        rows = [Row(r.key, r.label, r.cells, round(100 * r.cells[0].value / largest)) for r in rows]
+    total_row = Row("total", _("Total"), [published(total)]) if total is not None else None
+    return Table(base.name, base.title, base.columns, rows, total_row, base.note)
 
 
 # --- the figures ------------------------------------------------------------------------
 
 
 class Querysets:
-    """The records a report counts: scope and filters applied once."""
+    """The records a report counts: scope and filters applied once, each kind of record
+    read once (the plaintext columns the tables need) and shared by the tables.
+
+    Every filter keeps or drops whole groups (organization, port, month): the filters
+    are on the same columns that make up a record's group.
+    """
 
     def __init__(self, scope: Scope, filters: Filters) -> None:
         self.scope, self.filters = scope, filters
@@ -337,15 +429,217 @@ class Querysets:
             org_ids = [self.filters.organization.pk]
         return Q() if org_ids is None else Q(**{f"{column}__in": list(org_ids)})
 
+    @cached_property
+    def _people_months(self) -> tuple[Month, Month] | None:
+        bounds = self.people.aggregate(first=Min("created_at"), last=Max("created_at"))
+        return _month_span(bounds["first"], bounds["last"])
 
-def _counts(queryset: QuerySet[Any], column: str) -> Counter[Any]:
-    rows = queryset.values(column).annotate(n=Count("pk")).order_by()
-    return Counter({row[column]: row["n"] for row in rows})
+    def _person_values(self, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+        """``queryset`` (of people, or of rows about people) with the person's group:
+        their household's port and the month they were registered."""
+        return queryset.annotate(
+            g_org=F(f"{prefix}organization_id"),
+            g_port=F(f"{prefix}household_membership__household__port__code"),
+            g_month=_month_expression(f"{prefix}created_at", self._people_months),
+        )
+
+    @cached_property
+    def person_counts(self) -> list[tuple[Group, str, str, str, int]]:
+        """(group, nationality, sex, decade of birth, number of people) of people not
+        erased."""
+        rows = (
+            self._person_values(self.live_people)
+            .annotate(decade=F("birth_year") - Mod("birth_year", 10))
+            .values("g_org", "g_port", "g_month", "nationality", "sex", "decade")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        # int(): SQLite's MOD gives a float.
+        return [
+            (
+                _group(r),
+                r["nationality"],
+                r["sex"],
+                _decade(r["decade"] and int(r["decade"])),
+                r["n"],
+            )
+            for r in rows
+        ]
+
+    @cached_property
+    def erased_counts(self) -> Counter[Group]:
+        """People erased, per group (their rows stay; their attributes are blanked)."""
+        rows = (
+            self._person_values(self.people.filter(pk__in=self.erased_ids))
+            .values("g_org", "g_port", "g_month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return Counter({_group(r): r["n"] for r in rows})
+
+    @cached_property
+    def vulnerability_rows(self) -> list[tuple[Group, list[Any], int]]:
+        """(group, vulnerability codes, number of people not erased with exactly those)."""
+        rows = (
+            self._person_values(self.live_people.exclude(vulnerabilities=[]))
+            .values("g_org", "g_port", "g_month", "vulnerabilities")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [(_group(r), r["vulnerabilities"] or [], r["n"]) for r in rows]
+
+    @cached_property
+    def language_counts(self) -> list[tuple[Group, str, bool, int]]:
+        """(group, language, needs an interpreter, number of people not erased)."""
+        rows = (
+            self._person_values(
+                PersonLanguage.objects.filter(person__in=self.live_people), "person__"
+            )
+            .values("g_org", "g_port", "g_month", "code", "needs_interpreter")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [(_group(r), r["code"], r["needs_interpreter"], r["n"]) for r in rows]
+
+    @cached_property
+    def interpreter_counts(self) -> list[tuple[Group, int]]:
+        """(group, people not erased who need an interpreter for some language)."""
+        needing = PersonLanguage.objects.filter(person__in=self.live_people, needs_interpreter=True)
+        rows = (
+            self._person_values(needing, "person__")
+            .values("g_org", "g_port", "g_month")
+            .annotate(n=Count("person_id", distinct=True))
+            .order_by()
+        )
+        return [(_group(r), r["n"]) for r in rows]
+
+    @cached_property
+    def case_counts(self) -> list[tuple[Group, str, str, int]]:
+        """(group, status, venue code, number of cases). Cases are grouped by their own
+        port and the month they were opened (registered, without an opening date), as
+        the filters read them."""
+        bounds = self.cases.aggregate(
+            first_opened=Min("opened_on"), last_opened=Max("opened_on"),
+            first_created=Min("created_at"), last_created=Max("created_at"),
+        )  # fmt: skip
+        opened = _month_span(bounds["first_opened"], bounds["last_opened"])
+        created = _month_span(bounds["first_created"], bounds["last_created"])
+        rows = (
+            self.cases.annotate(
+                g_opened=_month_expression("opened_on", opened),
+                g_created=_month_expression("created_at", created),
+            )
+            .values("organization_id", "port__code", "g_opened", "g_created", "status")
+            .annotate(venue=F("venue__code"), n=Count("pk"))
+            .order_by()
+        )
+        return [
+            (
+                (r["organization_id"], r["port__code"] or "", r["g_opened"] or r["g_created"]),
+                r["status"],
+                r["venue"] or "",
+                r["n"],
+            )  # fmt: skip
+            for r in rows
+        ]
+
+    @cached_property
+    def household_rows(self) -> list[tuple[Group, int]]:
+        """(group, number of members) of every household."""
+        bounds = self.households.aggregate(first=Min("created_at"), last=Max("created_at"))
+        months = _month_expression("created_at", _month_span(bounds["first"], bounds["last"]))
+        rows = (
+            self.households.annotate(g_month=months)
+            .annotate(size=Count("members"))
+            .values_list("organization_id", "port__code", "g_month", "size")
+        )
+        return [
+            ((org, port or "", month), size)
+            for org, port, month, size in rows.iterator(chunk_size=5000)
+        ]
+
+    @cached_property
+    def erased_stat_rows(self) -> list[tuple[Group, str, str, str, int]]:
+        """(group, nationality, sex, birth years, count) kept at erasure; grouped by the
+        case's port and opening month ("" for a person erased without a case)."""
+        rows = (
+            self.erased_stats.values(
+                "organization_id",
+                "port_code",
+                "opened_month",
+                "nationality",
+                "sex",
+                "birth_years",
+            )  # fmt: skip
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
+        return [
+            (
+                (row["organization_id"], row["port_code"], row["opened_month"]),
+                row["nationality"],
+                row["sex"],
+                row["birth_years"],
+                int(row["n"] or 0),
+            )  # fmt: skip
+            for row in rows
+        ]
+
+    @cached_property
+    def person_totals(self) -> Counter[Group]:
+        """People (erased ones included) per group."""
+        totals = Counter(self.erased_counts)
+        for group, _nationality, _sex, _decade, n in self.person_counts:
+            totals[group] += n
+        return totals
 
 
-def _erased_counts(stats: QuerySet[ErasedCaseStat], column: str) -> Counter[str]:
-    rows = stats.values(column).annotate(n=Sum("count")).order_by()
-    return Counter({row[column]: int(row["n"] or 0) for row in rows})
+def _month_span(first: dt.date | None, last: dt.date | None) -> tuple[Month, Month] | None:
+    """The first and last month of dates or moments (in the site's time zone)."""
+    if first is None or last is None:
+        return None
+    if isinstance(first, dt.datetime) and isinstance(last, dt.datetime):
+        first, last = timezone.localtime(first), timezone.localtime(last)
+    return Month.of(first), Month.of(last)
+
+
+def _month_expression(column: str, months: tuple[Month, Month] | None) -> Any:
+    """SQL for the month ("YYYY-MM") of ``column`` (a date, or a moment read in the
+    site's time zone), for values between the first and last of ``months``.
+
+    A CASE over the same month boundaries as the period filter, one comparison a month
+    (every value is at or after the first month's start): plain comparisons, where
+    ``TruncMonth`` would have SQLite call back into Python for every row of every query."""
+    if months is None:
+        return Value("", output_field=CharField())
+    month, last = months
+    whens = []
+    while month <= last:
+        # A moment is compared with midnight in the site's time zone.
+        end = month.next().first_day if column.endswith("_on") else month.next().start()
+        whens.append(When(**{f"{column}__lt": end}, then=Value(str(month))))
+        month = month.next()
+    return SqlCase(*whens, default=Value(""), output_field=CharField())
+
+
+def _group(row: dict[str, Any]) -> Group:
+    return (row["g_org"], row["g_port"] or "", row["g_month"])
+
+
+def _month_key(value: dt.date) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def _tally(base: BaseTable, keys: Iterable[tuple[Group, str]], weights: Iterable[int] = ()) -> None:
+    """Add 1 (or the matching weight) to the cell of each (group, row)."""
+    counter: Counter[tuple[Group, str]] = Counter()
+    if weights:
+        for key, weight in zip(keys, weights, strict=True):
+            counter[key] += weight
+    else:
+        counter.update(keys)
+    for (group, row), n in counter.items():
+        base.add(group, row, [n])
 
 
 def _people_column() -> list[Column]:
@@ -359,88 +653,106 @@ def _erased_note() -> str:
     )
 
 
-def _merge_unknown(counter: Counter[Any], unknown: Iterable[Any]) -> Counter[str]:
-    merged: Counter[str] = Counter()
-    for key, n in counter.items():
-        merged[NOT_RECORDED if key in unknown else str(key)] += n
-    return merged
+def _stat_table(
+    q: Querysets,
+    base: BaseTable,
+    live: Callable[[tuple[Group, str, str, str, int]], str],
+    erased: Callable[[tuple[Group, str, str, str, int]], str],
+) -> BaseTable:
+    """A table of people not erased plus erased ones (``ErasedCaseStat``)."""
+    people = q.person_counts
+    _tally(base, ((row[0], live(row)) for row in people), [row[4] for row in people])
+    stats = q.erased_stat_rows
+    _tally(base, ((stat[0], erased(stat)) for stat in stats), [stat[4] for stat in stats])
+    return base
 
 
-def nationality(q: Querysets) -> RawTable:
-    counts = _merge_unknown(_counts(q.live_people, "nationality"), {None, ""})
-    counts.update(_merge_unknown(_erased_counts(q.erased_stats, "nationality"), {None, ""}))
-    table = RawTable(
-        "nationality", _("People by nationality"), Kind.PARTITION, _people_column(),
-        note=_erased_note(), sort_by_count=True,
+def _present(base: BaseTable) -> set[str]:
+    return {key for rows in base.cells.values() for key, counts in rows.items() if any(counts)}
+
+
+def nationality(q: Querysets) -> BaseTable:
+    table = _stat_table(
+        q,
+        BaseTable(
+            "nationality", _("People by nationality"), Kind.PARTITION, _people_column(),
+            note=_erased_note(), sort_by_count=True, population=PEOPLE,
+        ),
+        lambda row: row[1] or NOT_RECORDED,
+        lambda stat: stat[1] or NOT_RECORDED,
     )  # fmt: skip
-    for code, n in counts.items():
-        label = country_label(code) if code else _("Not recorded")
-        table.rows.append((code, label, [n]))
+    for code in sorted(_present(table)):
+        table.labels[code] = country_label(code) if code else _("Not recorded")
     return table
 
 
-def sex(q: Querysets) -> RawTable:
-    counts = _merge_unknown(_counts(q.live_people, "sex"), {None, "", Sex.UNKNOWN})
-    counts.update(_merge_unknown(_erased_counts(q.erased_stats, "sex"), {None, "", Sex.UNKNOWN}))
-    table = RawTable(
-        "sex", _("People by sex"), Kind.PARTITION, _people_column(), note=_erased_note()
-    )
-    for value, label in Sex.choices:
-        if value != Sex.UNKNOWN:
-            table.rows.append((value, str(label), [counts.get(value, 0)]))
-    table.rows.append((NOT_RECORDED, _("Not recorded"), [counts.get(NOT_RECORDED, 0)]))
-    return table
+def _sex_key(value: str | None) -> str:
+    return NOT_RECORDED if value in (None, "", Sex.UNKNOWN) else str(value)
 
 
-def _decade(year: int) -> str:
+def sex(q: Querysets) -> BaseTable:
+    table = BaseTable(
+        "sex", _("People by sex"), Kind.PARTITION, _people_column(), note=_erased_note(),
+        population=PEOPLE,
+    )  # fmt: skip
+    table.fixed((value, str(label)) for value, label in Sex.choices if value != Sex.UNKNOWN)
+    table.fixed([(NOT_RECORDED, _("Not recorded"))])
+    return _stat_table(q, table, lambda row: _sex_key(row[2]), lambda stat: _sex_key(stat[2]))
+
+
+def _decade(year: int | None) -> str:
+    """ "1990-1999" for any year of the 1990s."""
+    if not year:
+        return NOT_RECORDED
     start = year - year % 10
     return f"{start}-{start + 9}"
 
 
-def birth_decade(q: Querysets) -> RawTable:
-    counts: Counter[str] = Counter()
-    for year, n in _counts(q.live_people, "birth_year").items():
-        counts[_decade(year) if year else NOT_RECORDED] += n
-    for years, n in _erased_counts(q.erased_stats, "birth_years").items():
-        # Erasure keeps five-year groups ("1985-1989"): each lies within one decade.
-        first = years.split("-")[0] if years else ""
-        counts[_decade(int(first)) if first.isdigit() else NOT_RECORDED] += n
-    table = RawTable(
-        "birth_decade", _("People by year of birth"), Kind.PARTITION, _people_column(),
-        note=_erased_note(),
+def _erased_decade(years: str) -> str:
+    # Erasure keeps five-year groups ("1985-1989"): each lies within one decade.
+    first = years.split("-")[0] if years else ""
+    return _decade(int(first)) if first.isdigit() else NOT_RECORDED
+
+
+def birth_decade(q: Querysets) -> BaseTable:
+    table = _stat_table(
+        q,
+        BaseTable(
+            "birth_decade", _("People by year of birth"), Kind.PARTITION, _people_column(),
+            note=_erased_note(), population=PEOPLE,
+        ),
+        lambda row: row[3],
+        lambda stat: _erased_decade(stat[3]),
     )  # fmt: skip
-    for key in sorted(k for k in counts if k != NOT_RECORDED):
-        table.rows.append((key, key.replace("-", "–"), [counts[key]]))
-    if counts.get(NOT_RECORDED):
-        table.rows.append((NOT_RECORDED, _("Not recorded"), [counts[NOT_RECORDED]]))
+    present = _present(table)
+    for key in sorted(present - {NOT_RECORDED}):
+        table.labels[key] = key.replace("-", "–")
+    if NOT_RECORDED in present:
+        table.labels[NOT_RECORDED] = _("Not recorded")
     return table
 
 
-def border_city(q: Querysets) -> RawTable:
-    counts = _counts(q.people, "household_membership__household__port")
-    ports = {p.pk: p for p in Port.objects.filter(pk__in=[k for k in counts if k is not None])}
-    table = RawTable(
+def border_city(q: Querysets) -> BaseTable:
+    table = BaseTable(
         "border_city", _("People by border city (household)"), Kind.PARTITION,
-        _people_column(), sort_by_count=True,
+        _people_column(), sort_by_count=True, population=PEOPLE,
         note=_("The Mexican city of the household's port of entry; erased people included."),
     )  # fmt: skip
-    for port_id, n in counts.items():
-        if port_id is None:
-            table.rows.append((NOT_RECORDED, _("No household or border city recorded"), [n]))
+    # A group holds the people of one port: each group is a single row.
+    for group, n in q.person_totals.items():
+        table.add(group, group[1], [n])
+    present = _present(table)
+    ports = {p.code: p for p in Port.objects.filter(code__in=present - {NOT_RECORDED})}
+    for code in sorted(present):
+        if code == NOT_RECORDED:
+            table.labels[code] = _("No household or border city recorded")
         else:
-            port = ports[port_id]
-            table.rows.append((port.code, str(port), [n]))
+            table.labels[code] = str(ports[code])
     return table
 
 
-def languages(q: Querysets) -> RawTable:
-    rows = (
-        PersonLanguage.objects.filter(person__in=q.live_people)
-        .values("code")
-        .annotate(n=Count("pk"), interpreter=Count("pk", filter=Q(needs_interpreter=True)))
-        .order_by()
-    )
-    table = RawTable(
+def languages(q: Querysets) -> BaseTable:
+    table = BaseTable(
         "languages", _("People by language spoken"), Kind.SPLIT,
         [
             Column("people", _("People")),
@@ -453,53 +765,57 @@ def languages(q: Querysets) -> RawTable:
             "total. Erased people are not included (their languages are not kept)."
         ),
     )  # fmt: skip
-    for row in rows:
-        n, interpreter = row["n"], row["interpreter"]
-        table.rows.append(
-            (row["code"], language_label(row["code"]), [n, interpreter, n - interpreter])
-        )
+    for group, code, needs, n in q.language_counts:
+        table.add(group, code, [n, n if needs else 0, 0 if needs else n])
+    for code in sorted(_present(table)):
+        table.labels[code] = language_label(code)
     return table
 
 
-def vulnerabilities(q: Querysets) -> RawTable:
-    counts: Counter[str] = Counter()
-    # A JSON list of codes (plaintext); SQLite cannot count inside JSON arrays portably.
-    for codes in q.live_people.values_list("vulnerabilities", flat=True).iterator(chunk_size=5000):
-        counts.update({str(c) for c in codes or []})
-    table = RawTable(
+def vulnerabilities(q: Querysets) -> BaseTable:
+    table = BaseTable(
         "vulnerabilities", _("People by vulnerability"), Kind.INDEPENDENT, _people_column(),
         note=_(
             "A person may have several vulnerabilities or none, so the rows have no total. "
             "Erased people are not included (their vulnerabilities are not kept)."
         ),
     )  # fmt: skip
-    for code, label in Vulnerability.choices:
-        table.rows.append((code, str(label), [counts.get(code, 0)]))
+    table.fixed((code, str(label)) for code, label in Vulnerability.choices)
+    known = set(table.labels)
+    # A JSON list of codes (plaintext), counted here: SQLite cannot count inside JSON
+    # arrays portably.
+    for group, codes, n in q.vulnerability_rows:
+        for code in {str(c) for c in codes} & known:
+            table.add(group, code, [n])
     return table
 
 
-def case_status(q: Querysets) -> RawTable:
-    counts = _counts(q.cases, "status")
-    table = RawTable(
-        "case_status", _("Cases by status"), Kind.PARTITION, [Column("cases", _("Cases"))]
-    )
-    for value, label in CaseStatus.choices:
-        table.rows.append((value, str(label), [counts.get(value, 0)]))
-    return table
-
-
-def case_venue(q: Querysets) -> RawTable:
-    counts = _counts(q.cases, "venue")
-    venues = {v.pk: v for v in Venue.objects.filter(pk__in=[k for k in counts if k is not None])}
-    table = RawTable(
-        "case_venue", _("Cases by hearing venue"), Kind.PARTITION,
-        [Column("cases", _("Cases"))], sort_by_count=True,
+def case_status(q: Querysets) -> BaseTable:
+    table = BaseTable(
+        "case_status", _("Cases by status"), Kind.PARTITION, [Column("cases", _("Cases"))],
+        population=CASES,
     )  # fmt: skip
-    for venue_id, n in counts.items():
-        if venue_id is None:
-            table.rows.append((NOT_RECORDED, _("No hearing venue recorded"), [n]))
-        else:
-            table.rows.append((venues[venue_id].code, venues[venue_id].name, [n]))
+    table.fixed((value, str(label)) for value, label in CaseStatus.choices)
+    cases = q.case_counts
+    _tally(table, ((group, status) for group, status, _v, _n in cases), [c[3] for c in cases])
+    return table
+
+
+def case_venue(q: Querysets) -> BaseTable:
+    table = BaseTable(
+        "case_venue", _("Cases by hearing venue"), Kind.PARTITION,
+        [Column("cases", _("Cases"))], sort_by_count=True, population=CASES,
+    )  # fmt: skip
+    cases = q.case_counts
+    _tally(
+        table,
+        ((group, venue or NOT_RECORDED) for group, _s, venue, _n in cases),
+        [c[3] for c in cases],
+    )
+    present = _present(table)
+    venues = dict(Venue.objects.filter(code__in=present).values_list("code", "name"))
+    for code in sorted(present):
+        table.labels[code] = venues[code] if code else _("No hearing venue recorded")
     return table
 
 
@@ -508,70 +824,76 @@ HOUSEHOLD_BANDS: list[tuple[str, int, int | None]] = [
 ]  # fmt: skip
 
 
-def household_size(q: Querysets) -> RawTable:
-    sizes = Counter(
-        q.households.annotate(size=Count("members")).values_list("size", flat=True).order_by()
+def household_band(size: int) -> str:
+    return next(
+        key for key, low, high in HOUSEHOLD_BANDS if size >= low and (high is None or size <= high)
     )
-    table = RawTable(
+
+
+def household_size(q: Querysets) -> BaseTable:
+    table = BaseTable(
         "household_size", _("Households by size"), Kind.PARTITION,
-        [Column("households", _("Households"))],
+        [Column("households", _("Households"))], population=HOUSEHOLDS,
     )  # fmt: skip
-    for key, low, high in HOUSEHOLD_BANDS:
-        n = sum(c for size, c in sizes.items() if size >= low and (high is None or size <= high))
-        if key == "0":
-            if n:
-                table.rows.append((key, _("No members recorded"), [n]))
-            continue
+    _tally(table, ((group, household_band(size)) for group, size in q.household_rows))
+    # Households without members are rare: their row shows only when it rounds above 0.
+    if "0" in _present(table):
+        table.labels["0"] = _("No members recorded")
+    for key, _low, _high in HOUSEHOLD_BANDS[1:]:
         label = _("%(count)s people") % {"count": key.replace("-", "–")}
-        if key == "1":
-            label = _("1 person")
-        table.rows.append((key, label, [n]))
+        table.fixed([(key, _("1 person") if key == "1" else label)])
     return table
 
 
-def intake_month(q: Querysets) -> RawTable:
-    counts: Counter[Month] = Counter()
-    rows = q.people.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk"))
-    for row in rows.order_by():
-        counts[Month.of(row["month"])] += row["n"]
-    table = RawTable(
+def intake_month(q: Querysets) -> BaseTable:
+    table = BaseTable(
         "intake_month", _("People registered per month"), Kind.PARTITION, _people_column(),
         note=_("By the month the person was registered; erased people included."),
+        span=True, population=PEOPLE,
     )  # fmt: skip
-    if counts:
-        month, last = min(counts), max(counts)
+    # A group holds the people of one month: each group is a single row.
+    for group, n in q.person_totals.items():
+        table.add(group, group[2], [n])
+    months = [Month.parse(key) for key in _present(table)]
+    if months:
+        month, last = min(months), max(months)
         while month <= last:
             label = formats.date_format(month.first_day, "YEAR_MONTH_FORMAT")
-            table.rows.append((str(month), label, [counts.get(month, 0)]))
+            table.labels[str(month)] = label
             month = month.next()
     return table
 
 
-def overview(q: Querysets) -> RawTable:
-    table = RawTable(
-        "overview", _("Overview"), Kind.INDEPENDENT, [Column("count", _("Count"))], bars=False
+def overview(q: Querysets) -> BaseTable:
+    """Each row is rounded per group like any count, under the name of the records it
+    counts: "People", "Households" and "Cases" equal the totals of the tables about the
+    same records."""
+    table = BaseTable(
+        "overview", _("Overview"), Kind.INDEPENDENT, [Column("count", _("Count"))], bars=False,
+        count_labels={"people": PEOPLE, "households": HOUSEHOLDS, "cases": CASES},
+    )  # fmt: skip
+    table.fixed(
+        [
+            ("people", _("People registered")),
+            ("erased", _("of whom erased (personal data removed)")),
+            ("interpreter", _("People who need an interpreter")),
+            ("households", _("Households")),
+            ("cases", _("Cases")),
+        ]
     )
-    interpreter = (
-        PersonLanguage.objects.filter(person__in=q.live_people, needs_interpreter=True)
-        .values("person_id")
-        .distinct()
-        .count()
-    )
-    table.rows += [
-        ("people", _("People registered"), [q.people.count()]),
-        (
-            "erased",
-            _("of whom erased (personal data removed)"),
-            [q.people.filter(pk__in=q.erased_ids).count()],
-        ),
-        ("interpreter", _("People who need an interpreter"), [interpreter]),
-        ("households", _("Households"), [q.households.count()]),
-        ("cases", _("Cases"), [q.cases.count()]),
-    ]
+    for group, n in q.person_totals.items():
+        table.add(group, "people", [n])
+    for group, n in q.erased_counts.items():
+        table.add(group, "erased", [n])
+    for group, n in q.interpreter_counts:
+        table.add(group, "interpreter", [n])
+    _tally(table, ((group, "households") for group, _size in q.household_rows))
+    cases = q.case_counts
+    _tally(table, ((c[0], "cases") for c in cases), [c[3] for c in cases])
     return table
 
 
-BUILDERS: dict[str, Callable[[Querysets], RawTable]] = {
+BUILDERS: dict[str, Callable[[Querysets], BaseTable]] = {
     "overview": overview,
     "nationality": nationality,
     "sex": sex,
@@ -585,32 +907,24 @@ BUILDERS: dict[str, Callable[[Querysets], RawTable]] = {
     "intake_month": intake_month,
 }
 TABLE_NAMES = list(BUILDERS)
-# Overview rows that are the total of another table: shown as that table's total cell,
-# so that a total hidden there is not given away here.
-LINKED_TOTALS = {"people": "border_city", "households": "household_size", "cases": "case_status"}
+
+
+def base_tables(
+    scope: Scope, filters: Filters, names: Sequence[str] | None = None
+) -> list[BaseTable]:
+    """True counts per group, before rounding (for ``publish`` and the tests only)."""
+    q = Querysets(scope, filters)  # shared: each kind of record is read once
+    return [BUILDERS[name](q) for name in (names or TABLE_NAMES)]
 
 
 def raw_tables(
     scope: Scope, filters: Filters, names: Sequence[str] | None = None
 ) -> list[RawTable]:
-    """Counts before suppression (for ``publish`` and the tests only)."""
-    q = Querysets(scope, filters)
-    return [BUILDERS[name](q) for name in (names or TABLE_NAMES)]
+    """True counts before rounding (for the tests only)."""
+    return [raw(base) for base in base_tables(scope, filters, names)]
 
 
 def tables(scope: Scope, filters: Filters, names: Sequence[str] | None = None) -> list[Table]:
-    """The published (suppressed) tables, in the active language."""
-    wanted = list(names or TABLE_NAMES)
-    needed = list(wanted)
-    if "overview" in wanted:
-        needed += [name for name in LINKED_TOTALS.values() if name not in needed]
-    published = {raw.name: publish(raw) for raw in raw_tables(scope, filters, needed)}
-    if "overview" in published:
-        overview = published["overview"]
-        rows = []
-        for row in overview.rows:
-            linked = published[LINKED_TOTALS[row.key]] if row.key in LINKED_TOTALS else None
-            cells = linked.total.cells if linked is not None and linked.total else row.cells
-            rows.append(Row(row.key, row.label, cells))
-        published["overview"] = Table(overview.name, overview.title, overview.columns, rows)
-    return [published[name] for name in wanted]
+    """The published (rounded) tables, in the active language."""
+    rounder = Rounder.from_settings()
+    return [publish(base, rounder) for base in base_tables(scope, filters, names)]

@@ -1,4 +1,4 @@
-"""The statistics page and its CSV downloads: de-identified, suppressed figures only.
+"""The statistics page and its CSV downloads: de-identified, rounded figures only.
 
 Anyone signed in with ``stats.read`` somewhere (``stats.queries.scope_for``); anyone else
 signed in gets 404, like a page that does not exist. The query string carries only the
@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET
 from mppdesk.accounts.models import User
 from mppdesk.stats import queries, services
 from mppdesk.stats.forms import StatsFilterForm
-from mppdesk.stats.suppression import SECONDARY_DISPLAY, SMALL_DISPLAY, THRESHOLD
+from mppdesk.stats.rounding import BASE
+from mppdesk.stats.suppression import SMALL_DISPLAY
 
 CHART_HEIGHT = 100
 CHART_BAR = 10  # width of a month's column in the chart's own units
@@ -81,9 +82,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "chart": month_chart(chart) if chart and chart.rows else [],
         "chart_width": CHART_BAR * len(chart.rows) if chart else 0,
         "chart_height": CHART_HEIGHT,
-        "small_max": THRESHOLD - 1,
+        "base": BASE,
         "small": SMALL_DISPLAY,
-        "secondary": SECONDARY_DISPLAY,
     }
     return render(request, "stats/index.html", context, status=200 if valid else 400)
 

@@ -1,4 +1,4 @@
-"""De-identified statistics: the figures of the web page ``/stats/``, suppressed the same way."""
+"""De-identified statistics: the figures of the web page ``/stats/``, rounded the same way."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ from mppdesk.api.auth import role
 from mppdesk.api.errors import LIST_ERRORS
 from mppdesk.people.validation import FieldErrors
 from mppdesk.stats import queries, services
-from mppdesk.stats.suppression import SECONDARY_DISPLAY, SMALL_DISPLAY, THRESHOLD
+from mppdesk.stats.rounding import BASE
+from mppdesk.stats.suppression import SMALL_DISPLAY, THRESHOLD
 
 router = Router()
+
+# Secondary suppression ("*") gave way to rounding (docs/statistics.md); the key stays in
+# the response so that clients written for it keep parsing it.
+RETIRED_SECONDARY_DISPLAY = "*"
 
 
 class StatsFilters(Schema):
@@ -33,14 +38,12 @@ class StatsFilters(Schema):
 
 
 class CellOut(Schema):
-    count: int | None = Field(..., description="The figure; `null` when hidden.")
-    display: str = Field(
-        ...,
-        description=f"The figure as shown: a number, `{SMALL_DISPLAY}` or `{SECONDARY_DISPLAY}`.",
+    count: int | None = Field(
+        ..., description=f"The rounded figure (a multiple of {BASE}); `null` when hidden."
     )
+    display: str = Field(..., description=f"The figure as shown: a number, or `{SMALL_DISPLAY}`.")
     hidden: str | None = Field(
-        ...,
-        description="`small` (1 to 4) or `secondary` (hidden so a small one cannot be derived).",
+        ..., description="`small` when the figure rounds to 0 (none, or a few); else `null`."
     )
 
 
@@ -70,9 +73,12 @@ class ScopeOut(Schema):
 
 
 class SuppressionOut(Schema):
-    threshold: int
+    threshold: int = Field(..., description="Figures below it are shown as `small`.")
     small: str
-    secondary: str
+    secondary: str = Field(..., description="No longer used: figures are rounded instead.")
+    rounding_base: int = Field(
+        ..., description="Every figure is a sum of counts rounded to a multiple of it."
+    )
 
 
 class StatsOut(Schema):
@@ -95,9 +101,10 @@ def get_stats(request: HttpRequest, filters: Query[StatsFilters]) -> Any:
     """Aggregate figures (no personal data) of the token's organization — of every
     organization if it is program-wide (program coordinator, monitor).
 
-    Counts from 1 to 4 are hidden (`"<5"`), and a second cell is hidden (`"*"`) wherever
-    a single hidden one could be worked out from a total. Needs the `read` scope and a
-    role with `stats.read`.
+    Counts are rounded to multiples of 5 for each organization, port and month, then
+    added up (the same figures as the page and its downloads; docs/statistics.md); a
+    figure that rounds to 0 is `"<5"`. Needs the `read` scope and a role with
+    `stats.read`.
     """
     scope = queries.scope_for_organization(common.organization(request))
     cleaned = queries.clean_filters(
@@ -126,7 +133,8 @@ def get_stats(request: HttpRequest, filters: Query[StatsFilters]) -> Any:
         "suppression": {
             "threshold": THRESHOLD,
             "small": SMALL_DISPLAY,
-            "secondary": SECONDARY_DISPLAY,
+            "secondary": RETIRED_SECONDARY_DISPLAY,
+            "rounding_base": BASE,
         },
         "tables": [
             {

@@ -1,4 +1,4 @@
-"""GET /api/v1/stats: the same figures and suppression as the page, for read tokens."""
+"""GET /api/v1/stats: the same rounded figures as the page, for read tokens."""
 
 from __future__ import annotations
 
@@ -25,19 +25,30 @@ def table(body: dict[str, Any], name: str) -> dict[str, Any]:
     return next(t for t in body["tables"] if t["name"] == name)
 
 
-def test_an_analyst_token_reads_the_suppressed_figures(world: Any, analyst: Any) -> None:
+def test_an_analyst_token_reads_the_rounded_figures(world: Any, analyst: Any) -> None:
     response = api_for(analyst, ["read"]).get(URL)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["scope"] == {"program_wide": False, "organizations": [world.org.slug]}
-    assert body["suppression"] == {"threshold": 5, "small": "<5", "secondary": "*"}
+    assert body["suppression"] == {
+        "threshold": 5, "small": "<5", "secondary": "*", "rounding_base": 5,
+    }  # fmt: skip
     assert [t["name"] for t in body["tables"]] == queries.TABLE_NAMES
     nationality = table(body, "nationality")
-    rows = {r["key"]: r["cells"][0] for r in nationality["rows"]}
-    assert rows["HND"] == {"count": 12, "display": "12", "hidden": None}
-    assert rows["CUB"] == {"count": None, "display": "<5", "hidden": "small"}
-    assert rows["GTM"] == {"count": None, "display": "*", "hidden": "secondary"}
-    assert nationality["total"]["cells"][0]["count"] == 20
+    # The same cells as the page: the rounded count, or none where it rounds to 0.
+    (page,) = queries.tables(queries.scope_for(analyst), queries.Filters(), ["nationality"])
+    assert page.total is not None
+    assert [r["cells"] for r in nationality["rows"]] == [
+        [{"count": c.count, "display": c.display, "hidden": c.hidden} for c in row.cells]
+        for row in page.rows
+    ]
+    for row in [*nationality["rows"], nationality["total"]]:
+        for cell in row["cells"]:
+            if cell["hidden"]:
+                assert cell == {"count": None, "display": "<5", "hidden": "small"}
+            else:
+                assert cell["count"] % 5 == 0 and cell["display"] == str(cell["count"])
+    assert nationality["total"]["cells"][0]["display"] == page.total.displays[0]
     assert_nothing_personal(response.content.decode(), world)
 
 

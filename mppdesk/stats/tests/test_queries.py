@@ -1,4 +1,4 @@
-"""The figures: counts on a known population, scope, filters, erasure, suppression."""
+"""The figures: counts on a known population, scope, filters, erasure, rounding."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from mppdesk.privacy import services as privacy_services
 from mppdesk.privacy.models import Erasure
 from mppdesk.stats import queries
 from mppdesk.stats.queries import Filters, Scope
+from mppdesk.stats.rounding import Rounder, support
 
 pytestmark = pytest.mark.django_db
 
@@ -51,32 +52,92 @@ def test_counts_on_the_known_population(world: Any) -> None:
     assert overview["erased"] == [0] and overview["interpreter"] == [5]
 
 
-def test_published_tables_hide_small_cells_and_their_complements(world: Any) -> None:
+def possible(scope: Scope, name: str, key: str, filters: Filters | None = None) -> set[int]:
+    """Every value the first column of row ``key`` (``"total"``: the total) can show: each
+    group's true count rounded down or up, added up over the groups."""
+    (base,) = queries.base_tables(scope, filters or Filters(), [name])
+    sums = {0}
+    for rows in base.cells.values():
+        if key == "total":
+            true = sum(counts[0] for counts in rows.values())
+        else:
+            true = rows.get(key, [0])[0]
+        sums = {s + v for s in sums for v in support(true)}
+    return sums
+
+
+def value(display: str) -> int:
+    return 0 if display == "<5" else int(display)
+
+
+def test_published_figures_are_the_true_ones_rounded_group_by_group(world: Any) -> None:
     a = Scope((world.org.pk,))
-    assert shown(a, "nationality") == {"HND": ["12"], "GTM": ["*"], "CUB": ["<5"], "total": ["20"]}
-    assert shown(a, "birth_decade") == {"1990-1999": ["*"], "2010-2019": ["<5"], "total": ["20"]}
-    border = shown(a, "border_city")
-    assert border == {world.p1.code: ["*"], world.p2.code: ["<5"], "": ["9"], "total": ["20"]}
-    # Each language row: people, who need an interpreter, who do not.
-    assert shown(a, "languages") == {"spa": ["20", "<5", "*"], "kek": ["6", "<5", "<5"]}
-    assert shown(a, "vulnerabilities")["pregnant"] == ["<5"]
-    # 5 active + 1 closed: "<5" and "*" could only be 1 and 5, so the total goes too.
+    for name in queries.TABLE_NAMES:
+        (table,) = queries.tables(a, Filters(), [name])
+        rows = [*table.rows, *([table.total] if table.total else [])]
+        for row in rows:
+            for cell in row.cells:
+                # A multiple of 5, or "<5" for 0: never a count from 1 to 4.
+                assert cell.display == "<5" or (int(cell.display) % 5 == 0 and cell.count)
+            assert value(row.displays[0]) in possible(a, name, row.key), (name, row.key)
+        if table.total:
+            assert value(table.total.displays[0]) == sum(value(r.displays[0]) for r in table.rows)
+    # 12 Hondurans in three groups (8 at P1, 3 at P2, 1 without a household, all January):
+    # each rounded on its own, so 5 to 20 — never 12.
+    assert possible(a, "nationality", "HND") == {5, 10, 15, 20}
+    # The 5 active cases are one group (P1, January): a multiple of 5 stays exact; the one
+    # closed case (P2) shows "<5" or 5, and the total agrees with the rows.
     status = shown(a, "case_status")
-    assert status["closed"] == ["<5"] and status["active"] == ["*"] and status["total"] == ["*"]
-    assert shown(a, "household_size")["total"] == ["<5"]
-    # The overview repeats those totals as shown there, never the hidden number.
-    overview = shown(a, "overview")
-    assert overview["cases"] == ["*"] and overview["households"] == ["<5"]
-    assert overview["people"] == ["20"] and overview["erased"] == ["0"]
+    assert status["active"] == ["5"] and status["closed"] in (["<5"], ["5"])
+    assert status["total"] == [str(5 + value(status["closed"][0]))]
+    assert shown(a, "intake_month")["2025-03"] == ["5"]  # five people, one group
 
 
-def test_rows_with_shown_figures_come_first_largest_first(world: Any) -> None:
+def test_tables_about_the_same_records_show_the_same_total(world: Any, personas: Any) -> None:
     a = Scope((world.org.pk,))
-    (table,) = queries.tables(a, Filters(), ["nationality"])
-    # Hidden rows follow in name order (Cuba, Guatemala): the order reveals nothing.
-    assert [row.key for row in table.rows] == ["HND", "CUB", "GTM"]
+    privacy_services.erase_person(
+        actor=personas.coordinator, person=world.people[12], reason=Erasure.Reason.REQUEST
+    )
+    for filters in (Filters(), queries.clean_filters(a, port=world.p1.code)):
+        overview = shown(a, "overview", filters)
+        for name in ("border_city", "intake_month"):
+            assert shown(a, name, filters)["total"] == overview["people"]
+        assert shown(a, "household_size", filters)["total"] == overview["households"]
+        for name in ("case_status", "case_venue"):
+            assert shown(a, name, filters)["total"] == overview["cases"]
+        # Nationality, sex and year of birth count the same (erased ones from their
+        # de-identified rows): one total among them.
+        assert (
+            len({shown(a, n, filters)["total"][0] for n in ("nationality", "sex", "birth_decade")})
+            == 1
+        )
+
+
+def test_only_fixed_lists_show_categories_that_round_to_zero(world: Any) -> None:
+    a = Scope((world.org.pk,))
+    rounder = Rounder.from_settings()
+    # Sex is a fixed list: "Other" and "Not recorded" (nobody) are listed, as "<5".
+    sex = shown(a, "sex")
+    assert list(sex) == ["F", "M", "X", "", "total"]
+    assert sex["X"] == ["<5"] and sex[""] == ["<5"]
+    # Nationalities are not: Cuba (2 people) is listed only if it rounds to 5, so that
+    # being listed says nothing a rounded figure does not.
+    (base,) = queries.base_tables(a, Filters(), ["nationality"])
+    sums, _total = queries.rounded_sums(base, rounder)
+    nationality = shown(a, "nationality")
+    assert ("CUB" in nationality) == (sums["CUB"][0] > 0)
+    for key in nationality:
+        assert key == "total" or value(nationality[key][0]) > 0
+
+
+def test_rows_come_largest_first_by_the_shown_figure(world: Any) -> None:
+    a = Scope((world.org.pk,))
+    for name in ("nationality", "border_city", "languages", "case_venue"):
+        (table,) = queries.tables(a, Filters(), [name])
+        figures = [(row.key == "", -value(row.displays[0])) for row in table.rows]
+        assert figures == sorted(figures), name
     (table,) = queries.tables(a, Filters(), ["border_city"])
-    assert table.rows[-1].key == ""  # "not recorded" last
+    assert table.rows[-1].key == ""  # "not recorded" last (9 people: always shown)
 
 
 def test_an_analyst_sees_only_their_organization(world: Any, analyst: Any) -> None:
