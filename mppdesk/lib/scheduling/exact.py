@@ -84,6 +84,7 @@ def solve_subproblem(
     start: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
     time_limit: float = 60.0,
     relax: bool = False,
+    gap: float = MIP_REL_GAP,
 ) -> SubResult | None:
     """Place ``units`` optimally (lexicographic: people, then objective) given the seats
     ``room[slot index]`` and port windows ``window_room`` left by everybody else, and the
@@ -92,7 +93,8 @@ def solve_subproblem(
     ``allowed`` restricts each unit to some slot indexes (default: every candidate).
     ``start``: a known placement of (some of) the units, ``unit id -> (slot index,
     window)``, handed to HiGHS as its first solution, so the answer is never worse.
-    Returns ``None`` when HiGHS found no solution in ``time_limit`` seconds.
+    Returns ``None`` when HiGHS found no solution in ``time_limit`` seconds. ``gap``:
+    the relative MIP gap at which the second solve stops.
     ``relax``: solve only the LP relaxation of the first step; ``people`` is then an
     upper bound of the people that can be placed (rounded down) and nothing is placed.
     """
@@ -231,12 +233,12 @@ def solve_subproblem(
             if spot is not None and spot == (var_slot[k], None if window is None else window[1]):
                 start_x[k] = 1.0
 
-    def run(x0: np.ndarray, gap: float) -> tuple[np.ndarray, bool]:
+    def run(x0: np.ndarray, rel_gap: float) -> tuple[np.ndarray, bool]:
         left = time_limit - (time.perf_counter() - started)
         if left <= 0.05:
             return np.zeros(0), False
         highs.setOptionValue("time_limit", left)
-        highs.setOptionValue("mip_rel_gap", gap)
+        highs.setOptionValue("mip_rel_gap", rel_gap)
         solution = highspy.HighsSolution()
         solution.col_value = with_judges(x0)
         highs.setSolution(solution)
@@ -256,9 +258,12 @@ def solve_subproblem(
     # 2. The least objective with that many people, from the better known start.
     highs.setOptionValue("mip_abs_gap", 1e-6)
     highs.changeColsCost(n_var, np.arange(n_var, dtype=np.int32), cost)
+    # The penalties of all these units as a constant: the MIP's objective is then their
+    # share of the proposal's objective, and the relative gap is relative to that.
+    highs.changeObjectiveOffset(float(sum(inst.penalty(u) for u in units)))
     highs.addRow(people - 0.5, highspy.kHighsInf, n_x, xs.astype(np.int32), size)
     x0 = start_x if float(size @ start_x) >= people - 0.5 else first
-    second, proven_second = run(x0, MIP_REL_GAP)
+    second, proven_second = run(x0, gap)
     chosen = second if len(second) else first
     placed: dict[str, tuple[int, dt.datetime | None]] = {}
     for k in np.nonzero(chosen > 0.5)[0].tolist():

@@ -7,7 +7,7 @@ most people placed, then the least objective), each from the current placement a
 HiGHS's first solution, so a neighbourhood never gets worse:
 
 - a component small enough (``FULL_VARS`` variables) is solved whole: its proposal is
-  then the exact optimum (unless the time limit stops HiGHS first);
+  then the exact optimum (unless ``WHOLE_SECONDS`` stop HiGHS first);
 - a larger one by *windows* of consecutive court days (about ``WINDOW_VARS`` variables
   each, half overlapping, in time order): the units booked in the window and every
   unit still left out that may be heard by then are freed and placed again on the
@@ -29,9 +29,16 @@ from mppdesk.lib.scheduling.exact import SubResult, Window, solve_subproblem
 from mppdesk.lib.scheduling.model import Unit
 
 #: A component with at most this many (unit, docket, window) variables is solved whole.
-FULL_VARS = 20_000
+FULL_VARS = 3_000
 #: Variables of one window of the local search.
-WINDOW_VARS = 6_000
+WINDOW_VARS = 2_000
+#: Each neighbourhood's MILP stops within this relative gap of its optimum (HiGHS's
+#: default): far below the 1 % the proposal is held to, and much faster to prove.
+IMPROVE_GAP = 1e-4
+#: Seconds at most for one window, and for a whole component (HiGHS keeps the best
+#: placement found by then, never worse than the one it started from).
+WINDOW_SECONDS = 5.0
+WHOLE_SECONDS = 10.0
 #: Search a large component only when its proposal is this far above its LP bound.
 LNS_GAP = 0.001
 #: Passes over the windows of a component at most.
@@ -176,12 +183,13 @@ class Improver:
         self.stats["subproblems"] += 1
         return solve_subproblem(
             inst, freed, room, window_room, loads, allowed=allowed, start=start,
-            time_limit=time_limit,
+            time_limit=time_limit, gap=IMPROVE_GAP,
         )  # fmt: skip
 
     def whole(self, deadline: float) -> bool:
         """Solve the component exactly (from the current placement)."""
-        sub = self._solve(self.members, None, deadline - time.perf_counter())
+        left = min(deadline - time.perf_counter(), WHOLE_SECONDS)
+        sub = self._solve(self.members, None, left)
         if sub is None:
             return False
         self.stats["whole_proven"] += float(sub.proven)
@@ -255,7 +263,9 @@ class Improver:
                 freed = booked + self._left_out(lo, hi, WINDOW_VARS // 2)
                 if not freed:
                     continue
-                sub = self._solve(freed, {u.id: window_slots for u in freed}, min(left, 10.0))
+                sub = self._solve(
+                    freed, {u.id: window_slots for u in freed}, min(left, WINDOW_SECONDS)
+                )
                 if sub is not None and self._apply(freed, sub):
                     improved = True
                     self.stats["windows_improved"] += 1
