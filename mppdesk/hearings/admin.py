@@ -11,6 +11,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from mppdesk.accounts.permissions import Action, can
 from mppdesk.hearings import calendar, services
 from mppdesk.hearings.models import ClosureDay
 from mppdesk.people.validation import FieldErrors
@@ -36,6 +37,19 @@ class ClosureDayAdmin(admin.ModelAdmin[ClosureDay]):
     list_filter = ["venue"]
     date_hierarchy = "date"
     fields = ["venue", "date", "reason"]
+
+    # Those who may manage dockets (the services check it again).
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.DOCKET_MANAGE)  # type: ignore[arg-type]
+
+    def has_view_permission(self, request: HttpRequest, obj: ClosureDay | None = None) -> bool:
+        return can(request.user, Action.DOCKET_MANAGE)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.DOCKET_MANAGE)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: ClosureDay | None = None) -> bool:
+        return can(request.user, Action.DOCKET_MANAGE)  # type: ignore[arg-type]
 
     def has_change_permission(self, request: HttpRequest, obj: ClosureDay | None = None) -> bool:
         # A closure is added or removed, never edited (remove it and add the right one).

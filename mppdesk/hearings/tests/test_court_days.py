@@ -311,3 +311,26 @@ def test_the_docket_page_and_calendar_show_the_flag(personas: Any, el_paso: Venu
     week = client.get(reverse("hearings:calendar"), {"venue": el_paso.code, "week": "2027-W03"})
     assert week.status_code == 200
     assert "Martin Luther King Jr. Day" in week.content.decode()
+
+
+def test_an_administrator_adds_a_closure_day_in_the_admin(personas: Any, el_paso: Venue) -> None:
+    from mppdesk.accounts.models import Membership
+    from mppdesk.testing.factories import MembershipFactory, UserFactory
+
+    admin = UserFactory(username="court-admin", is_staff=True)
+    MembershipFactory(user=admin, organization=personas.org, role=Membership.Role.ADMIN)
+    client = verified_login(Client(), admin)
+    client.cookies["django_language"] = "en"
+    url = reverse("admin:hearings_closureday_add")
+    refused = client.post(url, {"venue": el_paso.pk, "date": "2027-01-18", "reason": "x"})
+    assert refused.status_code == 200
+    assert "US federal holiday: Martin Luther King Jr. Day" in refused.content.decode()
+    mark = audit_mark()
+    day = future_day(weeks=8, weekday=1)
+    added = client.post(url, {"venue": el_paso.pk, "date": day.isoformat(), "reason": "Flood"})
+    assert added.status_code == 302, added.content.decode()[:2000]
+    assert ClosureDay.objects.get(venue=el_paso, date=day).created_by == admin
+    assert entries_after(mark).filter(object_type="closure_day", action="create").count() == 1
+    # A case worker does not get the admin at all.
+    worker = verified_login(Client(), personas.caseworker)
+    assert worker.get(url).status_code in (302, 403)
