@@ -447,10 +447,9 @@ def generate_dockets(
     skipped = closed_count = 0
     user = _user(actor)
     for index, day in enumerate(days, start=1):
-        if (venue.pk, day) in closed:
-            closed_count += 1
-            continue
-        for template in by_weekday.get(day.weekday(), []):
+        closed_today = (venue.pk, day) in closed
+        closed_count += closed_today
+        for template in [] if closed_today else by_weekday.get(day.weekday(), []):
             if (day, template.session, template.courtroom) in existing:
                 skipped += 1
                 continue

@@ -781,14 +781,14 @@ def add_closure(
 
 
 @places_router.delete(
-    "/venues/{code}/closures/{day}",
+    "/venues/{code}/closures",
     auth=role(Action.DOCKET_MANAGE),
     response={204: None, **WRITE_ERRORS},
 )
-def remove_closure(request: HttpRequest, code: str, day: dt.date) -> Status[None]:
-    """Open the venue again on that day."""
+def remove_closure(request: HttpRequest, code: str, date: dt.date) -> Status[None]:
+    """Open the venue again on ``?date=YYYY-MM-DD`` (404 if it was not closed then)."""
     venue = _get_venue(code)
-    closure = ClosureDay.objects.filter(venue=venue, date=day).first()
+    closure = ClosureDay.objects.filter(venue=venue, date=date).first()
     if closure is None:
         raise Http404
     services.remove_closure_day(actor=common.actor(request), closure=closure)

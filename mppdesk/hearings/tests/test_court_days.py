@@ -279,9 +279,11 @@ def test_closure_days_api(personas: Any, el_paso: Venue, closed_docket: Any) -> 
     assert coordinator.get(f"{DOCKETS}/{docket.pk}").json()["closed_reason"] == (
         "The court is closed: Power cut"
     )
-    assert_error(caseworker.client.delete(f"{url}/{body['date']}"), 403)
-    assert coordinator.client.delete(f"{url}/{body['date']}").status_code == 204
-    assert_error(coordinator.client.delete(f"{url}/{body['date']}"), 404)
+    remove = f"{url}?date={body['date']}"
+    assert_error(caseworker.client.delete(remove), 403)
+    assert_error(coordinator.client.delete(f"{url}?date=2027-13-01"), 422, "date")
+    assert coordinator.client.delete(remove).status_code == 204
+    assert_error(coordinator.client.delete(remove), 404)
     assert coordinator.get(f"{DOCKETS}/{docket.pk}").json()["closed"] is False
 
 
