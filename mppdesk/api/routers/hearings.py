@@ -757,7 +757,7 @@ def list_closures(
 @places_router.post(
     "/venues/{code}/closures",
     auth=role(Action.DOCKET_MANAGE),
-    response={201: ClosureCreatedOut, **CREATE_ERRORS},
+    response={201: ClosureCreatedOut, **WRITE_ERRORS},
 )
 def add_closure(
     request: HttpRequest, code: str, payload: ClosureCreateIn
