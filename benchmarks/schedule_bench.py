@@ -6,6 +6,13 @@ hard constraint of both, and prints one JSON line: time to schedule, the gap to 
 bound, and the weighted waiting of both. Pure Python (no database).
 
     python -m benchmarks.schedule_bench [--cases 50000] [--seed 7] [--repeat 2]
+    python -m benchmarks.schedule_bench --tight [--small-seeds 5] [--large-seeds 2]
+
+``--tight`` runs instead tight instances of 200 and 2,000 cases (``generate_tight``:
+fewer free seats than people) and compares the scheduler, the same without its
+improvement step, and first come first served with the exact MILP optimum
+(``exact_schedule``, HiGHS) computed in the same run, and with the LP bounds of the
+objective and of the people that can be placed.
 
 The instance (seeded ``numpy`` generator; every figure below is an assumption unless a
 source is named):
@@ -59,13 +66,17 @@ from mppdesk.lib.scheduling import (
     ScheduleResult,
     Slot,
     Unit,
+    exact_schedule,
     greedy_schedule,
     prepare,
     schedule,
     verify,
 )
+from mppdesk.lib.scheduling.exact import people_bound
 
 TODAY = dt.date(2026, 3, 2)
+#: Free seats per person at each venue in the tight instances.
+TIGHTNESS = 0.92
 
 SIZES = [1, 2, 3, 4, 5, 6]
 SIZE_P = [0.40, 0.22, 0.18, 0.12, 0.05, 0.03]
@@ -178,6 +189,77 @@ def generate(
     return units, slots, ports
 
 
+def generate_tight(
+    cases: int, seed: int = 11, today: dt.date = TODAY, tightness: float = TIGHTNESS
+) -> tuple[list[Unit], list[Slot], list[PortInfo]]:
+    """A tight instance: the households of ``generate`` (``cases`` people), but only about
+    ``tightness`` free seats per person at each venue, so some must be left out and
+    scattered free seats matter.
+
+    Per venue, from day 11 (past the notice lead): every weekday am and pm in the
+    venue's courtrooms, ``min(venue's seats, max(8, 0.92 x people / 12))`` seats per
+    docket, until the free seats reach ``tightness`` x the venue's people; 30 % of the
+    dockets are already 0-60 % booked; interpreters as in ``generate``. Each port
+    processes 40 % of one session's seats of its venues an hour (at least 6), so its
+    three reporting windows bind as well."""
+    units, _slots, ports = generate(cases, seed, today)
+    rng = np.random.default_rng(seed + 1)
+    people: Counter[str] = Counter()
+    for u in units:
+        people[u.venue] += u.size
+    slots: list[Slot] = []
+    session_seats: Counter[str] = Counter()
+    for venue, (zone, rooms, seats, rare) in VENUES.items():
+        tz = ZoneInfo(zone)
+        target = tightness * people[venue]
+        cap = int(min(seats, max(8, round(target / 12))))
+        session_seats[venue] = cap * rooms
+        free = 0.0
+        day = today + dt.timedelta(days=10)
+        while free < target:
+            day += dt.timedelta(days=1)
+            if day.weekday() >= 5:
+                continue
+            week = (day - today).days // 7
+            for session, hour in (("am", 8), ("pm", 13)):
+                for room in range(rooms):
+                    if free >= target:
+                        break
+                    languages = {"spa"} if rng.random() < 0.97 else set()
+                    if room == 0 and day.weekday() in (1, 3):
+                        languages.add("por")
+                    rare_day = day.weekday() == 2 and session == "am" and week % 2 == 0
+                    if room == rooms - 1 and rare_day:
+                        languages.add(rare)
+                    booked = int(cap * rng.uniform(0.0, 0.6)) if rng.random() < 0.3 else 0
+                    judge_n = (room + day.weekday() + (session == "pm")) % (rooms + 1)
+                    slots.append(
+                        Slot(
+                            id=f"{venue}-{day.isoformat()}-{session}-{room}",
+                            venue=venue,
+                            date=day,
+                            session=session,
+                            judge=f"{venue}-judge-{judge_n}",
+                            capacity=cap,
+                            booked=booked,
+                            languages=frozenset(languages),
+                            starts_at=dt.datetime.combine(day, dt.time(hour), tzinfo=tz),
+                        )
+                    )
+                    free += cap - booked
+    tight_ports = [
+        PortInfo(
+            p.code,
+            hourly_capacity=max(
+                6, int(0.4 * sum(session_seats[v] for v, _w in PORT_VENUES[p.code]))
+            ),
+            travel_days=p.travel_days,
+        )
+        for p in ports
+    ]
+    return units, slots, tight_ports
+
+
 def mean_days(result: ScheduleResult, units: list[Unit]) -> dict[str, float]:
     """Mean days to the hearing per person: everybody, vulnerable people, and people
     who have waited more than 180 days."""
@@ -207,6 +289,77 @@ def summary(result: ScheduleResult, units: list[Unit]) -> dict[str, Any]:
         "unassigned": dict(Counter(str(r) for r in result.unassigned.values())),
         "mean_days_to_hearing": mean_days(result, units),
         "stats": result.stats,
+    }
+
+
+def people(result: ScheduleResult) -> int:
+    return int(result.stats["people_placed"])
+
+
+def run_tight(cases: int, seed: int, exact_limit: float) -> dict[str, Any]:
+    """One tight instance: the scheduler (with and without its improvement step), first
+    come first served, the exact MILP optimum and the LP bounds, all on the same data."""
+    units, slots, ports = generate_tight(cases, seed)
+    kwargs: dict[str, Any] = {"today": TODAY, "ports": ports}
+    inst = prepare(units, slots, **kwargs)
+    ours = schedule(units, slots, **kwargs)
+    rounded = schedule(units, slots, improve_seconds=0.0, **kwargs)
+    greedy = greedy_schedule(units, slots, **kwargs)
+    exact = exact_schedule(units, slots, time_limit=exact_limit, **kwargs)
+    problems = [p for r in (ours, rounded, greedy, exact) for p in verify(inst, r.assignments)]
+    if problems:
+        raise AssertionError(f"constraint violations: {problems[:5]}")
+    bound_people = people_bound(inst)
+    assert ours.lp_bound is not None
+    proven = bool(exact.stats["proven"])
+
+    def row(result: ScheduleResult) -> dict[str, Any]:
+        return {
+            "people_placed": people(result),
+            "objective": round(result.objective, 1),
+            "vs_exact": round(result.objective / exact.objective - 1, 6),
+            "gap_to_lp_bound": round(result.objective / ours.lp_bound - 1, 6),
+            "seconds": round(result.solve_seconds, 2),
+        }
+
+    return {
+        "cases": cases,
+        "seed": seed,
+        "units": len(units),
+        "people": sum(u.size for u in units),
+        "free_seats": sum(s.room for s in slots),
+        "dockets": len(slots),
+        "exact": row(exact) | {"proven_optimal": proven},
+        "scheduler": row(ours)
+        | {"improve": {k: v for k, v in ours.stats.items() if k.startswith("improve_")}},
+        "rounding_only": row(rounded),
+        "greedy": row(greedy),
+        "lp_bound": round(ours.lp_bound, 1),
+        "people_lp_bound": bound_people,
+        "targets": {
+            "people_equal_optimum": people(ours) == people(exact),
+            "objective_within_1pct_of_optimum": ours.objective <= exact.objective * 1.01,
+            "optimum_proven": proven,
+        },
+    }
+
+
+def run_tight_all(
+    small: int = 200, large: int = 2000, small_seeds: int = 5, large_seeds: int = 2
+) -> dict[str, Any]:
+    runs = [run_tight(small, 100 + k, 300.0) for k in range(small_seeds)]
+    runs += [run_tight(large, 200 + k, 600.0) for k in range(large_seeds)]
+    return {
+        "benchmark": "schedule_tight",
+        "tightness": TIGHTNESS,
+        "runs": runs,
+        "targets": {
+            "people_equal_optimum": all(r["targets"]["people_equal_optimum"] for r in runs),
+            "objective_within_1pct_of_optimum": all(
+                r["targets"]["objective_within_1pct_of_optimum"] for r in runs
+            ),
+            "optima_proven": all(r["targets"]["optimum_proven"] for r in runs),
+        },
     }
 
 
@@ -250,8 +403,14 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--tight", action="store_true", help="the tight instances instead")
+    parser.add_argument("--small-seeds", type=int, default=5)
+    parser.add_argument("--large-seeds", type=int, default=2)
     args = parser.parse_args()
-    print(json.dumps(run(args.cases, args.seed, args.repeat)))
+    if args.tight:
+        print(json.dumps(run_tight_all(small_seeds=args.small_seeds, large_seeds=args.large_seeds)))
+    else:
+        print(json.dumps(run(args.cases, args.seed, args.repeat)))
 
 
 if __name__ == "__main__":

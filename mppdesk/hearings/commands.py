@@ -91,7 +91,8 @@ def generate_command(venue_code: str, start: str, end: str, username: str | None
         ) from exc
     click.echo(
         f"{venue_code}: {result.created} dockets created, {result.skipped} already there, "
-        f"{result.days} days from {first} to {last} ({templates} weekly templates)."
+        f"{result.days} days from {first} to {last} ({templates} weekly templates); "
+        f"{result.closed_days} days the court does not sit (federal holidays, closures)."
     )
 
 

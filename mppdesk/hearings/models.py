@@ -209,6 +209,49 @@ class Docket(TimestampedModel):
 
         return court_datetime(self.venue.timezone, self.date, self.starts_at)
 
+    @property
+    def closed_reason(self) -> str:
+        """Why the court does not sit on this docket's day ("" on a court day): a US
+        federal holiday (observed dates included) or a closure day of the venue. Such a
+        docket (made before the closure was known) is flagged, never deleted. Lists fill
+        this in bulk with ``calendar.mark_closed``."""
+        found = self.__dict__.get("_closed_reason")
+        if found is None:
+            from mppdesk.hearings.calendar import closure_reason
+
+            found = closure_reason(self.venue_id, self.date)
+            self.__dict__["_closed_reason"] = found
+        return str(found)
+
+
+class ClosureDay(TimestampedModel):
+    """A day a venue does not sit besides the US federal holidays (weather, building
+    works, a local holiday), added by a coordinator. No docket is generated or created
+    on it and no hearing scheduled; dockets that already exist are flagged."""
+
+    venue = models.ForeignKey(
+        "places.Venue",
+        on_delete=models.CASCADE,
+        related_name="closure_days",
+        verbose_name=_("venue"),
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "venue"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "date"], name="closure_day_unique"),
+        ]
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+
+    def __str__(self) -> str:
+        return f"{self.venue_id} {self.date}"
+
 
 class Hearing(EncryptedModelMixin, OrgOwnedModel):
     """A case's hearing on a docket. ``organization`` is the case's organization."""

@@ -21,8 +21,9 @@ How the models become the scheduler's input (``mppdesk.lib.scheduling``):
   needing two languages gets a combined code ("por+spa") that only dockets with both
   interpreters serve. A household whose other case already has a hearing ahead is put
   in that same session, outside the optimizer (or left out: ``household_session_full``).
-- Slots: the venue(s)' dockets in the period with places left; the start in the
-  court's zone.
+- Slots: the venue(s)' dockets in the period with places left, but none on a day the
+  court does not sit (a US federal holiday or a closure day: ``calendar``); the start
+  in the court's zone.
 - Ports: every ``places.Port``. People report in up to three one-hour windows of
   ``hourly_capacity`` people, the latest starting at the port's reporting lead before
   the session (``Port.report_lead_minutes``, else ``MPPDESK_REPORT_LEAD_MINUTES``), the
@@ -49,7 +50,7 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
-from mppdesk.hearings import conf, queries, services
+from mppdesk.hearings import calendar, conf, queries, services
 from mppdesk.hearings.models import Docket, Hearing, HearingStatus
 from mppdesk.hearings.models_scheduling import (
     ProposalItem,
@@ -399,6 +400,9 @@ def _gather(
         .select_related("venue")
         .order_by("date", "session", "courtroom", "pk")
     }
+    # Never propose a docket of a day the court does not sit (``calendar``).
+    closed = calendar.closed_days(venue_ids, start, end)
+    dockets = {k: d for k, d in dockets.items() if (d.venue_id, d.date) not in closed}
     combos = {u.language for u in [*units, *(p.unit for p in pinned)] if "+" in u.language}
     slots = [
         sched.Slot(

@@ -39,10 +39,11 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus
-from mppdesk.hearings import conf, signals
+from mppdesk.hearings import calendar, conf, signals
 from mppdesk.hearings.models import (
     NOTICE_LANGUAGE_OF,
     SESSION_STARTS,
+    ClosureDay,
     Docket,
     DocketTemplate,
     FollowUpStatus,
@@ -122,6 +123,8 @@ class GenerateResult:
     created: int
     skipped: int
     days: int
+    #: Days of the period on which the venue does not sit (``calendar``): no docket made.
+    closed_days: int = 0
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -407,8 +410,11 @@ def generate_dockets(
     weekly templates (by default its active ones).
 
     Idempotent: a docket that already exists for the same venue, date, session and
-    courtroom is kept as it is (its bookings too) and counted as skipped.
-    ``progress(done_days, total_days)`` is called as the days are prepared.
+    courtroom is kept as it is (its bookings too) and counted as skipped. No docket is
+    made on a day the venue does not sit (a US federal holiday, observed dates included,
+    or a closure day of the venue: ``calendar``); those days are counted in
+    ``closed_days``. ``progress(done_days, total_days)`` is called as the days are
+    prepared.
     """
     _require(actor, Action.DOCKET_MANAGE)
     errors: dict[str, list[str]] = {}
@@ -436,11 +442,14 @@ def generate_dockets(
             "date", "session", "courtroom"
         )
     )
+    closed = calendar.closed_days([venue.pk], start, end)
     new: list[Docket] = []
-    skipped = 0
+    skipped = closed_count = 0
     user = _user(actor)
     for index, day in enumerate(days, start=1):
-        for template in by_weekday.get(day.weekday(), []):
+        closed_today = (venue.pk, day) in closed
+        closed_count += closed_today
+        for template in [] if closed_today else by_weekday.get(day.weekday(), []):
             if (day, template.session, template.courtroom) in existing:
                 skipped += 1
                 continue
@@ -483,7 +492,159 @@ def generate_dockets(
             object_ids=ids,
             fields=DOCKET_FIELDS,
         )
-    return GenerateResult(created=created, skipped=skipped, days=len(days))
+    return GenerateResult(
+        created=created, skipped=skipped, days=len(days), closed_days=closed_count
+    )
+
+
+def _check_court_day(venue_id: int, day: dt.date, field: str, errors: dict[str, list[str]]) -> None:
+    reason = calendar.closure_reason(venue_id, day)
+    if reason:
+        errors.setdefault(field, []).append(
+            _("The court does not sit on %(date)s (%(reason)s).")
+            % {"date": day.isoformat(), "reason": reason}
+        )
+
+
+@transaction.atomic
+def create_docket(
+    *,
+    actor: User | None,
+    venue: Venue,
+    date: dt.date,
+    session: str,
+    courtroom: str,
+    capacity: int,
+    judge: str = "",
+    interpreter_languages: Iterable[str] = ("spa",),
+    starts_at: dt.time | None = None,
+) -> Docket:
+    """One docket outside the weekly templates (an extra session).
+
+    ``FieldErrors`` naming the field if invalid, if the same venue, date, session and
+    courtroom already has one, or if the venue does not sit that day (``date``: a US
+    federal holiday, observed dates included, or a closure day of the venue).
+    """
+    _require(actor, Action.DOCKET_MANAGE)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        errors.setdefault("date", []).append(_("Give a date."))
+    values = _template_values(
+        {
+            "session": session,
+            "courtroom": courtroom,
+            "capacity": capacity,
+            "judge": judge,
+            "interpreter_languages": list(interpreter_languages),
+        },
+        errors,
+    )
+    if "date" not in errors:
+        _check_court_day(venue.pk, date, "date", errors)
+    if (
+        not errors
+        and Docket.objects.filter(
+            venue=venue, date=date, session=values["session"], courtroom=values["courtroom"]
+        ).exists()
+    ):
+        errors.setdefault("courtroom", []).append(
+            _("This courtroom already has a docket in this session.")
+        )
+    if errors:
+        raise FieldErrors(errors)
+    docket = Docket.objects.create(
+        venue=venue,
+        date=date,
+        starts_at=starts_at or SESSION_STARTS[Session(values["session"])],
+        created_by=_user(actor),
+        **values,
+    )
+    audit.record(
+        actor=actor,
+        organization=_actor_org(actor, Action.DOCKET_MANAGE),
+        action="create",
+        object_type="docket",
+        object_id=docket.pk,
+        fields=DOCKET_FIELDS,
+    )
+    return docket
+
+
+MAX_CLOSURE_REASON = 200
+CLOSURE_FIELDS = ["venue", "date", "reason"]
+
+
+@dataclass(frozen=True)
+class ClosureResult:
+    closure: ClosureDay
+    #: Dockets of the venue on that day (kept, and now flagged).
+    dockets_flagged: int
+    #: Hearings ahead on those dockets (to move: nothing is moved automatically).
+    hearings_ahead: int
+
+
+@transaction.atomic
+def add_closure_day(
+    *, actor: User | None, venue: Venue, date: dt.date, reason: str
+) -> ClosureResult:
+    """Close ``venue`` on ``date``: no docket is made and no hearing put there from now on.
+
+    Dockets already on that day are kept with their hearings and flagged
+    (``Docket.closed_reason``); the result counts them and the hearings ahead on them
+    so that the coordinator reschedules those. ``FieldErrors`` naming ``date`` (not a
+    date, already closed, a federal holiday) or ``reason`` (empty, too long).
+    """
+    _require(actor, Action.DOCKET_MANAGE)
+    errors: dict[str, list[str]] = {}
+    text = _text(reason, "reason", MAX_CLOSURE_REASON, errors)
+    if not text:
+        errors.setdefault("reason", []).append(_("This field is required."))
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        errors.setdefault("date", []).append(_("Give a date."))
+    else:
+        holiday = calendar.federal_holiday(date)
+        if holiday is not None:
+            errors.setdefault("date", []).append(calendar.holiday_text(holiday))
+        elif ClosureDay.objects.filter(venue=venue, date=date).exists():
+            errors.setdefault("date", []).append(_("This venue is already closed on this day."))
+    if errors:
+        raise FieldErrors(errors)
+    try:
+        with transaction.atomic():
+            closure = ClosureDay.objects.create(
+                venue=venue, date=date, reason=text, created_by=_user(actor)
+            )
+    except IntegrityError as exc:  # the same day added at the same time
+        raise FieldErrors({"date": [_("This venue is already closed on this day.")]}) from exc
+    audit.record(
+        actor=actor,
+        organization=_actor_org(actor, Action.DOCKET_MANAGE),
+        action="create",
+        object_type="closure_day",
+        object_id=closure.pk,
+        fields=CLOSURE_FIELDS,
+    )
+    dockets = Docket.objects.filter(venue=venue, date=date)
+    ahead = Hearing.objects.filter(
+        docket__in=dockets, status=HearingStatus.SCHEDULED, outcome=""
+    ).count()
+    return ClosureResult(closure, dockets.count(), ahead)
+
+
+@transaction.atomic
+def remove_closure_day(*, actor: User | None, closure: ClosureDay) -> None:
+    """Open the venue again on that day (the dockets there lose their flag)."""
+    _require(actor, Action.DOCKET_MANAGE)
+    pk = closure.pk
+    ClosureDay.objects.filter(pk=pk).delete()
+    audit.record(
+        actor=actor,
+        organization=_actor_org(actor, Action.DOCKET_MANAGE),
+        action="delete",
+        object_type="closure_day",
+        object_id=pk,
+        fields=CLOSURE_FIELDS,
+    )
 
 
 def book(docket: Docket, n: int, *, field: str = "docket") -> None:
@@ -703,7 +864,9 @@ def schedule_hearing(
     (``served_at`` empty until service is recorded) and adds the hearing to the case's
     timeline. ``FieldErrors`` if the case is closed or decided, already has a hearing
     ahead, or the docket is at another venue, without an interpreter for the case's
-    language, or in the past (unless ``allow_past``, for back-filling records).
+    language, in the past (unless ``allow_past``, for back-filling records), or on a
+    day the court does not sit (``docket``: a US federal holiday or a closure day of
+    the venue, see ``calendar``; also for ``reschedule`` and ``continue_hearing``).
     """
     _require_scheduler(actor, case.organization_id)
     case = (
@@ -720,6 +883,7 @@ def schedule_hearing(
         )
     _check_docket_for_case(case, docket, "docket", errors)
     _check_not_past(docket, allow_past, "docket", errors)
+    _check_court_day(docket.venue_id, docket.date, "docket", errors)
     _check_report_at(report_at, docket, errors)
     port = port if port is not None else case.port
     notice = _notice_values(method, address, language, served_at, case, errors)
@@ -796,6 +960,7 @@ def _replace(
         errors.setdefault("docket", []).append(_("Choose another docket."))
     _check_docket_for_case(old.case, new_docket, "docket", errors)
     _check_not_past(new_docket, allow_past, "docket", errors)
+    _check_court_day(new_docket.venue_id, new_docket.date, "docket", errors)
     _check_report_at(report_at, new_docket, errors)
     notice = _notice_values(method, address, language, served_at, old.case, errors)
     if errors:

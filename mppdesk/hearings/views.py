@@ -37,6 +37,7 @@ from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import CaseMember
+from mppdesk.hearings import calendar as court_days
 from mppdesk.hearings import notices as notice_pdf
 from mppdesk.hearings import queries, services
 from mppdesk.hearings.evidence import evidence_for
@@ -188,6 +189,7 @@ def _calendar(
     user = _user(request)
     sunday = monday + dt.timedelta(days=6)
     dockets = list(queries.dockets_in(user, venue, monday, sunday)) if venue else []
+    court_days.mark_closed(dockets)
     may_generate = can(user, Action.DOCKET_MANAGE)
     if may_generate and generate_form is None:
         generate_form = GenerateDocketsForm(
@@ -261,7 +263,12 @@ def generate(request: HttpRequest) -> HttpResponse:
             skipped = ngettext(
                 "%(count)d already existed", "%(count)d already existed", result.skipped
             ) % {"count": result.skipped}
-            messages.success(request, f"{created}; {skipped}.")
+            closed = ngettext(
+                "%(count)d day the court does not sit",
+                "%(count)d days the court does not sit",
+                result.closed_days,
+            ) % {"count": result.closed_days}
+            messages.success(request, f"{created}; {skipped}; {closed}.")
             url = reverse("hearings:calendar")
             return redirect(f"{url}?venue={venue.code}&week={week_value(start)}")
     chosen: Venue | None = form.cleaned_data.get("venue") if hasattr(form, "cleaned_data") else None

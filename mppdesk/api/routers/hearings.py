@@ -37,9 +37,10 @@ from mppdesk.api.schemas import PageOut, PageQuery, StrictInput
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
-from mppdesk.hearings import queries, services
+from mppdesk.hearings import calendar, queries, services
 from mppdesk.hearings.evidence import evidence_for
 from mppdesk.hearings.models import (
+    ClosureDay,
     Docket,
     DocketTemplate,
     FollowUpStatus,
@@ -130,6 +131,11 @@ class PortOut(Schema):
     )
 
 
+class ClosureFilters(Schema):
+    date_from: dt.date | None = Field(None, alias="from", description="First date (inclusive).")
+    date_to: dt.date | None = Field(None, alias="to", description="Last date (inclusive).")
+
+
 class VenueUpdateIn(StrictInput):
     timezone: StrictStr = Field(..., max_length=64, description="IANA name, e.g. America/Denver.")
 
@@ -160,6 +166,13 @@ class DocketOut(Schema):
     starts_at_utc: dt.datetime
     starts_local: str
     template_id: int | None = None
+    closed: bool = Field(
+        False,
+        description="The court does not sit that day (a US federal holiday, observed dates "
+        "included, or a closure day of the venue added after the docket was made): "
+        "its hearings must be moved.",
+    )
+    closed_reason: str = Field("", description="Why, when ``closed``.")
 
 
 class DocketPage(PageOut):
@@ -187,6 +200,37 @@ class GenerateOut(Schema):
     created: int
     skipped: int = Field(..., description="Dockets that already existed and were kept.")
     days: int
+    closed_days: int = Field(
+        0, description="Days of the period the court does not sit (no docket made)."
+    )
+
+
+class DocketCreateIn(StrictInput):
+    venue: StrictStr = Field(..., max_length=60, description="Hearing venue code.")
+    date: dt.date = Field(..., description="Refused on a day the court does not sit.")
+    session: SessionCode
+    courtroom: StrictStr = Field(..., max_length=40)
+    capacity: StrictInt = Field(..., ge=1, le=2000)
+    judge: StrictStr = Field("", max_length=120)
+    interpreter_languages: list[StrictStr] = Field(default_factory=lambda: ["spa"])
+    starts_at: dt.time | None = Field(None, description="Default: the session's usual start.")
+
+
+class ClosureOut(Schema):
+    id: int
+    venue: str
+    date: dt.date
+    reason: str
+
+
+class ClosureCreateIn(StrictInput):
+    date: dt.date
+    reason: StrictStr = Field(..., max_length=200, description="Why the court is closed.")
+
+
+class ClosureCreatedOut(ClosureOut):
+    dockets_flagged: int = Field(..., description="Dockets already on that day, now flagged.")
+    hearings_ahead: int = Field(..., description="Hearings ahead on them, to reschedule.")
 
 
 class TemplateOut(Schema):
@@ -436,6 +480,8 @@ def docket_out(docket: Docket) -> DocketOut:
         starts_at_utc=at,
         starts_local=local,
         template_id=docket.template_id,
+        closed=bool(docket.closed_reason),
+        closed_reason=docket.closed_reason,
     )
 
 
@@ -684,6 +730,71 @@ def update_venue(request: HttpRequest, code: str, payload: VenueUpdateIn) -> Ven
     return venue_out(venue)
 
 
+def closure_out(closure: ClosureDay) -> ClosureOut:
+    return ClosureOut(
+        id=closure.pk, venue=closure.venue.code, date=closure.date, reason=closure.reason
+    )
+
+
+@places_router.get(
+    "/venues/{code}/closures",
+    auth=role(Action.DOCKET_READ),
+    response={200: list[ClosureOut], **READ_ERRORS},
+)
+def list_closures(
+    request: HttpRequest, code: str, filters: Query[ClosureFilters]
+) -> list[ClosureOut]:
+    """The venue's closure days (besides the US federal holidays), by date."""
+    venue = _get_venue(code)
+    closures = ClosureDay.objects.filter(venue=venue).select_related("venue")
+    if filters.date_from:
+        closures = closures.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        closures = closures.filter(date__lte=filters.date_to)
+    return [closure_out(c) for c in closures.order_by("date")]
+
+
+@places_router.post(
+    "/venues/{code}/closures",
+    auth=role(Action.DOCKET_MANAGE),
+    response={201: ClosureCreatedOut, **WRITE_ERRORS},
+)
+def add_closure(
+    request: HttpRequest, code: str, payload: ClosureCreateIn
+) -> Status[ClosureCreatedOut]:
+    """Close the venue on a day: no docket is made and no hearing scheduled there. Dockets
+    already on that day are kept and flagged (``closed``); their hearings are counted,
+    not moved."""
+    venue = _get_venue(code)
+    result = services.add_closure_day(
+        actor=common.actor(request), venue=venue, date=payload.date, reason=payload.reason
+    )
+    out = closure_out(result.closure)
+    return Status(
+        201,
+        ClosureCreatedOut(
+            **out.model_dump(),
+            dockets_flagged=result.dockets_flagged,
+            hearings_ahead=result.hearings_ahead,
+        ),
+    )
+
+
+@places_router.delete(
+    "/venues/{code}/closures",
+    auth=role(Action.DOCKET_MANAGE),
+    response={204: None, **WRITE_ERRORS},
+)
+def remove_closure(request: HttpRequest, code: str, date: dt.date) -> Status[None]:
+    """Open the venue again on ``?date=YYYY-MM-DD`` (404 if it was not closed then)."""
+    venue = _get_venue(code)
+    closure = ClosureDay.objects.filter(venue=venue, date=date).first()
+    if closure is None:
+        raise Http404
+    services.remove_closure_day(actor=common.actor(request), closure=closure)
+    return Status(204, None)
+
+
 @places_router.get(
     "/ports", auth=role(Action.DOCKET_READ), response={200: list[PortOut], **LIST_ERRORS}
 )
@@ -725,6 +836,7 @@ def list_dockets(request: HttpRequest, filters: Query[DocketFilters]) -> DocketP
     count, items = common.page(
         dockets.order_by("date", "session", "venue__name", "courtroom", "id"), filters
     )
+    items = calendar.mark_closed(items)
     return DocketPage(**common.page_meta(count, filters), items=[docket_out(d) for d in items])
 
 
@@ -756,7 +868,32 @@ def generate_dockets(request: HttpRequest, payload: GenerateIn) -> GenerateOut:
         end=payload.end,
         templates=templates,
     )
-    return GenerateOut(created=result.created, skipped=result.skipped, days=result.days)
+    return GenerateOut(
+        created=result.created,
+        skipped=result.skipped,
+        days=result.days,
+        closed_days=result.closed_days,
+    )
+
+
+@dockets_router.post(
+    "", auth=role(Action.DOCKET_MANAGE), response={201: DocketOut, **CREATE_ERRORS}
+)
+def create_docket(request: HttpRequest, payload: DocketCreateIn) -> Status[DocketOut]:
+    """One docket outside the weekly templates. Refused (422 naming ``date``) on a US
+    federal holiday (observed dates included) or a closure day of the venue."""
+    docket = services.create_docket(
+        actor=common.actor(request),
+        venue=_venue(payload.venue),
+        date=payload.date,
+        session=payload.session,
+        courtroom=payload.courtroom,
+        capacity=payload.capacity,
+        judge=payload.judge,
+        interpreter_languages=payload.interpreter_languages,
+        starts_at=payload.starts_at,
+    )
+    return Status(201, docket_out(Docket.objects.select_related("venue").get(pk=docket.pk)))
 
 
 @dockets_router.get(

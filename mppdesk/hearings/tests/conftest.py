@@ -67,11 +67,17 @@ def make_docket(
 
 
 def future_day(weeks: int = 3, weekday: int = 0) -> dt.date:
-    """A weekday ``weeks`` from today (Monday by default)."""
+    """A court day ``weeks`` from today: that week's Monday by default (``weekday``), or
+    the next day when it is a US federal holiday (no hearing may be put there)."""
     from django.utils import timezone
 
+    from mppdesk.hearings.calendar import federal_holiday
+
     day = timezone.localdate() + dt.timedelta(weeks=weeks)
-    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+    day += dt.timedelta(days=(weekday - day.weekday()) % 7)
+    while federal_holiday(day) is not None:
+        day += dt.timedelta(days=1)
+    return day
 
 
 def make_case(

@@ -292,7 +292,7 @@ def test_dockets_generate_and_templates(
     period = {"venue": el_paso.code, "start": "2027-03-01", "end": "2027-03-31"}
     assert_error(caseworker_api.post(f"{DOCKETS}/generate", period), 403)
     result = coordinator_api.post(f"{DOCKETS}/generate", period).json()
-    assert result == {"created": 5, "skipped": 0, "days": 31}
+    assert result == {"created": 5, "skipped": 0, "days": 31, "closed_days": 0}
     assert coordinator_api.post(f"{DOCKETS}/generate", period).json()["skipped"] == 5
     listed = caseworker_api.get(
         DOCKETS, {"venue": el_paso.code, "from": "2027-03-01", "to": "2027-03-10"}

@@ -227,6 +227,25 @@ class Ledger:
         )
         return True
 
+    def remove(self, unit: Unit) -> Assignment:
+        """Take ``unit`` off its docket (its seats and reporting window are free again)."""
+        assignment = self.assignments.pop(unit.id)
+        self.room[self.inst.slot_index[assignment.docket_id]] += unit.size
+        if assignment.report_at is not None and unit.port is not None:
+            self.window_used[(unit.port, assignment.report_at)] -= unit.size
+        return assignment
+
+    def put(self, unit: Unit, slot_idx: int, window: dt.datetime | None) -> None:
+        """Book ``unit`` on the slot in the given window (the caller checked both)."""
+        self.room[slot_idx] -= unit.size
+        if window is not None and unit.port is not None:
+            self.window_used[(unit.port, window)] += unit.size
+        slot = self.inst.slots[slot_idx]
+        self.assignments[unit.id] = Assignment(slot.id, window, self.inst.days(slot))
+
+    def people(self, units: Iterable[Unit]) -> int:
+        return sum(u.size for u in units if u.id in self.assignments)
+
 
 @dataclass
 class Evaluation:

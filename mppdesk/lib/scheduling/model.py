@@ -107,6 +107,10 @@ class Weights:
       anybody by a day (secondary).
     - ``unassigned_penalty_days``: an unplaced (but placeable) unit costs its weight
       times (days to the last docket + this), more than any placement.
+
+    Above the objective comes the number of people placed: a proposal that places more
+    people is better whatever its objective (``solver``); the penalty then decides who
+    is left out when not everybody fits (the lightest weights).
     """
 
     per_week: float = 0.25
@@ -162,7 +166,8 @@ class ScheduleResult:
 
     ``lp_bound`` is the optimum of the LP relaxation of the same objective (units
     divisible across dockets), so ``gap = (objective - lp_bound) / lp_bound`` bounds how
-    far the proposal can be from the optimum. Structurally unplaceable units (a reason
+    far the proposal can be from the optimum. ``stats["people_placed"]`` counts the
+    people placed, the first criterion (proposals are compared on it first). Structurally unplaceable units (a reason
     whose ``structural`` is true) are in ``unassigned`` but not in the objective.
     """
 

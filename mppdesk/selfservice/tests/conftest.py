@@ -41,8 +41,15 @@ def _selfservice_settings(settings: Any) -> None:
 
 
 def future_monday(weeks: int = 3) -> dt.date:
+    """That week's Monday, or the next day when it is a US federal holiday (no hearing
+    may sit then: hearings/calendar.py)."""
+    from mppdesk.hearings.calendar import federal_holiday
+
     day = timezone.localdate() + dt.timedelta(weeks=weeks)
-    return day + dt.timedelta(days=(0 - day.weekday()) % 7)
+    day += dt.timedelta(days=(0 - day.weekday()) % 7)
+    while federal_holiday(day) is not None:
+        day += dt.timedelta(days=1)
+    return day
 
 
 def make_docket(venue: Venue, day: dt.date, courtroom: str = "1") -> Docket:

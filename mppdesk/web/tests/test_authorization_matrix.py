@@ -211,13 +211,24 @@ def _hearing_records(world: World, person: Person) -> dict[str, Any]:
             interpreter_languages=["spa"], starts_at=dt.time(8),
         )  # fmt: skip
 
+    def court_day(day: dt.date, step: int) -> dt.date:
+        # No hearing may sit on a US federal holiday (hearings/calendar.py).
+        from mppdesk.hearings.calendar import federal_holiday
+
+        while federal_holiday(day) is not None:
+            day += dt.timedelta(days=step)
+        return day
+
     ahead = cast(Case, CaseFactory(organization=world.org_a, lead=person, venue=venue, port=port))
     hearing = hearing_services.schedule_hearing(
-        actor=None, case=ahead, docket=docket(today + dt.timedelta(days=21))
+        actor=None, case=ahead, docket=docket(court_day(today + dt.timedelta(days=21), 1))
     )
     past = cast(Case, CaseFactory(organization=world.org_a, venue=venue, port=port))
     held = hearing_services.schedule_hearing(
-        actor=None, case=past, docket=docket(today - dt.timedelta(days=7)), allow_past=True
+        actor=None,
+        case=past,
+        docket=docket(court_day(today - dt.timedelta(days=7), -1)),
+        allow_past=True,
     )
     hearing_services.record_outcome(
         actor=None, hearing=held, outcome="failed_to_appear", in_absentia_order=True
