@@ -54,11 +54,17 @@ def _hearing_on(day: dt.date, personas: Any, el_paso: Any, port: Port, room: str
 
 
 def _next(weekday: int, month: int) -> dt.date:
-    """The first such weekday of ``month`` in the coming year (after today)."""
+    """The first such weekday of ``month`` in the coming year (after today) that is a
+    court day (a week later when it is a US federal holiday, e.g. 5 July 2027)."""
+    from mppdesk.hearings.calendar import federal_holiday
+
     today = dt.date.today()  # noqa: DTZ011 - a calendar day for a docket
     year = today.year + (1 if (month, 1) <= (today.month, today.day) else 0)
     day = dt.date(year, month, 1)
-    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+    day += dt.timedelta(days=(weekday - day.weekday()) % 7)
+    while federal_holiday(day) is not None:
+        day += dt.timedelta(weeks=1)
+    return day
 
 
 @pytest.mark.django_db
