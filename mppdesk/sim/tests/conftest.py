@@ -79,6 +79,7 @@ def program_analyst(db: Any) -> User:
 @pytest.fixture
 def installation(personas: Any) -> Installation:
     from mppdesk.hearings import services as hearing_services
+    from mppdesk.hearings.calendar import federal_holiday
     from mppdesk.hearings.models import Docket, DocketTemplate, Notice
     from mppdesk.transfers.models import TransferGroup
 
@@ -97,8 +98,11 @@ def installation(personas: Any) -> Installation:
         ContactPointFactory(person=case.lead)
     for _ in range(B_PEOPLE):
         CaseFactory(organization=other, port=laredo, status=CaseStatus.ACTIVE, opened_on=opened)
+    hearing_day = today + dt.timedelta(weeks=3)
+    while federal_holiday(hearing_day) is not None:  # no hearing on a court holiday
+        hearing_day += dt.timedelta(days=1)
     docket = Docket.objects.create(
-        venue=el_paso.venue, date=today + dt.timedelta(weeks=3), session="am", courtroom="1",
+        venue=el_paso.venue, date=hearing_day, session="am", courtroom="1",
         capacity=DOCKET_SEATS, interpreter_languages=["spa"], starts_at=dt.time(8),
     )  # fmt: skip
     for i, case in enumerate(cases[:A_BOOKED]):
