@@ -90,4 +90,3 @@ def erase_messages(context: ErasureContext) -> None:
             object_ids=inbound,
             fields=["sender", "body"],
         )
-

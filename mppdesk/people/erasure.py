@@ -46,7 +46,9 @@ def unshared_contacts(person: Person) -> list[tuple[ContactPoint, tuple[str, ...
     for contact in ContactPoint.objects.filter(person_id=person.pk).order_by("id"):
         digests = lookup_digests(CONTACT_PURPOSE, contact.value)
         shared = (
-            ContactPoint.objects.filter(value_bidx__in=digests).exclude(person_id=person.pk).exists()
+            ContactPoint.objects.filter(value_bidx__in=digests)
+            .exclude(person_id=person.pk)
+            .exists()
         )
         if not shared:
             result.append((contact, digests))
