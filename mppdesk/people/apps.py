@@ -6,4 +6,4 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
-        from mppdesk.people import erasure  # noqa: F401  (registers the eraser)
+        from mppdesk.people import erasure, subject_access  # noqa: F401  (registrations)
