@@ -11,18 +11,32 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr, field_validator
 
 from mppdesk.cases.models import CaseStatus, ProgramVersion
+from mppdesk.lib import safetext
 from mppdesk.people.models import Relationship, Sex, Vulnerability
 
 ContactKind = Literal["phone", "whatsapp", "email"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# Far beyond any list (71,000 people took part in the first program): a bigger offset
+# is a mistake, and one past 2**63 does not fit the database's integers at all.
+MAX_OFFSET = 10_000_000
+
+
+#: A place's code in a URL (``/places/venues/{code}``): the slug the reference data uses.
+CODE_PATTERN = r"^[-a-zA-Z0-9_]{1,120}$"
+
+
+#: A place code as a path parameter: anything but a slug is a 422, not a lookup.
+PlaceCode = Annotated[
+    str, Path(..., pattern=CODE_PATTERN, description="The place's code (a slug).")
+]
 
 
 def reject_null(value: Any) -> Any:
@@ -32,10 +46,25 @@ def reject_null(value: Any) -> Any:
     return value
 
 
-class StrictInput(Schema):
+class CleanText(Schema):
+    """No text anywhere in the input (strings, and strings inside lists and objects)
+    carries a NUL or another control character (``lib.safetext``): a 422 naming the
+    field, never a stored NUL or a database error."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_control_characters(cls, value: Any) -> Any:
+        return safetext.check(value)
+
+
+class StrictInput(CleanText):
     """Base of every request body: unknown fields are an error."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class QueryIn(CleanText):
+    """Base of the query parameters of an operation."""
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -56,16 +85,16 @@ class ErrorOut(Schema):
 # --- pagination -------------------------------------------------------------------------
 
 
-class PageQuery(Schema):
+class PageQuery(QueryIn):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 class PageIn(StrictInput, PageQuery):
     """Pagination inside a JSON body (the search endpoints): strict integers, no extras."""
 
     limit: StrictInt = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
-    offset: StrictInt = Field(0, ge=0, description="Items to skip.")
+    offset: StrictInt = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 def reject_blank(value: Any) -> Any:

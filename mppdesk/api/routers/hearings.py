@@ -33,7 +33,7 @@ from mppdesk.accounts.permissions import Action, can
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, renamed_fields
-from mppdesk.api.schemas import PageOut, PageQuery, StrictInput
+from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
@@ -225,7 +225,7 @@ class TemplateUpdateIn(StrictInput):
     active: StrictBool | None = None
 
 
-class TemplateFilters(Schema):
+class TemplateFilters(QueryIn):
     venue: str | None = Field(None, max_length=60)
     active: bool | None = None
 
@@ -675,7 +675,7 @@ def list_venues(request: HttpRequest) -> list[VenueOut]:
 @places_router.patch(
     "/venues/{code}", auth=role(Action.DOCKET_MANAGE), response={200: VenueOut, **WRITE_ERRORS}
 )
-def update_venue(request: HttpRequest, code: str, payload: VenueUpdateIn) -> VenueOut:
+def update_venue(request: HttpRequest, code: PlaceCode, payload: VenueUpdateIn) -> VenueOut:
     """Change a venue's time zone (hearing times of dockets scheduled later use it)."""
     venue = _get_venue(code)
     venue = place_services.update_venue(
@@ -695,7 +695,7 @@ def list_ports(request: HttpRequest) -> list[PortOut]:
 @places_router.patch(
     "/ports/{code}", auth=role(Action.DOCKET_MANAGE), response={200: PortOut, **WRITE_ERRORS}
 )
-def update_port(request: HttpRequest, code: str, payload: PortUpdateIn) -> PortOut:
+def update_port(request: HttpRequest, code: PlaceCode, payload: PortUpdateIn) -> PortOut:
     """Change a port's reporting place, reporting lead or hourly capacity (fields sent).
 
     Hearings already scheduled keep the reporting time and place their notices gave.

@@ -11,6 +11,7 @@ from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import LIST_ERRORS
+from mppdesk.api.schemas import QueryIn
 from mppdesk.people.validation import FieldErrors
 from mppdesk.stats import queries, services
 from mppdesk.stats.suppression import SECONDARY_DISPLAY, SMALL_DISPLAY, THRESHOLD
@@ -18,7 +19,7 @@ from mppdesk.stats.suppression import SECONDARY_DISPLAY, SMALL_DISPLAY, THRESHOL
 router = Router()
 
 
-class StatsFilters(Schema):
+class StatsFilters(QueryIn):
     organization: str | None = Field(
         None, max_length=60, description="Short name of an organization within your scope."
     )

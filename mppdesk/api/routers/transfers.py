@@ -24,7 +24,7 @@ from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
-from mppdesk.api.schemas import PageOut, PageQuery, StrictInput
+from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput
 from mppdesk.audit import services as audit
 from mppdesk.people.validation import FieldErrors
 from mppdesk.places import services as place_services
@@ -172,7 +172,11 @@ class CapacityPointOut(Schema):
     free: int
 
 
-class CapacityQuery(Schema):
+class ShelterFilters(QueryIn):
+    city: str | None = Field(None, max_length=100, description="Receiving city.")
+
+
+class CapacityQuery(QueryIn):
     city: str = Field(..., max_length=100)
     start: dt.date = Field(..., alias="from")
     end: dt.date = Field(..., alias="to")
@@ -273,7 +277,9 @@ def create_facility(request: HttpRequest, payload: FacilityIn) -> Status:
     auth=role(Action.TRANSFER_MANAGE),
     response={200: FacilityOut, **WRITE_ERRORS},
 )
-def update_facility(request: HttpRequest, code: str, payload: FacilityUpdateIn) -> FacilityOut:
+def update_facility(
+    request: HttpRequest, code: PlaceCode, payload: FacilityUpdateIn
+) -> FacilityOut:
     """Change a facility (the fields sent)."""
     facility = _place(DetentionFacility, code)
     facility = place_services.update_facility(
@@ -285,9 +291,9 @@ def update_facility(request: HttpRequest, code: str, payload: FacilityUpdateIn) 
 @router.get(
     "/shelters", auth=role(Action.TRANSFER_READ), response={200: list[ShelterOut], **LIST_ERRORS}
 )
-def list_shelters(request: HttpRequest, city: str | None = None) -> list[ShelterOut]:
+def list_shelters(request: HttpRequest, filters: Query[ShelterFilters]) -> list[ShelterOut]:
     """Shelters of the receiving cities with their capacity per night."""
-    return [shelter_out(s) for s in queries.shelters(city)]
+    return [shelter_out(s) for s in queries.shelters(filters.city)]
 
 
 @router.post(
@@ -304,7 +310,7 @@ def create_shelter(request: HttpRequest, payload: ShelterIn) -> Status:
     auth=role(Action.TRANSFER_MANAGE),
     response={200: ShelterOut, **WRITE_ERRORS},
 )
-def update_shelter(request: HttpRequest, code: str, payload: ShelterUpdateIn) -> ShelterOut:
+def update_shelter(request: HttpRequest, code: PlaceCode, payload: ShelterUpdateIn) -> ShelterOut:
     """Change a shelter; a new capacity may not fall below places already taken."""
     shelter = _place(Shelter, code)
     shelter = place_services.update_shelter(
