@@ -10,11 +10,20 @@ routers from the models, never by exposing model attributes wholesale.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+    field_validator,
+)
 
 from mppdesk.cases.models import CaseStatus, ProgramVersion
 from mppdesk.lib import safetext
@@ -36,6 +45,45 @@ CODE_PATTERN = r"^[-a-zA-Z0-9_]{1,120}$"
 #: A place code as a path parameter: anything but a slug is a 422, not a lookup.
 PlaceCode = Annotated[
     str, Path(..., pattern=CODE_PATTERN, description="The place's code (a slug).")
+]
+
+
+# A wall-clock time of day in a court's or port's own zone, as the API reads and writes
+# it: "08:30" or "08:30:00". JSON Schema's format "time" (RFC 3339 full-time) requires
+# an offset, which these times must not have: they follow the place's zone through
+# daylight saving time.
+WALL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def _wall_time(value: Any) -> Any:
+    if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise ValueError(_WALL_TIME_ERROR)
+        return value
+    if not isinstance(value, str):
+        raise ValueError(_WALL_TIME_ERROR)
+    text = value.strip()
+    if not re.fullmatch(WALL_TIME_PATTERN, text):
+        raise ValueError(_WALL_TIME_ERROR)
+    return dt.time.fromisoformat(text)
+
+
+_WALL_TIME_ERROR = (
+    "A time of day as HH:MM (24 hours), without a time zone or offset: it is the "
+    "local time of the court."
+)
+
+WallTime = Annotated[
+    dt.time,
+    BeforeValidator(_wall_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": WALL_TIME_PATTERN,
+            "description": "Local time of day, `HH:MM` or `HH:MM:SS`, without an offset.",
+            "example": "08:30",
+        }
+    ),
 ]
 
 

@@ -33,7 +33,7 @@ from mppdesk.accounts.permissions import Action, can
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, renamed_fields
-from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput
+from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput, WallTime
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
@@ -156,7 +156,7 @@ class DocketOut(Schema):
     booked: int
     seats_left: int
     interpreter_languages: list[str]
-    starts_at: dt.time = Field(..., description="Wall-clock start in the court's time zone.")
+    starts_at: WallTime = Field(..., description="Wall-clock start in the court's time zone.")
     starts_at_utc: dt.datetime
     starts_local: str
     template_id: int | None = None
@@ -198,7 +198,7 @@ class TemplateOut(Schema):
     courtroom: str
     capacity: int
     interpreter_languages: list[str]
-    starts_at: dt.time | None = Field(None, description="Null: the session's usual start.")
+    starts_at: WallTime | None = Field(None, description="Null: the session's usual start.")
     active: bool
 
 
@@ -210,7 +210,9 @@ class TemplateCreateIn(StrictInput):
     capacity: StrictInt = Field(..., ge=1, le=services.MAX_CAPACITY)
     judge: StrictStr = Field("", max_length=120)
     interpreter_languages: list[StrictStr] = Field(default_factory=lambda: ["spa"])
-    starts_at: dt.time | None = None
+    starts_at: WallTime | None = Field(
+        None, description="Local time in the court's zone (`HH:MM`); null: the session's start."
+    )
     active: StrictBool = True
 
 
@@ -221,7 +223,9 @@ class TemplateUpdateIn(StrictInput):
     capacity: StrictInt | None = Field(None, ge=1, le=services.MAX_CAPACITY)
     judge: StrictStr | None = Field(None, max_length=120)
     interpreter_languages: list[StrictStr] | None = None
-    starts_at: dt.time | None = None
+    starts_at: WallTime | None = Field(
+        None, description="Local time in the court's zone (`HH:MM`); null: the session's start."
+    )
     active: StrictBool | None = None
 
 

@@ -93,3 +93,69 @@ def test_tabs_and_newlines_are_ordinary_text(api):
     ).json()
     note = api.post(f"/api/v1/cases/{case['id']}/notes", {"summary": "Línea 1\n\tLínea 2"})
     assert note.status_code in (200, 201), note.content
+
+
+def test_renaming_a_facility_to_an_existing_name_is_a_field_error(admin_api):
+    from mppdesk.places.models import DetentionFacility
+
+    first, second = DetentionFacility.objects.order_by("code")[:2]
+    response = admin_api.patch(f"/api/v1/transfers/facilities/{second.code}", {"name": first.name})
+    assert_error(response, 422, "name")
+    second.refresh_from_db()
+    assert second.name != first.name
+    # Its own name again is no change, not a clash.
+    same = admin_api.patch(f"/api/v1/transfers/facilities/{second.code}", {"name": second.name})
+    assert same.status_code == 200, same.content
+
+
+def test_renaming_a_shelter_to_a_name_taken_in_its_city_is_a_field_error(admin_api):
+    from mppdesk.places.models import Shelter
+
+    city = Shelter.objects.values_list("city", flat=True).order_by("city").first()
+    first, second = Shelter.objects.filter(city=city).order_by("code")[:2]
+    response = admin_api.patch(f"/api/v1/transfers/shelters/{second.code}", {"name": first.name})
+    assert_error(response, 422, "name")
+    second.refresh_from_db()
+    assert second.name != first.name
+
+
+def test_a_concurrent_rename_that_hits_the_constraint_is_a_field_error(personas, monkeypatch):
+    """The check passed, then another request took the name: the database's refusal is
+    the same field error."""
+    from mppdesk.people.validation import FieldErrors
+    from mppdesk.places import services
+    from mppdesk.places.models import DetentionFacility
+
+    first, second = DetentionFacility.objects.order_by("code")[:2]
+    real_filter = DetentionFacility.objects.filter
+
+    def blind_filter(*args: Any, **kwargs: Any) -> Any:
+        if "name" in kwargs:
+            return DetentionFacility.objects.none()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(DetentionFacility.objects, "filter", blind_filter)
+    with pytest.raises(FieldErrors) as caught:
+        services.update_facility(actor=None, facility=second, name=first.name)
+    assert set(caught.value.errors) == {"name"}
+
+
+@pytest.mark.parametrize(
+    "starts_at", ["08:00:00+02:00", "08:00Z", "08:00-05:00", "25:00", "8h", 28800, "08:00\x00"]
+)
+def test_a_docket_template_time_with_a_zone_or_not_a_time_is_a_field_error(admin_api, starts_at):
+    from mppdesk.hearings.models import DocketTemplate
+    from mppdesk.places.models import Venue
+
+    venue = Venue.objects.order_by("code").first()
+    body = {"venue": venue.code, "weekday": 1, "session": "am", "courtroom": "9", "capacity": 20}
+    response = admin_api.post("/api/v1/dockets/templates", {**body, "starts_at": starts_at})
+    assert_error(response, 422, "starts_at")
+    assert not DocketTemplate.objects.filter(venue=venue, courtroom="9").exists()
+    created = admin_api.post("/api/v1/dockets/templates", {**body, "starts_at": "07:45"})
+    assert created.status_code == 201, created.content
+    assert created.json()["starts_at"] == "07:45:00"
+    patched = admin_api.patch(
+        f"/api/v1/dockets/templates/{created.json()['id']}", {"starts_at": starts_at}
+    )
+    assert_error(patched, 422, "starts_at")
