@@ -189,7 +189,7 @@ class GenerateOut(Schema):
     days: int
 
 
-class TemplateOut(Schema):
+class DocketTemplateOut(Schema):
     id: int
     venue: str
     weekday: int = Field(..., description="0 = Monday ... 6 = Sunday.")
@@ -443,8 +443,8 @@ def docket_out(docket: Docket) -> DocketOut:
     )
 
 
-def template_out(template: DocketTemplate) -> TemplateOut:
-    return TemplateOut(
+def template_out(template: DocketTemplate) -> DocketTemplateOut:
+    return DocketTemplateOut(
         id=template.pk,
         venue=template.venue.code,
         weekday=template.weekday,
@@ -764,9 +764,13 @@ def generate_dockets(request: HttpRequest, payload: GenerateIn) -> GenerateOut:
 
 
 @dockets_router.get(
-    "/templates", auth=role(Action.DOCKET_READ), response={200: list[TemplateOut], **LIST_ERRORS}
+    "/templates",
+    auth=role(Action.DOCKET_READ),
+    response={200: list[DocketTemplateOut], **LIST_ERRORS},
 )
-def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> list[TemplateOut]:
+def list_templates(
+    request: HttpRequest, filters: Query[TemplateFilters]
+) -> list[DocketTemplateOut]:
     """Weekly docket templates, by venue, weekday and session."""
     templates = queries.templates_for(common.actor(request))
     if filters.venue:
@@ -777,9 +781,11 @@ def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> lis
 
 
 @dockets_router.post(
-    "/templates", auth=role(Action.DOCKET_MANAGE), response={201: TemplateOut, **CREATE_ERRORS}
+    "/templates",
+    auth=role(Action.DOCKET_MANAGE),
+    response={201: DocketTemplateOut, **CREATE_ERRORS},
 )
-def create_template(request: HttpRequest, payload: TemplateCreateIn) -> Status[TemplateOut]:
+def create_template(request: HttpRequest, payload: TemplateCreateIn) -> Status[DocketTemplateOut]:
     """Add a weekly docket template to a venue."""
     venue = _venue(payload.venue)
     template = services.create_template(
@@ -800,11 +806,11 @@ def create_template(request: HttpRequest, payload: TemplateCreateIn) -> Status[T
 @dockets_router.patch(
     "/templates/{template_id}",
     auth=role(Action.DOCKET_MANAGE),
-    response={200: TemplateOut, **WRITE_ERRORS},
+    response={200: DocketTemplateOut, **WRITE_ERRORS},
 )
 def update_template(
     request: HttpRequest, template_id: int, payload: TemplateUpdateIn
-) -> TemplateOut:
+) -> DocketTemplateOut:
     """Change the fields sent (``active: false`` retires the template). Dockets already
     generated keep their values."""
     template = queries.get_template(common.actor(request), template_id)

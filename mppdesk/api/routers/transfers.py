@@ -182,7 +182,7 @@ class CapacityQuery(QueryIn):
     end: dt.date = Field(..., alias="to")
 
 
-class RowErrorOut(Schema):
+class RosterRowErrorOut(Schema):
     row: int
     column: str
     message: str
@@ -191,9 +191,9 @@ class RowErrorOut(Schema):
 class RosterReportOut(Schema):
     total_rows: int
     valid_rows: int
-    errors: list[RowErrorOut]
-    duplicates: list[RowErrorOut]
-    warnings: list[RowErrorOut]
+    errors: list[RosterRowErrorOut]
+    duplicates: list[RosterRowErrorOut]
+    warnings: list[RosterRowErrorOut]
     created_people: int
     matched_people: int
     created_households: int
@@ -518,7 +518,7 @@ def _movement_out(e: MovementEvent) -> MovementOut:
 # --- rosters ------------------------------------------------------------------------------
 
 
-def _field(problem: RowErrorOut | object) -> str:
+def _field(problem: RosterRowErrorOut | object) -> str:
     row = getattr(problem, "row", 0)
     column = getattr(problem, "column", "")
     if row == 0:
