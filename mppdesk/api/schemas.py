@@ -269,7 +269,9 @@ class PersonFilters(PageQuery):
     data never appears in a URL.
     """
 
-    nationality: str | None = Field(None, max_length=60, description="ISO 3166-1 code or name.")
+    nationality: str | None = Field(
+        None, max_length=60, description="ISO 3166-1 code or name.", examples=["HND"]
+    )
     has_case: bool | None = Field(
         None, description="Only people on (true) or not on (false) a case."
     )
@@ -333,7 +335,9 @@ class HouseholdOut(Schema):
 
 
 class HouseholdFilters(PageQuery):
-    port: str | None = Field(None, max_length=60, description="Port of entry code.")
+    port: str | None = Field(
+        None, max_length=60, description="Port of entry code.", examples=["el-paso"]
+    )
 
 
 class HouseholdPage(PageOut):
@@ -406,7 +410,12 @@ class CaseFilters(PageQuery):
     """Query parameters of the case list; finding a case by A-number is `POST /cases/search`."""
 
     status: CaseStatus | None = None
-    venue: str | None = Field(None, max_length=60, description="Hearing venue code.")
+    venue: str | None = Field(
+        None,
+        max_length=60,
+        description="Hearing venue code.",
+        examples=["el-paso-immigration-court"],
+    )
     program_version: ProgramVersion | None = None
 
 

@@ -167,7 +167,12 @@ class DocketPage(PageOut):
 
 
 class DocketFilters(PageQuery):
-    venue: str | None = Field(None, max_length=60, description="Hearing venue code.")
+    venue: str | None = Field(
+        None,
+        max_length=60,
+        description="Hearing venue code.",
+        examples=["el-paso-immigration-court"],
+    )
     date_from: dt.date | None = Field(None, alias="from", description="First date (inclusive).")
     date_to: dt.date | None = Field(None, alias="to", description="Last date (inclusive).")
     session: SessionCode | None = None
@@ -230,7 +235,7 @@ class TemplateUpdateIn(StrictInput):
 
 
 class TemplateFilters(QueryIn):
-    venue: str | None = Field(None, max_length=60)
+    venue: str | None = Field(None, max_length=60, examples=["el-paso-immigration-court"])
     active: bool | None = None
 
 
@@ -313,7 +318,7 @@ class HearingPage(PageOut):
 
 class HearingFilters(PageQuery):
     case_id: uuid.UUID | None = None
-    venue: str | None = Field(None, max_length=60)
+    venue: str | None = Field(None, max_length=60, examples=["el-paso-immigration-court"])
     date_from: dt.date | None = Field(None, alias="from", description="Docket date from.")
     date_to: dt.date | None = Field(None, alias="to", description="Docket date to.")
     status: StatusCode | None = None

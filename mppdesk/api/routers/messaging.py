@@ -124,7 +124,12 @@ class AtRiskPage(PageOut):
 
 class AtRiskQuery(PageQuery):
     reason: ReasonCode | None = None
-    venue: str | None = Field(None, max_length=100, description="Code of the court.")
+    venue: str | None = Field(
+        None,
+        max_length=100,
+        description="Code of the court.",
+        examples=["el-paso-immigration-court"],
+    )
 
 
 class MessageTemplateOut(Schema):

@@ -23,9 +23,15 @@ class StatsFilters(QueryIn):
     organization: str | None = Field(
         None, max_length=60, description="Short name of an organization within your scope."
     )
-    port: str | None = Field(None, max_length=60, description="Port of entry code.")
-    from_month: str | None = Field(None, max_length=7, description="First month, `YYYY-MM`.")
-    to_month: str | None = Field(None, max_length=7, description="Last month, `YYYY-MM`.")
+    port: str | None = Field(
+        None, max_length=60, description="Port of entry code.", examples=["el-paso"]
+    )
+    from_month: str | None = Field(
+        None, max_length=7, description="First month, `YYYY-MM`.", examples=["2026-01"]
+    )
+    to_month: str | None = Field(
+        None, max_length=7, description="Last month, `YYYY-MM`.", examples=["2026-06"]
+    )
     table: str | None = Field(
         None,
         max_length=40,

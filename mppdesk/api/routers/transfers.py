@@ -173,11 +173,13 @@ class CapacityPointOut(Schema):
 
 
 class ShelterFilters(QueryIn):
-    city: str | None = Field(None, max_length=100, description="Receiving city.")
+    city: str | None = Field(
+        None, max_length=100, description="Receiving city.", examples=["Ciudad Juarez"]
+    )
 
 
 class CapacityQuery(QueryIn):
-    city: str = Field(..., max_length=100)
+    city: str = Field(..., max_length=100, examples=["Ciudad Juarez"])
     start: dt.date = Field(..., alias="from")
     end: dt.date = Field(..., alias="to")
 
