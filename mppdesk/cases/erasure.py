@@ -13,6 +13,7 @@ Runs late (``order=800``): other erasers still read the A-number.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -43,7 +44,7 @@ def _erase_anumber(case: Case) -> None:
     raise RuntimeError("could not find a free placeholder A-number")
 
 
-def everyone_erased(context: ErasureContext, case_id: object) -> bool:
+def everyone_erased(context: ErasureContext, case_id: Any) -> bool:
     """Whether every member of the case is erased by now (this person included)."""
     members = set(CaseMember.objects.filter(case_id=case_id).values_list("person_id", flat=True))
     return members <= context.erased_among(members)
