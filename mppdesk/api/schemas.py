@@ -270,7 +270,10 @@ class PersonFilters(PageQuery):
     """
 
     nationality: str | None = Field(
-        None, max_length=60, description="ISO 3166-1 code or name.", examples=["HND"]
+        None,
+        max_length=60,
+        description="ISO 3166-1 code or name.",
+        json_schema_extra={"example": "HND"},
     )
     has_case: bool | None = Field(
         None, description="Only people on (true) or not on (false) a case."
@@ -336,7 +339,10 @@ class HouseholdOut(Schema):
 
 class HouseholdFilters(PageQuery):
     port: str | None = Field(
-        None, max_length=60, description="Port of entry code.", examples=["el-paso"]
+        None,
+        max_length=60,
+        description="Port of entry code.",
+        json_schema_extra={"example": "el-paso"},
     )
 
 
@@ -414,7 +420,7 @@ class CaseFilters(PageQuery):
         None,
         max_length=60,
         description="Hearing venue code.",
-        examples=["el-paso-immigration-court"],
+        json_schema_extra={"example": "el-paso-immigration-court"},
     )
     program_version: ProgramVersion | None = None
 

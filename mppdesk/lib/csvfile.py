@@ -4,7 +4,9 @@ Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as
 formula, and a tab or carriage return at the start can hide such a prefix from a naive
 check (CSV injection, OWASP). Any text cell that starts with one of them gets a leading
 apostrophe, which spreadsheets read as "this is text" and do not show. Numbers stay
-numbers (``-3`` written from an ``int`` is not a formula). Rows end in CRLF (RFC 4180);
+numbers: an ``int`` or ``float``, and text that is only a signed number (``-3``,
+``+526561234567``, a phone number in E.164 form), which a spreadsheet can read as a
+number but never run. Rows end in CRLF (RFC 4180);
 ``csv_bytes`` adds a byte-order mark so that Excel reads the accents as UTF-8.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
@@ -20,6 +23,8 @@ from typing import Any, Protocol
 #: A text cell starting with one of these is written with a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+# A sign, digits and at most one decimal part: a number, nothing a spreadsheet can call.
+_PLAIN_NUMBER = re.compile(r"[+-][0-9]+(?:[.,][0-9]+)?")
 
 
 class _TextOut(Protocol):
@@ -37,7 +42,7 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 

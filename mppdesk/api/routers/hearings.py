@@ -171,7 +171,7 @@ class DocketFilters(PageQuery):
         None,
         max_length=60,
         description="Hearing venue code.",
-        examples=["el-paso-immigration-court"],
+        json_schema_extra={"example": "el-paso-immigration-court"},
     )
     date_from: dt.date | None = Field(None, alias="from", description="First date (inclusive).")
     date_to: dt.date | None = Field(None, alias="to", description="Last date (inclusive).")
@@ -235,7 +235,9 @@ class TemplateUpdateIn(StrictInput):
 
 
 class TemplateFilters(QueryIn):
-    venue: str | None = Field(None, max_length=60, examples=["el-paso-immigration-court"])
+    venue: str | None = Field(
+        None, max_length=60, json_schema_extra={"example": "el-paso-immigration-court"}
+    )
     active: bool | None = None
 
 
@@ -318,7 +320,9 @@ class HearingPage(PageOut):
 
 class HearingFilters(PageQuery):
     case_id: uuid.UUID | None = None
-    venue: str | None = Field(None, max_length=60, examples=["el-paso-immigration-court"])
+    venue: str | None = Field(
+        None, max_length=60, json_schema_extra={"example": "el-paso-immigration-court"}
+    )
     date_from: dt.date | None = Field(None, alias="from", description="Docket date from.")
     date_to: dt.date | None = Field(None, alias="to", description="Docket date to.")
     status: StatusCode | None = None

@@ -128,7 +128,7 @@ class AtRiskQuery(PageQuery):
         None,
         max_length=100,
         description="Code of the court.",
-        examples=["el-paso-immigration-court"],
+        json_schema_extra={"example": "el-paso-immigration-court"},
     )
 
 

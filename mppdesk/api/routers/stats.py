@@ -24,13 +24,22 @@ class StatsFilters(QueryIn):
         None, max_length=60, description="Short name of an organization within your scope."
     )
     port: str | None = Field(
-        None, max_length=60, description="Port of entry code.", examples=["el-paso"]
+        None,
+        max_length=60,
+        description="Port of entry code.",
+        json_schema_extra={"example": "el-paso"},
     )
     from_month: str | None = Field(
-        None, max_length=7, description="First month, `YYYY-MM`.", examples=["2026-01"]
+        None,
+        max_length=7,
+        description="First month, `YYYY-MM`.",
+        json_schema_extra={"example": "2026-01"},
     )
     to_month: str | None = Field(
-        None, max_length=7, description="Last month, `YYYY-MM`.", examples=["2026-06"]
+        None,
+        max_length=7,
+        description="Last month, `YYYY-MM`.",
+        json_schema_extra={"example": "2026-06"},
     )
     table: str | None = Field(
         None,

@@ -174,12 +174,15 @@ class CapacityPointOut(Schema):
 
 class ShelterFilters(QueryIn):
     city: str | None = Field(
-        None, max_length=100, description="Receiving city.", examples=["Ciudad Juarez"]
+        None,
+        max_length=100,
+        description="Receiving city.",
+        json_schema_extra={"example": "Ciudad Juarez"},
     )
 
 
 class CapacityQuery(QueryIn):
-    city: str = Field(..., max_length=100, examples=["Ciudad Juarez"])
+    city: str = Field(..., max_length=100, json_schema_extra={"example": "Ciudad Juarez"})
     start: dt.date = Field(..., alias="from")
     end: dt.date = Field(..., alias="to")
 

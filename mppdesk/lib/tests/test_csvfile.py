@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +27,14 @@ def test_formula_starts_get_an_apostrophe():
     ]  # fmt: skip
 
 
+def test_signed_numbers_and_phone_numbers_stay_as_they_are():
+    cells = ["+526561234567", "-12", "+3.5", "-0,25", "+52 656 123", "-1+2", "+1e5", "-"]
+    (row,) = _read(csvfile.csv_bytes(None, [cells]))
+    assert row == [
+        "+526561234567", "-12", "+3.5", "-0,25", "'+52 656 123", "'-1+2", "'+1e5", "'-",
+    ]  # fmt: skip
+
+
 def test_numbers_dates_and_empties_are_written_plainly():
     day = dt.date(2026, 3, 1)
     (row,) = _read(csvfile.csv_bytes(None, [[-3, 2.5, None, True, day, ""]]))
@@ -41,7 +50,9 @@ def test_no_text_cell_reads_back_as_a_formula(cells):
     (row,) = _read(csvfile.csv_bytes(None, [cells]))
     assert len(row) == len(cells)
     for written, original in zip(row, cells, strict=True):
-        assert not written.startswith(csvfile.FORMULA_STARTS)
+        plain_number = re.fullmatch(r"[+-][0-9]+([.,][0-9]+)?", original)
+        if not plain_number:
+            assert not written.startswith(csvfile.FORMULA_STARTS)
         # Nothing is lost: the original is the cell, or the cell less its apostrophe.
-        expected = "'" + original if original.startswith(csvfile.FORMULA_STARTS) else original
-        assert written == expected
+        neutralized = original.startswith(csvfile.FORMULA_STARTS) and not plain_number
+        assert written == ("'" + original if neutralized else original)
