@@ -540,3 +540,20 @@ def test_the_scans_catch_an_app_whose_eraser_is_missing(world, left_out):
     }
     assert left_out in leaks
     assert set(_person_links({world.lead.pk, world.child.pk})) - KEPT_LINKS
+
+
+# Tables that may still name an erased person's id: the kept rows above, the timeline of
+# their case ("member added" events), the audit log (ids only) and the erasure records.
+TABLES_KEEPING_THE_ID = {
+    "people_person", "people_household", "people_householdmember", "cases_case",
+    "cases_casemember", "cases_caseevent", "audit_auditentry", "privacy_erasure",
+}  # fmt: skip
+
+
+def test_no_other_table_names_the_erased_ids_anywhere(world):
+    """Ids hidden in JSON or text columns are links too (a foreign key is not needed)."""
+    family = [world.lead.pk, world.child.pk]
+    forms = {str(pk) for pk in family} | {pk.hex for pk in family}
+    _erase_family(world)
+    found = {table for table, row in _sql_dump() if any(form in row for form in forms)}
+    assert found <= TABLES_KEEPING_THE_ID, found - TABLES_KEEPING_THE_ID
