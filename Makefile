@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint bench install messages clean
+.PHONY: run test test-postgres lint bench fuzz install messages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -p xdist -n 2 $(PYTEST_ARGS)
+
+# Schemathesis against the OpenAPI document (fuzz/test_api_fuzz.py): no 5xx, no response
+# off its schema. Deterministic; MPPDESK_FUZZ_EXAMPLES sets the examples per operation.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest fuzz -p xdist -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -19,6 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from mppdesk.api.auth import IMPORT_PREFIX
 from mppdesk.api.schemas import ErrorOut
 from mppdesk.people.validation import FieldErrors
 
@@ -55,8 +56,11 @@ def _loc_to_field(loc: list[Any]) -> str:
     """``["body", "payload", "contacts", 0, "value"]`` -> ``contacts[0].value``."""
     parts = [str(p) for p in loc]
     # Drop ninja's source ("body", "query", "path") and the name of the view argument.
+    dropped = []
     while parts and parts[0] in _LOC_SOURCES:
-        parts.pop(0)
+        dropped.append(parts.pop(0))
+    if not parts and len(dropped) > 1 and dropped[-1] not in ("body", "payload"):
+        parts = [dropped[-1]]  # an uploaded file or a form field: ["file", "file"]
     field = ""
     for part in parts:
         field += f"[{part}]" if part.isdigit() else (f".{part}" if field else part)
@@ -84,13 +88,39 @@ def renamed_fields(mapping: Mapping[str, str]) -> Iterator[None]:
         raise FieldErrors(renamed) from exc
 
 
+def _is_import(request: HttpRequest) -> bool:
+    return request.path.rstrip("/").startswith(IMPORT_PREFIX)
+
+
+def _unprocessable(request: HttpRequest, errors: list[dict[str, str]]) -> dict[str, Any]:
+    """The 422 body. An import's 422 always carries the per-row report (its documented
+    shape, ``ImportErrorOut``): for a request the import never read (no file, a bad
+    ``dry_run``) it is an empty report with the problems as file-level errors."""
+    body = error_body("Validation failed.", errors)
+    if _is_import(request):
+        from mppdesk.people.importer import ImportReport, RowError
+
+        body["report"] = ImportReport(
+            total_rows=0,
+            valid_rows=0,
+            errors=[RowError(row=0, column=e["field"], message=e["message"]) for e in errors],
+            duplicates=[],
+            created_people=0,
+            created_households=0,
+            created_cases=0,
+            dry_run=False,
+            written=False,
+        ).as_dict()
+    return body
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(FieldErrors)
     def field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
         errors = [
             {"field": f, "message": m} for f, messages in exc.errors.items() for m in messages
         ]
-        return api.create_response(request, error_body("Validation failed.", errors), status=422)
+        return api.create_response(request, _unprocessable(request, errors), status=422)
 
     @api.exception_handler(NinjaValidationError)
     def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -98,7 +128,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             {"field": _loc_to_field(list(e.get("loc", []))), "message": _message(e)}
             for e in exc.errors
         ]
-        return api.create_response(request, error_body("Validation failed.", errors), status=422)
+        return api.create_response(request, _unprocessable(request, errors), status=422)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

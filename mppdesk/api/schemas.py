@@ -10,19 +10,81 @@ routers from the models, never by exposing model attributes wholesale.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
-from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr, field_validator
+from ninja import Field, Path, Schema
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+    field_validator,
+)
 
 from mppdesk.cases.models import CaseStatus, ProgramVersion
+from mppdesk.lib import safetext
 from mppdesk.people.models import Relationship, Sex, Vulnerability
 
 ContactKind = Literal["phone", "whatsapp", "email"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# Far beyond any list (71,000 people took part in the first program): a bigger offset
+# is a mistake, and one past 2**63 does not fit the database's integers at all.
+MAX_OFFSET = 10_000_000
+
+
+#: A place's code in a URL (``/places/venues/{code}``): the slug the reference data uses.
+CODE_PATTERN = r"^[-a-zA-Z0-9_]{1,120}$"
+
+
+#: A place code as a path parameter: anything but a slug is a 422, not a lookup.
+PlaceCode = Annotated[
+    str, Path(..., pattern=CODE_PATTERN, description="The place's code (a slug).")
+]
+
+
+# A wall-clock time of day in a court's or port's own zone, as the API reads and writes
+# it: "08:30" or "08:30:00". JSON Schema's format "time" (RFC 3339 full-time) requires
+# an offset, which these times must not have: they follow the place's zone through
+# daylight saving time.
+WALL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def _wall_time(value: Any) -> Any:
+    if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise ValueError(_WALL_TIME_ERROR)
+        return value
+    if not isinstance(value, str):
+        raise ValueError(_WALL_TIME_ERROR)
+    text = value.strip()
+    if not re.fullmatch(WALL_TIME_PATTERN, text):
+        raise ValueError(_WALL_TIME_ERROR)
+    return dt.time.fromisoformat(text)
+
+
+_WALL_TIME_ERROR = (
+    "A time of day as HH:MM (24 hours), without a time zone or offset: it is the "
+    "local time of the court."
+)
+
+WallTime = Annotated[
+    dt.time,
+    BeforeValidator(_wall_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": WALL_TIME_PATTERN,
+            "description": "Local time of day, `HH:MM` or `HH:MM:SS`, without an offset.",
+            "example": "08:30",
+        }
+    ),
+]
 
 
 def reject_null(value: Any) -> Any:
@@ -32,10 +94,25 @@ def reject_null(value: Any) -> Any:
     return value
 
 
-class StrictInput(Schema):
+class CleanText(Schema):
+    """No text anywhere in the input (strings, and strings inside lists and objects)
+    carries a NUL or another control character (``lib.safetext``): a 422 naming the
+    field, never a stored NUL or a database error."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_control_characters(cls, value: Any) -> Any:
+        return safetext.check(value)
+
+
+class StrictInput(CleanText):
     """Base of every request body: unknown fields are an error."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class QueryIn(CleanText):
+    """Base of the query parameters of an operation."""
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -56,16 +133,16 @@ class ErrorOut(Schema):
 # --- pagination -------------------------------------------------------------------------
 
 
-class PageQuery(Schema):
+class PageQuery(QueryIn):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 class PageIn(StrictInput, PageQuery):
     """Pagination inside a JSON body (the search endpoints): strict integers, no extras."""
 
     limit: StrictInt = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
-    offset: StrictInt = Field(0, ge=0, description="Items to skip.")
+    offset: StrictInt = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 def reject_blank(value: Any) -> Any:
@@ -192,7 +269,12 @@ class PersonFilters(PageQuery):
     data never appears in a URL.
     """
 
-    nationality: str | None = Field(None, max_length=60, description="ISO 3166-1 code or name.")
+    nationality: str | None = Field(
+        None,
+        max_length=60,
+        description="ISO 3166-1 code or name.",
+        json_schema_extra={"example": "HND"},
+    )
     has_case: bool | None = Field(
         None, description="Only people on (true) or not on (false) a case."
     )
@@ -256,7 +338,12 @@ class HouseholdOut(Schema):
 
 
 class HouseholdFilters(PageQuery):
-    port: str | None = Field(None, max_length=60, description="Port of entry code.")
+    port: str | None = Field(
+        None,
+        max_length=60,
+        description="Port of entry code.",
+        json_schema_extra={"example": "el-paso"},
+    )
 
 
 class HouseholdPage(PageOut):
@@ -329,7 +416,12 @@ class CaseFilters(PageQuery):
     """Query parameters of the case list; finding a case by A-number is `POST /cases/search`."""
 
     status: CaseStatus | None = None
-    venue: str | None = Field(None, max_length=60, description="Hearing venue code.")
+    venue: str | None = Field(
+        None,
+        max_length=60,
+        description="Hearing venue code.",
+        json_schema_extra={"example": "el-paso-immigration-court"},
+    )
     program_version: ProgramVersion | None = None
 
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "mppdesk.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        from mppdesk.cases import erasure, subject_access  # noqa: F401  (registrations)

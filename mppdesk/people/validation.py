@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mppdesk.lib import safetext
 from mppdesk.lib.countries import CountryError, normalize_country
 from mppdesk.lib.dates import DateError, Order, PartialDate, parse_birth_date
 from mppdesk.lib.languages import LanguageError, normalize_language
@@ -203,7 +204,9 @@ def clean_person(
     data: Mapping[str, Any], *, date_order: Order | None = None, today: dt.date | None = None
 ) -> PersonData:
     """Validate a mapping of raw person fields; raise ``FieldErrors`` naming each bad field."""
-    errors: dict[str, list[str]] = {}
+    # NUL and other control characters are refused in every field, whatever it is
+    # (``lib.safetext``): they would otherwise be stored in names and notes.
+    errors: dict[str, list[str]] = safetext.field_errors(data)
     given = _clean_name(data.get("given_names"), "given_names", errors, required=True)
     family = _clean_name(data.get("family_names"), "family_names", errors, required=False)
     other = [" ".join(n.split()) for n in split_list(data.get("other_names"))]
@@ -289,6 +292,7 @@ def clean_person(
 def clean_contact(kind: str, value: str) -> str:
     """Normalize one contact point value; raise ``ValueError`` with a readable message."""
     text = (value or "").strip()
+    safetext.check(text)
     if kind in (ContactPoint.Kind.PHONE, ContactPoint.Kind.WHATSAPP):
         try:
             return normalize_phone(text)

@@ -7,10 +7,12 @@ actor's organization where they hold ``docket.manage``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.lib import safetext
 from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import (
     DetentionFacility,
@@ -190,11 +193,24 @@ def _clean_text(
     changes: dict[str, Any], name: str, limit: int, errors: dict[str, list[str]], required: bool
 ) -> str:
     text = " ".join(str(changes.get(name) or "").split())
+    if safetext.find_in(text):
+        errors.setdefault(name, []).append(safetext.message())
     if required and not text:
         errors.setdefault(name, []).append(_("This field is required."))
     if len(text) > limit:
         errors.setdefault(name, []).append(_("At most %(count)s characters.") % {"count": limit})
     return text
+
+
+@contextmanager
+def _name_taken(field: str, message: str) -> Iterator[None]:
+    """A unique name taken by a concurrent request between the check and the write is
+    the same field error, not a server error."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise FieldErrors({field: [message]}) from exc
 
 
 def _free_code(model: type[Model], base: str) -> str:
@@ -264,7 +280,8 @@ def create_facility(*, actor: User | None, **values: Any) -> DetentionFacility:
     from django.utils.text import slugify
 
     code = _free_code(DetentionFacility, slugify(clean["name"])[:70] or "facility")
-    facility = DetentionFacility.objects.create(code=code, **clean)
+    with _name_taken("name", _("A facility with this name exists.")):
+        facility = DetentionFacility.objects.create(code=code, **clean)
     _record(actor, org, "detention_facility", facility.pk, sorted(clean), action="create")
     return facility
 
@@ -275,10 +292,17 @@ def update_facility(
 ) -> DetentionFacility:
     org = _require_transfer(actor)
     clean, errors = _clean_place("facility", changes, creating=False)
+    if (
+        not errors
+        and "name" in clean
+        and DetentionFacility.objects.filter(name=clean["name"]).exclude(pk=facility.pk).exists()
+    ):
+        errors["name"] = [_("A facility with this name exists.")]
     if errors:
         raise FieldErrors(errors)
     facility = DetentionFacility.objects.select_for_update().get(pk=facility.pk)
-    _save_changes(actor, org, "detention_facility", facility, clean)
+    with _name_taken("name", _("A facility with this name exists.")):
+        _save_changes(actor, org, "detention_facility", facility, clean)
     return facility
 
 
@@ -294,7 +318,8 @@ def create_shelter(*, actor: User | None, **values: Any) -> Shelter:
     from mppdesk.places.seed import shelter_code
 
     code = _free_code(Shelter, shelter_code(clean["city"], clean["name"])[:110] or "shelter")
-    shelter = Shelter.objects.create(code=code, **clean)
+    with _name_taken("name", _("A shelter with this name exists in this city.")):
+        shelter = Shelter.objects.create(code=code, **clean)
     _record(actor, org, "shelter", shelter.pk, sorted(clean), action="create")
     return shelter
 
@@ -309,6 +334,9 @@ def update_shelter(*, actor: User | None, shelter: Shelter, **changes: Any) -> S
     if errors:
         raise FieldErrors(errors)
     shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
+    city, name = clean.get("city", shelter.city), clean.get("name", shelter.name)
+    if Shelter.objects.filter(city=city, name=name).exclude(pk=shelter.pk).exists():
+        raise FieldErrors({"name": [_("A shelter with this name exists in this city.")]})
     changed = _changed(shelter, clean)
     today = timezone.localdate()
     if "city" in changed and ShelterNight.objects.filter(shelter=shelter, occupied__gt=0).exists():
@@ -327,7 +355,8 @@ def update_shelter(*, actor: User | None, shelter: Shelter, **changes: Any) -> S
                 }
             )
         nights.update(capacity=capacity)
-    _save_changes(actor, org, "shelter", shelter, clean)
+    with _name_taken("name", _("A shelter with this name exists in this city.")):
+        _save_changes(actor, org, "shelter", shelter, clean)
     return shelter
 
 

@@ -1,10 +1,16 @@
 """Erasure of a person's data and the retention purge.
 
-Erasing keeps the rows (a ``Person``, its ``Case`` rows, ``CaseMember`` links,
-``CaseEvent`` kinds and times) and overwrites every personal value in them, so that
-the audit log, whose entries name objects only by id, still points at existing rows
-and statistics still add up. Before the values go, the person's coarse attributes are
-added to the ``ErasedCaseStat`` aggregate. See docs/retention.md.
+Every app removes its own part of a person's data: it registers an eraser
+(``core.registry``, one ``erasure.py`` per app) naming the models it covers, and a
+system check (``core.checks``) fails for any model holding personal data that no
+eraser covers. ``erase_person`` runs them all in one transaction, so an erasure is
+all or nothing.
+
+The registry record, the case rows and the case timeline are kept with their ids and
+every personal value in them overwritten, so that the audit log, whose entries name
+objects only by id, still points at existing rows and statistics still add up. Before
+the values go, the person's coarse attributes are added to the ``ErasedCaseStat``
+aggregate. What each app erases: docs/retention.md.
 
 Writes go through model attributes, never raw SQL: personal columns are encrypted at
 rest and the models encrypt on save.
@@ -13,20 +19,20 @@ rest and the models encrypt on save.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mppdesk.audit import services as audit
-from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus
-from mppdesk.people import services as people_services
-from mppdesk.people.models import Person, Sex
+from mppdesk.cases.erasure import ERASED_ANUMBER_PREFIX, is_erased_anumber
+from mppdesk.cases.models import CaseMember, CaseStatus
+from mppdesk.core import registry
+from mppdesk.people.erasure import ERASED_GIVEN_NAMES, ERASED_VALUES, PERSON_FIELDS_ERASED
+from mppdesk.people.models import Person
 from mppdesk.people.validation import FieldErrors
 from mppdesk.privacy import conf
 from mppdesk.privacy.models import ErasedCaseStat, Erasure
@@ -34,39 +40,33 @@ from mppdesk.privacy.models import ErasedCaseStat, Erasure
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
 
-# What an erased person's registry fields become.
-ERASED_GIVEN_NAMES = "—"
-# An erased case's A-number: "X" and 8 random digits. It is not a valid A-number (those
-# are 9 digits), so no search, import or self-service lookup can ever match it, and it
-# still fits the column and the one-A-number-per-organization constraint.
-ERASED_ANUMBER_PREFIX = "X"
-
-# Neutral values for the registry fields (callables give a fresh list each time).
-ERASED_VALUES: dict[str, Any] = {
-    "given_names": ERASED_GIVEN_NAMES,
-    "family_names": "",
-    "other_names": list,
-    "birth_date": None,
-    "birth_year": None,
-    "sex": Sex.UNKNOWN,
-    "nationality": "",
-    "vulnerabilities": list,
-    "notes": "",
-}
-PERSON_FIELDS_ERASED = [
-    "given_names", "family_names", "other_names", "birth_date", "sex", "nationality",
-    "vulnerabilities", "notes", "languages", "contact_points",
-]  # fmt: skip
+__all__ = [
+    "ERASED_ANUMBER_PREFIX",
+    "ERASED_GIVEN_NAMES",
+    "ERASED_VALUES",
+    "PERSON_FIELDS_ERASED",
+    "PurgeResult",
+    "erase_person",
+    "expired_people",
+    "is_erased",
+    "is_erased_anumber",
+    "purge",
+    "retention_cutoff",
+]
 
 Progress = Callable[[int, int], None]
 
 
-def is_erased_anumber(value: str | None) -> bool:
-    return bool(value) and str(value).startswith(ERASED_ANUMBER_PREFIX)
-
-
 def is_erased(person: Person) -> bool:
     return Erasure.objects.filter(person_id=person.pk).exists()
+
+
+def erased_among(person_ids: Iterable[Any]) -> set[Any]:
+    """Which of these person ids have been erased (in this transaction too)."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    return set(Erasure.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
 
 
 def _birth_years(year: int | None) -> str:
@@ -113,36 +113,15 @@ def _record_stats(person: Person, memberships: list[CaseMember]) -> None:
         )
 
 
-def _erase_anumber(case: Case) -> None:
-    """Replace the A-number with a random placeholder that keeps per-org uniqueness."""
-    for _attempt in range(20):
-        case.a_number = ERASED_ANUMBER_PREFIX + f"{secrets.randbelow(10**8):08d}"
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError:  # one in 10^8 per erased case of the organization: try again
-            continue
-        return
-    raise RuntimeError("could not find a free placeholder A-number")
-
-
-def _clear_legacy_keys(person: Person) -> None:
-    # search_key/dedupe_key are being replaced by blind indexes; clear them while they exist.
-    names = {f.name for f in Person._meta.get_fields()}
-    for name in ("search_key", "dedupe_key"):
-        if name in names:
-            setattr(person, name, "")
-
-
 @transaction.atomic
 def erase_person(*, actor: User | None, person: Person, reason: str) -> Erasure:
-    """Overwrite every personal value held about ``person`` and record the erasure.
+    """Remove every personal value held about ``person``, in every app, and record the
+    erasure; all in one transaction (an eraser that fails leaves nothing half-erased).
 
-    Keeps the ids of the person, their cases and the case timeline; deletes contact
-    points and languages; adds the person's coarse attributes to ``ErasedCaseStat``.
-    Case event summaries (free text that may name anyone on the case) of every case
-    the person is on are blanked. A case's A-number is replaced by a placeholder once
-    nobody on the case still has personal data (the others need it for their hearings).
+    Adds the person's coarse attributes to ``ErasedCaseStat`` first, writes the
+    ``Erasure`` row, then runs the registered erasers in their order (see
+    ``core.registry`` and docs/retention.md for what each removes). The audit log is
+    kept: its entries hold ids, never values.
     Raises ``FieldErrors`` if the person was already erased or the reason is unknown.
     """
     if reason not in Erasure.Reason.values:
@@ -163,86 +142,20 @@ def erase_person(*, actor: User | None, person: Person, reason: str) -> Erasure:
         .order_by("case__opened_on", "case_id")
     )
     _record_stats(person, memberships)
-
-    # An erased person is shared with nobody: open referrals are revoked, their notes blanked.
-    from mppdesk.sharing.services import revoke_all_for_person
-
-    revoke_all_for_person(actor=actor, person=person)
-    # Hearing texts (continuance reasons, notice addresses, follow-up notes) of the
-    # person's cases may name them: blanked with the case event summaries below.
-    from mppdesk.hearings.services import erase_hearing_texts
-
-    for membership in memberships:
-        erase_hearing_texts(actor=actor, case=membership.case)
-
-    contact_ids = list(person.contact_points.values_list("pk", flat=True))
-    person.contact_points.all().delete()
-    person.languages.all().delete()
-    for name, value in ERASED_VALUES.items():
-        setattr(person, name, value() if callable(value) else value)
-    _clear_legacy_keys(person)
-    person.save()
-    reindex = getattr(people_services, "reindex_person", None)
-    if reindex is not None:
-        reindex(person)
-
-    now = timezone.now()
+    # Written before the erasers run: they ask ``erased_among`` whether everyone on a
+    # shared case is erased by now, this person included.
     erasure = Erasure.objects.create(
         person_id=person.pk,
         organization=person.organization,
-        erased_at=now,
+        erased_at=timezone.now(),
         reason=reason,
         actor=actor if actor is not None and actor.is_authenticated else None,
     )
-    audit.record(
-        actor=actor,
-        organization=person.organization,
-        action="delete",
-        object_type="person",
-        object_id=person.pk,
-        fields=PERSON_FIELDS_ERASED,
+    context = registry.ErasureContext(
+        person=person, actor=actor, reason=reason, erased_among=erased_among
     )
-    if contact_ids:
-        audit.record_many(
-            actor=actor,
-            organization=person.organization,
-            action="delete",
-            object_type="contact_point",
-            object_ids=contact_ids,
-            fields=["kind", "value", "consent"],
-        )
-
-    case_ids = [m.case_id for m in memberships]
-    erased_ids = set(
-        Erasure.objects.filter(
-            person_id__in=CaseMember.objects.filter(case_id__in=case_ids).values("person_id")
-        ).values_list("person_id", flat=True)
-    )
-    for member in memberships:
-        case = Case.objects.select_for_update().get(pk=member.case_id)
-        fields = []
-        # Summaries are encrypted: compare in Python, not in SQL.
-        blanked = 0
-        for event in CaseEvent.objects.filter(case=case):
-            if event.summary:
-                event.summary = ""
-                event.save(update_fields=["summary"])
-                blanked += 1
-        if blanked:
-            fields.append("events")
-        remaining = CaseMember.objects.filter(case=case).exclude(person_id__in=erased_ids)
-        if not remaining.exists() and not is_erased_anumber(case.a_number):
-            _erase_anumber(case)
-            fields.append("a_number")
-        if fields:
-            audit.record(
-                actor=actor,
-                organization=case.organization,
-                action="update",
-                object_type="case",
-                object_id=case.pk,
-                fields=fields,
-            )
+    for eraser in registry.erasers:
+        eraser.erase(context)
     return erasure
 
 

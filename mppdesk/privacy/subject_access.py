@@ -1,5 +1,10 @@
 """Subject access: everything held about one person, as JSON and as a readable PDF.
 
+The export is a header (format, time, organization) and the sections that the apps
+register (``core.registry.register_subject_section``): the registry record, languages,
+contact points and household (``people.subject_access``), the cases
+(``cases.subject_access``) and the access log (here).
+
 What is the person's own data and what is not (docs/retention.md):
 
 * their registry record, languages, vulnerabilities, notes and contact points (with
@@ -32,8 +37,10 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.models import Membership
 from mppdesk.audit import services as audit
 from mppdesk.audit.models import AuditEntry
-from mppdesk.cases.models import CaseEvent, CaseMember, CaseStatus, ProgramVersion
-from mppdesk.lib.anumber import format_anumber
+from mppdesk.cases.models import CaseEvent, CaseStatus, ProgramVersion
+from mppdesk.cases.subject_access import memberships as case_memberships
+from mppdesk.core import registry
+from mppdesk.core.registry import register_subject_section
 from mppdesk.people.models import Person, Relationship, Sex, Vulnerability
 
 if TYPE_CHECKING:
@@ -55,44 +62,14 @@ PDF_LANGUAGES = {"spa": "es", "eng": "en", "por": "pt", "fra": "fr"}
 
 
 def _iso(value: Any) -> str | None:
-    # Any: encrypted model fields are not typed as dates.
     return value.isoformat() if value is not None else None
 
 
-def _place(obj: Any) -> dict[str, str] | None:
-    return {"code": obj.code, "name": obj.name} if obj is not None else None
-
-
-def _display_anumber(digits: str) -> str:
-    return format_anumber(digits) if len(digits) == 9 and digits.isdigit() else digits
-
-
-def _event_detail(event: CaseEvent) -> dict[str, Any]:
-    data = event.data or {}
-    if event.kind == CaseEvent.Kind.STATUS_CHANGED:
-        return {"from": data.get("from"), "to": data.get("to")}
-    if event.kind == CaseEvent.Kind.UPDATED:
-        return {"fields": list(data.get("fields", []))}
-    return {}  # "member_added" names another person: left out
-
-
-def _household(person: Person) -> dict[str, Any] | None:
-    membership = getattr(person, "household_membership", None)
-    if membership is None:
-        return None
-    household = membership.household
-    others = household.members.exclude(person_id=person.pk).order_by("id")
-    return {
-        "id": str(household.pk),
-        "relationship": membership.relationship,
-        "port": _place(household.port),
-        "other_members": [{"relationship": m.relationship} for m in others],
-    }
-
-
-def _access_log(
-    person: Person, case_ids: list[str], contact_ids: list[str]
-) -> list[dict[str, Any]]:
+@register_subject_section("access_log", order=900)
+def access_log_section(person: Person) -> list[dict[str, Any]]:
+    """Who read or changed the person's record, cases, contact points and household."""
+    case_ids = [str(m.case_id) for m in case_memberships(person)]
+    contact_ids = [str(pk) for pk in person.contact_points.values_list("pk", flat=True)]
     condition = Q(object_type="person", object_id=str(person.pk))
     if case_ids:
         condition |= Q(object_type="case", object_id__in=case_ids)
@@ -123,7 +100,8 @@ def _access_log(
 
 
 def build_subject_export(person: Person) -> dict[str, Any]:
-    """Everything held about ``person``, as plain JSON-ready data (keys documented above).
+    """Everything held about ``person``, as plain JSON-ready data (keys documented above):
+    the header, then every registered section (``core.registry``) in its order.
 
     The caller has checked access; this function reads without scoping.
     """
@@ -132,82 +110,14 @@ def build_subject_export(person: Person) -> dict[str, Any]:
         .prefetch_related("languages", "contact_points")
         .get(pk=person.pk)
     )
-    memberships = list(
-        CaseMember.objects.filter(person=person, case__organization_id=person.organization_id)
-        .select_related("case", "case__venue", "case__port")
-        .order_by("case__opened_on", "case_id")
-    )
-    contacts = list(person.contact_points.all())
-    cases = []
-    for member in memberships:
-        case = member.case
-        events = CaseEvent.objects.filter(case=case).order_by("occurred_at", "id")
-        cases.append(
-            {
-                "id": str(case.pk),
-                "a_number": _display_anumber(case.a_number),
-                "role": member.role,
-                "venue": _place(case.venue),
-                "port": _place(case.port),
-                "program_version": case.program_version,
-                "status": case.status,
-                "opened_on": _iso(case.opened_on),
-                "closed_on": _iso(case.closed_on),
-                "events": [
-                    {
-                        "at": _iso(event.occurred_at),
-                        "kind": event.kind,
-                        "summary": event.summary,
-                        "detail": _event_detail(event),
-                    }
-                    for event in events
-                ],
-            }
-        )
-    return {
+    export: dict[str, Any] = {
         "format": EXPORT_VERSION,
         "generated_at": _iso(timezone.now()),
         "organization": {"name": person.organization.name},
-        "person": {
-            "id": str(person.pk),
-            "given_names": person.given_names,
-            "family_names": person.family_names,
-            "other_names": list(person.other_names or []),
-            "birth_date": _iso(person.birth_date),
-            "birth_year": person.birth_year,
-            "sex": person.sex,
-            "nationality": person.nationality,
-            "vulnerabilities": list(person.vulnerabilities or []),
-            "notes": person.notes,
-            "created_at": _iso(person.created_at),
-            "updated_at": _iso(person.updated_at),
-        },
-        "languages": [
-            {
-                "code": lang.code,
-                "preferred": lang.preferred,
-                "needs_interpreter": lang.needs_interpreter,
-            }
-            for lang in person.languages.all()
-        ],
-        "contact_points": [
-            {
-                "kind": c.kind,
-                "value": c.value,
-                "consent": c.consent,
-                "consent_recorded_at": _iso(c.consent_recorded_at),
-                "opted_out": c.opted_out,
-                "opted_out_at": _iso(c.opted_out_at),
-                "created_at": _iso(c.created_at),
-            }
-            for c in contacts
-        ],
-        "household": _household(person),
-        "cases": cases,
-        "access_log": _access_log(
-            person, [str(m.case_id) for m in memberships], [str(c.pk) for c in contacts]
-        ),
     }
+    for section in registry.subject_sections:
+        export[section.name] = section.build(person)
+    return export
 
 
 @transaction.atomic

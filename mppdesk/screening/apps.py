@@ -6,3 +6,6 @@ class ScreeningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mppdesk.screening"
     verbose_name = _("Screening")
+
+    def ready(self) -> None:
+        from mppdesk.screening import erasure  # noqa: F401  (registers the eraser)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SharingConfig(AppConfig):
     name = "mppdesk.sharing"
     label = "sharing"
+
+    def ready(self) -> None:
+        from mppdesk.sharing import erasure  # noqa: F401  (registers the eraser)

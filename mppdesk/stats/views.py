@@ -7,7 +7,6 @@ filters and the table name, so the CSV download can be a plain GET link.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import cast
@@ -20,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mppdesk.accounts.models import User
+from mppdesk.lib import csvfile
 from mppdesk.stats import queries, services
 from mppdesk.stats.forms import StatsFilterForm
 from mppdesk.stats.rounding import BASE
@@ -95,7 +95,7 @@ def _safe(text: str) -> str:
 
 def table_csv(table: queries.Table) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csvfile.writer(out)
     writer.writerow([_("Code"), _safe(table.title), *(_safe(c.label) for c in table.columns)])
     for row in [*table.rows, *([table.total] if table.total else [])]:
         writer.writerow([_safe(row.key), _safe(row.label), *row.displays])

@@ -6,3 +6,6 @@ class TransfersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mppdesk.transfers"
     verbose_name = _("Transfers")
+
+    def ready(self) -> None:
+        from mppdesk.transfers import erasure  # noqa: F401  (registers the eraser)

@@ -19,12 +19,11 @@ person (``services.record_manifest_export``).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from mppdesk.lib import csvfile
 from mppdesk.transfers.models import TransferGroup, TransferMember
 
 COLUMNS = (
@@ -82,13 +81,9 @@ def filename(group: TransferGroup, extension: str) -> str:
 
 
 def to_csv(group: TransferGroup, lines: list[ManifestLine]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for line in lines:
-        writer.writerow([getattr(line, c) for c in COLUMNS])
-    # UTF-8 with BOM: Excel (what transport companies open it with) reads the accents.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    # UTF-8 with BOM: Excel (what transport companies open it with) reads the accents;
+    # names that start like a formula are neutralized (``lib.csvfile``).
+    return csvfile.csv_bytes(COLUMNS, ([getattr(line, c) for c in COLUMNS] for line in lines))
 
 
 def to_pdf(group: TransferGroup, lines: list[ManifestLine]) -> bytes:

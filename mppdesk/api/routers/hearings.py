@@ -33,7 +33,7 @@ from mppdesk.accounts.permissions import Action, can
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, renamed_fields
-from mppdesk.api.schemas import PageOut, PageQuery, StrictInput
+from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput, WallTime
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
@@ -162,7 +162,7 @@ class DocketOut(Schema):
     booked: int
     seats_left: int
     interpreter_languages: list[str]
-    starts_at: dt.time = Field(..., description="Wall-clock start in the court's time zone.")
+    starts_at: WallTime = Field(..., description="Wall-clock start in the court's time zone.")
     starts_at_utc: dt.datetime
     starts_local: str
     template_id: int | None = None
@@ -180,7 +180,12 @@ class DocketPage(PageOut):
 
 
 class DocketFilters(PageQuery):
-    venue: str | None = Field(None, max_length=60, description="Hearing venue code.")
+    venue: str | None = Field(
+        None,
+        max_length=60,
+        description="Hearing venue code.",
+        json_schema_extra={"example": "el-paso-immigration-court"},
+    )
     date_from: dt.date | None = Field(None, alias="from", description="First date (inclusive).")
     date_to: dt.date | None = Field(None, alias="to", description="Last date (inclusive).")
     session: SessionCode | None = None
@@ -233,7 +238,7 @@ class ClosureCreatedOut(ClosureOut):
     hearings_ahead: int = Field(..., description="Hearings ahead on them, to reschedule.")
 
 
-class TemplateOut(Schema):
+class DocketTemplateOut(Schema):
     id: int
     venue: str
     weekday: int = Field(..., description="0 = Monday ... 6 = Sunday.")
@@ -242,7 +247,7 @@ class TemplateOut(Schema):
     courtroom: str
     capacity: int
     interpreter_languages: list[str]
-    starts_at: dt.time | None = Field(None, description="Null: the session's usual start.")
+    starts_at: WallTime | None = Field(None, description="Null: the session's usual start.")
     active: bool
 
 
@@ -254,7 +259,9 @@ class TemplateCreateIn(StrictInput):
     capacity: StrictInt = Field(..., ge=1, le=services.MAX_CAPACITY)
     judge: StrictStr = Field("", max_length=120)
     interpreter_languages: list[StrictStr] = Field(default_factory=lambda: ["spa"])
-    starts_at: dt.time | None = None
+    starts_at: WallTime | None = Field(
+        None, description="Local time in the court's zone (`HH:MM`); null: the session's start."
+    )
     active: StrictBool = True
 
 
@@ -265,12 +272,16 @@ class TemplateUpdateIn(StrictInput):
     capacity: StrictInt | None = Field(None, ge=1, le=services.MAX_CAPACITY)
     judge: StrictStr | None = Field(None, max_length=120)
     interpreter_languages: list[StrictStr] | None = None
-    starts_at: dt.time | None = None
+    starts_at: WallTime | None = Field(
+        None, description="Local time in the court's zone (`HH:MM`); null: the session's start."
+    )
     active: StrictBool | None = None
 
 
-class TemplateFilters(Schema):
-    venue: str | None = Field(None, max_length=60)
+class TemplateFilters(QueryIn):
+    venue: str | None = Field(
+        None, max_length=60, json_schema_extra={"example": "el-paso-immigration-court"}
+    )
     active: bool | None = None
 
 
@@ -353,7 +364,9 @@ class HearingPage(PageOut):
 
 class HearingFilters(PageQuery):
     case_id: uuid.UUID | None = None
-    venue: str | None = Field(None, max_length=60)
+    venue: str | None = Field(
+        None, max_length=60, json_schema_extra={"example": "el-paso-immigration-court"}
+    )
     date_from: dt.date | None = Field(None, alias="from", description="Docket date from.")
     date_to: dt.date | None = Field(None, alias="to", description="Docket date to.")
     status: StatusCode | None = None
@@ -485,8 +498,8 @@ def docket_out(docket: Docket) -> DocketOut:
     )
 
 
-def template_out(template: DocketTemplate) -> TemplateOut:
-    return TemplateOut(
+def template_out(template: DocketTemplate) -> DocketTemplateOut:
+    return DocketTemplateOut(
         id=template.pk,
         venue=template.venue.code,
         weekday=template.weekday,
@@ -721,7 +734,7 @@ def list_venues(request: HttpRequest) -> list[VenueOut]:
 @places_router.patch(
     "/venues/{code}", auth=role(Action.DOCKET_MANAGE), response={200: VenueOut, **WRITE_ERRORS}
 )
-def update_venue(request: HttpRequest, code: str, payload: VenueUpdateIn) -> VenueOut:
+def update_venue(request: HttpRequest, code: PlaceCode, payload: VenueUpdateIn) -> VenueOut:
     """Change a venue's time zone (hearing times of dockets scheduled later use it)."""
     venue = _get_venue(code)
     venue = place_services.update_venue(
@@ -806,7 +819,7 @@ def list_ports(request: HttpRequest) -> list[PortOut]:
 @places_router.patch(
     "/ports/{code}", auth=role(Action.DOCKET_MANAGE), response={200: PortOut, **WRITE_ERRORS}
 )
-def update_port(request: HttpRequest, code: str, payload: PortUpdateIn) -> PortOut:
+def update_port(request: HttpRequest, code: PlaceCode, payload: PortUpdateIn) -> PortOut:
     """Change a port's reporting place, reporting lead or hourly capacity (fields sent).
 
     Hearings already scheduled keep the reporting time and place their notices gave.
@@ -897,9 +910,13 @@ def create_docket(request: HttpRequest, payload: DocketCreateIn) -> Status[Docke
 
 
 @dockets_router.get(
-    "/templates", auth=role(Action.DOCKET_READ), response={200: list[TemplateOut], **LIST_ERRORS}
+    "/templates",
+    auth=role(Action.DOCKET_READ),
+    response={200: list[DocketTemplateOut], **LIST_ERRORS},
 )
-def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> list[TemplateOut]:
+def list_templates(
+    request: HttpRequest, filters: Query[TemplateFilters]
+) -> list[DocketTemplateOut]:
     """Weekly docket templates, by venue, weekday and session."""
     templates = queries.templates_for(common.actor(request))
     if filters.venue:
@@ -910,9 +927,11 @@ def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> lis
 
 
 @dockets_router.post(
-    "/templates", auth=role(Action.DOCKET_MANAGE), response={201: TemplateOut, **CREATE_ERRORS}
+    "/templates",
+    auth=role(Action.DOCKET_MANAGE),
+    response={201: DocketTemplateOut, **CREATE_ERRORS},
 )
-def create_template(request: HttpRequest, payload: TemplateCreateIn) -> Status[TemplateOut]:
+def create_template(request: HttpRequest, payload: TemplateCreateIn) -> Status[DocketTemplateOut]:
     """Add a weekly docket template to a venue."""
     venue = _venue(payload.venue)
     template = services.create_template(
@@ -933,11 +952,11 @@ def create_template(request: HttpRequest, payload: TemplateCreateIn) -> Status[T
 @dockets_router.patch(
     "/templates/{template_id}",
     auth=role(Action.DOCKET_MANAGE),
-    response={200: TemplateOut, **WRITE_ERRORS},
+    response={200: DocketTemplateOut, **WRITE_ERRORS},
 )
 def update_template(
     request: HttpRequest, template_id: int, payload: TemplateUpdateIn
-) -> TemplateOut:
+) -> DocketTemplateOut:
     """Change the fields sent (``active: false`` retires the template). Dockets already
     generated keep their values."""
     template = queries.get_template(common.actor(request), template_id)

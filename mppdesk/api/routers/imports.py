@@ -13,7 +13,7 @@ from pydantic import Field
 from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
 from mppdesk.api.auth import role
-from mppdesk.api.schemas import ErrorOut
+from mppdesk.api.schemas import ErrorOut, FieldErrorOut
 from mppdesk.people.importer import ImportReport, RowError, import_people
 from mppdesk.people.validation import to_bool
 
@@ -39,12 +39,10 @@ class ImportReportOut(Schema):
     written: bool
 
 
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-
-
 class ImportErrorOut(Schema):
+    """The error shape of the API (``ErrorOut``) with the import's per-row report: every
+    422 of the import carries it, a request without a file too."""
+
     detail: str
     errors: list[FieldErrorOut]
     report: ImportReportOut
@@ -60,7 +58,13 @@ def _field(problem: RowError) -> str:
 @router.post(
     "/people",
     auth=role(Action.PERSON_IMPORT),
-    response={200: ImportReportOut, 400: ErrorOut, 401: ErrorOut, 422: ImportErrorOut},
+    response={
+        200: ImportReportOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: ImportErrorOut,
+    },
     summary="Import people from a CSV or XLSX file",
     description=(
         "Validates the whole file first; with any error or duplicate nothing is written "

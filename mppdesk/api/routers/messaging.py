@@ -124,10 +124,15 @@ class AtRiskPage(PageOut):
 
 class AtRiskQuery(PageQuery):
     reason: ReasonCode | None = None
-    venue: str | None = Field(None, max_length=100, description="Code of the court.")
+    venue: str | None = Field(
+        None,
+        max_length=100,
+        description="Code of the court.",
+        json_schema_extra={"example": "el-paso-immigration-court"},
+    )
 
 
-class TemplateOut(Schema):
+class MessageTemplateOut(Schema):
     kind: str
     channel: str
     language: str
@@ -222,9 +227,9 @@ def _template_key(kind: str, channel: str, language: str) -> None:
         raise Http404
 
 
-def _template_out(kind: str, channel: str, language: str) -> TemplateOut:
+def _template_out(kind: str, channel: str, language: str) -> MessageTemplateOut:
     override = catalog.override_for(kind, channel, language)
-    return TemplateOut(
+    return MessageTemplateOut(
         kind=kind,
         channel=channel,
         language=language,
@@ -351,12 +356,12 @@ def send_message(
 @router.get(
     "/templates",
     auth=role(Action.MESSAGE_TEMPLATE_MANAGE),
-    response={200: list[TemplateOut], **LIST_ERRORS},
+    response={200: list[MessageTemplateOut], **LIST_ERRORS},
 )
-def list_templates(request: HttpRequest) -> list[TemplateOut]:
+def list_templates(request: HttpRequest) -> list[MessageTemplateOut]:
     """Every kind × channel × language with its current text and whether it is edited."""
     return [
-        TemplateOut(
+        MessageTemplateOut(
             kind=row["kind"],
             channel=row["channel"],
             language=row["language"],
@@ -373,9 +378,11 @@ def list_templates(request: HttpRequest) -> list[TemplateOut]:
 @router.get(
     "/templates/{kind}/{channel}/{language}",
     auth=role(Action.MESSAGE_TEMPLATE_MANAGE),
-    response={200: TemplateOut, **READ_ERRORS},
+    response={200: MessageTemplateOut, **READ_ERRORS},
 )
-def get_template(request: HttpRequest, kind: str, channel: str, language: str) -> TemplateOut:
+def get_template(
+    request: HttpRequest, kind: str, channel: str, language: str
+) -> MessageTemplateOut:
     """One template: its current text, the default and the placeholders it may use.
 
     An unknown kind, channel or language is a 404.
@@ -387,11 +394,11 @@ def get_template(request: HttpRequest, kind: str, channel: str, language: str) -
 @router.put(
     "/templates/{kind}/{channel}/{language}",
     auth=role(Action.MESSAGE_TEMPLATE_MANAGE),
-    response={200: TemplateOut, **WRITE_ERRORS},
+    response={200: MessageTemplateOut, **WRITE_ERRORS},
 )
 def put_template(
     request: HttpRequest, kind: str, channel: str, language: str, payload: TemplateIn
-) -> TemplateOut:
+) -> MessageTemplateOut:
     """Replace the text of a template (an override of the default).
 
     A placeholder the kind does not have, malformed braces or an empty text is a 422 on
@@ -411,9 +418,11 @@ def put_template(
 @router.delete(
     "/templates/{kind}/{channel}/{language}",
     auth=role(Action.MESSAGE_TEMPLATE_MANAGE),
-    response={200: TemplateOut, **WRITE_ERRORS},
+    response={200: MessageTemplateOut, **WRITE_ERRORS},
 )
-def reset_template(request: HttpRequest, kind: str, channel: str, language: str) -> TemplateOut:
+def reset_template(
+    request: HttpRequest, kind: str, channel: str, language: str
+) -> MessageTemplateOut:
     """Delete the override: the template goes back to its default text."""
     _template_key(kind, channel, language)
     reminder_services.reset_template(

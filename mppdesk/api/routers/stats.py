@@ -11,6 +11,7 @@ from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import LIST_ERRORS
+from mppdesk.api.schemas import QueryIn
 from mppdesk.people.validation import FieldErrors
 from mppdesk.stats import queries, services
 from mppdesk.stats.rounding import BASE
@@ -23,13 +24,28 @@ router = Router()
 RETIRED_SECONDARY_DISPLAY = "*"
 
 
-class StatsFilters(Schema):
+class StatsFilters(QueryIn):
     organization: str | None = Field(
         None, max_length=60, description="Short name of an organization within your scope."
     )
-    port: str | None = Field(None, max_length=60, description="Port of entry code.")
-    from_month: str | None = Field(None, max_length=7, description="First month, `YYYY-MM`.")
-    to_month: str | None = Field(None, max_length=7, description="Last month, `YYYY-MM`.")
+    port: str | None = Field(
+        None,
+        max_length=60,
+        description="Port of entry code.",
+        json_schema_extra={"example": "el-paso"},
+    )
+    from_month: str | None = Field(
+        None,
+        max_length=7,
+        description="First month, `YYYY-MM`.",
+        json_schema_extra={"example": "2026-01"},
+    )
+    to_month: str | None = Field(
+        None,
+        max_length=7,
+        description="Last month, `YYYY-MM`.",
+        json_schema_extra={"example": "2026-06"},
+    )
     table: str | None = Field(
         None,
         max_length=40,

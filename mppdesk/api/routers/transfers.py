@@ -24,7 +24,7 @@ from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
-from mppdesk.api.schemas import PageOut, PageQuery, StrictInput
+from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput
 from mppdesk.audit import services as audit
 from mppdesk.people.validation import FieldErrors
 from mppdesk.places import services as place_services
@@ -172,13 +172,22 @@ class CapacityPointOut(Schema):
     free: int
 
 
-class CapacityQuery(Schema):
-    city: str = Field(..., max_length=100)
+class ShelterFilters(QueryIn):
+    city: str | None = Field(
+        None,
+        max_length=100,
+        description="Receiving city.",
+        json_schema_extra={"example": "Ciudad Juarez"},
+    )
+
+
+class CapacityQuery(QueryIn):
+    city: str = Field(..., max_length=100, json_schema_extra={"example": "Ciudad Juarez"})
     start: dt.date = Field(..., alias="from")
     end: dt.date = Field(..., alias="to")
 
 
-class RowErrorOut(Schema):
+class RosterRowErrorOut(Schema):
     row: int
     column: str
     message: str
@@ -187,9 +196,9 @@ class RowErrorOut(Schema):
 class RosterReportOut(Schema):
     total_rows: int
     valid_rows: int
-    errors: list[RowErrorOut]
-    duplicates: list[RowErrorOut]
-    warnings: list[RowErrorOut]
+    errors: list[RosterRowErrorOut]
+    duplicates: list[RosterRowErrorOut]
+    warnings: list[RosterRowErrorOut]
     created_people: int
     matched_people: int
     created_households: int
@@ -273,7 +282,9 @@ def create_facility(request: HttpRequest, payload: FacilityIn) -> Status:
     auth=role(Action.TRANSFER_MANAGE),
     response={200: FacilityOut, **WRITE_ERRORS},
 )
-def update_facility(request: HttpRequest, code: str, payload: FacilityUpdateIn) -> FacilityOut:
+def update_facility(
+    request: HttpRequest, code: PlaceCode, payload: FacilityUpdateIn
+) -> FacilityOut:
     """Change a facility (the fields sent)."""
     facility = _place(DetentionFacility, code)
     facility = place_services.update_facility(
@@ -285,9 +296,9 @@ def update_facility(request: HttpRequest, code: str, payload: FacilityUpdateIn) 
 @router.get(
     "/shelters", auth=role(Action.TRANSFER_READ), response={200: list[ShelterOut], **LIST_ERRORS}
 )
-def list_shelters(request: HttpRequest, city: str | None = None) -> list[ShelterOut]:
+def list_shelters(request: HttpRequest, filters: Query[ShelterFilters]) -> list[ShelterOut]:
     """Shelters of the receiving cities with their capacity per night."""
-    return [shelter_out(s) for s in queries.shelters(city)]
+    return [shelter_out(s) for s in queries.shelters(filters.city)]
 
 
 @router.post(
@@ -304,7 +315,7 @@ def create_shelter(request: HttpRequest, payload: ShelterIn) -> Status:
     auth=role(Action.TRANSFER_MANAGE),
     response={200: ShelterOut, **WRITE_ERRORS},
 )
-def update_shelter(request: HttpRequest, code: str, payload: ShelterUpdateIn) -> ShelterOut:
+def update_shelter(request: HttpRequest, code: PlaceCode, payload: ShelterUpdateIn) -> ShelterOut:
     """Change a shelter; a new capacity may not fall below places already taken."""
     shelter = _place(Shelter, code)
     shelter = place_services.update_shelter(
@@ -512,7 +523,7 @@ def _movement_out(e: MovementEvent) -> MovementOut:
 # --- rosters ------------------------------------------------------------------------------
 
 
-def _field(problem: RowErrorOut | object) -> str:
+def _field(problem: RosterRowErrorOut | object) -> str:
     row = getattr(problem, "row", 0)
     column = getattr(problem, "column", "")
     if row == 0:

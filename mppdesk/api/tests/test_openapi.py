@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -139,3 +141,46 @@ def test_unknown_api_path_answers_in_the_error_shape(db) -> None:  # type: ignor
     response = Client().get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "errors": []}
+
+
+def _schema_classes() -> list[type]:
+    """Every ninja schema class defined in the API package."""
+    from ninja import Schema
+
+    import mppdesk.api.main  # noqa: F401  (imports every router)
+
+    seen: list[type] = []
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("mppdesk.api") and cls not in seen:
+            seen.append(cls)
+    return seen
+
+
+def test_no_two_schemas_share_a_name() -> None:
+    """django-ninja names a component after its class: two classes of one name would
+    silently document one shape for both."""
+    by_name: dict[str, list[str]] = {}
+    for cls in _schema_classes():
+        by_name.setdefault(cls.__name__, []).append(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: where for name, where in by_name.items() if len(where) > 1} == {}
+
+
+def test_times_of_day_are_documented_as_local_hh_mm(spec: dict[str, Any]) -> None:
+    """Format "time" is RFC 3339 full-time, which needs an offset; the API's times of day
+    are local to the court and have none, so they are strings with a pattern."""
+    text = json.dumps(spec)
+    assert '"format": "time"' not in text
+    starts = spec["components"]["schemas"]["DocketOut"]["properties"]["starts_at"]
+    assert starts["type"] == "string" and re.fullmatch(starts["pattern"], "08:30:00")
+    assert not re.fullmatch(starts["pattern"], "08:30:00+02:00")
+
+
+def test_the_import_422_documents_its_report(spec: dict[str, Any]) -> None:
+    op = spec["paths"]["/api/v1/imports/people"]["post"]
+    ref = op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(schema["required"]) == {"detail", "errors", "report"}
+    assert schema["properties"]["errors"]["items"] == {"$ref": "#/components/schemas/FieldErrorOut"}

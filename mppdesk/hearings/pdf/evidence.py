@@ -17,7 +17,6 @@ A-number, a name or a record id that a download folder would show.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import io
@@ -36,6 +35,7 @@ from mppdesk.hearings import evidence as records
 from mppdesk.hearings.evidence import EvidencePacket, HearingRecord, NoticeRecord
 from mppdesk.hearings.pdf import texts
 from mppdesk.hearings.pdf.layout import FONT, Document
+from mppdesk.lib import csvfile
 
 FORMAT = "mppdesk.hearings.evidence_packet/1"
 PACKET_PDF = "evidence-packet.pdf"
@@ -447,33 +447,10 @@ def _records_json(
 
 
 def _csv(columns: list[str], rows: Iterable[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    # A BOM so that spreadsheet programs read the accents as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe.
-
-    ``records.json`` keeps every value exactly as recorded; a phone number such as
-    ``+52 656...`` is left alone (digits only after the sign).
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    text = str(value)
-    if text[:1] in ("=", "@", "\t", "\r"):
-        return "'" + text
-    if text[:1] in ("+", "-") and not text[1:].replace(" ", "").replace("-", "").isdigit():
-        return "'" + text
-    return text
+    """UTF-8 with a BOM (spreadsheets read the accents); formula-like text neutralized
+    by the shared writer (``lib.csvfile``). ``records.json`` keeps every value exactly
+    as recorded."""
+    return csvfile.csv_bytes(columns, rows)
 
 
 def _notices_csv(

@@ -1,8 +1,9 @@
-"""The default provider (``make run``): logs the message and sends nothing.
+"""The default provider (``make run``): logs that a message went and sends nothing.
 
-The message itself is visible in the UI (the outbox row); the log line carries the
-message id, channel, template and body with identifiers scrubbed, and never the
-recipient.
+The message itself is visible in the UI (the outbox row). The log line carries only
+the message id, the console's own id for it and the status: never the body, the
+recipient or a name. A body is free text that names people and their hearings, and the
+redaction filter (``lib.redact``) knows numbers and A-numbers, not names.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import threading
 import uuid
 from typing import Any, ClassVar
 
-from mppdesk.lib.redact import redact
 from mppdesk.messaging.providers.base import OutgoingMessage, Provider
 
 logger = logging.getLogger("mppdesk.messaging.console")
@@ -27,14 +27,7 @@ class ConsoleProvider(Provider):
 
     def send(self, message: OutgoingMessage, prepared: dict[str, Any]) -> str:
         sid = "CO" + uuid.uuid4().hex
-        logger.info(
-            "message %s channel=%s template=%s language=%s to=[redacted] body=%s",
-            message.id,
-            message.channel,
-            message.template,
-            message.language,
-            redact(message.body),
-        )
+        logger.info("message %s status=sent console_id=%s", message.id, sid)
         with _lock:
             _sent[str(message.id)] = sid
         return sid

@@ -129,29 +129,21 @@ def test_smtp_refused_recipient_is_permanent(monkeypatch):
     assert caught.value.permanent and caught.value.code == "invalid_address"
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
-def test_console_log_redacts_the_recipient(outbox, clock):
-    message = outbox(recipient="+526561237777", body="Cita el lunes, llame al +52 656 123 4567")
-    console_logger = logging.getLogger("mppdesk.messaging.console")
-    handler = _Collect()
-    console_logger.addHandler(handler)
-    level = console_logger.level
-    console_logger.setLevel(logging.INFO)
-    try:
+def test_console_log_has_ids_and_status_never_body_recipient_or_name(outbox, clock, caplog):
+    message = outbox(
+        recipient="+526561237777",
+        body="Rosa Elvira Quiñónez: su cita es el lunes, llame al +52 656 123 4567",
+    )
+    with caplog.at_level(logging.DEBUG, logger="mppdesk.messaging"):
         dispatch.dispatch_once("w1", clock=clock)
-    finally:
-        console_logger.removeHandler(handler)
-        console_logger.setLevel(level)
-    text = "\n".join(handler.lines)
-    assert str(message.pk) in text and "reminder" in text
-    assert "+526561237777" not in text
-    assert "656 123 4567" not in text  # numbers inside the body are scrubbed too
-    assert "Cita el lunes" in text
+    records = [r for r in caplog.records if r.name == "mppdesk.messaging.console"]
+    assert records, "the console provider logs each message it takes"
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert str(message.pk) in text and "status=sent" in text
+    for personal in ("+526561237777", "6561237777", "656 123 4567", "Rosa", "Quiñónez", "lunes"):
+        assert personal not in text, personal
+    # The whole line: ids and the status, nothing else.
+    message.refresh_from_db()
+    assert [r.getMessage() for r in records] == [
+        f"message {message.pk} status=sent console_id={message.provider_id}"
+    ]

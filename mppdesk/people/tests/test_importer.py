@@ -660,11 +660,15 @@ def test_api_requires_a_token(personas):
     assert not Person.objects.exists()
 
 
-def test_api_without_file_is_422_in_the_standard_shape(api_client: Client):
+def test_api_without_file_is_422_with_the_documented_report(api_client: Client):
     response = api_client.post("/api/v1/imports/people", {})
     assert response.status_code == 422
     body = response.json()
-    assert body["detail"] and body["errors"] and "report" not in body
+    assert body["detail"] and [e["field"] for e in body["errors"]] == ["file"]
+    # Every 422 of the import has the shape its OpenAPI documents (ImportErrorOut).
+    report = body["report"]
+    assert (report["total_rows"], report["written"]) == (0, False)
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(0, "file")]
 
 
 def test_phone_numbers_parsed_in_a_worker_process_give_the_same_report(personas, monkeypatch):

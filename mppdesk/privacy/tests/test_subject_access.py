@@ -131,3 +131,15 @@ def test_erased_person_export_holds_nothing_personal(family):
     for value in ("María", "Gonçalves", "1987", "majo@", "656", "Tegucigalpa", "Audiencia"):
         assert value not in text
     assert subject_access.render_subject_pdf(build_subject_export(family.lead)).startswith(b"%PDF")
+
+
+def test_export_is_assembled_from_the_sections_the_apps_register(family):
+    from mppdesk.core import registry
+
+    assert [s.name for s in registry.subject_sections] == subject_access.TOP_LEVEL_KEYS[3:]
+    extra = registry.SubjectSection(name="shelter_stays", build=lambda p: [str(p.pk)], order=60)
+    with registry.subject_sections.replaced(extra, without=("household",)):
+        export = build_subject_export(family.lead)
+    assert "household" not in export
+    assert export["shelter_stays"] == [str(family.lead.pk)]
+    assert list(export).index("shelter_stays") == list(export).index("cases") + 1
