@@ -218,7 +218,7 @@ class DocketCreateIn(StrictInput):
     capacity: StrictInt = Field(..., ge=1, le=2000)
     judge: StrictStr = Field("", max_length=120)
     interpreter_languages: list[StrictStr] = Field(default_factory=lambda: ["spa"])
-    starts_at: dt.time | None = Field(None, description="Default: the session's usual start.")
+    starts_at: WallTime | None = Field(None, description="Default: the session's usual start.")
 
 
 class ClosureOut(Schema):

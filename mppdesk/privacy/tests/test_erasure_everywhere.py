@@ -274,12 +274,21 @@ def world(personas) -> World:  # type: ignore[no-untyped-def]
 
     # Texts received from the family's numbers (a hearing lookup names the A-number and
     # the date of birth) and from the number Rosendo shares.
-    InboundMessage.objects.create(channel="sms", sender=PHONE, body=f"CITA {A_NUMBER} 21/07/1986")
+    # Each text has its own provider id (Twilio's MessageSid, unique).
     InboundMessage.objects.create(
-        channel="whatsapp", sender=WHATSAPP, body="AYUDA por favor, soy Zoraida"
+        channel="sms", sender=PHONE, body=f"CITA {A_NUMBER} 21/07/1986", provider_id="SM" + "1" * 32
     )
-    InboundMessage.objects.create(channel="sms", sender=SHARED_PHONE, body="CITA Rosendo")
-    w.markers += ["soy Zoraida"]
+    InboundMessage.objects.create(
+        channel="whatsapp",
+        sender=WHATSAPP,
+        body="AYUDA por favor, soy Zoraida",
+        provider_id="SM" + "2" * 32,
+        reply="Zoraida: respuesta guardada",  # the stored answer to a Twilio retry
+    )
+    InboundMessage.objects.create(
+        channel="sms", sender=SHARED_PHONE, body="CITA Rosendo", provider_id="SM" + "3" * 32
+    )
+    w.markers += ["soy Zoraida", "Zoraida: respuesta guardada"]
     w.kept += ["CITA Rosendo"]
     # A message about Rosendo's case sent to the family's own number.
     _message(other, None, PHONE, "Rosendo: aviso enviado a otro número", status="sent")
