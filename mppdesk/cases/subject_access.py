@@ -37,7 +37,9 @@ def memberships(person: Person) -> list[CaseMember]:
     )
 
 
-@register_subject_section("cases", order=50)
+@register_subject_section(
+    "cases", order=50, models=("cases.Case", "cases.CaseMember", "cases.CaseEvent")
+)
 def cases_section(person: Person) -> list[dict[str, Any]]:
     cases = []
     for member in memberships(person):

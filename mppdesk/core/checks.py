@@ -81,3 +81,48 @@ def check_erasure_coverage(app_configs: Any = None, **kwargs: Any) -> list[check
         else [m for config in app_configs for m in config.get_models()]
     )
     return erasure_coverage_errors(candidates, registry.erasers)
+
+
+def subject_access_coverage_errors(
+    candidates: Iterable[type[models.Model]], sections: Iterable[registry.SubjectSection]
+) -> list[checks.CheckMessage]:
+    sections = list(sections)
+    covered = {label.lower() for section in sections for label in section.models}
+    errors: list[checks.CheckMessage] = [
+        checks.Error(
+            f"{model._meta.label} holds personal data (an encrypted field or a link to a "
+            "person) but no subject-access section accounts for it.",
+            hint="Register a section for it in its app's subject_access.py (core.registry."
+            "register_subject_section) and name the model in its models=(...).",
+            obj=model,
+            id="core.E003",
+        )
+        for model in candidates
+        if not model._meta.abstract
+        and holds_personal_data(model)
+        and model._meta.label_lower not in covered
+    ]
+    known = {model._meta.label_lower for model in apps.get_models()}
+    for section in sections:
+        for label in section.models:
+            if label.lower() not in known:
+                errors.append(
+                    checks.Error(
+                        f"Subject-access section {section.name!r} names {label!r}, "
+                        "which is not a model.",
+                        id="core.E004",
+                    )
+                )
+    return errors
+
+
+@checks.register(checks.Tags.models)
+def check_subject_access_coverage(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    candidates = (
+        apps.get_models()
+        if app_configs is None
+        else [m for config in app_configs for m in config.get_models()]
+    )
+    return subject_access_coverage_errors(candidates, registry.subject_sections)

@@ -12,7 +12,9 @@ forgotten:
   opens it): the people eraser (contact points, names) and the cases eraser (A-numbers)
   run last, so the others can still read what they need to find the person's rows.
 - a **subject-access section** is one top-level key of the subject-access export
-  (``privacy.subject_access``): a function from the person to JSON-ready data.
+  (``privacy.subject_access``): a function from the person to JSON-ready data. It names
+  the models it accounts for; the system check ``core.E003`` fails for any model with
+  personal data that no section names, as ``core.E001`` does for erasers.
 
 No models here and no imports of domain apps: the callables receive the objects.
 """
@@ -71,11 +73,20 @@ class Eraser:
 
 @dataclass(frozen=True)
 class SubjectSection:
-    """One top-level key of the subject-access export: ``build(person)`` -> JSON data."""
+    """One top-level key of the subject-access export: ``build(person)`` -> JSON data.
+
+    ``models`` names the models whose rows about the person the section accounts for; the
+    system check ``core.E003`` fails for any model holding personal data that no section
+    names, so a new table cannot be left out of what a person is given. ``describe(data)``
+    turns the section's data into a heading and lines for the readable PDF (sections
+    without it are laid out by the privacy app itself).
+    """
 
     name: str
     build: Callable[[Any], Any]
     order: int = 500
+    models: tuple[str, ...] = ()
+    describe: Callable[[Any], tuple[str, list[str]]] | None = None
 
 
 class _Named(Protocol):
@@ -158,12 +169,19 @@ def register_eraser(
 
 
 def register_subject_section(
-    name: str, *, order: int = 500
+    name: str,
+    *,
+    order: int = 500,
+    models: tuple[str, ...] = (),
+    describe: Callable[[Any], tuple[str, list[str]]] | None = None,
 ) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
-    """Decorator: register ``build(person)`` as the subject-access section ``name``."""
+    """Decorator: register ``build(person)`` as the subject-access section ``name``,
+    accounting for ``models`` (see ``SubjectSection``)."""
 
     def decorator(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        subject_sections.register(SubjectSection(name=name, build=func, order=order))
+        subject_sections.register(
+            SubjectSection(name=name, build=func, order=order, models=models, describe=describe)
+        )
         return func
 
     return decorator

@@ -6,4 +6,4 @@ class HearingsConfig(AppConfig):
     label = "hearings"
 
     def ready(self) -> None:
-        from mppdesk.hearings import erasure  # noqa: F401  (registers the eraser)
+        from mppdesk.hearings import erasure, subject_access  # noqa: F401  (registrations)

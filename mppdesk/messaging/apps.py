@@ -9,4 +9,4 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         # Provider settings get system checks.
-        from mppdesk.messaging import checks, erasure  # noqa: F401
+        from mppdesk.messaging import checks, erasure, subject_access  # noqa: F401

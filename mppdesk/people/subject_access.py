@@ -23,7 +23,20 @@ def place(obj: Any) -> dict[str, str] | None:
     return {"code": obj.code, "name": obj.name} if obj is not None else None
 
 
-@register_subject_section("person", order=10)
+def choice_label(choices: Any, value: Any) -> str:
+    """The translated label of ``value`` in the ``choices`` enum (the value itself if it is
+    not one of them; a dash when empty), for the readable PDF."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+# The name tokens are blind-index digests of the names in the record: nothing readable
+# beyond the record itself, so the "person" section accounts for them.
+@register_subject_section("person", order=10, models=("people.Person", "people.PersonNameToken"))
 def person_section(person: Person) -> dict[str, Any]:
     return {
         "id": str(person.pk),
@@ -41,7 +54,7 @@ def person_section(person: Person) -> dict[str, Any]:
     }
 
 
-@register_subject_section("languages", order=20)
+@register_subject_section("languages", order=20, models=("people.PersonLanguage",))
 def languages_section(person: Person) -> list[dict[str, Any]]:
     return [
         {
@@ -53,7 +66,7 @@ def languages_section(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-@register_subject_section("contact_points", order=30)
+@register_subject_section("contact_points", order=30, models=("people.ContactPoint",))
 def contact_points_section(person: Person) -> list[dict[str, Any]]:
     return [
         {
@@ -69,7 +82,9 @@ def contact_points_section(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-@register_subject_section("household", order=40)
+@register_subject_section(
+    "household", order=40, models=("people.Household", "people.HouseholdMember")
+)
 def household_section(person: Person) -> dict[str, Any] | None:
     membership = getattr(person, "household_membership", None)
     if membership is None:

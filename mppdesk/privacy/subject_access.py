@@ -3,7 +3,13 @@
 The export is a header (format, time, organization) and the sections that the apps
 register (``core.registry.register_subject_section``): the registry record, languages,
 contact points and household (``people.subject_access``), the cases
-(``cases.subject_access``) and the access log (here).
+(``cases.subject_access``), hearings with notices and follow-ups
+(``hearings.subject_access``), screening facts, decisions and fear interviews
+(``screening.subject_access``), detentions, transfer groups and movements
+(``transfers.subject_access``), messages sent and texts received
+(``messaging.subject_access``), referrals to other organizations
+(``sharing.subject_access``) and the access log (here). The system check ``core.E003``
+keeps every model with personal data accounted for by some section.
 
 What is the person's own data and what is not (docs/retention.md):
 
@@ -46,16 +52,22 @@ from mppdesk.people.models import Person, Relationship, Sex, Vulnerability
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
 
-EXPORT_VERSION = "mppdesk.subject_access/1"
+EXPORT_VERSION = "mppdesk.subject_access/2"
 TOP_LEVEL_KEYS = [
     "format", "generated_at", "organization", "person", "languages", "contact_points",
-    "household", "cases", "access_log",
+    "household", "cases", "hearings", "screening", "transfers", "messages", "referrals",
+    "access_log",
 ]  # fmt: skip
 EXPORT_FIELDS = [
     "given_names", "family_names", "other_names", "birth_date", "sex", "nationality",
     "languages", "vulnerabilities", "notes", "contact_points", "household", "cases",
-    "access_log",
+    "hearings", "screening", "transfers", "messages", "referrals", "access_log",
 ]  # fmt: skip
+#: Sections laid out by ``render_subject_pdf`` itself; every other section is rendered
+#: from its ``describe`` (``core.registry.SubjectSection``).
+PDF_OWN_SECTIONS = {
+    "person", "languages", "contact_points", "household", "cases", "access_log",
+}  # fmt: skip
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 # ISO 639-3 preferred language -> interface language of the PDF.
 PDF_LANGUAGES = {"spa": "es", "eng": "en", "por": "pt", "fra": "fr"}
@@ -65,7 +77,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-@register_subject_section("access_log", order=900)
+@register_subject_section("access_log", order=900, models=())
 def access_log_section(person: Person) -> list[dict[str, Any]]:
     """Who read or changed the person's record, cases, contact points and household."""
     case_ids = [str(m.case_id) for m in case_memberships(person)]
@@ -171,8 +183,10 @@ def _labels() -> dict[str, str]:
         "title": _("Personal data held about you"),
         "intro": _(
             "This document lists everything MPP Desk holds about you: your record, "
-            "your contact details, your household, your cases and who looked at or "
-            "changed them."
+            "your contact details, your household, your cases and hearings, your "
+            "screening, detention and transfers, the messages sent to you and received "
+            "from you, the organizations your record was shared with, and who looked at "
+            "or changed your data."
         ),
         "generated": _("Generated"),
         "organization": _("Organization"),
@@ -363,6 +377,18 @@ def render_subject_pdf(export: dict[str, Any], language: str | None = None) -> b
             doc.pdf.ln(2)
         if not export["cases"]:
             doc.text(labels["none"], size=9.5)
+
+        for section in registry.subject_sections:
+            if section.name in PDF_OWN_SECTIONS or section.name not in export:
+                continue
+            if section.describe is None:
+                continue
+            heading, lines = section.describe(export[section.name])
+            doc.heading(heading)
+            for line in lines:
+                doc.bullet(line, size=9)
+            if not lines:
+                doc.text(labels["none"], size=9.5)
 
         doc.heading(labels["access_log"])
         for entry in export["access_log"]:

@@ -8,4 +8,4 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Screening")
 
     def ready(self) -> None:
-        from mppdesk.screening import erasure  # noqa: F401  (registers the eraser)
+        from mppdesk.screening import erasure, subject_access  # noqa: F401  (registrations)

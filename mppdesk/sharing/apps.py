@@ -6,4 +6,4 @@ class SharingConfig(AppConfig):
     label = "sharing"
 
     def ready(self) -> None:
-        from mppdesk.sharing import erasure  # noqa: F401  (registers the eraser)
+        from mppdesk.sharing import erasure, subject_access  # noqa: F401  (registrations)

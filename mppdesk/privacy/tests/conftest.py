@@ -109,3 +109,7 @@ def analyst(personas):  # type: ignore[no-untyped-def]
     user = UserFactory(username="analyst")
     MembershipFactory(user=user, organization=personas.org, role=Membership.Role.ANALYST)
     return user
+
+
+# The world with data in every app (erasure tests), shared with the subject-access tests.
+from mppdesk.privacy.tests.test_erasure_everywhere import world  # noqa: E402, F401

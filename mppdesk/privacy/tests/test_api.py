@@ -31,7 +31,7 @@ def test_api_export_json(personas, family):
     response = client_for(personas.caseworker).get(f"/api/v1/people/{family.lead.pk}/export")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["format"] == "mppdesk.subject_access/1"
+    assert body["format"] == "mppdesk.subject_access/2"
     assert body["person"]["family_names"] == "Gonçalves Pérez"
     entry = AuditEntry.objects.get(action="export")
     assert entry.object_id == str(family.lead.pk)

@@ -17,7 +17,7 @@ def test_export_holds_the_persons_own_data(family):
     export = build_subject_export(family.lead)
 
     assert list(export) == subject_access.TOP_LEVEL_KEYS
-    assert export["format"] == "mppdesk.subject_access/1"
+    assert export["format"] == "mppdesk.subject_access/2"
     person = export["person"]
     assert (person["given_names"], person["family_names"]) == ("María José", "Gonçalves Pérez")
     assert person["other_names"] == ["Majo Perès"]
@@ -137,7 +137,7 @@ def test_export_is_assembled_from_the_sections_the_apps_register(family):
     from mppdesk.core import registry
 
     assert [s.name for s in registry.subject_sections] == subject_access.TOP_LEVEL_KEYS[3:]
-    extra = registry.SubjectSection(name="shelter_stays", build=lambda p: [str(p.pk)], order=60)
+    extra = registry.SubjectSection(name="shelter_stays", build=lambda p: [str(p.pk)], order=55)
     with registry.subject_sections.replaced(extra, without=("household",)):
         export = build_subject_export(family.lead)
     assert "household" not in export
