@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint bench fuzz install messages clean
+.PHONY: run test test-postgres lint bench bench-load fuzz install messages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Load on PostgreSQL with 1,000,000 people (benchmarks/load_bench.py; needs BENCH_POSTGRES_URL's
+# server, default postgres://postgres@127.0.0.1:5432/postgres). Takes 15-30 minutes.
+bench-load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[load]"
+	$(BIN)/python -m benchmarks.load_bench $(LOAD_ARGS)
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l es -l en --ignore=.venv --ignore=var

@@ -103,7 +103,9 @@ CITIES = [
 RELATIONS = ["esposa", "hijo", "hija", "hijo", "madre", "hermano"]
 
 
-def write_csv(path: Path, rows: int, seed: int = 11) -> int:
+def write_csv(path: Path, rows: int, seed: int = 11, start: int = 0) -> int:
+    """Write ``rows`` people in households; phones and A-numbers count from ``start`` so
+    that several files can be imported into one database."""
     from mppdesk.lib.text import fold
 
     rng = random.Random(seed)
@@ -153,12 +155,11 @@ def write_csv(path: Path, rows: int, seed: int = 11) -> int:
                     else f"{year}-{month:02d}-{day:02d}"
                 )
                 lead = member == 0
+                serial = start + written
                 phone = (
-                    f"{area} {written // 10000 % 900 + 100:03d} {written % 10000:04d}"
-                    if lead
-                    else ""
+                    f"{area} {serial // 10000 % 900 + 100:03d} {serial % 10000:04d}" if lead else ""
                 )
-                a_number = f"A{200000000 + written:09d}" if lead else ""
+                a_number = f"A{200000000 + serial:09d}" if lead else ""
                 out.writerow(
                     [
                         given,

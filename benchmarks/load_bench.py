@@ -1,0 +1,366 @@
+"""Load benchmark: the web application under 50, 200 and 500 concurrent users on
+PostgreSQL with 1,000,000 people, and the text line at a fixed rate (issue 16).
+
+    python -m benchmarks.load_bench [--people 1000000] [--users 50,200,500]
+        [--duration 60] [--web-workers 5] [--text-rate 100] [--reuse]
+
+1. A database ``mppdesk_load`` on ``BENCH_POSTGRES_URL``'s server (kept between runs with
+   ``--reuse``) is migrated and filled through the real importer (100,000-row CSV chunks,
+   rows that duplicate an earlier chunk skipped), plus dockets with hearings and sent
+   messages for the callbacks.
+2. One verified (two-factor) session per simulated staff member is written directly.
+3. ``mppdesk serve`` (gunicorn, ``--web-workers`` sync workers) runs the application; locust
+   (``benchmarks/load/locustfile.py``) runs headless beside it, once per user count, then
+   the text line alone at ``--text-rate`` messages per second.
+4. One JSON document on stdout: per endpoint and level, requests, failures, p50/p95/p99
+   (ms), with ``/healthz`` (a bare Django JSON view) as the baseline in the same run.
+
+Locust, the server and PostgreSQL share the machine's cores: the figures are for all
+three on one host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from benchmarks.common import PG_ADMIN_URL, ROOT
+
+DB_NAME = "mppdesk_load"
+CHUNK = 100_000
+VAR_DIR = Path(tempfile.gettempdir()) / "mppdesk-load-var"
+STAFF_CLASSES = ["CaseWorker", "Coordinator", "Public", "TwilioCallbacks", "Baseline"]
+
+
+def database_url() -> str:
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{DB_NAME}"
+
+
+def ensure_database(reuse: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if exists and not reuse:
+            conn.execute(f'DROP DATABASE "{DB_NAME}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def populate(people: int, log) -> dict:  # type: ignore[no-untyped-def]
+    """Migrate and fill the database; return the fixture for locust."""
+    import datetime as dt
+    import uuid
+
+    import django
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    django.setup()
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from benchmarks.import_bench import FAMILY, write_csv
+    from mppdesk.accounts.models import Membership, Organization, User
+    from mppdesk.cases.models import Case
+    from mppdesk.hearings.models import Docket, Hearing
+    from mppdesk.messaging.models import Message
+    from mppdesk.people.importer import import_people
+    from mppdesk.people.models import Person
+    from mppdesk.places.models import Venue
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    org, _ = Organization.objects.get_or_create(
+        slug="load-org", defaults={"name": "Load test legal aid", "kind": "legal_services"}
+    )
+    users = {}
+    for role in ("caseworker", "coordinator"):
+        user, _ = User.objects.get_or_create(username=f"load-{role}")
+        Membership.objects.get_or_create(user=user, organization=org, defaults={"role": role})
+        users[role] = user
+    have = Person.objects.filter(organization=org).count()
+    chunk_no = have // CHUNK
+    while have < people * 0.99:
+        rows = min(CHUNK, people - have)
+        path = Path(tempfile.gettempdir()) / f"load-{uuid.uuid4().hex[:6]}.csv"
+        write_csv(path, rows, seed=1000 + chunk_no, start=chunk_no * CHUNK)
+        started = time.perf_counter()
+        report = import_people(
+            path, actor=users["caseworker"], organization=org, all_or_nothing=False
+        )
+        path.unlink()
+        have = Person.objects.filter(organization=org).count()
+        log(
+            f"chunk {chunk_no}: {report.created_people} people written, {len(report.duplicates)} duplicates "
+            f"skipped, {time.perf_counter() - started:.1f} s; {have} people"
+        )
+        chunk_no += 1
+
+    venue = Venue.objects.order_by("code").first()
+    if not Docket.objects.filter(courtroom__startswith="load").exists():
+        cases = list(Case.objects.filter(organization=org).order_by("a_number")[:2000])
+        today = timezone.localdate()
+        now = timezone.now()
+        for d in range(50):
+            day = today + dt.timedelta(days=7 + d // 5)
+            docket = Docket.objects.create(
+                venue=venue, date=day, session="am", courtroom=f"load{d % 5}", capacity=40,
+                starts_at=dt.time(8, 30),
+            )  # fmt: skip
+            Hearing.objects.bulk_create(
+                Hearing(
+                    organization=org,
+                    case=case,
+                    docket=docket,
+                    scheduled_at=now + dt.timedelta(days=7 + d // 5),
+                    port=case.port,
+                )  # fmt: skip
+                for case in cases[d * 40 : (d + 1) * 40]
+            )
+            Docket.objects.filter(pk=docket.pk).update(booked=40)
+    if not Message.objects.filter(provider_id__startswith="SMload").exists():
+        leads = list(
+            Person.objects.filter(organization=org)
+            .order_by("id")
+            .values_list("id", flat=True)[:20000]
+        )
+        Message.objects.bulk_create(
+            (
+                Message(
+                    organization=org,
+                    person_id=pid,
+                    channel="sms",
+                    recipient="+526560000000",
+                    template="manual",
+                    language="es",
+                    body="Recordatorio de audiencia",
+                    status="sent",
+                    provider="twilio_sms",
+                    provider_id=f"SMload{i:026d}",
+                    idempotency_key=f"load:{i}",
+                    sent_at=timezone.now(),
+                )  # fmt: skip
+                for i, pid in enumerate(leads)
+            ),
+            batch_size=2000,
+        )
+
+    sessions: dict[str, list[str]] = {}
+    for role, user in users.items():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+            TOTPDevice.objects.create(user=user, name="load", confirmed=True)
+        )
+        keys = []
+        for _ in range(600):
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            store.set_expiry(6 * 3600)
+            store.create()
+            keys.append(store.session_key)
+        sessions[role] = keys
+    sample = Person.objects.filter(organization=org).order_by("?")[:3000]
+    a_numbers = (
+        Case.objects.filter(organization=org)
+        .order_by("?")
+        .values_list("a_number", flat=True)[:3000]
+    )
+    return {
+        "sessions": sessions,
+        "people": [str(p) for p in sample.values_list("id", flat=True)],
+        "a_numbers": [str(a) for a in a_numbers],
+        "surnames": FAMILY,
+        "dockets": list(
+            Docket.objects.filter(courtroom__startswith="load").values_list("id", flat=True)
+        ),
+        "message_sids": list(
+            Message.objects.filter(provider_id__startswith="SMload").values_list(
+                "provider_id", flat=True
+            )[:20000]
+        ),
+        "people_count": Person.objects.filter(organization=org).count(),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/readyz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the server did not become ready")
+
+
+def read_stats(prefix: Path) -> dict[str, dict]:
+    result = {}
+    with (prefix.parent / f"{prefix.name}_stats.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] in ("Aggregated", "(login: first page)"):
+                continue
+            result[row["Name"]] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+                "max_ms": float(row["Max Response Time"]),
+                "rps": round(float(row["Requests/s"]), 1),
+            }
+    return result
+
+
+def run_locust(host: str, env: dict, users: int, duration: int, classes: list[str], out: Path) -> dict:  # fmt: skip
+    prefix = out / f"u{users}-{'-'.join(classes)[:20]}"
+    locust = shutil.which("locust", path=str(Path(sys.executable).parent)) or "locust"
+    spawn = max(5, users // 10)
+    subprocess.run(  # noqa: S603
+        [
+            locust,
+            "-f",
+            str(ROOT / "benchmarks" / "load" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(spawn),
+            "-t",
+            f"{duration + users // spawn}s",
+            "--host",
+            host,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            *classes,
+        ],  # fmt: skip
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    return read_stats(prefix)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--users", default="50,200,500")
+    parser.add_argument("--duration", type=int, default=60, help="seconds at full load")
+    parser.add_argument("--web-workers", type=int, default=5)
+    parser.add_argument("--text-rate", type=int, default=100, help="texts per second")
+    parser.add_argument("--reuse", action="store_true", help="keep and reuse the database")
+    parser.add_argument("--populate-only", action="store_true", help="fill the database, stop")
+    args = parser.parse_args()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    out = Path(tempfile.mkdtemp(prefix="mppdesk-load-"))
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url(),
+        DJANGO_SETTINGS_MODULE="mppdesk.settings",
+        # The field keys live in the var directory: it is kept with the database.
+        MPPDESK_VAR_DIR=str(VAR_DIR),
+        TWILIO_AUTH_TOKEN=secrets.token_hex(16),
+        TWILIO_SMS_FROM="+15005550006",
+        SESSION_IDLE_SECONDS=str(6 * 3600),
+    )
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    env["PUBLIC_BASE_URL"] = host  # what Twilio signs against
+    os.environ.update(env)
+    if not args.reuse:
+        shutil.rmtree(VAR_DIR, ignore_errors=True)
+    ensure_database(args.reuse)
+    started = time.perf_counter()
+    fixture = populate(args.people, log)
+    log(f"database ready in {time.perf_counter() - started:.0f} s")
+    if args.populate_only:
+        return
+    fixture["twilio_auth_token"] = env["TWILIO_AUTH_TOKEN"]
+    fixture["twilio_number"] = env["TWILIO_SMS_FROM"]
+    fixture_path = out / "fixture.json"
+    fixture_path.write_text(json.dumps(fixture), encoding="utf-8")
+    env["MPPDESK_LOAD_FIXTURE"] = str(fixture_path)
+
+    from django.db import connections
+
+    connections.close_all()
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "mppdesk",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.web_workers),
+        ],  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(out / "server.log").open("w"),
+    )
+    levels = {}
+    try:
+        wait_ready(host)
+        for users in [int(u) for u in args.users.split(",")]:
+            log(f"{users} users for {args.duration} s ...")
+            levels[str(users)] = run_locust(host, env, users, args.duration, STAFF_CLASSES, out)
+        log(f"text line at {args.text_rate}/s for {args.duration} s ...")
+        text_line = run_locust(host, env, args.text_rate, args.duration, ["TextLine"], out)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(
+        json.dumps(
+            {
+                "benchmark": "load",
+                "database": "postgresql",
+                "people": fixture["people_count"],
+                "web_workers": args.web_workers,
+                "cores": os.cpu_count(),
+                "duration_s": args.duration,
+                "levels": levels,
+                "text_line": {"rate_per_s": args.text_rate, "stats": text_line},
+                "targets": {
+                    "case_worker_p99_ms_at_200": 300,
+                    "errors": 0,
+                    "text_line_max_s": 15,
+                },
+            },
+            indent=1,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
