@@ -87,6 +87,11 @@ def to_csv(group: TransferGroup, lines: list[ManifestLine]) -> bytes:
 
 
 def to_pdf(group: TransferGroup, lines: list[ManifestLine]) -> bytes:
+    """Landscape, one row per person; long names, facilities and shelters wrap inside their
+    cell (nothing is cut: the crew reads the stop off this sheet), and the header row is
+    repeated on every page."""
+    from fpdf.fonts import FontFace
+
     from mppdesk.hearings.pdf.layout import FONT, Document
 
     doc = Document(
@@ -94,6 +99,7 @@ def to_pdf(group: TransferGroup, lines: list[ManifestLine]) -> bytes:
         footer=_("Contains personal data: hand it only to the transport crew; destroy after use."),
         page_label=_("Page {page} of {pages}"),
         created_at=group.approved_at or group.created_at,
+        landscape=True,
     )
     doc.title_line(_("Transport manifest"))
     doc.row(_("Group"), group.name)
@@ -102,32 +108,27 @@ def to_pdf(group: TransferGroup, lines: list[ManifestLine]) -> bytes:
     doc.row(_("People"), str(len(lines)))
     doc.ln(3)
     headers = [
-        (_("Household"), 18), (_("Seat"), 12), (_("Given names"), 38), (_("Family names"), 38),
-        (_("Year"), 12), (_("Sex"), 9), (_("Facility"), 28), (_("Shelter"), 28),
+        (_("Household"), 16), (_("Seat"), 10), (_("Given names"), 36), (_("Family names"), 36),
+        (_("Year"), 11), (_("Sex"), 8), (_("Facility"), 45), (_("Shelter"), 45),
     ]  # fmt: skip
-    scale = doc.epw / sum(w for _h, w in headers)
-    widths = [w * scale for _h, w in headers]
-
-    def header_row() -> None:
-        doc.set_font(FONT, "B", 7.5)
-        for (text, _w), width in zip(headers, widths, strict=True):
-            doc.cell(width, 6, text, border=1)
-        doc.ln(6)
-        doc.set_font(FONT, "", 7.5)
-
-    header_row()
-    for line in lines:
-        if doc.will_page_break(6):
-            doc.add_page()
-            header_row()
-        values = [
-            str(line.household), str(line.seat), line.given_names, line.family_names,
-            line.birth_year, line.sex, line.facility, line.shelter,
-        ]  # fmt: skip
-        for value, width in zip(values, widths, strict=True):
-            text = value
-            while text and doc.get_string_width(text) > width - 2:
-                text = text[:-1]
-            doc.cell(width, 6, text, border=1)
-        doc.ln(6)
+    doc.set_font(FONT, "", 8)
+    with doc.table(
+        col_widths=[w for _h, w in headers],
+        width=doc.epw,
+        line_height=4.2,
+        text_align="LEFT",
+        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+        repeat_headings=1,
+        padding=1,
+    ) as table:
+        heading = table.row()
+        for text, _w in headers:
+            heading.cell(str(text))
+        for line in lines:
+            row = table.row()
+            for value in (
+                str(line.household), str(line.seat), line.given_names, line.family_names,
+                line.birth_year, line.sex, line.facility, line.shelter,
+            ):  # fmt: skip
+                row.cell(value)
     return doc.to_bytes()

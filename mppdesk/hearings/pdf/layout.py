@@ -22,9 +22,15 @@ class Document(FPDF):
     """Letter pages with the embedded font and a footer line with page numbers."""
 
     def __init__(
-        self, *, title: str, footer: str, page_label: str, created_at: dt.datetime | None = None
+        self,
+        *,
+        title: str,
+        footer: str,
+        page_label: str,
+        created_at: dt.datetime | None = None,
+        landscape: bool = False,
     ) -> None:
-        super().__init__(format=PAGE_FORMAT)
+        super().__init__(orientation="L" if landscape else "P", format=PAGE_FORMAT)
         if created_at is not None:
             # The same record renders to the same bytes (no clock in the file).
             self.set_creation_date(created_at)

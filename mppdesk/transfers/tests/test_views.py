@@ -342,3 +342,30 @@ def test_chart_end_dates_stay_inside_the_svg() -> None:
     anchors = re.findall(r'<text x="[^"]+" y="[^"]+" text-anchor="(\w+)" font-size="11"', svg)
     # three y-axis ticks (end), then the first, middle and last night
     assert anchors[-3:] == ["start", "middle", "end"]
+
+
+def test_manifest_pdf_shows_long_facility_and_shelter_names_whole(
+    coordinator_client: Client, personas: Any, facility: Any, tomorrow: Any
+) -> None:
+    """The transport crew reads where to stop off the PDF: no column may be cut."""
+    from mppdesk.hearings.pdf.tests.pdftext import text as pdf_text
+
+    upload = SimpleUploadedFile(
+        "roster.csv", (SAMPLES / "roster_sample.csv").read_bytes(), content_type="text/csv"
+    )
+    response = coordinator_client.post(
+        reverse("transfers:roster"), {"file": upload, "facility": facility.code}
+    )
+    assert response.status_code == 200
+    long_facility = "Centro de Procesamiento de Inmigración del Condado de El Paso, Edificio Norte"
+    type(facility).objects.filter(pk=facility.pk).update(name=long_facility)
+    group = services.plan_group(
+        actor=personas.coordinator, facilities=[facility], port=_port(), date=tomorrow, target_size=400,
+    )  # fmt: skip
+    member = group.members.filter(included=True, shelter__isnull=False).first()
+    assert member is not None and member.shelter is not None
+    pdf = coordinator_client.get(reverse("transfers:manifest_pdf", kwargs={"pk": group.pk}))
+    text = pdf_text(pdf.content)
+    assert long_facility in text
+    assert member.shelter.name in text
+    assert "Castillo Mejía" in text
