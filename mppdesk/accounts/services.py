@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -331,6 +332,20 @@ def confirm_totp_device(*, actor: User, device: TOTPDevice, token: str) -> TOTPD
         fields=["confirmed"],
     )
     return device
+
+
+def totp_wait_seconds(user: User) -> int:
+    """Seconds until ``user``'s device accepts another code: django-otp doubles a wait
+    after each wrong code (1 s, 2 s, 4 s...), and during it even the right code is
+    refused. 0 when a code may be tried now."""
+    device = confirmed_totp_device(user)
+    if device is None:
+        return 0
+    allowed, data = device.verify_is_allowed()
+    locked_until = (data or {}).get("locked_until")
+    if allowed or locked_until is None:
+        return 0
+    return max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
 
 
 def verify_totp(*, user: User, token: str) -> TOTPDevice | None:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -43,6 +44,26 @@ def _with_next(name: str, next_url: str) -> str:
 def _grouped(secret: str) -> str:
     """``ABCD EFGH ...``: easier to type into an app by hand."""
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def code_refused_message(waited: int, wait_now: int) -> str:
+    """Why a code was refused. ``waited``: the device was still in its wait after an earlier
+    wrong code, so this code was not even checked (the right one would have been refused
+    too); ``wait_now``: the wait that a wrong code has just started."""
+    if waited:
+        return ngettext(
+            "Too many wrong codes: wait %(seconds)d second, then enter the current code.",
+            "Too many wrong codes: wait %(seconds)d seconds, then enter the current code.",
+            waited,
+        ) % {"seconds": waited}
+    message = _("That code is not valid. Enter the current code.")
+    if wait_now:
+        message += " " + ngettext(
+            "You can try again in %(seconds)d second.",
+            "You can try again in %(seconds)d seconds.",
+            wait_now,
+        ) % {"seconds": wait_now}
+    return message
 
 
 def _is_verified(request: HttpRequest) -> bool:
@@ -123,11 +144,12 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.verify_totp(user=user, token=form.cleaned_data["token"])
+        wait = services.totp_wait_seconds(user)
+        device = None if wait else services.verify_totp(user=user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             return HttpResponseRedirect(next_url)
-        form.add_error("token", _("That code is not valid. Enter the current code."))
+        form.add_error("token", code_refused_message(wait, services.totp_wait_seconds(user)))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
@@ -140,12 +162,17 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
     if not _is_verified(request):
         return redirect(_with_next("two_factor_verify", reverse("two_factor_setup")))
     form = TokenForm(request.POST)
-    if form.is_valid() and services.verify_totp(user=user, token=form.cleaned_data["token"]):
+    wait = services.totp_wait_seconds(user)
+    if (
+        form.is_valid()
+        and not wait
+        and services.verify_totp(user=user, token=form.cleaned_data["token"])
+    ):
         services.remove_totp_devices(actor=user, user=user)
         messages.success(request, _("Two-factor sign-in was removed."))
         return redirect("two_factor_setup")
     if form.is_valid():
-        form.add_error("token", _("That code is not valid. Enter the current code."))
+        form.add_error("token", code_refused_message(wait, services.totp_wait_seconds(user)))
     return render(
         request,
         "accounts/two_factor_status.html",

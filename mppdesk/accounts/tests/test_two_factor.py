@@ -190,3 +190,45 @@ def test_enrolment_is_refused_while_a_device_is_confirmed(personas):
 
 def test_verified_login_helper_gives_a_verified_session(caseworker_client):
     assert caseworker_client.get("/people/").status_code == 200
+
+
+def test_a_mistyped_code_says_how_long_to_wait_and_the_right_one_then_works(personas):
+    """django-otp refuses every code for a moment after a wrong one: the page says so and
+    for how long, instead of calling the right code "not valid"."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    device = confirmed_device(personas.caseworker)
+    client = Client()
+    _password_login(client, "caseworker", "/cases/")
+    bad = client.post(VERIFY, {"token": "000000", "next": "/cases/"}, HTTP_ACCEPT_LANGUAGE="en")
+    html = bad.content.decode()
+    assert "That code is not valid" in html and "You can try again in 1 second." in html
+
+    device.refresh_from_db()
+    right = client.post(
+        VERIFY, {"token": current_code(device), "next": "/cases/"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert right.status_code == 200  # still inside the wait: not checked, and it says so
+    html = right.content.decode()
+    assert "Too many wrong codes: wait 1 second, then enter the current code." in html
+    assert "not valid" not in html
+
+    # Once the wait is over, the current code signs in.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - dt.timedelta(seconds=5)
+    )
+    device.refresh_from_db()
+    good = client.post(VERIFY, {"token": current_code(device), "next": "/cases/"})
+    assert good.status_code == 302 and good["Location"] == "/cases/"
+
+
+def test_the_wait_message_is_in_spanish():
+    from django.utils import translation
+
+    from mppdesk.accounts.views import code_refused_message
+
+    with translation.override("es"):
+        assert "espere 8 segundos" in code_refused_message(8, 0)
+        assert "Puede volver a intentarlo en 2 segundos." in code_refused_message(0, 2)
