@@ -7,13 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.core.access import active_membership
+from mppdesk.people import import_template
 from mppdesk.people.importer import ImportReport, import_people
+from mppdesk.people.models import Person
 from mppdesk.web.access import requires
 
+# After an import the page links to at most this many of the people created.
+SHOWN_CREATED = 50
 # The page lists at most this many problems; the rest are counted. A broken 100,000-row
 # file would otherwise render a page nobody can read (and the browser cannot either).
 SHOWN_PROBLEMS = 500
@@ -61,9 +65,18 @@ def import_people_view(request: HttpRequest) -> HttpResponse:
             status = 422
     else:
         form = ImportForm()
+    created: list[Person] = []
+    if report is not None and report.written:
+        created = list(
+            Person.objects.visible_to(request.user)  # type: ignore[arg-type]
+            .filter(pk__in=report.created_person_ids[:SHOWN_CREATED])
+            .order_by("family_names", "given_names")
+        )
     context = {
         "form": form,
         "report": report,
+        "created": created,
+        "hidden_created": max(0, report.created_people - len(created)) if report else 0,
         "shown": SHOWN_PROBLEMS,
         "errors": report.errors[:SHOWN_PROBLEMS] if report else [],
         "duplicates": report.duplicates[:SHOWN_PROBLEMS] if report else [],
@@ -71,3 +84,18 @@ def import_people_view(request: HttpRequest) -> HttpResponse:
         "hidden_duplicates": max(0, len(report.duplicates) - SHOWN_PROBLEMS) if report else 0,
     }
     return render(request, "people/import.html", context, status=status)
+
+
+@requires(Action.PERSON_IMPORT)
+@require_GET
+def import_template_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The blank template, with headers in the page's language."""
+    if fmt == "xlsx":
+        response = HttpResponse(
+            import_template.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(import_template.template_csv(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="mppdesk-people-template.{fmt}"'
+    return response

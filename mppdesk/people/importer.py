@@ -265,13 +265,25 @@ class ImportReport:
     written: bool
     # Not fatal (unknown columns, a household without a lead row): shown, never blocking.
     warnings: list[RowError] = field(default_factory=list)
+    # The people written (empty for a dry run or when nothing was written):
+    # the web page links to them. Not part of ``as_dict``: ids are not a report.
+    created_person_ids: list[uuid.UUID] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors and not self.duplicates
 
+    @property
+    def duplicate_rows(self) -> int:
+        """Rows that duplicate someone: a row may match on several keys (A-number, phone,
+        name and date of birth), each listed as a problem, but it is one row."""
+        return len({problem.row for problem in self.duplicates})
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("created_person_ids")
+        data["duplicate_rows"] = self.duplicate_rows
+        return data
 
 
 class _FileError(Exception):
@@ -1424,6 +1436,7 @@ def import_people(
         )
         return report
     report.created_people = len(plan.person_ids)
+    report.created_person_ids = list(plan.person_ids)
     report.created_households = len(plan.household_ids)
     report.created_cases = len(plan.case_ids)
     report.written = True

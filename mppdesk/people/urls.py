@@ -10,6 +10,18 @@ urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_create, name="create"),
     path("import/", import_views.import_people_view, name="import"),
+    path(
+        "import/template.csv",
+        import_views.import_template_view,
+        {"fmt": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "import/template.xlsx",
+        import_views.import_template_view,
+        {"fmt": "xlsx"},
+        name="import_template_xlsx",
+    ),
     path("households/<uuid:pk>/", views.household_detail, name="household"),
     path("<uuid:pk>/", views.person_detail, name="detail"),
     path("<uuid:pk>/edit/", views.person_edit, name="edit"),

@@ -31,6 +31,9 @@ class ImportReportOut(Schema):
     valid_rows: int
     errors: list[RowErrorOut]
     duplicates: list[RowErrorOut]
+    duplicate_rows: int = Field(
+        description="Rows that duplicate someone (a row matching on several keys counts once)."
+    )
     warnings: list[RowErrorOut]
     created_people: int = Field(description="Created, or that would be created in a dry run.")
     created_households: int

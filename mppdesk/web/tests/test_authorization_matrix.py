@@ -391,6 +391,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:list": page(A.PERSON_READ),
     "people:create": page(A.PERSON_WRITE),
     "people:import": page(A.PERSON_IMPORT),
+    "people:import_template_csv": page(A.PERSON_IMPORT),
+    "people:import_template_xlsx": page(A.PERSON_IMPORT),
     "people:household": page(A.PERSON_READ, lambda r: {"pk": r.household.pk}),
     "people:detail": page(A.PERSON_READ, person),
     "people:edit": page(A.PERSON_WRITE, person),
