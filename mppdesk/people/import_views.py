@@ -68,7 +68,7 @@ def import_people_view(request: HttpRequest) -> HttpResponse:
     created: list[Person] = []
     if report is not None and report.written:
         created = list(
-            Person.objects.visible_to(request.user)  # type: ignore[arg-type]
+            Person.objects.visible_to(request.user)
             .filter(pk__in=report.created_person_ids[:SHOWN_CREATED])
             .order_by("family_names", "given_names")
         )
