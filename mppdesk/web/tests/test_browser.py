@@ -86,6 +86,7 @@ def _register_and_search(browser: Any, base_url: str, device: Any) -> None:
     page.click("main button[type=submit]")
     expect(page.locator("h1")).to_have_text("Personas")
 
+    page.get_by_role("button", name="Menú").click()  # on a phone the menu is folded
     page.click("nav.mainnav >> text=Nueva persona")
     page.fill("#id_given_names", "Guadalupe")
     page.fill("#id_family_names", "Ramírez Soto")
