@@ -99,6 +99,7 @@ def _register_and_search(browser: Any, base_url: str, device: Any) -> None:
     assert Case.objects.get().a_number == "087654321"
 
     # Live search: typing swaps the results table without a page load.
+    page.get_by_role("button", name="Menú").click()
     page.click("nav.mainnav >> text=Personas")
     page.fill("#q", "A087-654-321")
     results = page.locator("#results table.results")
