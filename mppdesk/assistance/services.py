@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can
@@ -350,6 +350,10 @@ def _share_with_provider(
     ).first()
     if existing is not None:
         return existing
+    # Only what the service needs: the kind of help, no narrative. In Spanish, the
+    # working language of the receiving organizations, whoever refers.
+    with translation.override("es"):
+        service = str(NeedKind(need.kind).label)
     try:
         return sharing.refer_person(
             actor=actor,
@@ -358,8 +362,7 @@ def _share_with_provider(
             consent_given_at=consent_at,
             consent_method=method,
             purpose=SHARING_PURPOSE.get(need.kind, "other"),
-            # Only what the service needs: the kind of help, no narrative.
-            purpose_note=str(NeedKind(need.kind).label),
+            purpose_note=service,
         )
     except FieldErrors as exc:
         raise FieldErrors({"provider": [m for msgs in exc.errors.values() for m in msgs]}) from exc

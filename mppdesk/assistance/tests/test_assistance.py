@@ -180,9 +180,9 @@ def test_a_provider_in_mpp_desk_receives_the_referral_in_its_queue(
     shared = Referral.objects.get(person=family.father, to_organization=personas.org)
     assert referral.sharing_referral == shared
     assert shared.status == "pending" and shared.purpose == "legal_representation"
-    assert shared.purpose_note == "Legal help, US case"  # the service, not the note
+    assert shared.purpose_note == "Ayuda legal, caso en EE. UU."  # the service, not the note
     incoming = legal_client.get("/sharing/incoming").content.decode()
-    assert "Legal help, US case" in incoming
+    assert "Ayuda legal, caso en EE. UU." in incoming
     # Before it accepts, it sees nothing of the person.
     assert legal_client.get(f"/assistance/people/{family.father.pk}").status_code == 404
     from mppdesk.sharing.services import accept_referral
@@ -191,8 +191,9 @@ def test_a_provider_in_mpp_desk_receives_the_referral_in_its_queue(
     page = legal_client.get(f"/assistance/people/{family.father.pk}")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Legal help, US case" in html
-    assert "CURP123" not in html and "private story" not in html and "Add a need" not in html
+    assert "Ayuda legal, caso en EE. UU." in html
+    assert "CURP123" not in html and "private story" not in html
+    assert "Agregar una necesidad" not in html and "Agregar un documento" not in html
     # It cannot write the owner's records.
     response = legal_client.post(f"/assistance/people/{family.father.pk}/needs", {"kind": "food"})
     assert response.status_code == 403

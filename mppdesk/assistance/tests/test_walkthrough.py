@@ -48,7 +48,7 @@ def test_walkthrough(
     response = _post(shelter_client, f"{base}/needs", {"kind": "health", "priority": "urgent"})
     assert response.status_code == 200
     page = shelter_client.get(base).content.decode()
-    assert "CURP" in page and page.count("School enrolment") >= 2
+    assert "CURP" in page and page.count("Inscripción escolar") >= 2
     assert Need.objects.filter(person__in=family.children, kind="school").count() == 2
 
     # Refer the clinic need to a provider in Ciudad Juárez, follow-up in three days.
@@ -69,7 +69,10 @@ def test_walkthrough(
     # Not due today; due when the follow-up day comes.
     assert worklist(personas.outsider).overdue == []
     assert worklist(personas.outsider, today=follow_up).overdue == [referral]
-    assert "Referral follow-ups due" in shelter_client.get("/assistance/work").content.decode()
+    assert (
+        "Seguimientos de canalizaciones pendientes"
+        in shelter_client.get("/assistance/work").content.decode()
+    )
 
     # The father's hearing notice was stolen: a document marked stolen.
     response = _post(shelter_client, f"{base}/documents", {"kind": "nta", "status": "issued"})
@@ -81,8 +84,13 @@ def test_walkthrough(
     assert response.status_code == 200, response.content
     family.case.refresh_from_db()
     assert family.case.document_exposed_at is not None
-    assert "Court documents exposed" in shelter_client.get(f"/people/{father.pk}/").content.decode()
-    assert "Court documents exposed" in shelter_client.get("/assistance/work").content.decode()
+    assert (
+        "Documentos judiciales expuestos"
+        in shelter_client.get(f"/people/{father.pk}/").content.decode()
+    )
+    assert (
+        "Documentos judiciales expuestos" in shelter_client.get("/assistance/work").content.decode()
+    )
 
     # The web lookup for his A-number gives the generic reply, byte for byte...
     web = client.post("/lookup", {"a_number": A_NUMBER, "birth_date": "09/04/1988"})

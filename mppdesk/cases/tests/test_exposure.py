@@ -57,6 +57,6 @@ def test_clear_lifts_the_flag(personas: Any) -> None:
 def test_the_person_page_shows_the_flag(personas: Any, caseworker_client: Any) -> None:
     case = CaseFactory(organization=personas.org)
     url = f"/people/{case.lead.pk}/"
-    assert "Court documents exposed" not in caseworker_client.get(url).content.decode()
+    assert "Documentos judiciales expuestos" not in caseworker_client.get(url).content.decode()
     flag_document_exposure(case, actor=personas.caseworker, reason="document_stolen")
-    assert "Court documents exposed" in caseworker_client.get(url).content.decode()
+    assert "Documentos judiciales expuestos" in caseworker_client.get(url).content.decode()
