@@ -271,11 +271,7 @@ def _within(rows: Any, pk: uuid.UUID, field: str) -> Any:
 )
 def list_providers(request: HttpRequest, query: Query[ProviderQuery]) -> list[ProviderOut]:
     """Service providers (an organization in MPP Desk or an outside one), by city and service."""
-    rows = [
-        p
-        for p in queries.providers(city=query.city)
-        if not query.service or query.service in p.services
-    ]
+    rows = queries.providers(city=query.city, service=query.service or "")
     return [
         ProviderOut(
             id=p.pk,

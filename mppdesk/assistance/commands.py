@@ -38,7 +38,7 @@ def list_command(city: str, service: str | None, as_json: bool) -> None:
     if city and not ServiceProvider.objects.filter(city=city).exists():
         cities = ", ".join(sorted(set(ServiceProvider.objects.values_list("city", flat=True))))
         raise UserError(f"city: unknown city {city!r}.", [f"city: choose one of: {cities}."])
-    rows = [p for p in queries.providers(city=city) if not service or service in p.services]
+    rows = queries.providers(city=city, service=service or "")
     if as_json:
         click.echo(
             json.dumps(

@@ -151,20 +151,13 @@ def worklist(actor: User, *, today: dt.date | None = None) -> Worklist:
     return Worklist(overdue, expiring, exposed)
 
 
-def providers(*, city: str = "", service: str = "") -> QuerySet[ServiceProvider]:
-    """Service providers (public directory data, no personal data)."""
+def providers(*, city: str = "", service: str = "") -> list[ServiceProvider]:
+    """Active service providers (public directory data, no personal data), by city and
+    service offered."""
     rows = ServiceProvider.objects.filter(is_active=True).select_related("organization")
     if city:
         rows = rows.filter(city=city)
-    if service:
-        rows = rows.filter(services__contains=[service]) if _json_contains() else rows
-    return rows
-
-
-def _json_contains() -> bool:
-    from django.db import connection
-
-    return connection.vendor == "postgresql"
+    return [p for p in rows if not service or service in p.services]
 
 
 def providers_for_need(need: Need) -> list[ServiceProvider]:

@@ -289,9 +289,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 def providers(request: HttpRequest) -> HttpResponse:
     city = request.GET.get("city", "")
     service = request.GET.get("service", "")
-    rows = list(queries.providers(city=city))
-    if service:
-        rows = [p for p in rows if service in p.services]
+    rows = queries.providers(city=city, service=service)
     cities = sorted(set(ServiceProvider.objects.values_list("city", flat=True)))
     return render(
         request, "assistance/providers.html",
