@@ -913,5 +913,11 @@ def _register_domain_commands() -> None:
     for command in privacy_group.commands.values():
         cli.add_command(command)
 
+    # Issue 14: documents, needs and services.
+    from mppdesk.assistance.commands import documents_group, services_group
+
+    cli.add_command(services_group)
+    cli.add_command(documents_group)
+
 
 _register_domain_commands()

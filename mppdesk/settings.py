@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "mppdesk.selfservice",
     "mppdesk.screening",
     "mppdesk.transfers",
+    "mppdesk.assistance",
     "mppdesk.web",
     "mppdesk.api",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("stats/", include("mppdesk.stats.urls")),
     path("simulator/", include("mppdesk.sim.urls")),
     path("sharing/", include("mppdesk.sharing.urls")),
+    path("assistance/", include("mppdesk.assistance.urls")),
     path("hearings/", include("mppdesk.hearings.urls")),
     path("screening/", include("mppdesk.screening.urls")),
     path("transfers/", include("mppdesk.transfers.urls")),

@@ -46,3 +46,7 @@ api.add_router("/schedule", schedule.router, tags=["schedule"])
 api.add_router("/screening", screening.router, tags=["screening"])
 api.add_router("/transfers", transfers.router, tags=["transfers"])
 api.add_router("/messages", messaging.router, tags=["messages"])
+
+from mppdesk.assistance.api import router as assistance_router  # noqa: E402  (issue 14)
+
+api.add_router("/assistance", assistance_router, tags=["assistance"])

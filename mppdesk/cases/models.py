@@ -67,6 +67,12 @@ class Case(EncryptedModelMixin, OrgOwnedModel):
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Set when a court document of the case was stolen or photographed (cases.exposure):
+    # the public web lookup stops answering for this A-number; texts from a phone on file
+    # still answer.
+    document_exposed_at = models.DateTimeField(
+        _("court documents exposed on"), null=True, blank=True
+    )
 
     class Meta:
         constraints = [
@@ -129,6 +135,7 @@ class CaseEvent(EncryptedModelMixin, models.Model):
         NOTE = "note", _("Note")
         IMPORTED = "imported", _("Imported")
         HEARING = "hearing", _("Hearing")
+        DOCUMENT_EXPOSURE = "document_exposure", _("Court documents stolen or photographed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

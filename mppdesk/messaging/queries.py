@@ -138,6 +138,7 @@ REASONS: dict[str, Any] = {
     "opted_out": gettext_lazy("Every contact point opted out"),
     "invalid": gettext_lazy("A number or address was rejected by the provider"),
     "no_contact": gettext_lazy("No reachable contact point"),
+    "documents_exposed": gettext_lazy("Court documents stolen or photographed"),
 }
 
 
@@ -170,7 +171,9 @@ def at_risk(
     - ``not_delivered``: no message tied to that hearing was delivered or read;
     - ``opted_out``: they have contact points and every one opted out;
     - ``invalid``: a provider rejected one of their numbers or addresses;
-    - ``no_contact``: no contact point that may be used (consent, not opted out, valid).
+    - ``no_contact``: no contact point that may be used (consent, not opted out, valid);
+    - ``documents_exposed``: the case's court documents were stolen or photographed
+      (``cases.exposure``): someone else may know the A-number and date of birth.
 
     A constant number of queries whatever the number of rows (no N+1). ``reason`` and
     ``venue`` narrow the list; ``organization_id`` keeps one organization's hearings
@@ -222,6 +225,8 @@ def at_risk(
             reasons.append("invalid")
         if not reachable:
             reasons.append("no_contact")
+        if hearing.case.document_exposed_at is not None:
+            reasons.append("documents_exposed")
         if reasons and (not reason or reason in reasons):
             found.append(AtRisk(person, hearing, reasons, len(reachable)))
     return found

@@ -580,6 +580,9 @@ def load_demo(
         from mppdesk.transfers.demo import add_demo_transfers
 
         add_demo_transfers(people=detained)
+        from mppdesk.assistance.demo import add_demo_assistance
+
+        add_demo_assistance()
     return DemoResult(
         created=True,
         organizations=[o.slug for o in DEMO_ORGANIZATIONS],

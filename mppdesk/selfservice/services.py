@@ -20,6 +20,10 @@ every call does the same work whatever the outcome:
    on a match, or when the requester was over its own limit) — one upsert;
 8. write the audit entry (outcome code, no personal data).
 
+A case with the document-exposure flag (``cases.exposure``: its court documents were
+stolen or photographed) matches only for a sender whose phone is on file; for the web
+and any other number it is a miss, with the same queries and the same generic text.
+
 Only then is the outcome decided. A requester over its limit is told so, with the time
 its count starts afresh; an A-number locked for the requester's path is "temporarily
 protected"; every other miss gets one generic text. The counters behind both refusals
@@ -199,7 +203,14 @@ def lookup_hearing(
             Case.objects.filter(a_number_bidx__in=lookup_digests(A_NUMBER_PURPOSE, a_number))
             .annotate(lead_language=Subquery(language))
             .order_by("created_at", "id")
-            .values_list("pk", "organization_id", "lead_id", "lead__birth_date", "lead_language")
+            .values_list(
+                "pk",
+                "organization_id",
+                "lead_id",
+                "lead__birth_date",
+                "lead_language",
+                "document_exposed_at",
+            )
         )
         # 3. Is the sender a phone on file for one of them? (The web has no phone.)
         sender_digests = (
@@ -212,7 +223,14 @@ def lookup_hearing(
         lock_key = keys[Scope.A_NUMBER_ON_FILE if on_file else Scope.A_NUMBER]
         locked = ratelimit.read(keys.values())[lock_key].locked(epoch)
         # 5. One decryption per case found, a dummy one when none was.
-        matches = [row for row in candidates if _same_date(row[3], row[2], birth_date)]
+        # A case whose court documents were stolen or photographed (cases.exposure)
+        # answers only a phone on file: for anyone else it is a miss like any other,
+        # after the same decryption and comparison.
+        matches = [
+            row
+            for row in candidates
+            if _same_date(row[3], row[2], birth_date) and (on_file or row[5] is None)
+        ]
         if not candidates:
             _same_date(_dummy_ciphertext(), NEVER, birth_date)
         # 6. The next hearing of the matching cases.

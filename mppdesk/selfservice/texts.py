@@ -10,7 +10,10 @@ speaker** before they are relied on.
 
 Rules: no name, no A-number, no date of birth in any text (they could be read over a
 shoulder or on a shared phone). The generic answer is one constant text per language:
-the anti-harvesting design (docs/selfservice.md) depends on it never varying. The two
+the anti-harvesting design (docs/selfservice.md) depends on it never varying. It always
+says to text from the phone on file: that is the one way a person whose court documents
+were stolen (``cases.exposure``) still gets an answer, and saying it to everyone tells
+nobody whether a number was flagged. The two
 refusals say what they are — too many attempts from this phone or connection, or a
 number protected for a while — and depend only on counters that exist for every
 A-number, held or not: they tell nothing about any record either.
@@ -33,24 +36,27 @@ LANGUAGES: Final = ("es", "en", "pt", "ht", "fr")
 
 GENERIC: Final[dict[str, str]] = {
     "es": (
-        "No encontramos una audiencia con esos datos. Revíselos o comuníquese con su "
-        "organización de asistencia legal."
+        "No encontramos una audiencia con esos datos. Revíselos, escriba desde el teléfono "
+        "que su organización tiene registrado, o comuníquese con su organización de "
+        "asistencia legal."
     ),
     "en": (
-        "We could not find a hearing for those details. Check them or contact your legal "
-        "aid organization."
+        "We could not find a hearing for those details. Check them, text from the phone your "
+        "organization has on file for you, or contact your legal aid organization."
     ),
     "pt": (
-        "Não encontramos uma audiência com esses dados. Confira-os ou fale com a sua "
-        "organização de assistência jurídica."
+        "Não encontramos uma audiência com esses dados. Confira-os, escreva do telefone que "
+        "a sua organização tem registrado, ou fale com a sua organização de assistência "
+        "jurídica."
     ),
     "ht": (
-        "Nou pa jwenn okenn odyans pou enfòmasyon sa yo. Verifye yo oswa kontakte "
-        "òganizasyon èd legal ou a."
+        "Nou pa jwenn okenn odyans pou enfòmasyon sa yo. Verifye yo, ekri depi telefòn "
+        "òganizasyon ou anrejistre pou ou a, oswa kontakte òganizasyon èd legal ou a."
     ),
     "fr": (
-        "Nous n'avons pas trouvé d'audience pour ces informations. Vérifiez-les ou "
-        "contactez votre organisation d'aide juridique."
+        "Nous n'avons pas trouvé d'audience pour ces informations. Vérifiez-les, écrivez "
+        "depuis le téléphone que votre organisation a enregistré, ou contactez votre "
+        "organisation d'aide juridique."
     ),
 }
 

@@ -47,7 +47,7 @@ from mppdesk.reminders.templatetags.reminders import masked
 router = Router()
 
 ManualKind = Literal["reminder", "reporting_instructions", "hearing_notice", "manual"]
-ReasonCode = Literal["not_delivered", "opted_out", "invalid", "no_contact"]
+ReasonCode = Literal["not_delivered", "opted_out", "invalid", "no_contact", "documents_exposed"]
 assert set(ManualKind.__args__) == {str(k) for k in queries.MANUAL_KINDS}  # type: ignore[attr-defined]  # noqa: S101
 assert set(ReasonCode.__args__) == set(queries.REASONS)  # type: ignore[attr-defined]  # noqa: S101
 

@@ -508,6 +508,19 @@ EXPECTATIONS: dict[str, Expect] = {
     "screening:household": page(A.PERSON_READ, lambda r: {"pk": r.household.pk}),
     "screening:household_screen": page(A.SCREENING_DECIDE, lambda r: {"pk": r.household.pk}),
     "screening:household_review": page(A.SCREENING_DECIDE, lambda r: {"pk": r.household.pk}),
+    # Documents, needs and referrals to services (issue 14): ids of a person's records
+    # travel in the POSTed form, looked up within the person.
+    "assistance:worklist": page(A.PERSON_READ),
+    "assistance:providers": page(A.PERSON_READ),
+    "assistance:transport": page(A.PERSON_READ),
+    "assistance:person": page(A.PERSON_READ, person),
+    "assistance:add_document": page(A.PERSON_WRITE, person),
+    "assistance:document_status": page(A.PERSON_WRITE, person),
+    "assistance:add_need": page(A.PERSON_WRITE, person),
+    "assistance:need_status": page(A.PERSON_WRITE, person),
+    "assistance:refer": page(A.PERSON_WRITE, person),
+    "assistance:referral_outcome": page(A.PERSON_WRITE, person),
+    "assistance:letter": page(A.PERSON_EXPORT, person),
 }
 
 
