@@ -10,8 +10,6 @@ import json
 
 import click
 
-from mppdesk.assistance.models import NeedKind
-
 
 @click.group("services")
 def services_group() -> None:
@@ -20,12 +18,7 @@ def services_group() -> None:
 
 @services_group.command("list")
 @click.option("--city", default="", help="A receiving city (e.g. 'Ciudad Juarez').")
-@click.option(
-    "--service",
-    type=click.Choice(list(NeedKind.values)),
-    default=None,
-    help="Offering this service.",
-)
+@click.option("--service", default=None, help="Offering this service (a need kind, e.g. health).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
 def list_command(city: str, service: str | None, as_json: bool) -> None:
     """List active providers (name, city, services, languages, contact, in MPP Desk)."""
@@ -33,7 +26,14 @@ def list_command(city: str, service: str | None, as_json: bool) -> None:
 
     setup_django()
     from mppdesk.assistance import queries
-    from mppdesk.assistance.models import ServiceProvider
+    from mppdesk.assistance.models import NeedKind, ServiceProvider
+
+    # Checked after setup: the models cannot be imported while the CLI is being built.
+    if service and service not in NeedKind.values:
+        raise UserError(
+            f"service: unknown service {service!r}.",
+            [f"service: choose one of: {', '.join(NeedKind.values)}."],
+        )
 
     if city and not ServiceProvider.objects.filter(city=city).exists():
         cities = ", ".join(sorted(set(ServiceProvider.objects.values_list("city", flat=True))))

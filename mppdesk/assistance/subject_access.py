@@ -4,15 +4,56 @@ from __future__ import annotations
 
 from typing import Any
 
-from mppdesk.assistance.models import Need, PersonDocument, ServiceReferral
+from django.utils.translation import gettext as _
+
+from mppdesk.assistance.models import (
+    DocumentKind,
+    DocumentStatus,
+    Need,
+    NeedKind,
+    NeedStatus,
+    PersonDocument,
+    ReferralOutcome,
+    ServiceReferral,
+)
 from mppdesk.core.registry import register_subject_section
+from mppdesk.people.subject_access import choice_label
+
+
+def describe_documents(data: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    return _("Documents"), [
+        f"{choice_label(DocumentKind, d['kind'])}: {choice_label(DocumentStatus, d['status'])}"
+        + (f", {d['office']}" if d["office"] else "")
+        + (f" ({d['expires_on']})" if d["expires_on"] else "")
+        for d in data
+    ]
+
+
+def describe_needs(data: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    return _("Needs"), [
+        f"{choice_label(NeedKind, n['kind'])}: {choice_label(NeedStatus, n['status'])}"
+        + (f" — {n['note']}" if n["note"] else "")
+        for n in data
+    ]
+
+
+def describe_referrals(data: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    return _("Referrals to services"), [
+        f"{r['referred_on']} — {r['provider']}: {choice_label(ReferralOutcome, r['outcome'])}"
+        for r in data
+    ]
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-@register_subject_section("documents", order=60)
+@register_subject_section(
+    "documents",
+    order=91,
+    models=("assistance.PersonDocument", "assistance.DocumentEvent"),
+    describe=describe_documents,
+)
 def documents_section(person: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -32,7 +73,7 @@ def documents_section(person: Any) -> list[dict[str, Any]]:
     ]
 
 
-@register_subject_section("needs", order=61)
+@register_subject_section("needs", order=92, models=("assistance.Need",), describe=describe_needs)
 def needs_section(person: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -48,7 +89,12 @@ def needs_section(person: Any) -> list[dict[str, Any]]:
     ]
 
 
-@register_subject_section("service_referrals", order=62)
+@register_subject_section(
+    "service_referrals",
+    order=93,
+    models=("assistance.ServiceReferral",),
+    describe=describe_referrals,
+)
 def service_referrals_section(person: Any) -> list[dict[str, Any]]:
     return [
         {

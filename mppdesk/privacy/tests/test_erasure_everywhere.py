@@ -188,7 +188,27 @@ def _everything_for(person: Person, case: Case, tag: str, org_to: Any, world: Wo
         purpose_note=f"{tag} necesita atención",
         decision_note=f"Cupo para {tag}",
     )
+    from mppdesk.assistance.models import Need, PersonDocument, ServiceProvider, ServiceReferral
+
+    PersonDocument.objects.create(
+        organization=person.organization, person=person, kind="curp", status="issued",
+        number=f"CURP-{tag}-QUXZ860721",
+    )  # fmt: skip
+    need = Need.objects.create(
+        organization=person.organization, person=person, kind="health", note=f"{tag} tiene asma"
+    )
+    provider = ServiceProvider.objects.create(
+        name=f"Clínica {uuid.uuid4().hex[:6]}", city="Ciudad Juárez"
+    )
+    ServiceReferral.objects.create(
+        organization=person.organization, need=need, person=person, provider=provider,
+        referred_on=timezone.localdate(), consent_given_at=now, consent_method="in_person",
+        note=f"{tag} irá el martes",
+    )  # fmt: skip
     world.markers += [
+        f"CURP-{tag}",
+        f"{tag} tiene asma",
+        f"{tag} irá el martes",
         f"{tag} enferma",
         f"Albergue de {tag}",
         f"{tag}: moción",

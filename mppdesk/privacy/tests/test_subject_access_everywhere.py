@@ -36,6 +36,9 @@ HER_OWN = [
     "Zoraida enferma",  # a hearing of her case
     "Albergue de Zoraida",  # a notice of it
     "Zoraida: moción",  # its in absentia follow-up
+    "CURP-Zoraida",  # her document
+    "Zoraida tiene asma",  # her need
+    "Zoraida irá el martes",  # her referral to a service
 ]
 
 # Her son's own data (his screening, his messages, his detention, his referral) and
@@ -46,6 +49,8 @@ NOT_HERS = [
     "Hola Xiomar",
     f"{ROSTER_ID}-Xiomar",
     "Xiomar aceptó",
+    "CURP-Xiomar",
+    "Xiomar tiene asma",
     "Rosendo",
     "Villalpando",
     "CITA Rosendo",
