@@ -277,6 +277,12 @@ def main() -> None:
     parser.add_argument("--text-rate", type=int, default=100, help="texts per second")
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the database")
     parser.add_argument("--populate-only", action="store_true", help="fill the database, stop")
+    parser.add_argument(
+        "--layout",
+        choices=["production", "serve"],
+        default="production",
+        help="mppdesk run --production (default) or a bare mppdesk serve",
+    )
     args = parser.parse_args()
 
     def log(message: str) -> None:
@@ -314,17 +320,38 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
+    if args.layout == "production":
+        # The production layout: secrets from the environment (the keys the data was
+        # written with), HTTPS as the trusted proxy on 127.0.0.1 says it, and
+        # ``mppdesk run --production`` supervising web, task worker, dispatcher, periodic.
+        from mppdesk.lib.crypto import local_keys
+
+        field_keys, index_key = local_keys(VAR_DIR)
+        env.update(
+            MPPDESK_MODE="production",
+            SECRET_KEY=secrets.token_urlsafe(60),
+            MPPDESK_FIELD_KEYS=field_keys,
+            MPPDESK_INDEX_KEY=index_key,
+            ALLOWED_HOSTS="127.0.0.1",
+            MPPDESK_TRUSTED_PROXIES="127.0.0.1",
+            CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{port}",
+            PUBLIC_BASE_URL=f"https://127.0.0.1:{port}",
+            MPPDESK_LOAD_HTTPS="1",
+        )
+        command = [
+            sys.executable, "-m", "mppdesk", "run", "--production", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(args.web_workers), "--task-workers", "1",
+            "--dispatchers", "1",
+        ]  # fmt: skip
+    else:
+        command = [
+            sys.executable, "-m", "mppdesk", "serve", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(args.web_workers),
+        ]  # fmt: skip
+    fixture["public_base_url"] = env["PUBLIC_BASE_URL"]
+    fixture_path.write_text(json.dumps(fixture), encoding="utf-8")
     server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "mppdesk",
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.web_workers),
-        ],  # fmt: skip
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=(out / "server.log").open("w"),
@@ -339,13 +366,17 @@ def main() -> None:
         text_line = run_locust(host, env, args.text_rate, args.duration, ["TextLine"], out)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            server.kill()
     print(
         json.dumps(
             {
                 "benchmark": "load",
                 "database": "postgresql",
                 "people": fixture["people_count"],
+                "layout": args.layout,
                 "web_workers": args.web_workers,
                 "cores": os.cpu_count(),
                 "duration_s": args.duration,

@@ -28,20 +28,36 @@ from twilio.request_validator import RequestValidator
 FIXTURE = json.loads(open(os.environ["MPPDESK_LOAD_FIXTURE"], encoding="utf-8").read())  # noqa: SIM115
 VALIDATOR = RequestValidator(FIXTURE["twilio_auth_token"])
 _counter = itertools.count()
+# Production layout: the requests arrive as from the TLS proxy on 127.0.0.1.
+HTTPS = os.environ.get("MPPDESK_LOAD_HTTPS") == "1"
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"} if HTTPS else {}
 
 
-class StaffUser(HttpUser):
+class ProxiedUser(HttpUser):
+    abstract = True
+
+    def on_start(self) -> None:
+        self.client.headers.update(PROXY_HEADERS)
+
+
+class StaffUser(ProxiedUser):
     abstract = True
     role = ""
 
     def on_start(self) -> None:
+        super().on_start()
         # One session per simulated person (every request saves its session: idle expiry).
         sessions = FIXTURE["sessions"][self.role]
         self.client.cookies.set("sessionid", sessions[next(_counter) % len(sessions)])
         # The list page sets the CSRF cookie that the search POST needs.
         self.client.get("/people/" if self.role == "caseworker" else "/hearings/dockets/",
                         name="(login: first page)")  # fmt: skip
-        self.csrf = self.client.cookies.get("csrftoken", "")
+        # Secure cookies are not sent back over the plain connection to 127.0.0.1: keep
+        # a plain copy of the CSRF cookie, and send the Referer a browser would.
+        self.csrf = next((c.value for c in self.client.cookies if c.name == "csrftoken"), "")
+        self.client.cookies.set("csrftoken", self.csrf)
+        base = FIXTURE.get("public_base_url") or self.host
+        self.client.headers["Referer"] = base.rstrip("/") + "/people/"
 
 
 class CaseWorker(StaffUser):
@@ -89,7 +105,8 @@ class Coordinator(StaffUser):
 
 
 def signed_post(user: HttpUser, path: str, params: dict[str, str], name: str) -> None:
-    url = user.host.rstrip("/") + path
+    # Twilio signs the public address it was given (PUBLIC_BASE_URL), not 127.0.0.1.
+    url = (FIXTURE.get("public_base_url") or user.host).rstrip("/") + path
     signature = VALIDATOR.compute_signature(url, params)
     with user.client.post(
         path, data=params, headers={"X-Twilio-Signature": signature}, name=name,
@@ -101,7 +118,7 @@ def signed_post(user: HttpUser, path: str, params: dict[str, str], name: str) ->
             response.failure("slower than Twilio's 15 s webhook timeout")
 
 
-class Public(HttpUser):
+class Public(ProxiedUser):
     weight = 2
     wait_time = between(1, 4)
 
@@ -121,7 +138,7 @@ class Public(HttpUser):
         self.client.get("/consulta", name="public: lookup page")
 
 
-class TwilioCallbacks(HttpUser):
+class TwilioCallbacks(ProxiedUser):
     weight = 1
     wait_time = between(0.5, 1.5)
 
@@ -132,7 +149,7 @@ class TwilioCallbacks(HttpUser):
         signed_post(self, "/hooks/twilio/status", params, "twilio: status callback")
 
 
-class Baseline(HttpUser):
+class Baseline(ProxiedUser):
     weight = 1
     wait_time = between(1, 3)
 
@@ -141,7 +158,7 @@ class Baseline(HttpUser):
         self.client.get("/healthz", name="baseline: bare Django JSON (/healthz)")
 
 
-class TextLine(HttpUser):
+class TextLine(ProxiedUser):
     """The text line alone at a fixed rate (run by naming this class): each user sends one
     text a second, so N users make N messages per second."""
 
