@@ -31,6 +31,13 @@ def main() -> None:
     from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory
 
     setup_test_environment()
+    from django.conf import settings
+
+    # No collected static files here: plain storage for the page's CSS link.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     org = Organization.objects.filter(slug="bench-coord").first() or OrganizationFactory(
         name="Bench coordination", slug="bench-coord", kind=Organization.Kind.COORDINATOR
     )
