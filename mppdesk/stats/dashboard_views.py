@@ -48,6 +48,13 @@ class DashboardFilterForm(forms.Form):
         assert isinstance(port_field, forms.ChoiceField)  # noqa: S101 - narrows the type
         port_field.choices = [("", _("All")), *((p.code, str(p)) for p in Port.objects.all())]
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:  # screen readers: the error names the field it is about
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs.update({"aria-invalid": "true", "aria-describedby": f"{name}-error"})
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:

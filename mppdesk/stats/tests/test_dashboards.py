@@ -146,6 +146,7 @@ def test_bad_filters_are_a_form_error_never_a_500(
     assert response.status_code == 400
     html = response.content.decode()
     assert f'id="{field}-error"' in html
+    assert f'aria-describedby="{field}-error"' in html
     download = signed_in(analyst).get(f"/stats/dashboards/export?kind=tables&format=csv&{query}")
     assert download.status_code == 400
     assert field in download.content.decode()
