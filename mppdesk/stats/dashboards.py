@@ -17,6 +17,8 @@ who holds it in a program-wide organization sees every organization.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -24,12 +26,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, QuerySet, Value, When
 from django.http import Http404
 from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
@@ -579,11 +582,32 @@ def base_tables(
     return [PANELS[name].build(source) for name in (names or PANELS)]
 
 
-def panels(scope: Scope, filters: Filters, names: Iterable[str] | None = None) -> list[Shown]:
-    """The published (rounded) panels, in the active language."""
-    rounder = Rounder.from_settings()
+#: How long the published panels of one scope, filter and language are kept (seconds).
+CACHE_SECONDS = 300
+
+
+def panels(
+    scope: Scope, filters: Filters, names: Iterable[str] | None = None, *, cached: bool = True
+) -> list[Shown]:
+    """The published (rounded) panels, in the active language.
+
+    Kept in the cache for ``CACHE_SECONDS``: rounded figures only (the same whoever asks
+    within the scope), so a page shows figures up to five minutes old. At 100,000 people
+    the panels take seconds to count (docs/benchmarks.md)."""
     chosen = list(names or PANELS)
-    return [
-        Shown(PANELS[name], publish(base, rounder))
-        for name, base in zip(chosen, base_tables(scope, filters, chosen), strict=True)
-    ]
+    key = (
+        "stats.dashboards:"
+        + hashlib.sha256(
+            json.dumps(
+                [get_language(), scope.org_ids, filters.as_dict(), chosen], sort_keys=True
+            ).encode()
+        ).hexdigest()
+    )
+    if cached:
+        hit = cache.get(key)
+        if hit is not None:
+            return [Shown(PANELS[name], table) for name, table in hit]
+    rounder = Rounder.from_settings()
+    tables = [publish(base, rounder) for base in base_tables(scope, filters, chosen)]
+    cache.set(key, list(zip(chosen, tables, strict=True)), CACHE_SECONDS)
+    return [Shown(PANELS[name], table) for name, table in zip(chosen, tables, strict=True)]

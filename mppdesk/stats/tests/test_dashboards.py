@@ -46,6 +46,13 @@ def signed_in(user: User, language: str = "en") -> Client:
     return verified_login(Client(HTTP_ACCEPT_LANGUAGE=language), user)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def installation(personas: Any) -> list[Case]:
     from mppdesk.hearings import services as hearing_services
@@ -349,3 +356,20 @@ def test_differences_across_port_and_week_filters_reveal_no_small_count(
         for views in (until, everything):
             for key in shown:
                 assert views.get(key, 0) % 5 == 0
+
+
+def test_panels_are_cached_per_scope_filters_and_language(
+    analyst: User, installation: list[Case]
+) -> None:
+    from django.utils import translation
+
+    scope = dashboards.scope_for(analyst)
+    first = dashboards.panels(scope, dashboards.Filters())
+    Hearing.objects.update(outcome=Outcome.APPEARED)
+    again = dashboards.panels(scope, dashboards.Filters())
+    fresh = dashboards.panels(scope, dashboards.Filters(), cached=False)
+    assert _figures(again) == _figures(first)
+    assert _figures(fresh) != _figures(first)
+    with translation.override("es"):
+        spanish = dashboards.panels(scope, dashboards.Filters())
+    assert spanish[0].table.title == "Personas inscritas por semana"
