@@ -185,7 +185,7 @@ class ResearchExportIn(QueryIn):
 @router.get(
     "/research-export",
     auth=role(Action.STATS_RESEARCH),
-    response={200: None, **LIST_ERRORS},
+    response=LIST_ERRORS,
     openapi_extra={
         "responses": {
             "200": {
