@@ -37,6 +37,7 @@ class Action(StrEnum):
     REFERRAL_SEND = "referral.send"
     REFERRAL_DECIDE = "referral.decide"
     STATS_READ = "stats.read"
+    STATS_RESEARCH = "stats.research"
     SIM_RUN = "sim.run"
     AUDIT_READ = "audit.read"
     DOCKET_READ = "docket.read"
@@ -60,6 +61,7 @@ DESCRIPTIONS: dict[Action, Promise] = {
     Action.REFERRAL_SEND: _("Refer a person to another organization, and revoke it"),
     Action.REFERRAL_DECIDE: _("Accept or reject a referral received"),
     Action.STATS_READ: _("See de-identified aggregate figures"),
+    Action.STATS_RESEARCH: _("See the de-identified dashboards and download research extracts"),
     Action.SIM_RUN: _("Run the program simulator (projections from de-identified counts)"),
     Action.AUDIT_READ: _("Read the audit log (ids and field names, no personal data)"),
     Action.DOCKET_READ: _("See dockets and hearings"),
@@ -102,7 +104,8 @@ MATRIX: dict[str, frozenset[Action]] = {
         A.MESSAGE_TEMPLATE_MANAGE,
         A.SIM_RUN,
     },
-    Role.ANALYST: frozenset({A.STATS_READ, A.SIM_RUN}),
+    # Dashboards and research extracts: a monitor role gets them by adding STATS_RESEARCH.
+    Role.ANALYST: frozenset({A.STATS_READ, A.STATS_RESEARCH, A.SIM_RUN}),
     Role.AUDITOR: frozenset({A.AUDIT_READ}),
     Role.ADMIN: frozenset(Action),
 }

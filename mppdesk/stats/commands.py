@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from mppdesk.stats.queries import Filters, Row, Table
 
 
-@click.command("stats")
+@click.group("stats", invoke_without_command=True)
+@click.pass_context
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text tables.")
 @click.option("--user", "username", default=None, help="Show what this user may see.")
 @click.option("--organization", default=None, help="Short name of one organization.")
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 @click.option("--to", "to_month", default=None, metavar="YYYY-MM", help="Last month.")
 @click.option("--table", "table_names", multiple=True, help="Only this table (repeatable).")
 def stats_command(
+    ctx: click.Context,
     as_json: bool,
     username: str | None,
     organization: str | None,
@@ -34,7 +36,11 @@ def stats_command(
     to_month: str | None,
     table_names: tuple[str, ...],
 ) -> None:
-    """De-identified aggregate figures, rounded to multiples of 5 ("<5" when 0)."""
+    """De-identified aggregate figures, rounded to multiples of 5 ("<5" when 0).
+
+    ``mppdesk stats export`` writes the research exports of the dashboards."""
+    if ctx.invoked_subcommand is not None:
+        return
     from mppdesk.cli import UserError, _get_user, setup_django
 
     setup_django()
@@ -115,3 +121,62 @@ def _as_text(table: Table) -> str:
 
     body = [fmt(line) for line in lines] or ["(nothing to count)"]
     return "\n".join([table.title, "=" * len(table.title), fmt(header), *body, ""])
+
+
+@stats_command.command("export")
+@click.option(
+    "--kind", type=click.Choice(["tables", "events"]), default="tables", show_default=True,
+    help="The rounded dashboard tables, or the de-identified event extract.",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
+)
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="File.")
+@click.option("--user", "username", default=None, help="Export what this user may see.")
+@click.option("--port", default=None, help="Port of entry code.")
+@click.option("--from", "from_week", default=None, metavar="YYYY-Www", help="First week.")
+@click.option("--to", "to_week", default=None, metavar="YYYY-Www", help="Last week.")
+def export_command(
+    kind: str,
+    fmt: str,
+    output: str,
+    username: str | None,
+    port: str | None,
+    from_week: str | None,
+    to_week: str | None,
+) -> None:
+    """Research export (docs/statistics.md, data dictionary): CSV or Parquet, audited."""
+    from mppdesk.cli import UserError, _get_user, setup_django
+
+    setup_django()
+    from django.http import Http404
+
+    from mppdesk.core import context
+    from mppdesk.people.validation import FieldErrors
+    from mppdesk.stats import dashboards, queries, services
+
+    token = context.bind(context.RequestContext(channel="cli"))
+    try:
+        actor = _get_user(username) if username else None
+        try:
+            scope = dashboards.scope_for(actor) if actor is not None else queries.Scope(None)
+        except Http404 as exc:
+            raise UserError(
+                "user: no stats.research",
+                [f"user: {username!r} may not download research exports."],
+            ) from exc
+        try:
+            filters = dashboards.clean_filters(port=port, from_week=from_week, to_week=to_week)
+        except FieldErrors as exc:
+            raise UserError(
+                "invalid filters", [f"{f}: {m}" for f, ms in exc.errors.items() for m in ms]
+            ) from exc
+        result = services.research_export(
+            actor=actor, scope=scope, filters=filters, kind=kind, fmt=fmt
+        )
+        content = result.content()
+    finally:
+        context.reset(token)
+    with open(output, "wb") as out:
+        out.write(content)
+    click.echo(f"{len(result.rows)} rows written to {output} ({result.format}).")

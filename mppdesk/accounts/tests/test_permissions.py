@@ -47,7 +47,7 @@ def test_analysts_and_auditors_touch_no_personal_data(role):
 
 
 def test_rules_named_in_the_issue():
-    assert MATRIX[Role.ANALYST] == {Action.STATS_READ, Action.SIM_RUN}
+    assert MATRIX[Role.ANALYST] == {Action.STATS_READ, Action.STATS_RESEARCH, Action.SIM_RUN}
     assert MATRIX[Role.AUDITOR] == {Action.AUDIT_READ}
     assert {Action.TRANSFER_MANAGE, Action.DOCKET_MANAGE} <= MATRIX[Role.COORDINATOR]
     assert Action.TRANSFER_MANAGE not in MATRIX[Role.CASEWORKER]

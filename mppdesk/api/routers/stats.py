@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from mppdesk.accounts.permissions import Action
@@ -13,7 +13,7 @@ from mppdesk.api.auth import role
 from mppdesk.api.errors import LIST_ERRORS
 from mppdesk.api.schemas import QueryIn
 from mppdesk.people.validation import FieldErrors
-from mppdesk.stats import queries, services
+from mppdesk.stats import dashboards, queries, services
 from mppdesk.stats.rounding import BASE
 from mppdesk.stats.suppression import SMALL_DISPLAY, THRESHOLD
 
@@ -164,3 +164,55 @@ def get_stats(request: HttpRequest, filters: Query[StatsFilters]) -> Any:
             for t in tables
         ],
     }
+
+
+class ResearchExportIn(QueryIn):
+    kind: Literal["tables", "events"] = Field(
+        "tables",
+        description="`tables`: the dashboards' rounded tables; `events`: the de-identified "
+        "event extract (docs/statistics.md, data dictionary).",
+    )
+    format: Literal["csv", "parquet"] = Field("csv", description="CSV (UTF-8) or Parquet.")
+    port: str | None = Field(None, max_length=60, description="Port of entry code.")
+    from_week: str | None = Field(
+        None, max_length=10, description="First ISO week, `YYYY-Www` (or a date `YYYY-MM-DD`)."
+    )
+    to_week: str | None = Field(
+        None, max_length=10, description="Last ISO week, `YYYY-Www` (or a date `YYYY-MM-DD`)."
+    )
+
+
+@router.get(
+    "/research-export",
+    auth=role(Action.STATS_RESEARCH),
+    response=LIST_ERRORS,
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The export file (audited as an export).",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/vnd.apache.parquet": {
+                        "schema": {"type": "string", "format": "binary"}
+                    },
+                },
+            }
+        }
+    },
+)
+def research_export(request: HttpRequest, params: Query[ResearchExportIn]) -> HttpResponse:
+    """A research export of the token's organization (of every organization if it is
+    program-wide): the dashboards' rounded tables or the de-identified event extract, as
+    CSV or Parquet, with random identifiers drawn for this export only. Needs the `read`
+    scope and a role with `stats.research`. Bad filters: 422 naming the field."""
+    scope = queries.scope_for_organization(common.organization(request))
+    filters = dashboards.clean_filters(
+        port=params.port, from_week=params.from_week, to_week=params.to_week
+    )
+    result = services.research_export(
+        actor=common.actor(request), scope=scope, filters=filters, kind=params.kind,
+        fmt=params.format,
+    )  # fmt: skip
+    response = HttpResponse(result.content(), content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response

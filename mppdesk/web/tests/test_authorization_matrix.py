@@ -412,6 +412,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "privacy:erase": hidden(A.PERSON_ERASE, person),
     "stats:index": hidden(A.STATS_READ),
     "stats:export": hidden(A.STATS_READ, table=TABLE_NAMES[0]),
+    "stats:dashboards": hidden(A.STATS_RESEARCH),
+    "stats:research_export": hidden(A.STATS_RESEARCH, kind="events", format="csv"),
     "sim:index": page(A.SIM_RUN),
     "sharing:incoming": page(A.PERSON_READ),
     "sharing:outgoing": page(A.PERSON_READ),
