@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -334,13 +335,19 @@ def confirm_totp_device(*, actor: User, device: TOTPDevice, token: str) -> TOTPD
     return device
 
 
-def totp_wait_seconds(user: User) -> int:
-    """Seconds until ``user``'s device accepts another code: django-otp doubles a wait
-    after each wrong code (1 s, 2 s, 4 s...), and during it even the right code is
-    refused. 0 when a code may be tried now."""
-    device = confirmed_totp_device(user)
-    if device is None:
-        return 0
+@dataclass(frozen=True)
+class TotpCheck:
+    """The outcome of a code: ``device`` when it was accepted. ``waited``: the device was
+    still in its wait after an earlier wrong code, so this code was not checked (the right
+    one would have been refused too); ``wait_now``: the wait a wrong code has just started.
+    django-otp doubles the wait after each wrong code (1 s, 2 s, 4 s...)."""
+
+    device: TOTPDevice | None
+    waited: int = 0
+    wait_now: int = 0
+
+
+def _wait_seconds(device: TOTPDevice) -> int:
     allowed, data = device.verify_is_allowed()
     locked_until = (data or {}).get("locked_until")
     if allowed or locked_until is None:
@@ -348,13 +355,18 @@ def totp_wait_seconds(user: User) -> int:
     return max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
 
 
-def verify_totp(*, user: User, token: str) -> TOTPDevice | None:
-    """The confirmed device that accepts ``token``, or None (django-otp throttles failures)."""
+def check_totp(*, user: User, token: str) -> TotpCheck:
+    """Check ``token`` against the user's confirmed device (one read of the device)."""
     device = confirmed_totp_device(user)
     token = "".join((token or "").split())
-    if device is None or not token or not device.verify_token(token):
-        return None
-    return device
+    if device is None:
+        return TotpCheck(None)
+    waited = _wait_seconds(device)
+    if waited:
+        return TotpCheck(None, waited=waited)
+    if token and device.verify_token(token):
+        return TotpCheck(device)
+    return TotpCheck(None, wait_now=_wait_seconds(device))
 
 
 @transaction.atomic

@@ -47,9 +47,8 @@ def _grouped(secret: str) -> str:
 
 
 def code_refused_message(waited: int, wait_now: int) -> str:
-    """Why a code was refused. ``waited``: the device was still in its wait after an earlier
-    wrong code, so this code was not even checked (the right one would have been refused
-    too); ``wait_now``: the wait that a wrong code has just started."""
+    """Why a code was refused (``services.TotpCheck``: a wait not yet over, or a wrong code
+    and the wait it started)."""
     if waited:
         return ngettext(
             "Too many wrong codes: wait %(seconds)d second, then enter the current code.",
@@ -144,12 +143,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = services.totp_wait_seconds(user)
-        device = None if wait else services.verify_totp(user=user, token=form.cleaned_data["token"])
-        if device is not None:
-            otp_login(request, device)
+        check = services.check_totp(user=user, token=form.cleaned_data["token"])
+        if check.device is not None:
+            otp_login(request, check.device)
             return HttpResponseRedirect(next_url)
-        form.add_error("token", code_refused_message(wait, services.totp_wait_seconds(user)))
+        form.add_error("token", code_refused_message(check.waited, check.wait_now))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
@@ -162,17 +160,13 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
     if not _is_verified(request):
         return redirect(_with_next("two_factor_verify", reverse("two_factor_setup")))
     form = TokenForm(request.POST)
-    wait = services.totp_wait_seconds(user)
-    if (
-        form.is_valid()
-        and not wait
-        and services.verify_totp(user=user, token=form.cleaned_data["token"])
-    ):
-        services.remove_totp_devices(actor=user, user=user)
-        messages.success(request, _("Two-factor sign-in was removed."))
-        return redirect("two_factor_setup")
     if form.is_valid():
-        form.add_error("token", code_refused_message(wait, services.totp_wait_seconds(user)))
+        check = services.check_totp(user=user, token=form.cleaned_data["token"])
+        if check.device is not None:
+            services.remove_totp_devices(actor=user, user=user)
+            messages.success(request, _("Two-factor sign-in was removed."))
+            return redirect("two_factor_setup")
+        form.add_error("token", code_refused_message(check.waited, check.wait_now))
     return render(
         request,
         "accounts/two_factor_status.html",

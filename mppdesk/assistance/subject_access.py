@@ -17,7 +17,7 @@ from mppdesk.assistance.models import (
     ServiceReferral,
 )
 from mppdesk.core.registry import register_subject_section
-from mppdesk.people.subject_access import choice_label
+from mppdesk.people.subject_access import choice_label, iso
 
 
 def describe_documents(data: list[dict[str, Any]]) -> tuple[str, list[str]]:
@@ -44,10 +44,6 @@ def describe_referrals(data: list[dict[str, Any]]) -> tuple[str, list[str]]:
     ]
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 @register_subject_section(
     "documents",
     order=91,
@@ -62,11 +58,11 @@ def documents_section(person: Any) -> list[dict[str, Any]]:
             "status": d.status,
             "office": d.office,
             "number": d.number,
-            "requested_on": _iso(d.requested_on),
-            "issued_on": _iso(d.issued_on),
-            "expires_on": _iso(d.expires_on),
+            "requested_on": iso(d.requested_on),
+            "issued_on": iso(d.issued_on),
+            "expires_on": iso(d.expires_on),
             "timeline": [
-                {"status": e.status, "on": _iso(e.on), "office": e.office} for e in d.events.all()
+                {"status": e.status, "on": iso(e.on), "office": e.office} for e in d.events.all()
             ],
         }  # fmt: skip
         for d in PersonDocument.objects.filter(person=person).prefetch_related("events")
@@ -83,7 +79,7 @@ def needs_section(person: Any) -> list[dict[str, Any]]:
             "status": n.status,
             "note": n.note,
             "accompaniment": n.accompaniment,
-            "created_at": _iso(n.created_at),
+            "created_at": iso(n.created_at),
         }  # fmt: skip
         for n in Need.objects.filter(person=person)
     ]
@@ -101,11 +97,11 @@ def service_referrals_section(person: Any) -> list[dict[str, Any]]:
             "id": str(r.pk),
             "need": str(r.need_id),
             "provider": r.provider.name,
-            "referred_on": _iso(r.referred_on),
-            "consent_given_at": _iso(r.consent_given_at),
+            "referred_on": iso(r.referred_on),
+            "consent_given_at": iso(r.consent_given_at),
             "consent_method": r.consent_method,
             "outcome": r.outcome,
-            "follow_up_on": _iso(r.follow_up_on),
+            "follow_up_on": iso(r.follow_up_on),
             "note": r.note,
         }  # fmt: skip
         for r in ServiceReferral.objects.filter(person=person).select_related("provider")

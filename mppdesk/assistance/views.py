@@ -112,6 +112,14 @@ def _owned(rows: Any, raw: str, field: str) -> Any:
         raise FieldErrors({field: [_("Choose one of the person's records.")]}) from None
 
 
+def _family_need(person: Any, raw: str) -> Any:
+    """The need ``raw`` of someone on the person's cases, else a field error on "need"."""
+    from mppdesk.assistance.models import Need
+
+    family = [p.pk for p in queries.family_of(person)]
+    return _owned(Need.objects.filter(person_id__in=family), raw, "need")
+
+
 @requires(Action.PERSON_WRITE)
 @require_POST
 def add_document(request: HttpRequest, pk: UUID) -> HttpResponse:
@@ -190,13 +198,8 @@ def add_need(request: HttpRequest, pk: UUID) -> HttpResponse:
 def need_status(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = _user(request)
     person = queries.people_queries.get_person(user, pk)
-    from mppdesk.assistance.models import Need
-
     try:
-        family = [p.pk for p in queries.family_of(person)]
-        need = _owned(
-            Need.objects.filter(person_id__in=family), request.POST.get("need", ""), "need"
-        )
+        need = _family_need(person, request.POST.get("need", ""))
         services.set_need_status(actor=user, need=need, status=request.POST.get("status", ""))
     except FieldErrors as exc:
         return _failed(request, pk, exc, "need_status")
@@ -209,11 +212,8 @@ def refer(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = _user(request)
     person = queries.people_queries.get_person(user, pk)
     post = request.POST
-    from mppdesk.assistance.models import Need
-
     try:
-        family = [p.pk for p in queries.family_of(person)]
-        need = _owned(Need.objects.filter(person_id__in=family), post.get("need", ""), "need")
+        need = _family_need(person, post.get("need", ""))
         provider = None
         if post.get("provider", "").isdigit():
             provider = ServiceProvider.objects.filter(pk=int(post["provider"])).first()

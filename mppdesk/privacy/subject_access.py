@@ -48,6 +48,7 @@ from mppdesk.cases.subject_access import memberships as case_memberships
 from mppdesk.core import registry
 from mppdesk.core.registry import register_subject_section
 from mppdesk.people.models import Person, Relationship, Sex, Vulnerability
+from mppdesk.people.subject_access import choice_label
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
@@ -168,15 +169,6 @@ def pdf_language(export: dict[str, Any], fallback: str | None = None) -> str:
             if code in available:
                 return code
     return fallback or translation.get_language() or settings.LANGUAGE_CODE
-
-
-def _label(choices: Any, value: Any) -> str:
-    if value in (None, ""):
-        return "—"
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
 
 
 def _labels() -> dict[str, str]:
@@ -313,11 +305,11 @@ def render_subject_pdf(export: dict[str, Any], language: str | None = None) -> b
             labels["birth_date"],
             person["birth_date"] or (str(person["birth_year"]) if person["birth_year"] else ""),
         )
-        doc.row(labels["sex"], _label(Sex, person["sex"]))
+        doc.row(labels["sex"], choice_label(Sex, person["sex"]))
         doc.row(labels["nationality"], country_label(person["nationality"]))
         doc.row(
             labels["vulnerabilities"],
-            ", ".join(_label(Vulnerability, v) for v in person["vulnerabilities"]),
+            ", ".join(choice_label(Vulnerability, v) for v in person["vulnerabilities"]),
         )
         doc.row(labels["notes"], person["notes"])
 
@@ -342,13 +334,16 @@ def render_subject_pdf(export: dict[str, Any], language: str | None = None) -> b
         household = export["household"]
         doc.heading(labels["household"])
         if household:
-            doc.row(labels["your_relationship"], _label(Relationship, household["relationship"]))
+            doc.row(
+                labels["your_relationship"], choice_label(Relationship, household["relationship"])
+            )
             if household["port"]:
                 doc.row(labels["port"], household["port"]["name"])
             doc.row(
                 labels["other_members"],
                 ", ".join(
-                    _label(Relationship, m["relationship"]) for m in household["other_members"]
+                    choice_label(Relationship, m["relationship"])
+                    for m in household["other_members"]
                 ),
             )
         else:
@@ -359,18 +354,18 @@ def render_subject_pdf(export: dict[str, Any], language: str | None = None) -> b
             doc.text(f"{labels['a_number']} {case['a_number']}", size=10.5, bold=True)
             doc.row(labels["venue"], case["venue"]["name"] if case["venue"] else "")
             doc.row(labels["port"], case["port"]["name"] if case["port"] else "")
-            doc.row(labels["program"], _label(ProgramVersion, case["program_version"]))
-            doc.row(labels["status"], _label(CaseStatus, case["status"]))
+            doc.row(labels["program"], choice_label(ProgramVersion, case["program_version"]))
+            doc.row(labels["status"], choice_label(CaseStatus, case["status"]))
             doc.row(labels["opened_on"], case["opened_on"] or "")
             doc.row(labels["closed_on"], case["closed_on"] or "")
             doc.text(labels["timeline"], size=9.5, bold=True)
             for event in case["events"]:
-                text = f"{_local(event['at'])} — {_label(CaseEvent.Kind, event['kind'])}"
+                text = f"{_local(event['at'])} — {choice_label(CaseEvent.Kind, event['kind'])}"
                 detail = event["detail"]
                 if "to" in detail:
                     text += (
-                        f": {_label(CaseStatus, detail.get('from'))} → "
-                        f"{_label(CaseStatus, detail.get('to'))}"
+                        f": {choice_label(CaseStatus, detail.get('from'))} → "
+                        f"{choice_label(CaseStatus, detail.get('to'))}"
                     )
                 if event["summary"]:
                     text += f": {event['summary']}"
@@ -393,11 +388,13 @@ def render_subject_pdf(export: dict[str, Any], language: str | None = None) -> b
 
         doc.heading(labels["access_log"])
         for entry in export["access_log"]:
-            role = labels["system"] if entry["role"] == "system" else _role_label(entry["role"])
+            role = (
+                labels["system"] if entry["role"] == "system" else _rolechoice_label(entry["role"])
+            )
             where = entry["organization"] or "—"
             fields = f" [{', '.join(entry['fields'])}]" if entry["fields"] else ""
             doc.bullet(
-                f"{_local(entry['at'])} — {where} ({role}) — {_action_label(entry['action'])} "
+                f"{_local(entry['at'])} — {where} ({role}) — {_actionchoice_label(entry['action'])} "
                 f"{entry['object_type']}{fields}",
                 size=8.5,
             )
@@ -406,12 +403,12 @@ def render_subject_pdf(export: dict[str, Any], language: str | None = None) -> b
         return doc.output()
 
 
-def _role_label(role: str) -> str:
-    return _label(Membership.Role, role) if role in Membership.Role.values else role
+def _rolechoice_label(role: str) -> str:
+    return choice_label(Membership.Role, role) if role in Membership.Role.values else role
 
 
-def _action_label(action: str) -> str:
-    return _label(AuditEntry.Action, action)
+def _actionchoice_label(action: str) -> str:
+    return choice_label(AuditEntry.Action, action)
 
 
 def export_bytes(export: dict[str, Any], fmt: str, language: str | None = None) -> bytes:

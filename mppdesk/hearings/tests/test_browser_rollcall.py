@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from mppdesk.web.tests.test_browser import chromium, require_chromium
+from mppdesk.web.tests.test_browser import chromium, require_chromium, sign_in
 
 
 @pytest.mark.browser
@@ -60,19 +60,11 @@ def _roll_call(
 ) -> None:
     from playwright.sync_api import expect
 
-    from mppdesk.accounts.testing import current_code
-    from mppdesk.testing.factories import PASSWORD
-
     page = browser.new_page(locale="es-MX", viewport={"width": 390, "height": 844})  # a phone
     page.set_default_timeout(15_000)
     path = f"/hearings/dockets/{docket_id}/roll-call/"
 
-    page.goto(f"{base_url}{path}")
-    page.fill("#id_username", "rosa")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.fill("#id_token", current_code(device))
-    page.click("main button[type=submit]")
+    sign_in(page, f"{base_url}{path}", "rosa", device)
     expect(page.locator("h1")).to_have_text("Pase de lista")
 
     absent = page.locator(f"#hearing-{hearings['absent'].pk}")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mppdesk.web.tests.test_browser import chromium, require_chromium
+from mppdesk.web.tests.test_browser import chromium, require_chromium, sign_in
 
 
 @pytest.mark.browser
@@ -32,18 +32,10 @@ def test_typing_a_non_gsm_character_switches_to_ucs2(live_server, settings, monk
 def _edit_template(browser: Any, base_url: str, device: Any) -> None:
     from playwright.sync_api import expect
 
-    from mppdesk.accounts.testing import current_code
-    from mppdesk.testing.factories import PASSWORD
-
     page = browser.new_page(locale="en-US")
     page.set_default_timeout(15_000)
     path = "/messages/templates/reminder/sms/es/"
-    page.goto(f"{base_url}{path}")
-    page.fill("#id_username", "coordina")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.fill("#id_token", current_code(device))
-    page.click("main button[type=submit]")
+    sign_in(page, f"{base_url}{path}", "coordina", device)
     expect(page).to_have_url(f"{base_url}{path}")
 
     segments = page.locator("#template-preview .segments")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mppdesk.web.tests.test_browser import chromium, require_chromium
+from mppdesk.web.tests.test_browser import chromium, require_chromium, sign_in
 
 ROSTER = """nombre,apellidos,fecha_nacimiento,sexo,nacionalidad,idiomas,número A,grupo_familiar,parentesco,fecha_detencion,alertas,pregunta_miedo,miedo
 Rosa Elena,Castillo Mejía,22/08/1986,F,Honduras,español,A301-777-201,F-01,titular,2026-01-10,,sí,no
@@ -45,8 +45,6 @@ def _walkthrough(browser: Any, base_url: str, device: Any, roster: Path, tmp_pat
     from django.utils import timezone
     from playwright.sync_api import expect
 
-    from mppdesk.accounts.testing import current_code
-    from mppdesk.testing.factories import PASSWORD
     from mppdesk.transfers.models import GroupStatus, TransferGroup
 
     page = browser.new_page(
@@ -54,12 +52,7 @@ def _walkthrough(browser: Any, base_url: str, device: Any, roster: Path, tmp_pat
     )
     page.set_default_timeout(20_000)
 
-    page.goto(f"{base_url}/transfers/roster/")
-    page.fill("#id_username", "coord")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.fill("#id_token", current_code(device))
-    page.click("main button[type=submit]")
+    sign_in(page, f"{base_url}/transfers/roster/", "coord", device)
     expect(page.locator("h1")).to_have_text("Import a detention roster")
 
     # Import the roster (not a dry run) for the El Paso facility.

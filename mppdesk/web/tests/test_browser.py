@@ -48,6 +48,20 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             browser.close()
 
 
+def sign_in(page: Any, url: str, username: str, device: Any) -> None:
+    """Open ``url``, which sends to the login page, and sign in with the password and the
+    current code of ``device``; the browser ends on ``url``."""
+    from mppdesk.accounts.testing import current_code
+    from mppdesk.testing.factories import PASSWORD
+
+    page.goto(url)
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.fill("#id_token", current_code(device))
+    page.click("main button[type=submit]")
+
+
 @pytest.mark.browser
 # serialized_rollback restores the places seeded by migrations after the flush.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

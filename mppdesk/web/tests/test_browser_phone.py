@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mppdesk.web.tests.test_browser import chromium, require_chromium
+from mppdesk.web.tests.test_browser import chromium, require_chromium, sign_in
 
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 # What sticks out, for the failure message: the innermost elements past the right edge.
@@ -78,17 +78,9 @@ def test_a_case_workers_pages_fit_a_phone(
 def _walk(browser: Any, base_url: str, device: Any, pages: dict[str, str]) -> None:
     from playwright.sync_api import expect
 
-    from mppdesk.accounts.testing import current_code
-    from mppdesk.testing.factories import PASSWORD
-
     page = browser.new_page(locale="es-MX", viewport={"width": 390, "height": 844})
     page.set_default_timeout(15_000)
-    page.goto(f"{base_url}/people/")
-    page.fill("#id_username", "rosa")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.fill("#id_token", current_code(device))
-    page.click("main button[type=submit]")
+    sign_in(page, f"{base_url}/people/", "rosa", device)
     expect(page.locator("h1")).to_be_visible()
 
     # The menu is folded: the header is one line; the button opens it.
