@@ -30,6 +30,8 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 import click
 
+from mppdesk.core.errors import FieldErrors
+
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
     from mppdesk.people.demo import DemoLogin
@@ -101,8 +103,7 @@ class UserError(click.ClickException):
 
 def _as_user_error(exc: BaseException) -> UserError | None:
     """Translate the exceptions that mean "bad input" into a ``UserError``."""
-    validation = sys.modules.get("mppdesk.people.validation")
-    if validation is not None and isinstance(exc, validation.FieldErrors):
+    if isinstance(exc, FieldErrors):
         lines = [
             f"{name}: {message}" for name, messages in exc.errors.items() for message in messages
         ]

@@ -28,7 +28,7 @@ from mppdesk.accounts.models import (
     default_token_expiry,
 )
 from mppdesk.audit import services as audit
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 
 
 @transaction.atomic

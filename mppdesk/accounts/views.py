@@ -25,7 +25,7 @@ from django_otp import login as otp_login
 from mppdesk.accounts import services
 from mppdesk.accounts.forms import LockoutAuthenticationForm, TokenForm
 from mppdesk.accounts.models import User
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 
 
 def _next_url(request: HttpRequest) -> str:

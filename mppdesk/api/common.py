@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest
 from ninja.errors import HttpError
 
 from mppdesk.api.schemas import PageQuery
+from mppdesk.core.errors import FieldErrors
 from mppdesk.core.models import owned_or_shared_scope
 from mppdesk.people import queries as people_queries
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port, Venue
 
 if TYPE_CHECKING:

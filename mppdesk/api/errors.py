@@ -21,7 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from mppdesk.api.auth import IMPORT_PREFIX
 from mppdesk.api.schemas import ErrorOut
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 
 # Documented on every operation so that clients see the error shape in the OpenAPI.
 READ_ERRORS: dict[int, type[ErrorOut]] = {

@@ -35,7 +35,7 @@ from mppdesk.assistance.models import (
     ServiceProvider,
     ServiceReferral,
 )
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 
 router = Router()
 

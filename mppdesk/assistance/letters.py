@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.audit.models import AuditEntry
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings.pdf.formatting import format_date, format_moment
 from mppdesk.hearings.pdf.layout import Document
-from mppdesk.people.validation import FieldErrors
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User

@@ -34,7 +34,7 @@ from mppdesk.assistance.models import (
 )
 from mppdesk.audit import services as audit
 from mppdesk.audit.models import AuditEntry
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User

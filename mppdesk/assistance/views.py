@@ -32,7 +32,7 @@ from mppdesk.assistance.models import (
     ReferralOutcome,
     ServiceProvider,
 )
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.web.access import requires
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.audit.models import AuditEntry
 from mppdesk.cases.models import Case, CaseEvent
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User

@@ -19,9 +19,9 @@ from mppdesk.cases.models import (
     CaseStatus,
     ProgramVersion,
 )
+from mppdesk.core.errors import FieldErrors
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_digests
-from mppdesk.people.validation import FieldErrors
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings import calendar, services
 from mppdesk.hearings.models import ClosureDay
-from mppdesk.people.validation import FieldErrors
 
 
 class ClosureDayForm(ModelForm[ClosureDay]):

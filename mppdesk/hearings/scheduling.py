@@ -50,6 +50,7 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings import calendar, conf, queries, services
 from mppdesk.hearings.models import Docket, Hearing, HearingStatus
 from mppdesk.hearings.models_scheduling import (
@@ -62,7 +63,6 @@ from mppdesk.hearings.times import court_datetime, local_string
 from mppdesk.lib import scheduling as sched
 from mppdesk.lib.scheduling.model import NO_INTERPRETER_LANGUAGES
 from mppdesk.people.models import HouseholdMember, PersonLanguage
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port, Venue
 
 if TYPE_CHECKING:

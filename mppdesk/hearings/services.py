@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings import calendar, conf, signals
 from mppdesk.hearings.models import (
     NOTICE_LANGUAGE_OF,
@@ -60,7 +61,6 @@ from mppdesk.hearings.models import (
 )
 from mppdesk.hearings.times import court_datetime, report_datetime
 from mppdesk.people.models import PersonLanguage
-from mppdesk.people.validation import FieldErrors
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User

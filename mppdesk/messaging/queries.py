@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mppdesk.cases.models import CaseMember
+from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import Channel, Message, MessageEvent, MessageStatus, TemplateKind
 from mppdesk.people.models import ContactPoint, Person
-from mppdesk.people.validation import FieldErrors
 from mppdesk.reminders import catalog
 from mppdesk.reminders.models import LANGUAGES
 from mppdesk.reminders.planning import CHANNEL_OF_KIND, messaged, usable, written_language

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import (
     PENDING_STATUSES,
     Channel,
@@ -36,7 +37,6 @@ from mppdesk.messaging.models import (
     MessageStatus,
     TemplateKind,
 )
-from mppdesk.people.validation import FieldErrors
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User

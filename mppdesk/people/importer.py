@@ -49,6 +49,7 @@ from mppdesk.cases.models import (
     anumber_index,
 )
 from mppdesk.core.bulk import BulkRows
+from mppdesk.core.errors import FieldErrors
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_table
 from mppdesk.lib.dates import Order, cached_birth_dates, slashed_order_hint
@@ -68,7 +69,6 @@ from mppdesk.people.models import (
 from mppdesk.people.services import name_token_digests
 from mppdesk.people.validation import (
     ContactInput,
-    FieldErrors,
     PersonData,
     clean_contact,
     clean_person,

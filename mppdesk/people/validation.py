@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mppdesk.core.errors import FieldErrors
 from mppdesk.lib import safetext
 from mppdesk.lib.countries import CountryError, normalize_country
 from mppdesk.lib.dates import DateError, Order, PartialDate, parse_birth_date
@@ -94,14 +95,6 @@ def _vulnerability_aliases() -> dict[str, str]:
 
 _TRUE = {"1", "true", "t", "yes", "y", "si", "s", "sim", "oui", "on", "x"}
 _FALSE = {"0", "false", "f", "no", "n", "nao", "non", "off", ""}
-
-
-class FieldErrors(Exception):
-    """Validation failed; ``errors`` maps field name to messages."""
-
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items()))
 
 
 @dataclass

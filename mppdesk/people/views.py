@@ -30,6 +30,7 @@ from mppdesk.cases import queries as case_queries
 from mppdesk.cases import services as case_services
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
 from mppdesk.core.access import active_membership
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries, services
 from mppdesk.people.forms import (
     ContactPointForm,
@@ -39,7 +40,6 @@ from mppdesk.people.forms import (
     apply_field_errors,
 )
 from mppdesk.people.models import Person, Relationship
-from mppdesk.people.validation import FieldErrors
 from mppdesk.web.access import requires
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.lib import safetext
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import (
     DetentionFacility,
     Port,

@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 from mppdesk.cases.erasure import ERASED_ANUMBER_PREFIX, is_erased_anumber
 from mppdesk.cases.models import CaseMember, CaseStatus
 from mppdesk.core import registry
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people.erasure import ERASED_GIVEN_NAMES, ERASED_VALUES, PERSON_FIELDS_ERASED
 from mppdesk.people.models import Person
-from mppdesk.people.validation import FieldErrors
 from mppdesk.privacy import conf
 from mppdesk.privacy.models import ErasedCaseStat, Erasure
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from mppdesk.cases.models import CaseMember, CaseStatus
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.privacy import access, services, subject_access
 from mppdesk.privacy.models import Erasure
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import ProgramVersion
+from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import Channel, TemplateKind
-from mppdesk.people.validation import FieldErrors
 from mppdesk.reminders import catalog
 from mppdesk.reminders.models import LANGUAGES, MessageTemplate, ReminderPolicy
 from mppdesk.reminders.policy import get_policy_row, parse_time, validate_rules

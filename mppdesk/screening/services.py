@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people.models import HouseholdMember, Person, PersonLanguage
-from mppdesk.people.validation import FieldErrors
 from mppdesk.screening import engine
 from mppdesk.screening.labels import label as rule_label
 from mppdesk.screening.models import (

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries as people_queries
 from mppdesk.people.forms import apply_field_errors
 from mppdesk.people.models import Person
-from mppdesk.people.validation import FieldErrors
 from mppdesk.screening import queries, services
 from mppdesk.screening.forms import (
     FactsForm,

@@ -86,7 +86,7 @@ def _act(
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
 
-        from mppdesk.people.validation import FieldErrors
+        from mppdesk.core.errors import FieldErrors
         from mppdesk.sharing import queries
 
         try:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.sharing import queries
 from mppdesk.sharing.models import (
     ConsentMethod,

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.sim import current, queries, report
 from mppdesk.sim.engine import ParameterError
 from mppdesk.sim.scenarios import SCENARIOS, LeverError, Levers, Scenario, baseline_2019

@@ -47,7 +47,7 @@ def stats_command(
     from django.http import Http404
 
     from mppdesk.core import context
-    from mppdesk.people.validation import FieldErrors
+    from mppdesk.core.errors import FieldErrors
     from mppdesk.stats import queries, services
 
     unknown = [n for n in table_names if n not in queries.TABLE_NAMES]
@@ -152,7 +152,7 @@ def export_command(
     from django.http import Http404
 
     from mppdesk.core import context
-    from mppdesk.people.validation import FieldErrors
+    from mppdesk.core.errors import FieldErrors
     from mppdesk.stats import dashboards, queries, services
 
     token = context.bind(context.RequestContext(channel="cli"))

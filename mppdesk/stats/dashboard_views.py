@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mppdesk.accounts.models import User
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.places.models import Port
 from mppdesk.stats import dashboards, exports, services, svg
 from mppdesk.stats.rounding import BASE

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings.models import (
     FollowUpStatus,
     Hearing,
@@ -45,7 +46,6 @@ from mppdesk.hearings.models import (
 )
 from mppdesk.messaging.models import Message, MessageStatus
 from mppdesk.people.models import Person
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port
 from mppdesk.sharing.models import Referral, ReferralPurpose, ReferralStatus
 from mppdesk.stats.queries import BaseTable, Column, Kind, Scope, Table, _scope_of, publish

@@ -60,8 +60,8 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, any_program_wide, orgs_where
 from mppdesk.cases.models import Case, CaseStatus
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people.models import Household, Person, PersonLanguage, Sex, Vulnerability
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port, Venue
 from mppdesk.privacy.models import ErasedCaseStat, Erasure
 from mppdesk.stats.rounding import Group, Rounder

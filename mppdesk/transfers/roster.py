@@ -37,12 +37,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
+from mppdesk.core.errors import FieldErrors
 from mppdesk.lib.crypto import lookup_table
 from mppdesk.lib.dates import parse_date
 from mppdesk.lib.text import fold
 from mppdesk.people import importer
 from mppdesk.people.models import DEDUPE_PURPOSE, Person
-from mppdesk.people.validation import FieldErrors, to_bool
+from mppdesk.people.validation import to_bool
 from mppdesk.places.models import DetentionFacility
 
 if TYPE_CHECKING:

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people.models import HouseholdMember, Person
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places import services as places
 from mppdesk.places.models import DetentionFacility, Port, Shelter
 from mppdesk.screening import engine

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from mppdesk.accounts import services
 from mppdesk.accounts.models import ApiToken, Membership, Organization, User
 from mppdesk.audit.models import AuditEntry
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from mppdesk.accounts import services
 from mppdesk.accounts.models import ApiToken
 from mppdesk.api.tests.helpers import ApiClient, assert_error
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 
 pytestmark = pytest.mark.django_db
 

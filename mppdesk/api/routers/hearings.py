@@ -37,6 +37,7 @@ from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictIn
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings import calendar, queries, services
 from mppdesk.hearings.evidence import evidence_for
 from mppdesk.hearings.models import (
@@ -56,7 +57,6 @@ from mppdesk.hearings.models import (
     Session,
 )
 from mppdesk.hearings.times import local_string
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places import services as place_services
 from mppdesk.places.models import Port, Venue
 

@@ -28,10 +28,10 @@ from mppdesk.api.schemas import (
     PersonUpdateIn,
 )
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.lib.countries import CountryError, normalize_country
 from mppdesk.people import queries, services
 from mppdesk.people.models import ContactPoint, Person, Sex
-from mppdesk.people.validation import FieldErrors
 
 router = Router()
 

@@ -27,8 +27,8 @@ from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import ErrorOut, PageOut, PageQuery, StrictInput
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries as people_queries
-from mppdesk.people.validation import FieldErrors
 from mppdesk.sharing import queries, services
 from mppdesk.sharing.models import (
     ConsentMethod,

@@ -23,9 +23,9 @@ from mppdesk.api.auth import role
 from mppdesk.api.errors import READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import StrictInput
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries as people_queries
 from mppdesk.people.models import Household, Person
-from mppdesk.people.validation import FieldErrors
 from mppdesk.screening import queries, services
 from mppdesk.screening.models import NonRefoulementInterview, ScreeningDecision
 

@@ -12,7 +12,7 @@ from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import LIST_ERRORS
 from mppdesk.api.schemas import QueryIn
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.stats import dashboards, queries, services
 from mppdesk.stats.rounding import BASE
 from mppdesk.stats.suppression import SMALL_DISPLAY, THRESHOLD

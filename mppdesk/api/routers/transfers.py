@@ -26,7 +26,7 @@ from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput
 from mppdesk.audit import services as audit
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.places import services as place_services
 from mppdesk.places.models import DetentionFacility, Shelter
 from mppdesk.transfers import queries, services

@@ -122,7 +122,7 @@ def test_renaming_a_shelter_to_a_name_taken_in_its_city_is_a_field_error(admin_a
 def test_a_concurrent_rename_that_hits_the_constraint_is_a_field_error(personas, monkeypatch):
     """The check passed, then another request took the name: the database's refusal is
     the same field error."""
-    from mppdesk.people.validation import FieldErrors
+    from mppdesk.core.errors import FieldErrors
     from mppdesk.places import services
     from mppdesk.places.models import DetentionFacility
 

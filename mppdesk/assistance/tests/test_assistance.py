@@ -23,10 +23,10 @@ from mppdesk.assistance.models import (
 )
 from mppdesk.assistance.tests.conftest import A_NUMBER, Family
 from mppdesk.audit.testing import audit_mark, entries_after
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings.pdf.tests.pdftext import text as pdf_text
 from mppdesk.messaging.models import Message
 from mppdesk.people.models import PersonLanguage
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Shelter
 from mppdesk.privacy import services as privacy
 from mppdesk.privacy.subject_access import build_subject_export

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.cases.exposure import clear_document_exposure, flag_document_exposure
 from mppdesk.cases.models import CaseEvent
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.testing.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db

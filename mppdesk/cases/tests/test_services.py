@@ -13,7 +13,7 @@ from mppdesk.cases.models import (
     ProgramVersion,
     anumber_index,
 )
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.testing.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,6 +21,7 @@ from mppdesk.api.tests.helpers import ApiClient
 from mppdesk.cases import services as case_services
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
 from mppdesk.core.commands import keys_group
+from mppdesk.core.errors import FieldErrors
 from mppdesk.core.keys import (
     TOKENS,
     blind_index_columns,
@@ -40,7 +41,6 @@ from mppdesk.people.models import (
 )
 from mppdesk.people.queries import possible_duplicates, search_people
 from mppdesk.people.services import name_token_digests
-from mppdesk.people.validation import FieldErrors
 
 pytestmark = pytest.mark.django_db
 

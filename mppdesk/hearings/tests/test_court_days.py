@@ -19,10 +19,10 @@ from mppdesk.accounts.services import create_api_token
 from mppdesk.accounts.testing import verified_login
 from mppdesk.api.tests.helpers import ApiClient, assert_error
 from mppdesk.audit.testing import audit_mark, entries_after
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings import calendar, scheduling, services
 from mppdesk.hearings.models import ClosureDay, Docket, Hearing
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port, Venue
 
 MLK_2027 = dt.date(2027, 1, 18)

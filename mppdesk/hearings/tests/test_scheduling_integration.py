@@ -352,7 +352,7 @@ def test_discard_closes_a_proposal(personas: Any, el_paso: Venue, juarez: Port) 
 
 
 def test_bad_input_names_the_field(personas: Any, el_paso: Venue) -> None:
-    from mppdesk.people.validation import FieldErrors
+    from mppdesk.core.errors import FieldErrors
 
     today = timezone.localdate()
     with pytest.raises(FieldErrors) as caught:

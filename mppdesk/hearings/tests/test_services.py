@@ -12,6 +12,7 @@ from django.utils import timezone
 from mppdesk.accounts.models import Membership, Organization
 from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.cases.models import CaseStatus
+from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings import queries, services
 from mppdesk.hearings.models import (
     Docket,
@@ -24,7 +25,6 @@ from mppdesk.hearings.models import (
     Outcome,
 )
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket, user_with_role
-from mppdesk.people.validation import FieldErrors
 from mppdesk.testing.factories import OrganizationFactory
 
 # --- templates and dockets ----------------------------------------------------------------

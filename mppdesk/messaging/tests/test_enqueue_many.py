@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from mppdesk.audit.models import AuditEntry
+from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import Message, MessageEvent, MessageStatus
 from mppdesk.messaging.services import MessageSpec, enqueue_messages
-from mppdesk.people.validation import FieldErrors
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging import services
 from mppdesk.messaging.models import Message, MessageEvent, MessageStatus
 from mppdesk.messaging.providers import console
-from mppdesk.people.validation import FieldErrors
 from mppdesk.testing.factories import ContactPointFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

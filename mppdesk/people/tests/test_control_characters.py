@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people import services
 from mppdesk.people.importer import import_people
 from mppdesk.people.models import Person
-from mppdesk.people.validation import FieldErrors
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import pytest
 from mppdesk.audit.models import AuditEntry
 from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people import services
 from mppdesk.people.models import (
     ContactPoint,
@@ -17,7 +18,6 @@ from mppdesk.people.models import (
 )
 from mppdesk.people.queries import search_people
 from mppdesk.people.services import word_digest
-from mppdesk.people.validation import FieldErrors
 from mppdesk.testing.factories import (
     CaseFactory,
     ContactPointFactory,

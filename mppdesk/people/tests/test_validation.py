@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
+from mppdesk.core.errors import FieldErrors
 from mppdesk.lib.dates import PartialDate
 from mppdesk.people.validation import (
-    FieldErrors,
     clean_contact,
     clean_person,
     clean_sex,

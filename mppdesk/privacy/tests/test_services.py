@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from mppdesk.audit.models import AuditEntry
 from mppdesk.cases.models import Case, CaseEvent, CaseMember
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, PersonLanguage
-from mppdesk.people.validation import FieldErrors
 from mppdesk.privacy import services
 from mppdesk.privacy.models import ErasedCaseStat, Erasure
 from mppdesk.privacy.tests.conftest import close_case, make_family

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mppdesk.audit.testing import audit_mark, entries_after
+from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import Channel, TemplateKind
-from mppdesk.people.validation import FieldErrors
 from mppdesk.reminders import catalog, services
 from mppdesk.reminders.models import LANGUAGES, MessageTemplate
 from mppdesk.reminders.segments import is_gsm7, segment_info

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from mppdesk.audit.testing import audit_mark, entries_after
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.reminders import services
 from mppdesk.reminders.models import ReminderPolicy
 from mppdesk.reminders.policy import (

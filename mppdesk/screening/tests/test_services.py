@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mppdesk.audit.models import AuditEntry
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.screening import services
 from mppdesk.screening.models import DecisionStatus, GuidanceVersion, ScreeningDecision
 from mppdesk.screening.tests.conftest import make_household, make_person

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from mppdesk.accounts.services import create_api_token
 from mppdesk.api.tests.helpers import ApiClient, assert_error
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people.models import PersonLanguage
-from mppdesk.people.validation import FieldErrors
 from mppdesk.screening import engine, services
 from mppdesk.screening.models import DecisionStatus, GuidanceVersion
 from mppdesk.screening.tests.conftest import make_household, make_person

@@ -11,8 +11,8 @@ from django.utils import timezone
 from mppdesk.accounts.models import Membership
 from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.cases import queries as case_queries
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries as people_queries
-from mppdesk.people.validation import FieldErrors
 from mppdesk.privacy import access as privacy_access
 from mppdesk.privacy import services as privacy_services
 from mppdesk.sharing import queries, services

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mppdesk.cases.models import Case, CaseStatus
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.places.models import Port
 from mppdesk.sim import current, queries, services
 from mppdesk.sim.scenarios import Levers

@@ -9,7 +9,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.privacy import services as privacy_services
 from mppdesk.privacy.models import Erasure
 from mppdesk.stats import queries

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from mppdesk.accounts.services import create_api_token
 from mppdesk.api.tests.helpers import ApiClient, assert_error
+from mppdesk.core.errors import FieldErrors
 from mppdesk.people.models import Household, HouseholdMember, Person, PersonLanguage
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import DetentionFacility, ShelterNight
 from mppdesk.screening import services as screening
 from mppdesk.screening.models import ScreeningFacts

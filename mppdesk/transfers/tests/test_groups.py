@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from mppdesk.audit.models import AuditEntry
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.places.models import Shelter, ShelterNight
 from mppdesk.transfers import queries, services
 from mppdesk.transfers.models import Detention, GroupStatus, MovementKind, TransferMember

@@ -16,7 +16,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.places.models import Shelter, ShelterNight
 from mppdesk.testing.concurrency import run_threads
 from mppdesk.transfers import planning, services

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from mppdesk.people.validation import FieldErrors
+from mppdesk.core.errors import FieldErrors
 from mppdesk.places.models import DetentionFacility
 from mppdesk.transfers import services
 from mppdesk.transfers.models import GroupStatus, MovementEvent, MovementKind, TransferGroup
