@@ -50,6 +50,7 @@ from mppdesk.cases.models import (
 )
 from mppdesk.core.bulk import BulkRows
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.validation import to_bool
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_table
 from mppdesk.lib.dates import Order, cached_birth_dates, slashed_order_hint
@@ -73,7 +74,6 @@ from mppdesk.people.validation import (
     clean_contact,
     clean_person,
     dedupe_key,
-    to_bool,
 )
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.validation import to_bool
 from mppdesk.lib.crypto import blind_index, lookup_digests
 from mppdesk.lib.phonetic import phonetic_key
 from mppdesk.lib.text import name_tokens
@@ -30,7 +31,7 @@ from mppdesk.people.models import (
     Relationship,
     dedupe_index,
 )
-from mppdesk.people.validation import ContactInput, PersonData, clean_contact, clean_person, to_bool
+from mppdesk.people.validation import ContactInput, PersonData, clean_contact, clean_person
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User

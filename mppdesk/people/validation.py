@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.validation import split_list, to_bool
 from mppdesk.lib import safetext
 from mppdesk.lib.countries import CountryError, normalize_country
 from mppdesk.lib.dates import DateError, Order, PartialDate, parse_birth_date
@@ -93,10 +94,6 @@ def _vulnerability_aliases() -> dict[str, str]:
     return aliases | VULNERABILITY_ALIASES
 
 
-_TRUE = {"1", "true", "t", "yes", "y", "si", "s", "sim", "oui", "on", "x"}
-_FALSE = {"0", "false", "f", "no", "n", "nao", "non", "off", ""}
-
-
 @dataclass
 class LanguageInput:
     code: str
@@ -137,36 +134,6 @@ def _clean_name(
     if _DIGIT.search(text):
         errors.setdefault(field_name, []).append(_("Names cannot contain digits."))
     return text
-
-
-def split_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        parts: Iterable[str] = value.replace(";", ",").replace("|", ",").split(",")
-    else:
-        parts = (str(v) for v in value)
-    return [p.strip() for p in parts if p and p.strip()]
-
-
-def to_bool(value: Any) -> bool:
-    """A yes/no answer from a form, JSON or a spreadsheet cell; ``ValueError`` if unclear.
-
-    ``bool("no")`` is True, so strings must never reach ``bool()``: a "no" in a consent
-    column would record consent.
-    """
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    key = fold(str(value))
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise ValueError(_("Expected yes or no, got %(value)s.") % {"value": repr(str(value)[:20])})
 
 
 def clean_sex(value: Any) -> str:

@@ -38,12 +38,12 @@ from django.utils.translation import gettext as _
 
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.validation import to_bool
 from mppdesk.lib.crypto import lookup_table
 from mppdesk.lib.dates import parse_date
 from mppdesk.lib.text import fold
 from mppdesk.people import importer
 from mppdesk.people.models import DEDUPE_PURPOSE, Person
-from mppdesk.people.validation import to_bool
 from mppdesk.places.models import DetentionFacility
 
 if TYPE_CHECKING:

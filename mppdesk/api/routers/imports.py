@@ -14,8 +14,8 @@ from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.schemas import ErrorOut, FieldErrorOut
+from mppdesk.core.validation import to_bool
 from mppdesk.people.importer import ImportReport, RowError, import_people
-from mppdesk.people.validation import to_bool
 
 router = Router()
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.validation import split_list, to_bool
 from mppdesk.lib.dates import PartialDate
 from mppdesk.people.validation import (
     clean_contact,
@@ -10,8 +11,6 @@ from mppdesk.people.validation import (
     clean_sex,
     clean_vulnerabilities,
     dedupe_key,
-    split_list,
-    to_bool,
 )
 
 TODAY = dt.date(2026, 3, 1)
