@@ -1,5 +1,5 @@
 """Web forms for cases. Validation of A-numbers, choices and duplicates is the services'
-job; these forms only collect input (see ``people.forms.apply_field_errors``)."""
+job; these forms only collect input (see ``core.forms.apply_field_errors``)."""
 
 from __future__ import annotations
 

@@ -22,8 +22,8 @@ from mppdesk.cases import queries, services
 from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
 from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
-from mppdesk.people.forms import apply_field_errors
 from mppdesk.people.views import case_timeline, current_user, htmx_target
 from mppdesk.web.access import requires
 

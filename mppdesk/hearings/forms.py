@@ -1,7 +1,7 @@
 """Web forms for dockets, hearings, notices, roll-call, follow-ups and scheduling.
 
 As elsewhere, fields are mostly optional here: the services check what is required and
-name each missing field, and the views attach those errors (``people.forms.
+name each missing field, and the views attach those errors (``core.forms.
 apply_field_errors``). Times a person typed (when a notice was served) are read on the
 clock of the place they were written for — the port's Mexican city — and the label says
 which zone that is.

@@ -38,6 +38,7 @@ from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import CaseMember
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.forms import apply_field_errors
 from mppdesk.hearings import calendar as court_days
 from mppdesk.hearings import notices as notice_pdf
 from mppdesk.hearings import queries, services
@@ -71,7 +72,6 @@ from mppdesk.hearings.models import (
 from mppdesk.hearings.pdf import build_evidence_zip, render_evidence_packet
 from mppdesk.hearings.pdf.texts import NOTICE_LANGUAGES, PACKET_LANGUAGES
 from mppdesk.people import queries as people_queries
-from mppdesk.people.forms import apply_field_errors
 from mppdesk.places.models import Port, Venue
 from mppdesk.web.access import requires
 

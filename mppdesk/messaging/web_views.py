@@ -25,12 +25,12 @@ from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import ProgramVersion
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.forms import apply_field_errors
 from mppdesk.messaging import queries
 from mppdesk.messaging.forms import ManualSendForm, PolicyForm, RuleFormSet, TemplateForm
 from mppdesk.messaging.models import Channel, TemplateKind
 from mppdesk.messaging.services import enqueue_message
 from mppdesk.people import queries as people_queries
-from mppdesk.people.forms import apply_field_errors
 from mppdesk.places.models import Venue
 from mppdesk.reminders import catalog
 from mppdesk.reminders import services as reminder_services

@@ -2,7 +2,7 @@
 
 These forms only collect and lightly parse input. The rules live in
 ``people.validation`` and the services, which raise ``FieldErrors``; the views call
-:func:`apply_field_errors` to show those messages next to the right field, so the web,
+``core.forms.apply_field_errors`` to show those messages next to the right field, so the web,
 the API and the importer never disagree about what is valid.
 """
 
@@ -22,22 +22,6 @@ from mppdesk.lib.dates import slashed_order_hint
 from mppdesk.lib.languages import COMMON_LANGUAGES
 from mppdesk.people.models import ContactPoint, Person, Relationship, Sex, Vulnerability
 from mppdesk.web.templatetags.desk import country_label, language_label
-
-
-def apply_field_errors(
-    form: forms.Form, errors: Mapping[str, list[str]], aliases: Mapping[str, str] | None = None
-) -> None:
-    """Attach service ``FieldErrors`` to ``form``; unknown fields become form-wide errors.
-
-    The messages are already in the request's language: the services and ``mppdesk.lib``
-    translate them when they raise.
-    """
-    aliases = aliases or {}
-    for name, messages in errors.items():
-        field = aliases.get(name, name)
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 @functools.cache

@@ -31,14 +31,9 @@ from mppdesk.cases import services as case_services
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
 from mppdesk.core.access import active_membership
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries, services
-from mppdesk.people.forms import (
-    ContactPointForm,
-    FamilyMemberForm,
-    PersonCreateForm,
-    PersonForm,
-    apply_field_errors,
-)
+from mppdesk.people.forms import ContactPointForm, FamilyMemberForm, PersonCreateForm, PersonForm
 from mppdesk.people.models import Person, Relationship
 from mppdesk.web.access import requires
 

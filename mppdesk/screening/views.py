@@ -22,8 +22,8 @@ from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
-from mppdesk.people.forms import apply_field_errors
 from mppdesk.people.models import Person
 from mppdesk.screening import queries, services
 from mppdesk.screening.forms import (

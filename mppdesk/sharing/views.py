@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
-from mppdesk.people.forms import apply_field_errors
 from mppdesk.sharing import queries, services
 from mppdesk.sharing.forms import DecisionForm, ReferralForm
 from mppdesk.sharing.models import Referral, ReferralStatus

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action
 from mppdesk.core.errors import FieldErrors
-from mppdesk.people.forms import apply_field_errors
+from mppdesk.core.forms import apply_field_errors
 from mppdesk.sim import labels, queries, services
 from mppdesk.sim.forms import SimulationForm
 from mppdesk.web.access import requires

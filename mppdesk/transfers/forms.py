@@ -1,5 +1,5 @@
 """Transfer forms. The services check what needs the database; their ``FieldErrors``
-are put back on the form's fields (``people.forms.apply_field_errors``)."""
+are put back on the form's fields (``core.forms.apply_field_errors``)."""
 
 from __future__ import annotations
 

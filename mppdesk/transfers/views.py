@@ -27,8 +27,8 @@ from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
-from mppdesk.people.forms import apply_field_errors
 from mppdesk.places import services as place_services
 from mppdesk.places.models import Shelter
 from mppdesk.transfers import queries, services
