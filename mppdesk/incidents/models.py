@@ -133,6 +133,9 @@ class IncidentPerson(models.Model):
             models.UniqueConstraint(fields=["incident", "person"], name="incident_person_once")
         ]
 
+    def __str__(self) -> str:
+        return f"incident {self.incident_id} person link"
+
 
 class Consent(models.Model):
     """One use the survivor consented to: who recorded it, when and how; and, once
@@ -176,6 +179,9 @@ class Consent(models.Model):
                 name="incident_consent_share_names_org",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"consent {self.pk} ({self.use})"
 
     @property
     def active(self) -> bool:

@@ -157,7 +157,7 @@ def incidents_of_person(user: User, person: Person) -> list[Incident]:
     found = list(
         Incident.objects.filter(organization_id=person.organization_id, affected__person=person)
         .select_related("port")
-        .distinct()
+        .annotate(n_people=Count("affected"))
     )
     if found:
         audit.record_view(actor=user, obj=person, object_type="person", fields=["incidents"])
