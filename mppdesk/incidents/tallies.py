@@ -118,8 +118,8 @@ def base_cells(scope: Scope, filters: TallyFilters) -> BaseCells:
         rows = rows.filter(organization_id__in=scope.org_ids)
     if filters.port is not None:
         rows = rows.filter(port=filters.port)
-    if filters.perpetrator:
-        rows = rows.filter(perpetrator=filters.perpetrator)
+    # The perpetrator filter is applied in ``publish``, on rounded cells: counting only one
+    # category here would round the group's partition again, a second draw of its cells.
     if filters.from_month is not None:
         rows = rows.filter(occurred_on__gte=filters.from_month.first_day)
     if filters.to_month is not None:
@@ -204,16 +204,21 @@ def publish(rounded: RoundedCells, filters: TallyFilters) -> Tallies:
     by_city: dict[str, int] = defaultdict(int)
     cross: dict[tuple[str, str, str, str], int] = defaultdict(int)
     total = 0
+    chosen = {p for p, _l in perps}
     for group, values in rounded.kinds.items():
         for (kind, perp), n in values.items():
-            kind_perp[(kind, perp)] += n
-            cross[(group[2], group[1], kind, perp)] += n
+            if perp in chosen:
+                kind_perp[(kind, perp)] += n
+                cross[(group[2], group[1], kind, perp)] += n
     for group, per in rounded.perpetrators.items():
+        # Without a perpetrator filter the rows add up to the group's rounded total.
+        shown = sum(n for perp, n in per.items() if perp in chosen)
         for perp, n in per.items():
-            by_perp[perp] += n
-        by_month[group[2]] += rounded.totals[group]
-        by_city[group[1]] += rounded.totals[group]
-        total += rounded.totals[group]
+            if perp in chosen:
+                by_perp[perp] += n
+        by_month[group[2]] += shown
+        by_city[group[1]] += shown
+        total += shown
 
     perp_columns = [Column(p, label) for p, label in perps]
     kind_rows = [
