@@ -919,6 +919,9 @@ def _register_domain_commands() -> None:
 
     cli.add_command(services_group)
     cli.add_command(documents_group)
+    from mppdesk.incidents.commands import incidents_group
+
+    cli.add_command(incidents_group)
 
 
 _register_domain_commands()

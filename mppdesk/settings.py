@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mppdesk.screening",
     "mppdesk.transfers",
     "mppdesk.assistance",
+    "mppdesk.incidents",
     "mppdesk.web",
     "mppdesk.api",
 ]

@@ -6,4 +6,4 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from mppdesk.cases import erasure, subject_access  # noqa: F401  (registrations)
+        from mppdesk.cases import erasure, receivers, subject_access  # noqa: F401  (registrations)

@@ -1,7 +1,7 @@
 """Synthetic, realistic demo data for ``make run`` and ``mppdesk demo``.
 
-Three organizations (a legal-aid organization, a shelter network and the program
-coordinator), demo logins for each role, and about 500 people in about 200
+Four organizations (a legal-aid organization, a shelter network, the program
+coordinator and a monitor), demo logins for each role, and about 500 people in about 200
 households waiting in the seven border cities of ``ports_of_entry.csv``. Every
 household lead has an immigration case with a 9-digit A-number; family members are
 riders on it. Everything is written through the services, so the audit log shows
@@ -96,6 +96,7 @@ DEMO_ORGANIZATIONS = (
     DemoOrganization(
         "coordinator", "Coordinación del Programa (demo)", "demo-coordinator", "coordinator"
     ),
+    DemoOrganization("monitor", "Observatorio de la Frontera (demo)", "demo-monitor", "monitor"),
 )
 
 DEMO_LOGINS = (
@@ -106,6 +107,9 @@ DEMO_LOGINS = (
     DemoLogin("analyst", DEMO_PASSWORD, "analyst", "demo-coordinator"),
     DemoLogin("auditor", DEMO_PASSWORD, "auditor", "demo-coordinator"),
     DemoLogin("admin", DEMO_PASSWORD, "admin", "demo-coordinator", is_superuser=True),
+    # A monitor organization: de-identified figures and incident tallies of every
+    # organization, nothing else (docs/safety.md, Incidents).
+    DemoLogin("monitor", DEMO_PASSWORD, "analyst", "demo-monitor"),
 )
 
 # Organization key -> share of households it serves (the coordinator owns none).
@@ -583,6 +587,9 @@ def load_demo(
         from mppdesk.assistance.demo import add_demo_assistance
 
         add_demo_assistance()
+        from mppdesk.incidents.demo import add_demo_incidents
+
+        add_demo_incidents()
     return DemoResult(
         created=True,
         organizations=[o.slug for o in DEMO_ORGANIZATIONS],

@@ -127,6 +127,7 @@ class Records:
     interview: Any = None  # a non-refoulement interview of ``person``
     group: Any = None  # A's planned transfer group
     message: Any = None  # an outbox message to ``person``
+    incident: Any = None  # A's incident report naming ``person``
 
 
 def _org(name: str, slug: str, kind: str) -> Organization:
@@ -290,7 +291,18 @@ def make_records(world: World) -> Records:
         referral_out=_refer(world.a_sender, person, world.org_c),
         referral_in=_refer(world.c_worker, new_person(world.org_c), world.org_a),
         referral_in_reject=_refer(world.c_worker, new_person(world.org_c), world.org_a),
+        incident=_incident(world, person),
     )
+
+
+def _incident(world: World, person: Person) -> Any:
+    from mppdesk.incidents.services import record_incident
+
+    return record_incident(
+        actor=world.a_sender, organization=world.org_a, occurred_on=timezone.localdate(),
+        port="el-paso", kinds=["threats"], perpetrator="unknown", people=[person],
+        narrative="authz", consent_method="phone", uses=["keep", "report"],
+    )  # fmt: skip
 
 
 # --- expectations --------------------------------------------------------------------------
@@ -331,6 +343,10 @@ def page(action: Action, values: Values | None = None) -> Expect:
 
 def hidden(action: Action, values: Values | None = None, **query: str) -> Expect:
     return Expect(Kind.HIDDEN, action, values, query)
+
+
+def incident(r: Records) -> dict[str, object]:
+    return {"pk": r.incident.pk}
 
 
 def person(r: Records) -> dict[str, object]:
@@ -523,6 +539,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "assistance:refer": page(A.PERSON_WRITE, person),
     "assistance:referral_outcome": page(A.PERSON_WRITE, person),
     "assistance:letter": page(A.PERSON_EXPORT, person),
+    "incidents:index": page(A.INCIDENT_READ),
+    "incidents:new": page(A.INCIDENT_WRITE),
+    "incidents:detail": page(A.INCIDENT_READ, incident),
+    "incidents:consent": page(A.INCIDENT_WRITE, incident),
+    "incidents:tallies": hidden(A.STATS_READ),
+    "incidents:tallies_csv": hidden(A.STATS_READ),
 }
 
 
@@ -957,6 +979,7 @@ def api_values(path: str, records: Records) -> dict[str, str]:
         "channel": "sms",
         "language": "es",
         "program_version": "current",
+        "incident_id": str(records.incident.pk),
     }
 
 

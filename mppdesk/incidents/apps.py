@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "mppdesk.incidents"
+    label = "incidents"
+    verbose_name = "Incident reports"
+
+    def ready(self) -> None:
+        from mppdesk.incidents import erasure, subject_access  # noqa: F401  (registers)

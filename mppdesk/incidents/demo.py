@@ -1,0 +1,88 @@
+"""Demo incident reports, on top of ``people.demo.load_demo`` and the assistance demo.
+
+For the shelter network (``caseworker.shelter``): an attempted kidnapping of a family's
+lead, with consent to keep it and to include it in de-identified reporting only (no
+referral, no sharing); and a theft of a family's documents, which sets the
+document-exposure flag on their case, with consent to keep it and refer it to a service.
+A dozen more reports of both demo organizations, consented for reporting, give the
+tallies at ``/incidents/tallies/`` something to show. Narratives are synthetic.
+Calling it again adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+KINDS = [
+    ("extortion", "criminal_group"),
+    ("robbery", "individual"),
+    ("threats", "criminal_group"),
+    ("abuse_by_officials", "mexican_police"),
+    ("denial_of_services", "unknown"),
+]
+
+
+def add_demo_incidents() -> int:
+    """Add the demo incidents; returns how many were created (0 if already done)."""
+    from mppdesk.accounts.models import User
+    from mppdesk.cases.models import Case
+    from mppdesk.incidents import services
+    from mppdesk.incidents.models import Incident
+
+    if Incident.objects.filter(organization__slug__in=["demo-shelters", "demo-legal-aid"]).exists():
+        return 0
+    rng = random.Random(20260205)  # noqa: S311 - demo data
+    today = timezone.localdate()
+    made = 0
+    for slug, username in (
+        ("demo-shelters", "caseworker.shelter"),
+        ("demo-legal-aid", "caseworker.legal"),
+    ):
+        actor = User.objects.filter(username=username).first()
+        if actor is None:
+            continue
+        cases = list(
+            Case.objects.filter(organization__slug=slug, port__isnull=False)
+            .select_related("lead", "port", "organization")
+            .prefetch_related("members__person")
+            .order_by("created_at", "id")[20:40]
+        )
+        if not cases:
+            continue
+        if slug == "demo-shelters":
+            first, second = cases[0], cases[1]
+            services.record_incident(
+                actor=actor, organization=first.organization,
+                occurred_on=today - dt.timedelta(days=6), port=first.port,
+                kinds=["attempted_kidnapping"], perpetrator="criminal_group",
+                people=[first.lead], consent_method="verbal_in_person",
+                uses=["keep", "report"],
+                narrative="(demo) Two men tried to force her into a car outside the shelter; "
+                "neighbours intervened.",
+            )  # fmt: skip
+            family = [m.person for m in second.members.all()] or [second.lead]
+            services.record_incident(
+                actor=actor, organization=second.organization,
+                occurred_on=today - dt.timedelta(days=3), port=second.port,
+                kinds=["robbery", "document_theft"], perpetrator="criminal_group",
+                people=family, consent_method="interpreter_assisted",
+                uses=["keep", "refer", "report"],
+                narrative="(demo) The family's bag with the hearing notices was taken at a "
+                "bus stop.",
+            )  # fmt: skip
+            made += 2
+            cases = cases[2:]
+        for case in cases[:6]:
+            kind, perpetrator = KINDS[rng.randrange(len(KINDS))]
+            services.record_incident(
+                actor=actor, organization=case.organization,
+                occurred_on=today - dt.timedelta(days=rng.randrange(2, 80)), port=case.port,
+                kinds=[kind], perpetrator=perpetrator, people=[case.lead],
+                consent_method="verbal_in_person", uses=["keep", "report"],
+                narrative="(demo) Synthetic account for the demo.",
+            )  # fmt: skip
+            made += 1
+    return made
