@@ -23,6 +23,7 @@ from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import QueryIn, StrictInput
+from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents import queries, services, tallies
 from mppdesk.incidents.models import (
     Consent,
@@ -33,7 +34,6 @@ from mppdesk.incidents.models import (
     Use,
 )
 from mppdesk.lib import csvfile
-from mppdesk.people.validation import FieldErrors
 from mppdesk.stats.queries import scope_for_organization
 from mppdesk.stats.rounding import BASE
 from mppdesk.stats.suppression import SMALL_DISPLAY

@@ -42,9 +42,9 @@ def export_command(
 
     from mppdesk.audit import services as audit
     from mppdesk.core import context
+    from mppdesk.core.errors import FieldErrors
     from mppdesk.incidents import tallies
     from mppdesk.lib import csvfile
-    from mppdesk.people.validation import FieldErrors
     from mppdesk.stats.queries import scope_for
 
     token = context.bind(context.RequestContext(channel="cli"))

@@ -27,8 +27,8 @@ from django.http import Http404
 
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents.models import Consent, Incident, IncidentKind, Perpetrator, Use
-from mppdesk.people.validation import FieldErrors
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User

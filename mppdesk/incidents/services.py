@@ -33,6 +33,7 @@ from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.audit.models import AuditEntry
+from mppdesk.core.errors import FieldErrors
 from mppdesk.core.signals import document_theft_reported
 from mppdesk.incidents.models import (
     Consent,
@@ -44,7 +45,6 @@ from mppdesk.incidents.models import (
     Use,
 )
 from mppdesk.people.models import Person
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port
 
 if TYPE_CHECKING:

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents.models import Incident, IncidentKind, Perpetrator, Use
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port
 from mppdesk.stats.queries import Column, Month, Row, Scope, Table, scope_for
 from mppdesk.stats.rounding import Group, Rounder

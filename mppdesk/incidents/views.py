@@ -22,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, orgs_where
+from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents import queries, services, tallies
 from mppdesk.incidents.models import Consent, ConsentMethod, IncidentKind, Perpetrator, Use
 from mppdesk.lib import csvfile
 from mppdesk.people.models import Person
-from mppdesk.people.validation import FieldErrors
 from mppdesk.places.models import Port
 from mppdesk.stats import svg
 from mppdesk.web.access import requires

@@ -16,10 +16,10 @@ from mppdesk.accounts.models import Membership, Organization
 from mppdesk.accounts.services import create_api_token
 from mppdesk.accounts.testing import verified_login
 from mppdesk.audit.models import AuditEntry
+from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents import queries, services, tallies
 from mppdesk.incidents.models import Consent, Incident, IncidentPerson
 from mppdesk.incidents.tests.conftest import Family, record
-from mppdesk.people.validation import FieldErrors
 from mppdesk.stats.queries import Scope
 from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory
 
