@@ -9,7 +9,7 @@ looked up within the person (404 otherwise).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -34,21 +34,11 @@ from mppdesk.assistance.models import (
 )
 from mppdesk.core.errors import FieldErrors
 from mppdesk.web.access import requires
-
-if TYPE_CHECKING:
-    from mppdesk.accounts.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+from mppdesk.web.request import current_user, is_htmx
 
 
 def _context(request: HttpRequest, pk: UUID, **extra: Any) -> dict[str, Any]:
-    data = queries.get_person_assistance_for_view(_user(request), pk)
+    data = queries.get_person_assistance_for_view(current_user(request), pk)
     from mppdesk.assistance.models import ServiceProvider as Provider
     from mppdesk.places.models import Shelter
 
@@ -83,7 +73,7 @@ def _hearings(person: Any) -> list[Any]:
 
 
 def _panel(request: HttpRequest, pk: UUID, status: int = 200, **extra: Any) -> HttpResponse:
-    template = "assistance/_panel.html" if _is_htmx(request) else "assistance/person.html"
+    template = "assistance/_panel.html" if is_htmx(request) else "assistance/person.html"
     return render(request, template, _context(request, pk, **extra), status=status)
 
 
@@ -94,7 +84,7 @@ def person(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 
 def _done(request: HttpRequest, pk: UUID, notice: str) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         return _panel(request, pk, notice=notice)
     messages.success(request, notice)
     return redirect("assistance:person", pk=pk)
@@ -123,11 +113,11 @@ def _family_need(person: Any, raw: str) -> Any:
 @requires(Action.PERSON_WRITE)
 @require_POST
 def add_document(request: HttpRequest, pk: UUID) -> HttpResponse:
-    person = queries.people_queries.get_person(_user(request), pk)
+    person = queries.people_queries.get_person(current_user(request), pk)
     post = request.POST
     try:
         services.add_document(
-            actor=_user(request), person=person, kind=post.get("kind", ""),
+            actor=current_user(request), person=person, kind=post.get("kind", ""),
             status=post.get("status", ""), office=post.get("office", ""),
             number=post.get("number", ""), on=post.get("on"),
             expires_on=post.get("expires_on"),
@@ -140,12 +130,12 @@ def add_document(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.PERSON_WRITE)
 @require_POST
 def document_status(request: HttpRequest, pk: UUID) -> HttpResponse:
-    person = queries.people_queries.get_person(_user(request), pk)
+    person = queries.people_queries.get_person(current_user(request), pk)
     post = request.POST
     try:
         document = _owned(person.documents.all(), post.get("document", ""), "document")
         services.change_document_status(
-            actor=_user(request), document=document, status=post.get("status", ""),
+            actor=current_user(request), document=document, status=post.get("status", ""),
             on=post.get("on"), office=post.get("office", ""),
             number=post.get("number") or None, expires_on=post.get("expires_on"),
         )  # fmt: skip
@@ -157,7 +147,7 @@ def document_status(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.PERSON_WRITE)
 @require_POST
 def add_need(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     person = queries.people_queries.get_person(user, pk)
     post = request.POST
     from mppdesk.places.models import Shelter
@@ -196,7 +186,7 @@ def add_need(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.PERSON_WRITE)
 @require_POST
 def need_status(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     person = queries.people_queries.get_person(user, pk)
     try:
         need = _family_need(person, request.POST.get("need", ""))
@@ -209,7 +199,7 @@ def need_status(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.PERSON_WRITE)
 @require_POST
 def refer(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     person = queries.people_queries.get_person(user, pk)
     post = request.POST
     try:
@@ -240,7 +230,7 @@ def _datetime(raw: str, field: str) -> dt.datetime | None:
 @requires(Action.PERSON_WRITE)
 @require_POST
 def referral_outcome(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     person = queries.people_queries.get_person(user, pk)
     from mppdesk.assistance.models import ServiceReferral
 
@@ -265,7 +255,7 @@ def referral_outcome(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.PERSON_EXPORT)
 @require_POST
 def letter(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     try:
         pdf = letters.letter_for(actor=user, person_pk=pk, purpose=request.POST.get("purpose", ""))
     except FieldErrors as exc:
@@ -278,7 +268,7 @@ def letter(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.PERSON_READ)
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
-    data = queries.worklist(_user(request))
+    data = queries.worklist(current_user(request))
     return render(
         request, "assistance/worklist.html", {"work": data, "today": timezone.localdate()}
     )
@@ -306,7 +296,7 @@ def transport(request: HttpRequest) -> HttpResponse:
         day = dt.date.fromisoformat(raw) if raw else timezone.localdate() + dt.timedelta(days=1)
     except ValueError:
         day, error = timezone.localdate() + dt.timedelta(days=1), _("Write the day as YYYY-MM-DD.")
-    mornings = queries.transport_list(_user(request), day=day) if not error else []
+    mornings = queries.transport_list(current_user(request), day=day) if not error else []
     if request.GET.get("format") == "pdf" and not error:
         pdf = letters.transport_pdf(mornings, day=day)
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -6,8 +6,6 @@ in gets 404, like a page that does not exist.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -15,23 +13,19 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from mppdesk.accounts.models import User
 from mppdesk.audit import queries
 from mppdesk.audit.forms import AuditFilterForm
 from mppdesk.audit.verify import verify_chain
+from mppdesk.web.request import current_user
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @login_required
 @never_cache
 @require_GET
 def entry_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     entries = queries.entries_for(user)  # 404 unless auditor or admin
     form = AuditFilterForm(request.GET or None, organizations=queries.organizations_for(user))
     if form.is_bound and form.is_valid():
@@ -53,7 +47,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def verify(request: HttpRequest) -> HttpResponse:
-    queries.require_auditor(_user(request))
+    queries.require_auditor(current_user(request))
     result = verify_chain()
     template = "audit/_verify.html" if getattr(request, "htmx", False) else "audit/verify.html"
     return render(request, template, {"result": result}, status=200)

@@ -24,8 +24,9 @@ from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
-from mppdesk.people.views import case_timeline, current_user, htmx_target
+from mppdesk.people.views import case_timeline
 from mppdesk.web.access import requires
+from mppdesk.web.request import current_user, htmx_target
 
 PAGE_SIZE = 25
 

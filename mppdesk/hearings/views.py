@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -74,6 +74,7 @@ from mppdesk.hearings.pdf.texts import NOTICE_LANGUAGES, PACKET_LANGUAGES
 from mppdesk.people import queries as people_queries
 from mppdesk.places.models import Port, Venue
 from mppdesk.web.access import requires
+from mppdesk.web.request import current_user, is_htmx
 
 if TYPE_CHECKING:
     from django import forms
@@ -98,14 +99,6 @@ FOLLOW_UP_LIST_FIELDS = ["hearing", "lead", "a_number", "status", "deadlines"]
 EVIDENCE_FIELDS = [
     "hearing", "chain", "notices", "people", "contact_points", "a_number", "follow_up",
 ]  # fmt: skip
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _record_list_views(
@@ -186,7 +179,7 @@ def _calendar(
     generate_form: GenerateDocketsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     sunday = monday + dt.timedelta(days=6)
     dockets = list(queries.dockets_in(user, venue, monday, sunday)) if venue else []
     court_days.mark_closed(dockets)
@@ -245,7 +238,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 def generate(request: HttpRequest) -> HttpResponse:
     """Generate a venue's dockets for a period from its weekly templates (idempotent)."""
-    user = _user(request)
+    user = current_user(request)
     form = GenerateDocketsForm(request.POST)
     if form.is_valid():
         venue: Venue = form.cleaned_data["venue"]
@@ -298,7 +291,7 @@ def _with_people(hearings: QuerySet[Hearing]) -> QuerySet[Hearing]:
 @require_GET
 def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One docket and its hearings: names only of the cases the viewer may read."""
-    user = _user(request)
+    user = current_user(request)
     docket = queries.get_docket(user, pk)
     visible = {h.pk: h for h in _with_people(queries.hearings_for(user).filter(docket=docket))}
     # A program-wide coordinator moves hearings of cases they may not read: they get the
@@ -413,7 +406,7 @@ def _roll_call_page(
 @requires(Action.PERSON_WRITE)
 def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance at one docket, on a phone: an outcome per case, saved in one POST."""
-    user = _user(request)
+    user = current_user(request)
     docket = queries.get_docket(user, pk)
     hearings = _roll_call_hearings(user, docket)
     editable = [h for h in hearings if not h.roll_locked]  # type: ignore[attr-defined]
@@ -482,7 +475,7 @@ def _replacement_dockets(user: User, hearing: Hearing) -> QuerySet[Docket]:
 
 
 def _hearing_context(request: HttpRequest, hearing: Hearing, **forms: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     port = _port_of(hearing)
     zone = port.timezone if port else "UTC"
     zone_label = port.mexican_city if port else "UTC"
@@ -555,7 +548,7 @@ def _hearing_page(
 @requires(Action.DOCKET_READ)
 @require_GET
 def hearing_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     hearing = queries.get_hearing(user, pk)
     audit.record_view(actor=user, obj=hearing, object_type="hearing", fields=DETAIL_VIEW_FIELDS)
     return _hearing_page(request, hearing)
@@ -565,7 +558,7 @@ def hearing_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def record_notice(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Record one more notice of the hearing (served again, another way)."""
-    user = _user(request)
+    user = current_user(request)
     hearing = queries.get_hearing_for_update(user, pk)
     port = _port_of(hearing)
     form = RecordNoticeForm(
@@ -594,7 +587,7 @@ def record_notice(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def mark_served(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResponse:
     """Record when, how and where a notice not yet marked served was served."""
-    user = _user(request)
+    user = current_user(request)
     hearing = queries.get_hearing_for_update(user, pk)
     notice = queries.get_notice(hearing, notice_pk)
     port = _port_of(hearing)
@@ -627,7 +620,7 @@ def mark_served(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResponse
 def notice_download(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResponse:
     """The printed notice as a PDF: ``?lang=`` es, en, pt, ht or fr (default: the
     notice's own language). Recorded in the audit log as an export."""
-    user = _user(request)
+    user = current_user(request)
     hearing = queries.get_hearing(user, pk)
     notice = queries.get_notice(hearing, notice_pk)
     notice.hearing = hearing  # already loaded with its docket, venue, port and case
@@ -656,7 +649,7 @@ def notice_download(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResp
 def _managed(request: HttpRequest, pk: UUID) -> tuple[Hearing, Hearing | None]:
     """The hearing to reschedule, continue or cancel, and the same hearing if the user
     may also read it (a program-wide coordinator may place a case they cannot read)."""
-    user = _user(request)
+    user = current_user(request)
     hearing = queries.get_hearing_to_manage(user, pk)
     try:
         readable: Hearing | None = queries.get_hearing(user, pk)
@@ -677,7 +670,7 @@ def _change_form(
         return CancelForm(data, prefix="cancel", **zone_kwargs)
     return ReplaceForm(
         data,
-        dockets=_replacement_dockets(_user(request), hearing),
+        dockets=_replacement_dockets(current_user(request), hearing),
         prefix=action,
         **zone_kwargs,
     )
@@ -698,7 +691,7 @@ def _change_page(
     port = _port_of(hearing)
     language = queries.lead_languages([hearing.case_id]).get(hearing.case_id, "")
     audit.record_view(
-        actor=_user(request), obj=hearing, object_type="hearing", fields=PROGRAM_VIEW_FIELDS
+        actor=current_user(request), obj=hearing, object_type="hearing", fields=PROGRAM_VIEW_FIELDS
     )
     context = {
         "hearing": hearing,
@@ -718,7 +711,7 @@ def _change_page(
 def _after_change(request: HttpRequest, new: Hearing, text: str) -> HttpResponse:
     messages.success(request, text)
     try:
-        queries.get_hearing(_user(request), new.pk)
+        queries.get_hearing(current_user(request), new.pk)
     except Http404:
         return redirect("hearings:docket", pk=new.docket_id)
     return redirect("hearings:detail", pk=new.pk)
@@ -744,7 +737,7 @@ def _change_failed(
 
 
 def _replace(request: HttpRequest, pk: UUID, action: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     hearing, readable = _managed(request, pk)
     if request.method != "POST":
         return _change_page(
@@ -799,7 +792,7 @@ def continue_hearing(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
     """GET: the change page (program data only); POST: cancel the hearing."""
-    user = _user(request)
+    user = current_user(request)
     hearing, readable = _managed(request, pk)
     if request.method != "POST":
         return _change_page(
@@ -831,7 +824,7 @@ def cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.PERSON_WRITE)
 @require_POST
 def record_outcome(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     hearing = queries.get_hearing_for_update(user, pk)
     form = OutcomeForm(request.POST)
     if form.is_valid():
@@ -865,7 +858,7 @@ def record_outcome(request: HttpRequest, pk: UUID) -> HttpResponse:
 def _hearing_list(
     request: HttpRequest, hearings: QuerySet[Hearing], template: str, **extra: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     page = Paginator(
         hearings.select_related("case__lead", "case__port").order_by("scheduled_at", "id"),
         PAGE_SIZE,
@@ -884,7 +877,7 @@ def _hearing_list(
 def upcoming(request: HttpRequest) -> HttpResponse:
     """Hearings of the next 30 days of the cases the user reads (own organizations',
     and those shared with them by referral): an attorney's or case worker's list."""
-    hearings = queries.upcoming_for(_user(request), days=UPCOMING_DAYS)
+    hearings = queries.upcoming_for(current_user(request), days=UPCOMING_DAYS)
     return _hearing_list(request, hearings, "hearings/upcoming.html", days=UPCOMING_DAYS)
 
 
@@ -894,7 +887,7 @@ def no_contact(request: HttpRequest) -> HttpResponse:
     """Hearings of the next 14 days where nobody on the case has a confirmed contact."""
     from mppdesk.hearings import conf
 
-    hearings = queries.without_confirmed_contact(_user(request))
+    hearings = queries.without_confirmed_contact(current_user(request))
     return _hearing_list(request, hearings, "hearings/no_contact.html", days=conf.no_contact_days())
 
 
@@ -910,7 +903,7 @@ def _days_left(follow_up: InAbsentiaFollowUp) -> int:
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """Follow-ups, nearest deadline first: ``?status=open`` (default), motion_filed,
     closed or all."""
-    user = _user(request)
+    user = current_user(request)
     status = request.GET.get("status", FollowUpStatus.OPEN)
     follow_ups = queries.follow_ups_for(user).select_related("hearing__case__lead", "organization")
     if status in FollowUpStatus.values:
@@ -937,7 +930,7 @@ def _follow_up_page(
     form: FollowUpForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     hearing = queries.get_hearing(user, follow_up.hearing_id)
     packet = evidence_for(hearing)
     can_write = can(user, Action.PERSON_WRITE, follow_up.organization_id)
@@ -961,7 +954,7 @@ def _follow_up_page(
 @requires(Action.DOCKET_READ)
 @require_GET
 def follow_up_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     follow_up = queries.get_follow_up(user, pk)
     audit.record_view(
         actor=user, obj=follow_up, object_type="in_absentia_follow_up", fields=FOLLOW_UP_VIEW_FIELDS
@@ -972,7 +965,7 @@ def follow_up_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.PERSON_WRITE)
 @require_POST
 def follow_up_update(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     follow_up = queries.get_follow_up(user, pk)
     if not can(user, Action.PERSON_WRITE, follow_up.organization_id):
         raise PermissionDenied  # shared by a referral: read-only
@@ -999,7 +992,7 @@ def _packet_language(request: HttpRequest) -> str:
 
 
 def _evidence(request: HttpRequest, pk: UUID) -> tuple[InAbsentiaFollowUp, Hearing, Any, str]:
-    user = _user(request)
+    user = current_user(request)
     follow_up = queries.get_follow_up(user, pk)
     hearing = queries.get_hearing(user, follow_up.hearing_id)
     language = _packet_language(request)
@@ -1022,7 +1015,7 @@ def evidence_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The evidence packet (PDF) of an in absentia follow-up."""
     follow_up, _hearing, packet, language = _evidence(request, pk)
     pdf = render_evidence_packet(
-        packet, language=language, generated_by=_display_name(_user(request))
+        packet, language=language, generated_by=_display_name(current_user(request))
     )
     return _attachment(pdf, "application/pdf", f"evidence-{follow_up.pk}.pdf")
 
@@ -1046,7 +1039,7 @@ def evidence_zip(request: HttpRequest, pk: UUID) -> HttpResponse:
         packet,
         notice_pdf.notice_pdfs(notices),
         language=language,
-        generated_by=_display_name(_user(request)),
+        generated_by=_display_name(current_user(request)),
     )
     return _attachment(archive, "application/zip", f"evidence-{follow_up.pk}.zip")
 
@@ -1068,20 +1061,20 @@ def _panel(
     page_template: str,
     **extra: Any,
 ) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     rows = list(hearings.select_related("case__port").order_by("-scheduled_at", "-id"))
     for hearing in rows:
         hearing.report_port = _port_of(hearing)  # type: ignore[attr-defined]
     _record_list_views(user, rows, "hearing", LIST_VIEW_FIELDS)
     context = {"hearings": rows, "next_hearing": _next_hearing(rows), **extra}
-    return render(request, fragment if _is_htmx(request) else page_template, context)
+    return render(request, fragment if is_htmx(request) else page_template, context)
 
 
 @requires(Action.DOCKET_READ)
 @require_GET
 def person_panel(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The person's hearings, the next one first (loaded into the person page by htmx)."""
-    user = _user(request)
+    user = current_user(request)
     person = people_queries.get_person(user, pk)
     hearings = queries.hearings_for(user).filter(case__members__person=person).distinct()
     return _panel(
@@ -1097,7 +1090,7 @@ def person_panel(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_GET
 def case_panel(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The case's hearings (loaded into the case page by htmx)."""
-    user = _user(request)
+    user = current_user(request)
     case = case_queries.get_case(user, pk)
     return _panel(
         request,
@@ -1116,7 +1109,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     """Run the scheduler for venues and a period; the proposal is shown before commit."""
     from mppdesk.hearings import scheduling
 
-    user = _user(request)
+    user = current_user(request)
     status = 200
     if request.method == "POST":
         form = ProposeForm(request.POST)
@@ -1182,7 +1175,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from mppdesk.hearings import scheduling
     from mppdesk.hearings.models_scheduling import UnassignedReason
 
-    user = _user(request)
+    user = current_user(request)
     proposal = scheduling.get_proposal_or_404(user, pk)
     rows = scheduling.proposal_rows(proposal)
     page = Paginator(_proposal_groups(rows), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -1223,7 +1216,7 @@ def proposal_commit(request: HttpRequest, pk: int) -> HttpResponse:
     """Schedule every placed case of the proposal, all or nothing."""
     from mppdesk.hearings import scheduling
 
-    user = _user(request)
+    user = current_user(request)
     proposal = scheduling.get_proposal_or_404(user, pk)
     try:
         proposal = scheduling.commit_proposal(actor=user, proposal=proposal)
@@ -1257,7 +1250,7 @@ def proposal_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_discard(request: HttpRequest, pk: int) -> HttpResponse:
     from mppdesk.hearings import scheduling
 
-    user = _user(request)
+    user = current_user(request)
     proposal = scheduling.get_proposal_or_404(user, pk)
     try:
         scheduling.discard_proposal(actor=user, proposal=proposal)

@@ -38,20 +38,11 @@ from mppdesk.reminders.models import LANGUAGE_CHOICES, LANGUAGES
 from mppdesk.reminders.policy import get_policy_row
 from mppdesk.reminders.segments import is_gsm7, non_gsm_characters, segment_info
 from mppdesk.web.access import requires
+from mppdesk.web.request import current_user, is_htmx
 
 PAGE_SIZE = 50
 HISTORY_VIEW_FIELDS = ["messages"]
 AT_RISK_VIEW_FIELDS = ["full_name", "hearing", "contact_points", "messages"]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - @requires signed the user in
-    return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 # --- history ------------------------------------------------------------------------------
@@ -61,7 +52,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 @require_GET
 def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Every message to one person, newest first, each with its status timeline."""
-    user = _user(request)
+    user = current_user(request)
     person = people_queries.get_person(user, pk)
     page = Paginator(queries.messages_of(person), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.with_zones(list(page.object_list))
@@ -79,11 +70,11 @@ def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_GET
 def message_timeline(request: HttpRequest, pk: UUID) -> HttpResponse:
     """One message's status timeline (an htmx fragment; a page without htmx)."""
-    user = _user(request)
+    user = current_user(request)
     message = queries.get_message(user, pk)
     message.zone = queries.local_zone_of(message)  # type: ignore[attr-defined]
     audit.record_view(actor=user, obj=message, object_type="message", fields=["status", "events"])
-    template = "messaging/_timeline.html" if _is_htmx(request) else "messaging/timeline.html"
+    template = "messaging/_timeline.html" if is_htmx(request) else "messaging/timeline.html"
     return render(request, template, {"message": message, "person": message.person})
 
 
@@ -94,7 +85,7 @@ def message_timeline(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_GET
 def at_risk(request: HttpRequest) -> HttpResponse:
     """People with a hearing in the next 14 days who may not hear about it."""
-    user = _user(request)
+    user = current_user(request)
     reason = request.GET.get("reason", "")
     if reason not in queries.REASONS:
         reason = ""
@@ -165,7 +156,7 @@ def _compose(user: User, person: Any, form: ManualSendForm, *, for_preview: bool
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Send one message to a person by hand: pick a contact, a template, a language."""
-    user = _user(request)
+    user = current_user(request)
     person = people_queries.get_person(user, pk)
     if request.method != "POST":
         form = ManualSendForm(person=person)
@@ -197,7 +188,7 @@ def send(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def send_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The message as it would go out, with its SMS segment count (htmx, live)."""
-    user = _user(request)
+    user = current_user(request)
     person = people_queries.get_person(user, pk)
     form = ManualSendForm(request.POST, person=person)
     composed, problems = None, {}
@@ -308,7 +299,7 @@ def template_edit(request: HttpRequest, kind: str, channel: str, language: str) 
         if form.is_valid():
             try:
                 reminder_services.save_template(
-                    actor=_user(request),
+                    actor=current_user(request),
                     kind=kind,
                     channel=channel,
                     language=language,
@@ -343,7 +334,7 @@ def template_preview(request: HttpRequest, kind: str, channel: str, language: st
 def template_reset(request: HttpRequest, kind: str, channel: str, language: str) -> HttpResponse:
     kind, channel, language = _template_key(kind, channel, language)
     if reminder_services.reset_template(
-        actor=_user(request), kind=kind, channel=channel, language=language
+        actor=current_user(request), kind=kind, channel=channel, language=language
     ):
         flash.success(request, _("Back to the default text."))
     else:
@@ -381,7 +372,7 @@ def policy_edit(request: HttpRequest, program_version: str) -> HttpResponse:
             parsed = [r for r in (f.rule() for f in rules.forms) if r is not None]
             try:
                 reminder_services.update_policy(
-                    actor=_user(request),
+                    actor=current_user(request),
                     program_version=program_version,
                     rules=parsed,
                     quiet_start=form.cleaned_data["quiet_start"],

@@ -8,7 +8,7 @@ are shown next to the form fields. Pages that show personal data are marked
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -36,6 +36,7 @@ from mppdesk.people import queries, services
 from mppdesk.people.forms import ContactPointForm, FamilyMemberForm, PersonCreateForm, PersonForm
 from mppdesk.people.models import Person, Relationship
 from mppdesk.web.access import requires
+from mppdesk.web.request import current_user, htmx_target
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
@@ -43,11 +44,6 @@ if TYPE_CHECKING:
 PAGE_SIZE = 25
 MAX_QUERY = 100
 TIMELINE_ON_PERSON_PAGE = 10
-
-
-def current_user(request: HttpRequest) -> User:
-    """The signed-in user (views using this are all ``login_required``)."""
-    return cast("User", request.user)
 
 
 def current_organization(request: HttpRequest) -> Organization:
@@ -58,11 +54,6 @@ def current_organization(request: HttpRequest) -> Organization:
     ):
         raise PermissionDenied
     return membership.organization
-
-
-def htmx_target(request: HttpRequest) -> str | None:
-    htmx = getattr(request, "htmx", None)
-    return htmx.target if htmx else None
 
 
 PERSON_PAGE_FIELDS = [

@@ -7,7 +7,6 @@ person. Downloads are ``never_cache`` and their file names hold no personal data
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -21,15 +20,9 @@ from mppdesk.cases.models import CaseMember, CaseStatus
 from mppdesk.core.errors import FieldErrors
 from mppdesk.privacy import access, services, subject_access
 from mppdesk.privacy.models import Erasure
-
-if TYPE_CHECKING:
-    from mppdesk.accounts.models import User
+from mppdesk.web.request import current_user
 
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "pdf": "application/pdf"}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 @login_required
@@ -37,8 +30,8 @@ def _user(request: HttpRequest) -> User:
 def subject_export(request: HttpRequest, pk: UUID, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
-    person = access.person_for_export(_user(request), pk)
-    export = subject_access.export_subject_data(actor=_user(request), person=person, fmt=fmt)
+    person = access.person_for_export(current_user(request), pk)
+    export = subject_access.export_subject_data(actor=current_user(request), person=person, fmt=fmt)
     language = request.GET.get("lang") or None
     if language not in (None, "es", "en"):
         language = None
@@ -51,7 +44,7 @@ def subject_export(request: HttpRequest, pk: UUID, fmt: str) -> HttpResponse:
 @login_required
 @never_cache
 def erase_person(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     person = access.person_for_erasure(user, pk)
     already = Erasure.objects.filter(person_id=person.pk).first()
     memberships = list(

@@ -7,7 +7,7 @@ acting needs ``screening.decide`` in the person's organization; the rules page n
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -36,12 +36,9 @@ from mppdesk.screening.forms import (
 from mppdesk.screening.labels import FLAG_LABELS, display_reasons
 from mppdesk.screening.models import VersionCode
 from mppdesk.web.access import requires
+from mppdesk.web.request import current_user
 
 VIEW_FIELDS = ("flags", "fear", "decision", "reasons", "interviews")
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 def _decision_context(decision: Any) -> dict[str, Any] | None:
@@ -53,7 +50,7 @@ def _decision_context(decision: Any) -> dict[str, Any] | None:
 def _person_page(
     request: HttpRequest, person: Person, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     facts = queries.facts_of(user, person)
     decision = queries.latest_decision(user, person)
     household = people_queries.household_of(person)
@@ -110,7 +107,7 @@ def _saved(
 
 
 def _decide_person(request: HttpRequest, pk: UUID) -> Person:
-    user = _user(request)
+    user = current_user(request)
     person: Person = people_queries.get_person(user, pk)
     _require_decide(user, person.organization_id)
     return person
@@ -120,7 +117,7 @@ def _decide_person(request: HttpRequest, pk: UUID) -> Person:
 @require_GET
 def person_screening(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A person's screening: facts, fear, interviews, the latest decision and its reasons."""
-    person = people_queries.get_person(_user(request), pk)
+    person = people_queries.get_person(current_user(request), pk)
     return _person_page(request, person)
 
 
@@ -132,7 +129,7 @@ def person_facts(request: HttpRequest, pk: UUID) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         services.record_facts(
-            actor=_user(request),
+            actor=current_user(request),
             person=person,
             flags=data["flags"],
             fear_asked=data["fear_asked"],
@@ -153,7 +150,7 @@ def person_screen(request: HttpRequest, pk: UUID) -> HttpResponse:
     form = ScreenForm(request.POST)
     if form.is_valid():
         services.screen_person(
-            actor=_user(request), person=person, version=form.cleaned_data["version"]
+            actor=current_user(request), person=person, version=form.cleaned_data["version"]
         )
         messages.success(request, _("Screened; the decision is proposed for review."))
         return redirect("screening:person", pk=person.pk)
@@ -168,7 +165,7 @@ def person_interview(request: HttpRequest, pk: UUID) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         services.record_interview(
-            actor=_user(request),
+            actor=current_user(request),
             person=person,
             version=data["version"],
             fear_how=data["fear_how"],
@@ -187,7 +184,7 @@ def person_interview(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def decision_review(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Confirms (same result) or overrides (another result, with a reason) a decision."""
-    user = _user(request)
+    user = current_user(request)
     decision = queries.get_decision(user, pk)
     _require_decide(user, decision.organization_id)
     form = ReviewForm(request.POST)
@@ -207,7 +204,7 @@ def decision_review(request: HttpRequest, pk: UUID) -> HttpResponse:
 def _household_page(
     request: HttpRequest, pk: UUID, *, status: int = 200, form: ReviewForm | None = None
 ) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     household = people_queries.get_household(user, pk)
     members = list(household.members.select_related("person").order_by("id"))
     latest = services.decisions_for([m.person_id for m in members])
@@ -248,7 +245,7 @@ def household_screening(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def household_review(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Decides the whole household together (one result for all: never split)."""
-    user = _user(request)
+    user = current_user(request)
     household = people_queries.get_household(user, pk)
     _require_decide(user, household.organization_id)
     form = ReviewForm(request.POST)
@@ -269,7 +266,7 @@ def household_review(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.SCREENING_DECIDE)
 @require_POST
 def household_screen(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     household = people_queries.get_household(user, pk)
     _require_decide(user, household.organization_id)
     form = ScreenForm(request.POST)
@@ -286,7 +283,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """Households (and people alone) whose latest screening is in review."""
     rows = [
         {"row": row, "reasons": display_reasons(row.reasons)}
-        for row in queries.review_queue(_user(request))
+        for row in queries.review_queue(current_user(request))
     ]
     return render(request, "screening/queue.html", {"rows": rows})
 
@@ -300,7 +297,7 @@ def current_rules(request: HttpRequest) -> HttpResponse:
         form = RulesForm(request.POST)
 
         def save(data: dict[str, Any]) -> None:
-            services.update_current_rules(actor=_user(request), data=form.rules_json())
+            services.update_current_rules(actor=current_user(request), data=form.rules_json())
 
         if _saved(request, form, save, _("The current rules were saved.")):
             return redirect("screening:rules")

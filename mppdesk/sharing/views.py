@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -31,6 +31,7 @@ from mppdesk.sharing import queries, services
 from mppdesk.sharing.forms import DecisionForm, ReferralForm
 from mppdesk.sharing.models import Referral, ReferralStatus
 from mppdesk.web.access import requires
+from mppdesk.web.request import current_user, is_htmx
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -42,21 +43,13 @@ REFERRAL_VIEW_FIELDS = ["referrals"]
 INCOMING_VIEW_FIELDS = ["given_names", "family_names", "referrals"]
 
 
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 # --- the person's panel ----------------------------------------------------------------
 
 
 def _panel_context(
     request: HttpRequest, person: Person, form: ReferralForm | None = None, notice: str = ""
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     owner_side = can(user, Action.PERSON_READ, person.organization_id)
     may_refer = queries.may_refer(user, person)
     referrals: list[Referral] = []
@@ -87,7 +80,7 @@ def _render_panel(
     request: HttpRequest, person: Person, status: int = 200, **extra: Any
 ) -> HttpResponse:
     context = _panel_context(request, person, **extra)
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only 2xx responses: form errors come back as 200 with the errors shown.
         return render(request, "sharing/_access_panel.html", context)
     return render(request, "sharing/person_access.html", context, status=status)
@@ -97,14 +90,14 @@ def _render_panel(
 @require_GET
 def person_access(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Who has access to the person, their referrals and (owner only) the Refer form."""
-    person = people_queries.get_person(_user(request), pk)
+    person = people_queries.get_person(current_user(request), pk)
     return _render_panel(request, person)
 
 
 @requires(Action.REFERRAL_SEND)
 @require_POST
 def refer(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     person = people_queries.get_person(user, pk)
     form = ReferralForm(request.POST, organizations=queries.referral_targets(person))
     if form.is_valid():
@@ -124,7 +117,7 @@ def refer(request: HttpRequest, pk: UUID) -> HttpResponse:
             apply_field_errors(form, exc.errors)
         else:
             notice = _("Referral sent. The other organization sees the person once it accepts.")
-            if _is_htmx(request):
+            if is_htmx(request):
                 return _render_panel(request, person, notice=notice)
             messages.success(request, notice)
             return redirect("people:detail", pk=person.pk)
@@ -134,19 +127,19 @@ def refer(request: HttpRequest, pk: UUID) -> HttpResponse:
 @requires(Action.REFERRAL_SEND)
 @require_POST
 def revoke(request: HttpRequest, pk: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     referral = queries.get_referral(user, pk)
     notice = _("Referral revoked. The other organization no longer sees the person.")
     try:
         services.revoke_referral(actor=user, referral=referral)
     except FieldErrors as exc:
         notice = " ".join(m for msgs in exc.errors.values() for m in msgs)
-        if not _is_htmx(request):
+        if not is_htmx(request):
             messages.error(request, notice)
     else:
-        if not _is_htmx(request):
+        if not is_htmx(request):
             messages.success(request, notice)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_panel(request, referral.person, notice=notice)
     if request.POST.get("next") == "outgoing":
         return redirect("sharing:outgoing")
@@ -175,7 +168,7 @@ def _record_list_views(user: User, referrals: list[Referral]) -> None:
 @require_GET
 def incoming(request: HttpRequest) -> HttpResponse:
     """Referrals to the user's organizations: pending ones to decide, accepted ones."""
-    user = _user(request)
+    user = current_user(request)
     received = queries.incoming_for(user)
     pending = list(received.filter(status=ReferralStatus.PENDING).order_by("created_at", "id"))
     for referral in pending:
@@ -197,7 +190,7 @@ def incoming(request: HttpRequest) -> HttpResponse:
 @require_GET
 def outgoing(request: HttpRequest) -> HttpResponse:
     """Referrals made by the user's organizations, newest first, filtered by status."""
-    user = _user(request)
+    user = current_user(request)
     referrals = queries.outgoing_for(user).order_by("-created_at", "id")
     status = request.GET.get("status") or ""
     if status in ReferralStatus.values:
@@ -218,7 +211,7 @@ def _flash_errors(request: HttpRequest, errors: Mapping[str, Iterable[Any]]) -> 
 
 
 def _decide(request: HttpRequest, pk: UUID, accept: bool) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     referral = queries.get_referral(user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():

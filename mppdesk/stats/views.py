@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -18,19 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from mppdesk.accounts.models import User
 from mppdesk.lib import csvfile
 from mppdesk.stats import queries, services
 from mppdesk.stats.forms import StatsFilterForm
 from mppdesk.stats.rounding import BASE
 from mppdesk.stats.suppression import SMALL_DISPLAY
+from mppdesk.web.request import current_user
 
 CHART_HEIGHT = 100
 CHART_BAR = 10  # width of a month's column in the chart's own units
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ def _filter_form(request: HttpRequest, scope: queries.Scope) -> StatsFilterForm:
 @never_cache
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     scope = queries.scope_for(user)  # 404 without stats.read
     form = _filter_form(request, scope)
     valid = not form.is_bound or form.is_valid()
@@ -106,7 +101,7 @@ def table_csv(table: queries.Table) -> str:
 @never_cache
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     scope = queries.scope_for(user)  # 404 without stats.read
     name = request.GET.get("table", "")
     if name not in queries.TABLE_NAMES:

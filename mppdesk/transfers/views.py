@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import groupby
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.core.errors import FieldErrors
@@ -47,6 +46,7 @@ from mppdesk.transfers.templatetags.transfers_ui import (
     rule_label,
 )
 from mppdesk.web.access import requires
+from mppdesk.web.request import current_user
 
 SHOWN_PROBLEMS = 500
 GROUP_VIEW_FIELDS = ("members", "given_names", "family_names", "rule", "reason", "shelter")
@@ -58,10 +58,6 @@ STEPS = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
-
-
 # --- groups -------------------------------------------------------------------------------
 
 
@@ -69,7 +65,7 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
     """The organization's transfer groups, newest date first."""
-    user = _user(request)
+    user = current_user(request)
     status = request.GET.get("status", "")
     rows = queries.groups_for(user).prefetch_related("facilities")
     if status in GroupStatus.values:
@@ -87,7 +83,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest) -> HttpResponse:
     """The planner form: on success the group page of the new (planned) group."""
-    user = _user(request)
+    user = current_user(request)
     if request.method == "POST":
         form = PlanForm(request.POST)
         if form.is_valid():
@@ -136,7 +132,7 @@ def _with_reason_text(member: Any) -> Any:
 def group_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A group: summary, households with their shelter, exclusions by rule with the
     reason, the valid next steps and the manifest downloads."""
-    user = _user(request)
+    user = current_user(request)
     group = queries.get_group(user, pk)
     members = queries.group_members(group)
     included = [m for m in members if m.included]
@@ -178,7 +174,7 @@ def group_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 def group_step(request: HttpRequest, pk: UUID, step: str) -> HttpResponse:
     """Approve, depart, arrive or cancel (the service refuses a step the status does not
     allow; its message is shown on the group page)."""
-    user = _user(request)
+    user = current_user(request)
     group = queries.get_group(user, pk)
     if step not in STEPS:
         raise Http404
@@ -200,7 +196,7 @@ def group_step(request: HttpRequest, pk: UUID, step: str) -> HttpResponse:
 @require_GET
 def manifest(request: HttpRequest, pk: UUID, fmt: str) -> HttpResponse:
     """The manifest file (audited as an export of the group and of each person)."""
-    user = _user(request)
+    user = current_user(request)
     group = queries.get_group(user, pk)
     try:
         filename, content_type, content = services.export_manifest(actor=user, group=group, fmt=fmt)
@@ -222,7 +218,7 @@ def manifest(request: HttpRequest, pk: UUID, fmt: str) -> HttpResponse:
 def roster(request: HttpRequest) -> HttpResponse:
     """Upload a detention roster: the per-row report on any problem (nothing written),
     a summary when it is good."""
-    user = _user(request)
+    user = current_user(request)
     report: RosterReport | None = None
     status = 200
     form = RosterForm(request.POST or None, request.FILES or None)
@@ -305,7 +301,7 @@ def places(request: HttpRequest) -> HttpResponse:
     context = {
         "facilities": list(queries.facilities()),
         "cities": cities,
-        "may_manage": can(_user(request), Action.TRANSFER_MANAGE),
+        "may_manage": can(current_user(request), Action.TRANSFER_MANAGE),
     }
     return render(request, "transfers/places.html", context)
 
@@ -320,7 +316,7 @@ def shelter_edit(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 place_services.update_shelter(
-                    actor=_user(request), shelter=shelter, **form.cleaned_data
+                    actor=current_user(request), shelter=shelter, **form.cleaned_data
                 )
             except FieldErrors as exc:
                 apply_field_errors(form, exc.errors)
@@ -347,7 +343,7 @@ def shelter_edit(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def person_timeline(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A person's movements, oldest first (another organization's person: 404)."""
-    user = _user(request)
+    user = current_user(request)
     person = people_queries.get_person(user, pk)
     events = queries.person_movements(person)
     audit.record_view(actor=user, obj=person, object_type="movements", fields=("movements",))
