@@ -40,7 +40,9 @@ def test_incident_and_assistance_pages_fit_a_phone(
     assistance.add_document(actor=user, person=lead, kind="nta", status="issued")
     need = assistance.add_need(actor=user, person=lead, kind="health", priority="urgent")
     provider = ServiceProvider.objects.create(
-        name="Clínica Comunitaria de Prueba con un nombre largo", city="Ciudad Juarez",
+        # A long name makes a wide <select> in the per-row forms.
+        name="Centro Comunitario de Atención Integral a Personas Migrantes y Refugiadas "
+        "del Norte de Ciudad Juárez, Chihuahua", city="Ciudad Juarez",
         services=["health"], languages=["es"],
     )  # fmt: skip
     assistance.refer_need(
@@ -63,3 +65,11 @@ def test_incident_and_assistance_pages_fit_a_phone(
             page.goto(f"{live_server.url}{path}")
             expect(page.locator("h1")).to_be_visible()
             assert page.evaluate(NO_SIDEWAYS_SCROLL), (name, page.evaluate(WIDE_ELEMENTS))
+        # The assistance records are cards, and every per-row form stays inside its card.
+        page.goto(f"{live_server.url}/assistance/people/{lead.pk}")
+        expect(page.locator("main table.cards td[data-label]").first).to_be_visible()
+        widest = page.evaluate(
+            "Math.max(...Array.from(document.querySelectorAll('main table.cards form'))"
+            ".map(f => f.getBoundingClientRect().right))"
+        )
+        assert widest <= 390, widest
