@@ -87,6 +87,9 @@ class IncidentOut(IncidentSummaryOut):
         ..., description="The people affected (empty when the report is only shared with you)."
     )
     consents: list[ConsentOut]
+    referable: bool = Field(
+        ..., description="The survivor consented to the report's use in a referral to a service."
+    )
 
 
 class IncidentIn(StrictInput):
@@ -204,6 +207,7 @@ def _read(request: HttpRequest, incident_id: uuid.UUID) -> IncidentOut:
         perpetrator=i.perpetrator, people_count=view.n_people, owner=owner,  # type: ignore[arg-type]
         narrative=i.narrative, people=[p.pk for p in view.people] if owner else [],
         consents=[_consent_out(c) for c in view.consents],
+        referable=view.referable,
     )  # fmt: skip
 
 

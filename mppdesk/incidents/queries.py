@@ -126,6 +126,7 @@ class IncidentView:
     people: list[Person]  # empty for an organization it is shared with
     n_people: int
     consents: list[Consent]
+    referable: bool = False  # the survivor consented to its use in a referral
 
 
 def get_incident(user: User | None, pk: Any) -> IncidentView:
@@ -140,13 +141,14 @@ def get_incident(user: User | None, pk: Any) -> IncidentView:
     links = list(incident.affected.select_related("person"))
     people = [link.person for link in links] if owner else []
     consents = list(incident.consents.select_related("organization", "recorded_by", "withdrawn_by"))
+    referable = owner and any(c.use == Use.REFER and c.active for c in consents)
     if not owner:
         # A partner sees what concerns it: its own sharing consent, not the others'.
         mine = set(readable_orgs(user))
         consents = [c for c in consents if c.use == Use.SHARE and c.organization_id in mine]
     fields = ["narrative", "kinds", "perpetrator", "consents"] + (["people"] if owner else [])
     audit.record_view(actor=user, obj=incident, object_type="incident", fields=fields)
-    return IncidentView(incident, owner, people, len(links), consents)
+    return IncidentView(incident, owner, people, len(links), consents, referable)
 
 
 def get_incident_for_write(user: User, pk: Any) -> Incident:
@@ -175,12 +177,3 @@ def incidents_of_person(user: User, person: Person) -> list[Incident]:
     if found:
         audit.record_view(actor=user, obj=person, object_type="person", fields=["incidents"])
     return found
-
-
-def referable(user: User, person: Person) -> list[Incident]:
-    """The person's reports that the survivor allowed to be used in a referral."""
-    return [
-        i
-        for i in incidents_of_person(user, person)
-        if i.consents.filter(use=Use.REFER, withdrawn_at=None).exists()
-    ]
