@@ -87,6 +87,9 @@ class IncidentOut(IncidentSummaryOut):
         ..., description="The people affected (empty when the report is only shared with you)."
     )
     consents: list[ConsentOut]
+    referable: bool = Field(
+        ..., description="The survivor consented to the report's use in a referral to a service."
+    )
 
 
 class IncidentIn(StrictInput):
@@ -204,6 +207,7 @@ def _read(request: HttpRequest, incident_id: uuid.UUID) -> IncidentOut:
         perpetrator=i.perpetrator, people_count=view.n_people, owner=owner,  # type: ignore[arg-type]
         narrative=i.narrative, people=[p.pk for p in view.people] if owner else [],
         consents=[_consent_out(c) for c in view.consents],
+        referable=view.referable,
     )  # fmt: skip
 
 
@@ -222,12 +226,7 @@ def list_incidents(request: HttpRequest, query: Query[IncidentQuery]) -> list[In
         to_date=query.to_date.isoformat() if query.to_date else "",
     )  # fmt: skip
     org = common.organization(request).pk
-    rows = queries.list_incidents(common.actor(request), filters)
-    mine = set(
-        Incident.objects.for_orgs([org])
-        .filter(pk__in=[i.pk for i in rows])
-        .values_list("pk", flat=True)
-    )
+    rows = queries.list_incidents(common.actor(request), filters, within=org)
     return [
         IncidentSummaryOut(
             id=i.pk,
@@ -236,11 +235,10 @@ def list_incidents(request: HttpRequest, query: Query[IncidentQuery]) -> list[In
             city=i.port.mexican_city,
             port=i.port.code,
             kinds=list(i.kinds),
-            perpetrator=i.perpetrator,
-            people_count=i.n_people,  # type: ignore[attr-defined, arg-type]
+            perpetrator=i.perpetrator,  # type: ignore[arg-type]
+            people_count=i.n_people,  # type: ignore[attr-defined]
         )  # fmt: skip
         for i in rows
-        if i.pk in mine
     ]
 
 

@@ -104,7 +104,7 @@ class Incident(EncryptedModelMixin, OrgOwnedModel):
         "people.Person", through="IncidentPerson", related_name="incidents"
     )
 
-    objects = IncidentQuerySet.as_manager()  # type: ignore[assignment]
+    objects = IncidentQuerySet.as_manager()  # type: ignore[assignment, misc]
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]

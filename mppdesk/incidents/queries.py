@@ -76,11 +76,21 @@ def clean_list_filters(
     return ListFilters(kind, perpetrator, port.strip(), days["from_date"], days["to_date"])
 
 
-def list_incidents(user: User, filters: ListFilters | None = None) -> list[Incident]:
+def list_incidents(
+    user: User, filters: ListFilters | None = None, *, within: int | None = None
+) -> list[Incident]:
     """The reports the user may read, newest first, filtered; the read is audited (the
-    fields shown: no narrative, no people)."""
+    fields shown: no narrative, no people). ``within``: only those readable through that
+    one organization (an API token's)."""
     f = filters or ListFilters()
-    rows = incidents_for(user).select_related("port").annotate(n_people=Count("affected"))
+    orgs = readable_orgs(user)
+    if within is not None:
+        orgs = [o for o in orgs if o == within]
+    rows = (
+        Incident.objects.for_orgs(orgs)
+        .select_related("port", "organization")
+        .annotate(n_people=Count("affected"))
+    )
     if f.perpetrator:
         rows = rows.filter(perpetrator=f.perpetrator)
     if f.port:
@@ -89,8 +99,11 @@ def list_incidents(user: User, filters: ListFilters | None = None) -> list[Incid
         rows = rows.filter(occurred_on__gte=f.from_date)
     if f.to_date:
         rows = rows.filter(occurred_on__lte=f.to_date)
-    # JSON containment is not on SQLite: the kind is filtered here, on one page's rows.
-    found = [i for i in rows[: PAGE_SIZE * 4] if not f.kind or f.kind in i.kinds][:PAGE_SIZE]
+    if f.kind:
+        # JSON containment is not on SQLite: the kinds (plaintext codes) are read here.
+        ids = [pk for pk, kinds in rows.values_list("pk", "kinds") if f.kind in (kinds or [])]
+        rows = rows.filter(pk__in=ids)
+    found: list[Incident] = list(rows[:PAGE_SIZE])
     _audit_list(user, found, ["occurred_on", "port", "kinds", "perpetrator"])
     return found
 
@@ -113,6 +126,7 @@ class IncidentView:
     people: list[Person]  # empty for an organization it is shared with
     n_people: int
     consents: list[Consent]
+    referable: bool = False  # the survivor consented to its use in a referral
 
 
 def get_incident(user: User | None, pk: Any) -> IncidentView:
@@ -127,13 +141,14 @@ def get_incident(user: User | None, pk: Any) -> IncidentView:
     links = list(incident.affected.select_related("person"))
     people = [link.person for link in links] if owner else []
     consents = list(incident.consents.select_related("organization", "recorded_by", "withdrawn_by"))
+    referable = owner and any(c.use == Use.REFER and c.active for c in consents)
     if not owner:
         # A partner sees what concerns it: its own sharing consent, not the others'.
         mine = set(readable_orgs(user))
         consents = [c for c in consents if c.use == Use.SHARE and c.organization_id in mine]
     fields = ["narrative", "kinds", "perpetrator", "consents"] + (["people"] if owner else [])
     audit.record_view(actor=user, obj=incident, object_type="incident", fields=fields)
-    return IncidentView(incident, owner, people, len(links), consents)
+    return IncidentView(incident, owner, people, len(links), consents, referable)
 
 
 def get_incident_for_write(user: User, pk: Any) -> Incident:
@@ -154,7 +169,7 @@ def incidents_of_person(user: User, person: Person) -> list[Incident]:
     organization."""
     if person.organization_id not in readable_orgs(user):
         return []
-    found = list(
+    found: list[Incident] = list(
         Incident.objects.filter(organization_id=person.organization_id, affected__person=person)
         .select_related("port")
         .annotate(n_people=Count("affected"))
@@ -162,12 +177,3 @@ def incidents_of_person(user: User, person: Person) -> list[Incident]:
     if found:
         audit.record_view(actor=user, obj=person, object_type="person", fields=["incidents"])
     return found
-
-
-def referable(user: User, person: Person) -> list[Incident]:
-    """The person's reports that the survivor allowed to be used in a referral."""
-    return [
-        i
-        for i in incidents_of_person(user, person)
-        if i.consents.filter(use=Use.REFER, withdrawn_at=None).exists()
-    ]

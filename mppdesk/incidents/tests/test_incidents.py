@@ -99,6 +99,20 @@ def test_consent_is_recorded_with_who_when_how(family: Family, personas: Any) ->
     assert incident.consents.filter(use="refer", withdrawn_at=None).count() == 1
 
 
+def test_referral_is_offered_only_with_consent(family: Family, personas: Any) -> None:
+    incident = record(personas.outsider, family.father, uses=["keep"])
+    assert not queries.get_incident(personas.outsider, incident.pk).referable
+    consent = services.give_consent(
+        actor=personas.outsider, incident=incident, use="refer", method="phone"
+    )
+    assert queries.get_incident(personas.outsider, incident.pk).referable
+    client = verified_login(Client(), personas.outsider)
+    assert "/assistance/people/" in client.get(f"/incidents/{incident.pk}/").content.decode()
+    services.withdraw_consent(actor=personas.outsider, consent=consent, method="phone")
+    assert not queries.get_incident(personas.outsider, incident.pk).referable
+    assert "/assistance/people/" not in client.get(f"/incidents/{incident.pk}/").content.decode()
+
+
 def test_withdrawing_keep_deletes_the_report(family: Family, personas: Any) -> None:
     incident = record(personas.outsider, family.father)
     keep = incident.consents.get(use="keep")

@@ -24,12 +24,13 @@ def small_demo() -> demo.DemoResult:
     return demo.load_demo(people=60, households=25, seed=7)
 
 
-def test_demo_has_three_organizations_of_the_right_kinds(small_demo):
+def test_demo_has_four_organizations_of_the_right_kinds(small_demo):
     kinds = dict(Organization.objects.values_list("slug", "kind"))
     assert kinds == {
         "demo-legal-aid": Organization.Kind.LEGAL_SERVICES,
         "demo-shelters": Organization.Kind.SHELTER,
         "demo-coordinator": Organization.Kind.COORDINATOR,
+        "demo-monitor": Organization.Kind.MONITOR,
     }
 
 

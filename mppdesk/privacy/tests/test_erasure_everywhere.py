@@ -205,7 +205,16 @@ def _everything_for(person: Person, case: Case, tag: str, org_to: Any, world: Wo
         referred_on=timezone.localdate(), consent_given_at=now, consent_method="in_person",
         note=f"{tag} irá el martes",
     )  # fmt: skip
+    from mppdesk.incidents.models import Consent, Incident, IncidentPerson
+
+    incident = Incident.objects.create(
+        organization=person.organization, occurred_on=timezone.localdate(), port=port,
+        kinds=["threats"], perpetrator="unknown", narrative=f"{tag} fue amenazada en la parada",
+    )  # fmt: skip
+    IncidentPerson.objects.create(incident=incident, person=person)
+    Consent.objects.create(incident=incident, use="keep", given_at=now, method="phone")
     world.markers += [
+        f"{tag} fue amenazada",
         f"CURP-{tag}",
         f"{tag} tiene asma",
         f"{tag} irá el martes",
