@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mppdesk.screening",
     "mppdesk.transfers",
     "mppdesk.assistance",
+    "mppdesk.casework",
     "mppdesk.web",
     "mppdesk.api",
 ]
@@ -103,7 +104,7 @@ ROOT_URLCONF = "mppdesk.urls"
 WSGI_APPLICATION = "mppdesk.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "people:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Two-factor login (TOTP). Roles that see personal data must enrol a device and verify it

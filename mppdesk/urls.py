@@ -21,6 +21,7 @@ urlpatterns = [
     path("simulator/", include("mppdesk.sim.urls")),
     path("sharing/", include("mppdesk.sharing.urls")),
     path("assistance/", include("mppdesk.assistance.urls")),
+    path("casework/", include("mppdesk.casework.urls")),
     path("hearings/", include("mppdesk.hearings.urls")),
     path("screening/", include("mppdesk.screening.urls")),
     path("transfers/", include("mppdesk.transfers.urls")),

@@ -34,6 +34,7 @@ class Action(StrEnum):
     PERSON_IMPORT = "person.import"
     PERSON_EXPORT = "person.export"
     PERSON_ERASE = "person.erase"
+    CASE_ASSIGN = "case.assign"
     REFERRAL_SEND = "referral.send"
     REFERRAL_DECIDE = "referral.decide"
     STATS_READ = "stats.read"
@@ -58,6 +59,10 @@ DESCRIPTIONS: dict[Action, Promise] = {
     Action.PERSON_IMPORT: _("Import people from a CSV or XLSX file"),
     Action.PERSON_EXPORT: _("Export everything held about a person (subject access)"),
     Action.PERSON_ERASE: _("Erase a person (retention, or on request)"),
+    Action.CASE_ASSIGN: _(
+        "Assign cases to any worker of the organization and reassign in bulk "
+        "(a case worker may assign herself)"
+    ),
     Action.REFERRAL_SEND: _("Refer a person to another organization, and revoke it"),
     Action.REFERRAL_DECIDE: _("Accept or reject a referral received"),
     Action.STATS_READ: _("See de-identified aggregate figures"),
@@ -92,7 +97,8 @@ _CASEWORK = frozenset(
 
 MATRIX: dict[str, frozenset[Action]] = {
     Role.CASEWORKER: _CASEWORK | {A.PERSON_IMPORT},
-    Role.SUPERVISOR: _CASEWORK | {A.PERSON_IMPORT, A.PERSON_ERASE, A.INCIDENT_NARRATIVE_READ},
+    Role.SUPERVISOR: _CASEWORK
+    | {A.PERSON_IMPORT, A.PERSON_ERASE, A.INCIDENT_NARRATIVE_READ, A.CASE_ASSIGN},
     Role.ATTORNEY: _CASEWORK | {A.INCIDENT_NARRATIVE_READ},
     Role.COORDINATOR: _CASEWORK
     | {
@@ -118,6 +124,7 @@ PERSONAL_DATA_ACTIONS = frozenset(
         A.PERSON_IMPORT,
         A.PERSON_EXPORT,
         A.PERSON_ERASE,
+        A.CASE_ASSIGN,
         A.REFERRAL_SEND,
         A.REFERRAL_DECIDE,
         A.INCIDENT_NARRATIVE_READ,
