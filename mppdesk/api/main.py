@@ -50,3 +50,7 @@ api.add_router("/messages", messaging.router, tags=["messages"])
 from mppdesk.assistance.api import router as assistance_router  # noqa: E402  (issue 14)
 
 api.add_router("/assistance", assistance_router, tags=["assistance"])
+
+from mppdesk.casework.api import router as casework_router  # noqa: E402  (issue 13)
+
+api.add_router("/casework", casework_router, tags=["casework"])

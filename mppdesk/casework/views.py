@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -118,8 +119,13 @@ def assign(request: HttpRequest, pk: UUID) -> HttpResponse:
 def unassign(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     assignment = queries.get_assignment(user, pk)
-    services.unassign(actor=user, assignment=assignment)
-    messages.success(request, _("Assignment removed."))
+    try:
+        services.unassign(actor=user, assignment=assignment)
+    except PermissionDenied:
+        # The actor sees the case but may only take herself off it.
+        messages.error(request, _("Only a supervisor may take a colleague off a case."))
+    else:
+        messages.success(request, _("Assignment removed."))
     return redirect("cases:detail", pk=assignment.case_id)
 
 
