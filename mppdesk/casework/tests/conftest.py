@@ -59,3 +59,9 @@ def team(personas: Any) -> Team:
 @pytest.fixture
 def supervisor_client(team: Team) -> Client:
     return verified_login(Client(), team.supervisor)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    """Pages in English unless a test asks for Spanish (Accept-Language)."""
+    settings.LANGUAGE_CODE = "en"
