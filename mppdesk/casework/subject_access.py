@@ -53,7 +53,7 @@ def describe_casework(data: dict[str, Any]) -> tuple[str, list[str]]:
 
 @register_subject_section(
     "casework",
-    order=55,
+    order=56,
     models=(
         "casework.CaseAssignment",
         "casework.Task",
