@@ -207,9 +207,8 @@ def _everything_for(person: Person, case: Case, tag: str, org_to: Any, world: Wo
     )  # fmt: skip
     import base64
 
-    from mppdesk.casework import services as casework
-
     from mppdesk.accounts.models import User
+    from mppdesk.casework import services as casework
 
     staff = User.objects.filter(
         memberships__organization=case.organization, memberships__role="caseworker"
