@@ -583,6 +583,9 @@ def load_demo(
         from mppdesk.assistance.demo import add_demo_assistance
 
         add_demo_assistance()
+        from mppdesk.casework.demo import add_demo_casework
+
+        add_demo_casework()
     return DemoResult(
         created=True,
         organizations=[o.slug for o in DEMO_ORGANIZATIONS],
