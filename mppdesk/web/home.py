@@ -109,6 +109,10 @@ def team(user: User) -> dict[str, Any]:
 
 
 def program_week(user: User, today: dt.date | None = None) -> dict[str, Any]:
+    """This week's transfer groups (else the next ones), dockets summed per venue, and
+    tonight's shelter places in the receiving cities of those groups."""
+    from django.db.models import Count, Sum
+
     from mppdesk.hearings.queries import dockets_in
     from mppdesk.transfers.queries import capacity_by_city, groups_for
 
@@ -116,16 +120,28 @@ def program_week(user: User, today: dt.date | None = None) -> dict[str, Any]:
     start = today - dt.timedelta(days=today.weekday())
     end = start + dt.timedelta(days=6)
     groups = list(groups_for(user).filter(date__gte=start, date__lte=end).order_by("date"))
-    dockets = (
-        list(dockets_in(user, start=start, end=end)[:30]) if can(user, Action.DOCKET_READ) else []
-    )
-    cities = sorted({g.receiving_city for g in groups})
+    next_groups = []
+    if not groups:
+        next_groups = list(groups_for(user).filter(date__gt=end).order_by("date")[:5])
+    venues = []
+    if can(user, Action.DOCKET_READ):
+        venues = list(
+            dockets_in(user, start=start, end=end)
+            .order_by()
+            .values("venue__name")
+            .annotate(dockets=Count("pk"), booked=Sum("booked"), capacity=Sum("capacity"))
+            .order_by("-booked", "venue__name")
+        )
+    cities = sorted({g.receiving_city for g in groups + next_groups})
     capacity = []
     for city in cities:
         points = capacity_by_city(city, today, today)
         if points:
             capacity.append({"city": city, "point": points[0]})
-    return {"start": start, "end": end, "groups": groups, "dockets": dockets, "capacity": capacity}
+    return {
+        "start": start, "end": end, "groups": groups, "next_groups": next_groups,
+        "venues": venues, "capacity": capacity,
+    }  # fmt: skip
 
 
 def audit_recent(user: User) -> list[Any]:
