@@ -923,5 +923,10 @@ def _register_domain_commands() -> None:
 
     cli.add_command(incidents_group)
 
+    # Issue 13: caseload and tasks.
+    from mppdesk.casework.commands import tasks_group
+
+    cli.add_command(tasks_group)
+
 
 _register_domain_commands()

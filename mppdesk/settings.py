@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mppdesk.transfers",
     "mppdesk.assistance",
     "mppdesk.incidents",
+    "mppdesk.casework",
     "mppdesk.web",
     "mppdesk.api",
 ]
@@ -104,7 +105,7 @@ ROOT_URLCONF = "mppdesk.urls"
 WSGI_APPLICATION = "mppdesk.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "people:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Two-factor login (TOTP). Roles that see personal data must enrol a device and verify it

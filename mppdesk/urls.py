@@ -22,6 +22,7 @@ urlpatterns = [
     path("sharing/", include("mppdesk.sharing.urls")),
     path("assistance/", include("mppdesk.assistance.urls")),
     path("incidents/", include("mppdesk.incidents.urls")),
+    path("casework/", include("mppdesk.casework.urls")),
     path("hearings/", include("mppdesk.hearings.urls")),
     path("screening/", include("mppdesk.screening.urls")),
     path("transfers/", include("mppdesk.transfers.urls")),

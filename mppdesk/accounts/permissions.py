@@ -34,6 +34,7 @@ class Action(StrEnum):
     PERSON_IMPORT = "person.import"
     PERSON_EXPORT = "person.export"
     PERSON_ERASE = "person.erase"
+    CASE_ASSIGN = "case.assign"
     REFERRAL_SEND = "referral.send"
     REFERRAL_DECIDE = "referral.decide"
     STATS_READ = "stats.read"
@@ -59,6 +60,10 @@ DESCRIPTIONS: dict[Action, Promise] = {
     Action.PERSON_IMPORT: _("Import people from a CSV or XLSX file"),
     Action.PERSON_EXPORT: _("Export everything held about a person (subject access)"),
     Action.PERSON_ERASE: _("Erase a person (retention, or on request)"),
+    Action.CASE_ASSIGN: _(
+        "Assign cases to any worker of the organization and reassign in bulk "
+        "(a case worker may assign herself)"
+    ),
     Action.REFERRAL_SEND: _("Refer a person to another organization, and revoke it"),
     Action.REFERRAL_DECIDE: _("Accept or reject a referral received"),
     Action.STATS_READ: _("See de-identified aggregate figures"),
@@ -99,7 +104,7 @@ _INCIDENTS = frozenset({A.INCIDENT_READ, A.INCIDENT_WRITE})
 MATRIX: dict[str, frozenset[Action]] = {
     # Incident reports are not in _CASEWORK: the coordinator holds that but not them.
     Role.CASEWORKER: _CASEWORK | _INCIDENTS | {A.PERSON_IMPORT},
-    Role.SUPERVISOR: _CASEWORK | _INCIDENTS | {A.PERSON_IMPORT, A.PERSON_ERASE},
+    Role.SUPERVISOR: _CASEWORK | _INCIDENTS | {A.PERSON_IMPORT, A.PERSON_ERASE, A.CASE_ASSIGN},
     Role.ATTORNEY: _CASEWORK | _INCIDENTS,
     Role.COORDINATOR: _CASEWORK
     | {
@@ -125,6 +130,7 @@ PERSONAL_DATA_ACTIONS = frozenset(
         A.PERSON_IMPORT,
         A.PERSON_EXPORT,
         A.PERSON_ERASE,
+        A.CASE_ASSIGN,
         A.REFERRAL_SEND,
         A.REFERRAL_DECIDE,
         A.INCIDENT_READ,

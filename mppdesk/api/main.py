@@ -54,3 +54,7 @@ api.add_router("/assistance", assistance_router, tags=["assistance"])
 from mppdesk.incidents.api import router as incidents_router  # noqa: E402  (issue 14)
 
 api.add_router("/incidents", incidents_router, tags=["incidents"])
+
+from mppdesk.casework.api import router as casework_router  # noqa: E402  (issue 13)
+
+api.add_router("/casework", casework_router, tags=["casework"])

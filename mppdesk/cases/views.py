@@ -37,10 +37,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        from mppdesk.casework.queries import mine_filter
+
+        cases = cases.filter(mine_filter(current_user(request)))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "cases/list.html", {"page": page, "status": status, "statuses": CaseStatus.choices}
-    )
+    context = {"page": page, "status": status, "statuses": CaseStatus.choices, "mine": mine}
+    return render(request, "cases/list.html", context)
 
 
 def _detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[str, Any]:

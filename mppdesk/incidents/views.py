@@ -8,7 +8,7 @@ carry only random UUIDs; a person's id arrives in the query string only as a UUI
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -30,13 +30,10 @@ from mppdesk.people.models import Person
 from mppdesk.places.models import Port
 from mppdesk.stats import svg
 from mppdesk.web.access import requires
+from mppdesk.web.request import current_user
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 def _choices() -> dict[str, Any]:
@@ -67,12 +64,12 @@ def index(request: HttpRequest) -> HttpResponse:
         from mppdesk.people import queries as people_queries
 
         try:
-            person = people_queries.get_person(_user(request), UUID(q["person"]))
+            person = people_queries.get_person(current_user(request), UUID(q["person"]))
         except ValueError:
             raise Http404 from None
-        rows = queries.incidents_of_person(_user(request), person)
+        rows = queries.incidents_of_person(current_user(request), person)
     else:
-        rows = queries.list_incidents(_user(request), filters)
+        rows = queries.list_incidents(current_user(request), filters)
     return render(
         request,
         "incidents/list.html",
@@ -97,7 +94,7 @@ def _person_choices(user: User, orgs: list[int], selected: list[str]) -> list[Pe
 @requires(Action.INCIDENT_WRITE)
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     orgs = orgs_where(user, Action.INCIDENT_WRITE)
     data = request.POST if request.method == "POST" else request.GET
     people_ids = data.getlist("people")
@@ -159,7 +156,7 @@ def detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 def _detail(
     request: HttpRequest, pk: UUID, errors: dict[str, list[str]] | None = None
 ) -> HttpResponse:
-    view = queries.get_incident(_user(request), pk)
+    view = queries.get_incident(current_user(request), pk)
     context = {
         "view": view,
         "incident": view.incident,
@@ -177,7 +174,7 @@ def _detail(
 @require_POST
 def consent(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Give consent for one more use, or withdraw one (``withdraw`` = the consent id)."""
-    user = _user(request)
+    user = current_user(request)
     incident = queries.get_incident_for_write(user, pk)
     data = request.POST
     try:
@@ -213,8 +210,8 @@ def _tallies(request: HttpRequest) -> tuple[tallies.Tallies | None, dict[str, li
             from_month=q.get("from_month"), to_month=q.get("to_month"),
         )  # fmt: skip
     except FieldErrors as exc:
-        return tallies.tallies_for(_user(request), tallies.TallyFilters()), exc.errors
-    return tallies.tallies_for(_user(request), filters), {}
+        return tallies.tallies_for(current_user(request), tallies.TallyFilters()), exc.errors
+    return tallies.tallies_for(current_user(request), filters), {}
 
 
 @login_required

@@ -590,6 +590,9 @@ def load_demo(
         from mppdesk.incidents.demo import add_demo_incidents
 
         add_demo_incidents()
+        from mppdesk.casework.demo import add_demo_casework
+
+        add_demo_casework()
     return DemoResult(
         created=True,
         organizations=[o.slug for o in DEMO_ORGANIZATIONS],

@@ -79,8 +79,16 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "case_memberships", queryset=visible_memberships, to_attr="visible_case_memberships"
         )
     )
+    mine = source.get("mine") == "1"
+    if mine:
+        from mppdesk.casework.queries import mine_filter
+
+        my_cases = case_queries.cases_for(user).filter(mine_filter(user))
+        people = people.filter(
+            pk__in=CaseMember.objects.filter(case__in=my_cases).values("person_id")
+        )
     page = Paginator(people, PAGE_SIZE).get_page(source.get("page"))
-    context = {"q": q, "page": page}
+    context = {"q": q, "page": page, "mine": mine}
     # The live search swaps only the results table; a plain GET renders the whole page.
     template = "people/_results.html" if htmx_target(request) == "results" else "people/list.html"
     response = render(request, template, context)

@@ -56,14 +56,14 @@ if TYPE_CHECKING:
 EXPORT_VERSION = "mppdesk.subject_access/2"
 TOP_LEVEL_KEYS = [
     "format", "generated_at", "organization", "person", "languages", "contact_points",
-    "household", "cases", "hearings", "screening", "transfers", "messages", "referrals",
+    "household", "cases", "casework", "hearings", "screening", "transfers", "messages", "referrals",
     "documents", "needs", "service_referrals", "incidents", "access_log",
 ]  # fmt: skip
 EXPORT_FIELDS = [
     "given_names", "family_names", "other_names", "birth_date", "sex", "nationality",
     "languages", "vulnerabilities", "notes", "contact_points", "household", "cases",
-    "hearings", "screening", "transfers", "messages", "referrals", "documents", "needs",
-    "service_referrals", "incidents", "access_log",
+    "casework", "hearings", "screening", "transfers", "messages", "referrals", "documents",
+    "needs", "service_referrals", "incidents", "access_log",
 ]  # fmt: skip
 #: Sections laid out by ``render_subject_pdf`` itself; every other section is rendered
 #: from its ``describe`` (``core.registry.SubjectSection``).

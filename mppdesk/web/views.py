@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from mppdesk.accounts.permissions import Action, can
+from mppdesk.accounts.permissions import roles_by_org
 
 
 @require_GET
@@ -31,19 +31,14 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-#: Where each kind of user starts: the first page their roles allow, in this order.
-START_PAGES: list[tuple[Action, str]] = [
-    (Action.PERSON_READ, "people:list"),
-    (Action.DOCKET_READ, "hearings:calendar"),
-    (Action.STATS_READ, "stats:index"),
-    (Action.AUDIT_READ, "audit:list"),
-]
-
-
 @login_required
+@never_cache
 def home(request: HttpRequest) -> HttpResponse:
-    for action, url_name in START_PAGES:
-        if can(request.user, action):  # type: ignore[arg-type]
-            return redirect(url_name)
-    # Signed in, but no role here opens a page (no membership, or an inactive organization).
-    raise PermissionDenied
+    """The start page of each role (``web.home``): the work of the day."""
+    from mppdesk.web.home import home_context
+
+    user = request.user
+    if not roles_by_org(user):  # type: ignore[arg-type]
+        # Signed in, but no role anywhere (no membership, or an inactive organization).
+        raise PermissionDenied
+    return render(request, "web/home.html", home_context(user))  # type: ignore[arg-type]

@@ -114,10 +114,15 @@ def test_menu_shows_what_the_role_allows(personas):
 
 
 def test_start_page_follows_the_role(personas):
+    """Every role starts on its own home page at ``/`` (``web.home``), never a 403."""
     auditor = verified_login(Client(), member(personas.org, Role.AUDITOR))
-    assert auditor.get("/").url == "/audit/"
+    response = auditor.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Latest audit entries" in response.content.decode()
+    analyst = verified_login(Client(), member(personas.org, Role.ANALYST))
+    assert "/stats/" in analyst.get("/").content.decode()
     caseworker = verified_login(Client(), personas.caseworker)
-    assert caseworker.get("/").url == "/people/"
+    assert 'id="home-caseload"' in caseworker.get("/").content.decode()
 
 
 def test_attorney_may_not_import(personas):

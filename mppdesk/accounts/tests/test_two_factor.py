@@ -99,7 +99,7 @@ def test_verify_refuses_an_offsite_next(personas):
     client = Client()
     _password_login(client, "caseworker")
     response = client.post(VERIFY, {"token": current_code(device), "next": "https://evil.test/"})
-    assert response["Location"] == "/people/"
+    assert response["Location"] == "/"  # the home page (LOGIN_REDIRECT_URL)
 
 
 def test_open_pages_stay_open_before_verification(personas):
@@ -123,7 +123,7 @@ def test_htmx_requests_are_sent_to_the_code_page_with_a_full_reload(personas):
 def test_roles_without_personal_data_are_not_asked(personas):
     _analyst()
     client = Client()
-    assert _password_login(client, "analyst") == "/people/"
+    assert _password_login(client, "analyst") == "/"
 
 
 def test_anyone_with_a_device_must_use_it(personas):
@@ -135,7 +135,7 @@ def test_anyone_with_a_device_must_use_it(personas):
 def test_required_roles_come_from_the_setting(personas, settings):
     settings.MPPDESK_2FA_REQUIRED_ROLES = []
     client = Client()
-    assert _password_login(client, "caseworker") == "/people/"
+    assert _password_login(client, "caseworker") == "/"
     assert client.get("/cases/").status_code == 200
     settings.MPPDESK_2FA_REQUIRED_ROLES = ["analyst"]
     assert not services.two_factor_required(personas.caseworker)

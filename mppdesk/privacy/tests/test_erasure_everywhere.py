@@ -213,6 +213,24 @@ def _everything_for(person: Person, case: Case, tag: str, org_to: Any, world: Wo
     )  # fmt: skip
     IncidentPerson.objects.create(incident=incident, person=person)
     Consent.objects.create(incident=incident, use="keep", given_at=now, method="phone")
+    import base64
+
+    from mppdesk.accounts.models import User
+    from mppdesk.casework import services as casework
+
+    staff = User.objects.filter(
+        memberships__organization=case.organization, memberships__role="caseworker"
+    ).first()
+    casework.assign(actor=staff, case=case, user=staff)
+    casework.add_task(actor=staff, case=case, title=f"Llamar a {tag}", due_on=timezone.localdate())
+    casework.add_note(actor=staff, case=case, kind="call", text=f"{tag} contó su viaje")
+    pdf = f"%PDF-1.4 aviso de {tag}".encode()
+    casework.upload_file(
+        actor=staff, case=case, kind="notice", filename=f"Aviso {tag}.pdf", data=pdf
+    )
+    world.markers += [f"Llamar a {tag}", f"{tag} contó", f"Aviso {tag}"]
+    if tag != "Rosendo":  # the kept person's file: its base64 does not spell the name
+        world.markers.append(base64.b64encode(pdf).decode())
     world.markers += [
         f"{tag} fue amenazada",
         f"CURP-{tag}",
@@ -524,7 +542,7 @@ def test_erasure_audits_every_app_by_id_only(world, supervisor):
     assert {
         "person", "contact_point", "case", "message", "inbound_message", "referral",
         "screening_facts", "screening_decision", "fear_interview", "transfer_member",
-        "movement_event", "detention",
+        "movement_event", "detention", "case_note", "case_file", "task",
     } <= types  # fmt: skip
     assert all(e.actor == supervisor for e in entries)
     dump = json.dumps([(e.object_id, e.fields) for e in entries], ensure_ascii=False)
@@ -551,7 +569,7 @@ def test_erasers_of_every_app_holding_personal_data_are_registered():
     names = {e.name for e in registry.erasers}
     assert {
         "people", "cases", "hearings", "messaging", "selfservice", "screening", "transfers",
-        "sharing",
+        "sharing", "casework",
     } <= names  # fmt: skip
     order = [e.name for e in registry.erasers]
     # The people and cases erasers run last: the others still find contacts and A-numbers.

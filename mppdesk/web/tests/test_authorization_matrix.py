@@ -128,6 +128,9 @@ class Records:
     group: Any = None  # A's planned transfer group
     message: Any = None  # an outbox message to ``person``
     incident: Any = None  # A's incident report naming ``person``
+    task: Any = None  # a task on ``case``
+    case_file: Any = None  # an uploaded document of ``case``
+    assignment: Any = None  # ``case`` assigned to A's referral sender
 
 
 def _org(name: str, slug: str, kind: str) -> Organization:
@@ -278,16 +281,33 @@ def _program_records(world: World, person: Person) -> dict[str, Any]:
     }
 
 
+def _casework_records(world: World, case: Case) -> dict[str, Any]:
+    """A's casework on the case: made as A's case worker (a_sender) would."""
+    from mppdesk.casework import services as casework
+
+    return {
+        "task": casework.add_task(
+            actor=world.a_sender, case=case, title="authz", due_on=timezone.localdate()
+        ),
+        "case_file": casework.upload_file(
+            actor=world.a_sender, case=case, kind="notice", filename="a.pdf", data=b"%PDF-1.4 x"
+        ),
+        "assignment": casework.assign(actor=world.a_sender, case=case, user=world.a_sender),
+    }
+
+
 def make_records(world: World) -> Records:
     person = new_person(world.org_a)
     household = new_household(world.org_a, person)
+    case = new_case(world.org_a, person)
     return Records(
         **_hearing_records(world, person),
         **_program_records(world, person),
+        **_casework_records(world, case),
         person=person,
         contact=cast(ContactPoint, ContactPointFactory(person=person)),
         household=household,
-        case=new_case(world.org_a, person),
+        case=case,
         referral_out=_refer(world.a_sender, person, world.org_c),
         referral_in=_refer(world.c_worker, new_person(world.org_c), world.org_a),
         referral_in_reject=_refer(world.c_worker, new_person(world.org_c), world.org_a),
@@ -545,6 +565,16 @@ EXPECTATIONS: dict[str, Expect] = {
     "incidents:consent": page(A.INCIDENT_WRITE, incident),
     "incidents:tallies": hidden(A.STATS_READ),
     "incidents:tallies_csv": hidden(A.STATS_READ),
+    "casework:tasks": page(A.PERSON_READ),
+    "casework:task_status": page(A.PERSON_WRITE, lambda r: {"pk": r.task.pk}),
+    "casework:team": page(A.CASE_ASSIGN),
+    "casework:assign": page(A.PERSON_WRITE, case),
+    "casework:assign_me": page(A.PERSON_WRITE, case),
+    "casework:unassign": page(A.PERSON_WRITE, lambda r: {"pk": r.assignment.pk}),
+    "casework:add_task": page(A.PERSON_WRITE, case),
+    "casework:add_note": page(A.PERSON_WRITE, case),
+    "casework:upload": page(A.PERSON_WRITE, case),
+    "casework:download": page(A.PERSON_READ, lambda r: {"pk": r.case_file.pk}),
 }
 
 
@@ -961,6 +991,8 @@ def api_values(path: str, records: Records) -> dict[str, str]:
         "person_id": str(records.person.pk),
         "household_id": str(records.household.pk),
         "case_id": str(records.case.pk),
+        "task_id": str(records.task.pk),
+        "document_id": str(records.case_file.pk),
         "contact_id": str(records.contact.pk),
         "referral_id": str(referral.pk),
         "docket_id": str(records.hearing.docket_id),
