@@ -7,6 +7,7 @@ mandatory; the default ``local`` mode keeps a generated key in ``./var`` so that
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -238,6 +239,13 @@ if PRODUCTION:
 # (and X-Forwarded-For) are believed only from them: mppdesk.ops.proxy removes the
 # header from any other peer. Empty: no request is ever taken for HTTPS on a header.
 MPPDESK_TRUSTED_PROXIES = env_list("MPPDESK_TRUSTED_PROXIES", [])
+for _proxy in MPPDESK_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MPPDESK_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 if MPPDESK_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -26,6 +26,15 @@ _PATH_LOGGERS = ("django.request", "django.security", "django.server")
 _EXTRA = ("method", "duration_ms")
 
 
+def route_name(request: Any) -> str:
+    """The URL pattern's name (``people:detail``), its route without a name, or
+    ``unmatched``: never the path, which holds ids."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unmatched"
+    return str(match.view_name or match.route or "unnamed")
+
+
 def _message(record: logging.LogRecord) -> str:
     if record.name.startswith(_PATH_LOGGERS):
         # "%s: %s" % (reason, path): the reason alone.
@@ -44,10 +53,17 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": _message(record),
         }
-        request_id = context.current().request_id
+        # Django logs a refused request after the middleware has unwound: its record
+        # carries the request, whose id and resolved route are still there.
+        request = getattr(record, "request", None)
+        request_id = context.current().request_id or getattr(request, "request_id", "")
         if request_id:
             data["request_id"] = request_id
-        route = getattr(record, "route", None) or current_route.get()
+        route = (
+            getattr(record, "route", None)
+            or current_route.get()
+            or (route_name(request) if request is not None else "")
+        )
         if route:
             data["route"] = route
         status = getattr(record, "status", None) or getattr(record, "status_code", None)

@@ -15,15 +15,6 @@ from mppdesk.ops import jsonlog, metrics
 log = logging.getLogger("mppdesk.request")
 
 
-def route_name(request: HttpRequest) -> str:
-    """The URL pattern's name (``people:detail``), its route without a name, or
-    ``unmatched``: never the path, which holds ids."""
-    match = getattr(request, "resolver_match", None)
-    if match is None:
-        return "unmatched"
-    return match.view_name or match.route or "unnamed"
-
-
 class RequestObservationMiddleware:
     """Counts and times each request by route name; logs one line per request when
     ``MPPDESK_REQUEST_LOG`` is on (production). Sits just inside ``RequestIdMiddleware``."""
@@ -38,7 +29,7 @@ class RequestObservationMiddleware:
         try:
             response = self.get_response(request)
             seconds = time.perf_counter() - started
-            route = route_name(request)
+            route = jsonlog.route_name(request)
             metrics.observe_request(route, request.method or "", response.status_code, seconds)
             if self.log_requests:
                 log.info(
@@ -57,4 +48,4 @@ class RequestObservationMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> None:
-        jsonlog.current_route.set(route_name(request))
+        jsonlog.current_route.set(jsonlog.route_name(request))
