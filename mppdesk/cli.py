@@ -490,7 +490,19 @@ def _run_production(
         + ", ".join(name for name, _argv in commands)
         + ". SIGTERM stops them all."
     )
-    return RestartingSupervisor(commands, env=env).run()
+    return RestartingSupervisor(commands, env=env, echo=_supervisor_echo()).run()
+
+
+def _supervisor_echo() -> Callable[[str], None]:
+    """The supervisor's own lines (a child exited, restarting...) in the log's format."""
+    import logging
+
+    from django.conf import settings
+
+    if settings.LOG_FORMAT != "json":
+        return lambda message: click.echo(message, err=True)
+    log = logging.getLogger("mppdesk.supervisor")
+    return lambda message: log.warning(message)
 
 
 @cli.command(short_help="Run the web server (gunicorn).")

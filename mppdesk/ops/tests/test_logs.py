@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -97,21 +98,22 @@ def test_request_log_is_off_unless_asked(settings, db, json_lines):
     assert not [r for r in _records(json_lines) if r["logger"] == "mppdesk.request"]
 
 
-def test_an_exception_is_one_line_of_json():
+def test_an_exception_is_one_line_of_json_without_its_message():
     formatter = JsonFormatter()
+    name = "Quetzalli"  # a value the code was handling: the source line shows the name
     try:
-        raise ValueError("boom")
+        raise ValueError(f"no match for {name}")
     except ValueError:
         record = logging.LogRecord(
-            "mppdesk.x", logging.ERROR, __file__, 1, "failed %s", ("job",), None
+            "mppdesk.x", logging.ERROR, __file__, 1, "failed %s", ("job",), sys.exc_info()
         )
-        import sys
-
-        record.exc_info = sys.exc_info()
+    assert RedactingFilter().filter(record)
     line = formatter.format(record)
     assert "\n" not in line
     data = json.loads(line)
-    assert data["message"] == "failed job" and "ValueError: boom" in data["exception"]
+    assert data["message"] == "failed job"
+    assert "ValueError" in data["exception"] and "Traceback" in data["exception"]
+    assert "Quetzalli" not in line
     assert "request_id" not in data and "route" not in data
 
 
