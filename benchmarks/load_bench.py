@@ -3,6 +3,7 @@ PostgreSQL with 1,000,000 people, and the text line at a fixed rate (issue 16).
 
     python -m benchmarks.load_bench [--people 1000000] [--users 50,200,500]
         [--duration 60] [--web-workers 5] [--text-rate 100] [--reuse]
+        [--database mppdesk_load] [--metrics]
 
 1. A database ``mppdesk_load`` on ``BENCH_POSTGRES_URL``'s server (kept between runs with
    ``--reuse``) is migrated and filled through the real importer (100,000-row CSV chunks,
@@ -206,7 +207,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(url: str, timeout: float = 60) -> None:
+def wait_ready(url: str, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -268,7 +269,28 @@ def run_locust(host: str, env: dict, users: int, duration: int, classes: list[st
     return read_stats(prefix)
 
 
+def scrape_metrics(host: str, token: str, times: int = 5) -> dict:
+    """Time ``/metrics`` (the database gauges read at scrape time) on the loaded database."""
+    took = []
+    text = ""
+    for _ in range(times):
+        request = urllib.request.Request(  # noqa: S310 - the local server
+            host + "/metrics", headers={"Authorization": f"Bearer {token}"}
+        )
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            text = response.read().decode()
+        took.append((time.perf_counter() - started) * 1000)
+    gauges = [
+        line
+        for line in text.splitlines()
+        if line.startswith(("mppdesk_outbox_messages{", "mppdesk_metrics_database_seconds"))
+    ]
+    return {"median_ms": round(sorted(took)[len(took) // 2], 1), "samples": gauges}
+
+
 def main() -> None:
+    global DB_NAME, VAR_DIR  # noqa: PLW0603 - one run, one database
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--users", default="50,200,500")
@@ -276,6 +298,16 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=5)
     parser.add_argument("--text-rate", type=int, default=100, help="texts per second")
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the database")
+    parser.add_argument(
+        "--database",
+        default=DB_NAME,
+        help="database name (and var directory) to use; dropped and refilled without --reuse",
+    )
+    parser.add_argument(
+        "--metrics",
+        action="store_true",
+        help="production layout: scrape /metrics after the run and report its time",
+    )
     parser.add_argument("--populate-only", action="store_true", help="fill the database, stop")
     parser.add_argument(
         "--layout",
@@ -284,6 +316,9 @@ def main() -> None:
         help="mppdesk run --production (default) or a bare mppdesk serve",
     )
     args = parser.parse_args()
+    if args.database != DB_NAME:
+        DB_NAME = args.database
+        VAR_DIR = Path(tempfile.gettempdir()) / f"mppdesk-load-var-{DB_NAME}"
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -337,6 +372,7 @@ def main() -> None:
             CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{port}",
             PUBLIC_BASE_URL=f"https://127.0.0.1:{port}",
             MPPDESK_LOAD_HTTPS="1",
+            MPPDESK_METRICS_TOKEN=secrets.token_urlsafe(32),
         )
         command = [
             sys.executable, "-m", "mppdesk", "run", "--production", "--host", "127.0.0.1",
@@ -357,6 +393,7 @@ def main() -> None:
         stderr=(out / "server.log").open("w"),
     )
     levels = {}
+    scrape: dict = {}
     try:
         wait_ready(host)
         for users in [int(u) for u in args.users.split(",")]:
@@ -364,6 +401,8 @@ def main() -> None:
             levels[str(users)] = run_locust(host, env, users, args.duration, STAFF_CLASSES, out)
         log(f"text line at {args.text_rate}/s for {args.duration} s ...")
         text_line = run_locust(host, env, args.text_rate, args.duration, ["TextLine"], out)
+        if args.layout == "production":
+            scrape = scrape_metrics(host, env["MPPDESK_METRICS_TOKEN"])
     finally:
         server.terminate()
         try:
@@ -382,6 +421,7 @@ def main() -> None:
                 "duration_s": args.duration,
                 "levels": levels,
                 "text_line": {"rate_per_s": args.text_rate, "stats": text_line},
+                "metrics_scrape": scrape,
                 "targets": {
                     "case_worker_p99_ms_at_200": 300,
                     "errors": 0,

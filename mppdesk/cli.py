@@ -354,13 +354,54 @@ def _check_port_free(host: str, port: int) -> None:
 )
 @click.option("--no-worker", is_flag=True, help="Do not start the background task worker.")
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
-def run(host: str, port: int, workers: int, no_worker: bool, no_demo: bool) -> None:
+@click.option(
+    "--production",
+    is_flag=True,
+    help="The production layout (docs/deploy.md): PostgreSQL, keys from the environment, "
+    "every process restarted on its own.",
+)
+@click.option(
+    "--task-workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="With --production: background task workers.",
+)
+@click.option(
+    "--dispatchers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="With --production: outbox dispatchers.",
+)
+def run(
+    host: str,
+    port: int,
+    workers: int,
+    no_worker: bool,
+    no_demo: bool,
+    production: bool,
+    task_workers: int,
+    dispatchers: int,
+) -> None:
     """Prepare ./var and run the web server and a worker until Ctrl-C.
 
     Creates ./var with a SQLite database (unless DATABASE_URL says otherwise), migrates,
     collects static files, loads the demo data once, prints the demo logins and then
     supervises gunicorn and the background worker. Ctrl-C stops both.
+
+    With --production: refuses SQLite, a missing SECRET_KEY, MPPDESK_FIELD_KEYS or
+    MPPDESK_INDEX_KEY and an empty ALLOWED_HOSTS; migrates; then supervises gunicorn
+    (--workers), --task-workers task workers, --dispatchers dispatchers and one periodic
+    runner, restarting each child that exits (with backoff) until SIGTERM.
     """
+    if production:
+        from mppdesk.ops.production import refusal_line, refusals
+
+        problems = refusals()
+        if problems:
+            raise UserError(refusal_line(problems), [refusal_line(problems)])
+        os.environ["MPPDESK_MODE"] = "production"
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -376,7 +417,7 @@ def run(host: str, port: int, workers: int, no_worker: bool, no_demo: bool) -> N
     click.echo("Collecting static files...")
     call_command("collectstatic", interactive=False, verbosity=0)
     logins: Sequence[DemoLogin] = ()
-    if no_demo:
+    if no_demo or production:
         pass
     elif settings.PRODUCTION:
         click.echo("Production mode: no demo data.")
@@ -416,8 +457,53 @@ def run(host: str, port: int, workers: int, no_worker: bool, no_demo: bool) -> N
     if not no_worker:
         commands.append(("worker", [*me, "worker"]))
         commands.append(("dispatch", [*me, "dispatch"]))
+    if production:
+        sys.exit(_run_production(env, me, commands[0], task_workers, dispatchers, var_dir))
     code = Supervisor(commands, env=env).run()
     sys.exit(code)
+
+
+def _run_production(
+    env: dict[str, str],
+    me: list[str],
+    web: tuple[str, list[str]],
+    task_workers: int,
+    dispatchers: int,
+    var_dir: Path,
+) -> int:
+    """Supervise the production layout; the request metrics of the gunicorn workers are
+    shared through a fresh prometheus-client multiprocess directory."""
+    import shutil
+
+    from mppdesk.ops.supervisor import RestartingSupervisor
+
+    metrics_dir = var_dir / "prometheus"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(mode=0o700, parents=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    env["MPPDESK_MODE"] = "production"
+    commands = [web]
+    commands += [(f"worker-{n}", [*me, "worker"]) for n in range(1, task_workers + 1)]
+    commands += [(f"dispatch-{n}", [*me, "dispatch"]) for n in range(1, dispatchers + 1)]
+    commands.append(("periodic", [*me, "periodic"]))
+    click.echo(
+        "Production layout: "
+        + ", ".join(name for name, _argv in commands)
+        + ". SIGTERM stops them all."
+    )
+    return RestartingSupervisor(commands, env=env, echo=_supervisor_echo()).run()
+
+
+def _supervisor_echo() -> Callable[[str], None]:
+    """The supervisor's own lines (a child exited, restarting...) in the log's format."""
+    import logging
+
+    from django.conf import settings
+
+    if settings.LOG_FORMAT != "json":
+        return lambda message: click.echo(message, err=True)
+    log = logging.getLogger("mppdesk.supervisor")
+    return lambda message: log.warning(message)
 
 
 @cli.command(short_help="Run the web server (gunicorn).")
@@ -469,20 +555,53 @@ def serve(bind: str, workers: int, timeout: int) -> None:
 
             return application
 
+    from django.conf import settings
+
+    logging_options: dict[str, Any] = {"accesslog": "-", "errorlog": "-"}
+    if settings.LOG_FORMAT == "json":
+        # No access log: it prints paths (with ids) and query strings; the application
+        # logs one line per request instead (mppdesk.ops.middleware). gunicorn's own
+        # messages go out as JSON like the rest.
+        logging_options = {"accesslog": None, "logconfig_dict": _gunicorn_json_logging()}
     _App(
         {
             "bind": [bind],
             "workers": workers,
             "timeout": timeout,
             "graceful_timeout": 10,
-            "accesslog": "-",
-            "errorlog": "-",
+            **logging_options,
             "proc_name": "mppdesk-web",
             # gunicorn's runtime control socket lives in $HOME and is shared by every
             # instance on the machine; nothing here uses it.
             "control_socket_disable": True,
         }
     ).run()
+
+
+def _gunicorn_json_logging() -> dict[str, Any]:
+    """gunicorn's logging in JSON. gunicorn applies it in the master after Django's
+    LOGGING, and the workers inherit it: the root logger keeps Django's level and the
+    redacting filter."""
+    from django.conf import settings
+
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "filters": ["redact"],
+        "stream": "ext://sys.stderr",
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": "mppdesk.lib.redact.RedactingFilter"}},
+        "formatters": {"json": {"()": "mppdesk.ops.jsonlog.JsonFormatter"}},
+        "handlers": {"json": handler},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["json"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+        "root": {"level": settings.LOG_LEVEL, "handlers": ["json"]},
+    }
 
 
 @cli.command(short_help="Run a background task worker.")
@@ -893,6 +1012,7 @@ def _register_domain_commands() -> None:
     from mppdesk.hearings.commands import dockets_group, schedule_command
     from mppdesk.messaging.commands import dispatch_command
     from mppdesk.messaging.hook_commands import twilio_group
+    from mppdesk.ops.commands import periodic_command
     from mppdesk.privacy.commands import privacy as privacy_group
     from mppdesk.sharing.commands import referrals as referrals_group
     from mppdesk.sim.commands import simulate_command
@@ -909,6 +1029,7 @@ def _register_domain_commands() -> None:
     cli.add_command(dispatch_command)
     cli.add_command(twilio_group)
     cli.add_command(transfers_group)
+    cli.add_command(periodic_command)
 
     # `mppdesk purge` and `mppdesk subject-export`, as the operators' runbook names them.
     for command in privacy_group.commands.values():

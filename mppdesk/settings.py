@@ -7,7 +7,9 @@ mandatory; the default ``local`` mode keeps a generated key in ``./var`` so that
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
 import secrets
 from pathlib import Path
 
@@ -24,15 +26,27 @@ if MODE not in {"local", "production"}:
 PRODUCTION = MODE == "production"
 
 VAR_DIR = Path(env_str("MPPDESK_VAR_DIR", str(Path.cwd() / "var")) or "var").resolve()
+# ./var holds the SQLite file and, in local mode, the keys: readable by its owner only
+# (0700 when created here; the files in it are created 0600).
+if not VAR_DIR.exists():
+    VAR_DIR.mkdir(parents=True, mode=0o700, exist_ok=True)
+    VAR_DIR.chmod(0o700)
+
+
+def _create_private(path: Path, content: str = "") -> None:
+    """Create ``path`` with mode 0600 from the start (no window with a wider mode)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(content)
 
 
 def _local_secret_key() -> str:
     """Generate once and keep in ./var so sessions survive restarts of ``make run``."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+    _create_private(key_file, secrets.token_urlsafe(50))
     return key_file.read_text(encoding="utf-8").strip()
 
 
@@ -78,16 +92,20 @@ INSTALLED_APPS = [
     "mppdesk.assistance",
     "mppdesk.incidents",
     "mppdesk.casework",
+    "mppdesk.ops",
     "mppdesk.web",
     "mppdesk.api",
 ]
 
 MIDDLEWARE = [
+    # First: drops X-Forwarded-Proto unless the peer is a trusted proxy (see below).
+    "mppdesk.ops.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost but one, so that every response (redirects and errors too) gets the CSP.
     "mppdesk.core.middleware_security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mppdesk.core.middleware.RequestIdMiddleware",
+    "mppdesk.ops.middleware.RequestObservationMiddleware",  # metrics and the request log
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "mppdesk.core.middleware.ApiLanguageMiddleware",
@@ -152,6 +170,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _sqlite_file = Path(str(DATABASES["default"]["NAME"]))
+    if str(_sqlite_file) != ":memory:" and _sqlite_file.parent.is_dir():
+        # SQLite creates a missing file with the umask's mode (0644); an empty file is a
+        # valid new database, and its -wal and -shm files take the database file's mode.
+        _create_private(_sqlite_file)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
@@ -213,11 +236,30 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-    if env_bool("BEHIND_TLS_PROXY", True):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# The TLS proxies in front (addresses or networks, comma-separated). X-Forwarded-Proto
+# (and X-Forwarded-For) are believed only from them: mppdesk.ops.proxy removes the
+# header from any other peer. Empty: no request is ever taken for HTTPS on a header.
+MPPDESK_TRUSTED_PROXIES = env_list("MPPDESK_TRUSTED_PROXIES", [])
+for _proxy in MPPDESK_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MPPDESK_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
+if MPPDESK_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# /metrics (Prometheus) answers only with "Authorization: Bearer <this>"; unset: 404.
+MPPDESK_METRICS_TOKEN = env_str("MPPDESK_METRICS_TOKEN", "") or ""
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# "json" (one object per line; the production default) or "plain".
+LOG_FORMAT = env_str("MPPDESK_LOG_FORMAT", "json" if PRODUCTION else "plain") or "plain"
+# One log line per request (route name, status, time; no path). Production default on:
+# gunicorn's access log, which prints paths with ids and query strings, is off there.
+MPPDESK_REQUEST_LOG = env_bool("MPPDESK_REQUEST_LOG", PRODUCTION)
 
 
 def _refused_in_one_line(record: object) -> bool:
@@ -239,9 +281,16 @@ LOGGING = {
             "callback": _refused_in_one_line,
         },
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "mppdesk.ops.jsonlog.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -254,6 +303,9 @@ LOGGING = {
         # A logger's filters see only records made on that logger: Django logs security
         # events on children (``django.security.csrf``...), which a filter here never sees.
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # fpdf2 and fontTools log every glyph subset at INFO: one PDF, hundreds of lines.
+        "fontTools": {"level": "WARNING"},
+        "fpdf": {"level": "WARNING"},
     },
 }
 

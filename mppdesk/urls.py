@@ -3,11 +3,13 @@ from django.urls import include, path, re_path
 
 from mppdesk.api import views as api_views
 from mppdesk.api.main import api
+from mppdesk.ops import metrics as ops_metrics
 from mppdesk.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("readyz", web_views.readyz, name="readyz"),
+    path("metrics", ops_metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("mppdesk.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -336,6 +336,7 @@ class Kind(enum.Enum):
     HIDDEN = "action checked in queries: 404 without it"
     ADMIN = "admin site"
     API = "API operation (test_api_operations_answer_as_the_matrix_says)"
+    METRICS = "bearer token (MPPDESK_METRICS_TOKEN): 404 while none is configured"
 
 
 Values = Callable[[Records], dict[str, object]]
@@ -410,6 +411,8 @@ def template_key(r: Records) -> dict[str, object]:
 EXPECTATIONS: dict[str, Expect] = {
     "healthz": PUBLIC,
     "readyz": PUBLIC,
+    # Its token checks: mppdesk/ops/tests/test_metrics.py.
+    "metrics": Expect(Kind.METRICS, methods=("GET",)),
     "set_language": PUBLIC,
     "login": PUBLIC,
     "logout": Expect(Kind.PUBLIC, ends_session=True),
@@ -676,6 +679,8 @@ def expected_outcome(expect: Expect, persona: Persona, *, a_record: bool) -> Out
         return Outcome.OPEN
     if expect.kind is Kind.WEBHOOK:
         return Outcome.FORBIDDEN  # the matrix's requests are unsigned, whoever is signed in
+    if expect.kind is Kind.METRICS:
+        return Outcome.NOT_FOUND  # no token configured in the tests
     if expect.kind is Kind.ADMIN:
         return Outcome.ADMIN_IN if persona.admin_access else Outcome.ADMIN_LOGIN
     if persona.user is None:

@@ -1,0 +1,180 @@
+"""The production supervisor: a crashed child is restarted on its own with backoff, the
+others keep running; SIGTERM is forwarded, waited for, then SIGKILL. Real (tiny)
+child processes; the backoff arithmetic with an injected clock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from mppdesk.ops.supervisor import RestartingSupervisor
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+def _counting_crasher(log: Path) -> list[str]:
+    """A child that notes each start in ``log``, then dies at once with status 3."""
+    code = f"open({str(log)!r}, 'a').write('start\\n'); raise SystemExit(3)"
+    return [sys.executable, "-c", code]
+
+
+def _sigterm_after(supervisor: RestartingSupervisor, seconds: float) -> threading.Thread:
+    def send() -> None:
+        deadline = time.monotonic() + 10
+        while len(supervisor.processes) < len(supervisor.commands):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+        time.sleep(seconds)
+        if not supervisor._stopping:  # never signal pytest once the handler is gone
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_crashing_child_is_restarted_with_growing_delays_and_the_others_keep_running(
+    tmp_path,
+):
+    log = tmp_path / "starts"
+    messages: list[str] = []
+    supervisor = RestartingSupervisor(
+        [("web", SLEEPER), ("dispatch-1", _counting_crasher(log))],
+        grace=5,
+        poll_interval=0.02,
+        backoff_base=0.1,
+        backoff_cap=0.4,
+        stable_after=30,
+        echo=messages.append,
+    )
+    web_pid: list[int] = []
+
+    def remember_web() -> None:
+        while "web" not in supervisor.processes:
+            time.sleep(0.01)
+        web_pid.append(supervisor.processes["web"].pid)
+
+    threading.Thread(target=remember_web, daemon=True).start()
+    thread = _sigterm_after(supervisor, 2.5)
+    assert supervisor.run() == 0
+    thread.join()
+    starts = log.read_text().count("start")
+    # 0.1 + 0.2 + 0.4 + 0.4 ... within 2.5 s: at least four starts, far fewer than a
+    # restart loop without backoff would make.
+    assert 4 <= starts <= 10, starts
+    delays = [
+        float(m.split("restart in ")[1].split(" s")[0]) for m in messages if "restart in" in m
+    ]
+    assert delays[:4] == [0.1, 0.2, 0.4, 0.4]
+    assert all("status 3" in m for m in messages if "restart in" in m)
+    # The web server was never touched: one process, the first, stopped by the SIGTERM.
+    assert supervisor.processes["web"].pid == web_pid[0]
+    assert supervisor.processes["web"].returncode == -signal.SIGTERM
+    assert supervisor.state["web"].restarts == 0
+    assert supervisor.state["dispatch-1"].restarts >= 3
+
+
+def test_sigterm_is_forwarded_and_children_finish_gracefully(tmp_path):
+    done = tmp_path / "done"
+    graceful = [
+        sys.executable,
+        "-c",
+        "import signal, sys, time\n"
+        "def bye(*a):\n"
+        "    time.sleep(0.3)  # finishing the message in hand\n"
+        f"    open({str(done)!r}, 'w').write('finished')\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, bye)\n"
+        "time.sleep(60)\n",
+    ]
+    supervisor = RestartingSupervisor(
+        [("worker-1", graceful), ("web", SLEEPER)], grace=5, poll_interval=0.02, echo=print
+    )
+    thread = _sigterm_after(supervisor, 0.5)
+    started = time.monotonic()
+    assert supervisor.run() == 0
+    thread.join()
+    assert done.read_text() == "finished"
+    assert supervisor.processes["worker-1"].returncode == 0
+    assert time.monotonic() - started < 5
+    assert signal.getsignal(signal.SIGTERM) is not supervisor._on_signal  # restored
+
+
+def test_a_child_ignoring_sigterm_is_killed_after_the_grace_period():
+    stubborn = [
+        sys.executable,
+        "-c",
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)",
+    ]
+    messages: list[str] = []
+    supervisor = RestartingSupervisor(
+        [("web", stubborn)], grace=0.5, poll_interval=0.02, echo=messages.append
+    )
+    thread = _sigterm_after(supervisor, 0.5)
+    assert supervisor.run() == 0
+    thread.join()
+    assert supervisor.processes["web"].returncode == -signal.SIGKILL
+    assert any("did not stop in time" in m for m in messages)
+
+
+class _FakeProcess:
+    def __init__(self, code: int | None) -> None:
+        self.code = code
+        self.pid = 2**22 + 12345  # no such process group: signalling it is a no-op
+
+    def poll(self) -> int | None:
+        return self.code
+
+
+@pytest.mark.parametrize(
+    ("crashes", "expected"), [(1, 1.0), (2, 2.0), (3, 4.0), (6, 32.0), (7, 60.0), (50, 60.0)]
+)
+def test_backoff_doubles_up_to_the_cap(crashes, expected):
+    supervisor = RestartingSupervisor([("web", SLEEPER)], backoff_base=1, backoff_cap=60)
+    assert supervisor.backoff(crashes) == expected
+
+
+def test_a_child_that_ran_long_enough_starts_again_from_the_shortest_delay(monkeypatch):
+    now = [1000.0]
+    spawned: list[str] = []
+    supervisor = RestartingSupervisor(
+        [("dispatch-1", SLEEPER)],
+        backoff_base=1,
+        backoff_cap=60,
+        stable_after=60,
+        clock=lambda: now[0],
+        echo=lambda m: None,
+    )
+
+    def spawn(name: str) -> None:
+        spawned.append(name)
+        supervisor.processes[name] = _FakeProcess(None)  # type: ignore[assignment]
+        supervisor.state[name].started_at = now[0]
+        supervisor.state[name].restart_at = None
+
+    monkeypatch.setattr(supervisor, "_spawn", spawn)
+    supervisor.start()
+    state = supervisor.state["dispatch-1"]
+    for expected_delay in (1, 2, 4):  # quick crashes: the delay doubles
+        now[0] += 5
+        supervisor.processes["dispatch-1"] = _FakeProcess(1)  # type: ignore[assignment]
+        supervisor._check_children()
+        assert state.restart_at == now[0] + expected_delay
+        now[0] = state.restart_at - 0.01
+        supervisor._check_children()
+        assert len(spawned) == 1 + state.restarts  # not yet
+        now[0] += 0.01
+        supervisor._check_children()
+    assert state.restarts == 3
+    # Up for two minutes, then a crash: back to the first delay.
+    now[0] += 120
+    supervisor.processes["dispatch-1"] = _FakeProcess(1)  # type: ignore[assignment]
+    supervisor._check_children()
+    assert state.crashes == 1 and state.restart_at == now[0] + 1
