@@ -19,7 +19,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, staff: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]
+        field: Any = self.fields["user"]
+        field.choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]
 
 
 class TaskForm(forms.Form):
@@ -55,4 +56,5 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, staff: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]
+        field: Any = self.fields["user"]
+        field.choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]
