@@ -42,6 +42,7 @@ KNOWN: dict[str, list[Any]] = {}
 
 def _known_ids() -> dict[str, list[Any]]:
     from mppdesk.cases.models import Case
+    from mppdesk.casework.models import CaseFile, Task
     from mppdesk.hearings.models import Docket, DocketTemplate, Hearing, InAbsentiaFollowUp, Notice
     from mppdesk.hearings.models_scheduling import ScheduleProposal
     from mppdesk.messaging.models import Message
@@ -73,6 +74,8 @@ def _known_ids() -> dict[str, list[Any]]:
         "decision_id": ids(ScreeningDecision, "created_at"),
         "interview_id": ids(NonRefoulementInterview, "created_at"),
         "contact_id": ids(ContactPoint, "id"),
+        "task_id": ids(Task, "created_at"),
+        "document_id": ids(CaseFile, "created_at"),
         "code": codes,
         "kind": ["reminder", "hearing_notice", "manual"],
         "channel": ["sms", "whatsapp", "email"],

@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "frontera-demo-2026"  # noqa: S105  (the published demo password)
+PASSWORD = "frontera-demo-2026"  # noqa: S105 - the published demo password (README)
 LOGINS = (
     "caseworker.legal",
     "supervisor.legal",

@@ -42,6 +42,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         from mppdesk.casework.queries import mine_filter
 
         cases = cases.filter(mine_filter(current_user(request)))
+    cases = cases.prefetch_related("assignments__user")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "status": status, "statuses": CaseStatus.choices, "mine": mine}
     return render(request, "cases/list.html", context)

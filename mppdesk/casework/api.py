@@ -13,6 +13,7 @@ import uuid
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -291,6 +292,6 @@ def document_content(request: HttpRequest, document_id: uuid.UUID) -> HttpRespon
     row = _owned(request, queries.get_file(common.actor(request), document_id))
     data = services.read_file(actor=common.actor(request), row=row)
     response = HttpResponse(data, content_type=row.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{row.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, row.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

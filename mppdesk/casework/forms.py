@@ -19,7 +19,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, staff: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]
+        field: Any = self.fields["user"]
+        field.choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]
 
 
 class TaskForm(forms.Form):
@@ -38,9 +39,16 @@ class FileForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseFileKind.choices)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("PDF, JPEG or PNG, at most 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from mppdesk.casework.files import max_bytes
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, JPEG or PNG, at most %(mb)s MB.") % {
+            "mb": f"{max_bytes() / 1024 / 1024:g}"
+        }
 
 
 class ReassignForm(forms.Form):
@@ -48,4 +56,5 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, staff: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]
+        field: Any = self.fields["user"]
+        field.choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]

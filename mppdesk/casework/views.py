@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -204,7 +205,7 @@ def download(request: HttpRequest, pk: UUID) -> HttpResponse:
     row = queries.get_file(user, pk)
     data = services.read_file(actor=user, row=row)
     response = HttpResponse(data, content_type=row.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{row.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, row.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "no-store, private"

@@ -87,6 +87,20 @@ def access_log_section(person: Person) -> list[dict[str, Any]]:
     condition = Q(object_type="person", object_id=str(person.pk))
     if case_ids:
         condition |= Q(object_type="case", object_id__in=case_ids)
+        # Notes, documents and tasks of those cases (casework): every read is audited.
+        from mppdesk.casework.models import CaseFile, CaseNote, Task
+
+        for object_type, model in (
+            ("case_note", CaseNote),
+            ("case_file", CaseFile),
+            ("task", Task),
+        ):
+            ids = [
+                str(pk)
+                for pk in model.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+            ]
+            if ids:
+                condition |= Q(object_type=object_type, object_id__in=ids)
     if contact_ids:
         condition |= Q(object_type="contact_point", object_id__in=contact_ids)
     membership = getattr(person, "household_membership", None)

@@ -375,3 +375,17 @@ def test_a_case_shared_by_referral_does_not_share_its_casework(team: Team) -> No
 
     panel = case_panel(team.outsider, team.case)
     assert panel == {"visible": False}
+
+
+def test_a_download_name_with_accents_is_sent_in_utf8(
+    team: Team, caseworker_client: Client
+) -> None:
+    row = services.upload_file(
+        actor=team.worker, case=team.case, kind="id", filename="Pasaporte de Ñandú.png", data=PNG
+    )
+    response = caseworker_client.get(reverse("casework:download", kwargs={"pk": row.pk}))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert (
+        "filename*=utf-8''Pasaporte%20de%20%C3%91and%C3%BA.png" in response["Content-Disposition"]
+    )

@@ -111,3 +111,18 @@ def test_the_home_never_shows_another_organizations_work(
     )
     body = outsider_client.get("/").content.decode()
     assert "Secreto" not in body and team.case.lead.given_names not in body
+
+
+def test_team_caseloads_take_three_queries_whatever_the_team(
+    team: Team, personas: Any, django_assert_max_num_queries: Any
+) -> None:
+    from mppdesk.casework.queries import team_caseloads
+
+    for n in range(6):
+        worker = UserFactory(username=f"w{n}")
+        MembershipFactory(user=worker, organization=personas.org, role=Role.CASEWORKER)
+        services.assign(actor=team.supervisor, case=team.case, user=worker)
+    team_caseloads(team.supervisor)  # the roles of the supervisor, cached
+    with django_assert_max_num_queries(3):
+        rows = team_caseloads(team.supervisor)
+    assert sum(r["cases"] for r in rows) == 6

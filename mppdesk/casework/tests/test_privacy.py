@@ -50,3 +50,15 @@ def test_erasure_deletes_notes_and_files_and_blanks_task_titles(team: Team) -> N
     assert not CaseNote.objects.exists()
     assert not CaseFile.objects.exists() and not CaseFileContent.objects.exists()
     assert [t.title for t in Task.objects.all()] == [""]
+
+
+def test_the_access_log_shows_who_read_the_notes_and_documents(team: Team) -> None:
+    fill(team)
+    row = CaseFile.objects.get()
+    services.read_file(actor=team.colleague, row=row)
+    services.audit_notes_read(
+        actor=team.colleague, case=team.case, notes=list(CaseNote.objects.all())
+    )
+    log = build_subject_export(team.case.lead)["access_log"]
+    reads = {(e["object_type"], e["action"]) for e in log}
+    assert {("case_file", "view"), ("case_note", "view"), ("task", "create")} <= reads
