@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.incidents import queries, services, tallies
-from mppdesk.incidents.models import Consent, ConsentMethod, IncidentKind, Perpetrator, Use
+from mppdesk.incidents.models import ConsentMethod, IncidentKind, Perpetrator, Use
 from mppdesk.lib import csvfile
 from mppdesk.people.models import Person
 from mppdesk.people.validation import FieldErrors
@@ -182,10 +182,14 @@ def consent(request: HttpRequest, pk: UUID) -> HttpResponse:
     data = request.POST
     try:
         if data.get("withdraw"):
-            try:
-                row = incident.consents.get(pk=int(data["withdraw"]))
-            except (ValueError, Consent.DoesNotExist):
-                raise FieldErrors({"consent": [_("This consent is not active.")]}) from None
+            raw = str(data["withdraw"]).strip()
+            row = (
+                incident.consents.filter(pk=int(raw)).first()
+                if raw.isdigit() and len(raw) < 18
+                else None
+            )
+            if row is None:
+                raise FieldErrors({"consent": [_("This consent is not active.")]})
             left = services.withdraw_consent(actor=user, consent=row, method=data.get("method", ""))
             if left is None:
                 messages.success(request, _("Consent to keep the report withdrawn: deleted."))

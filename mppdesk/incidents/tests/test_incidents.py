@@ -351,3 +351,23 @@ def test_the_monitor_sees_every_organizations_tallies_and_nothing_else(
     assert data["program_wide"] is True and data["total"] == "10"
     for url in ("/people/", "/cases/", "/incidents/", "/assistance/work"):
         assert client.get(url).status_code in (403, 404), url
+
+
+def test_consent_on_the_web_page(family: Family, personas: Any) -> None:
+    incident = record(personas.outsider, family.father, uses=["keep"])
+    client = verified_login(Client(), personas.outsider)
+    url = f"/incidents/{incident.pk}/consent"
+    response = client.post(url, {"use": "share", "method": "phone", "share_with": "alf"})
+    assert response.status_code == 302
+    assert incident.consents.filter(use="share", organization__slug="alf").exists()
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "Asistencia Legal Frontera" in page
+    for bad in ("99999999999999999999999", "x", ""):
+        response = client.post(url, {"withdraw": bad or " ", "method": "phone"})
+        assert response.status_code == 400, bad
+    response = client.post(url, {"use": "teleport", "method": "phone"})
+    assert response.status_code == 400 and "use" in response.content.decode()
+    keep = incident.consents.get(use="keep")
+    response = client.post(url, {"withdraw": str(keep.pk), "method": "phone"})
+    assert response.status_code == 302 and response["Location"] == "/incidents/"
+    assert not Incident.objects.filter(pk=incident.pk).exists()
