@@ -226,7 +226,12 @@ def test_subject_access_lists_the_persons_reports(family: Family, personas: Any)
     assert {c["use"] for c in data[0]["consents"]} == {"keep", "report"}
     assert "people" not in data[0]  # the others named are not theirs to see
     title, lines = describe_incidents(data)
-    assert lines and "Extortion" in lines[0] or "Extorsión" in lines[0]
+    assert ("Extortion" in lines[0] or "Extorsión" in lines[0]) and "SECRET-NARRATIVE" in lines[0]
+    from mppdesk.privacy.subject_access import build_subject_export, render_subject_pdf
+
+    export = build_subject_export(family.father)
+    assert export["incidents"] == data
+    assert render_subject_pdf(export).startswith(b"%PDF")
 
 
 # --- attackers: who may read a narrative --------------------------------------------------
