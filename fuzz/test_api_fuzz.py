@@ -44,6 +44,7 @@ def _known_ids() -> dict[str, list[Any]]:
     from mppdesk.cases.models import Case
     from mppdesk.hearings.models import Docket, DocketTemplate, Hearing, InAbsentiaFollowUp, Notice
     from mppdesk.hearings.models_scheduling import ScheduleProposal
+    from mppdesk.incidents.models import Incident
     from mppdesk.messaging.models import Message
     from mppdesk.people.models import ContactPoint, Household, Person
     from mppdesk.places.models import DetentionFacility, Port, Shelter, Venue
@@ -73,6 +74,7 @@ def _known_ids() -> dict[str, list[Any]]:
         "decision_id": ids(ScreeningDecision, "created_at"),
         "interview_id": ids(NonRefoulementInterview, "created_at"),
         "contact_id": ids(ContactPoint, "id"),
+        "incident_id": ids(Incident, "created_at", "id"),
         "code": codes,
         "kind": ["reminder", "hearing_notice", "manual"],
         "channel": ["sms", "whatsapp", "email"],
