@@ -8,6 +8,7 @@ carry only random UUIDs; a person's id arrives in the query string only as a UUI
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
@@ -134,6 +135,8 @@ def new(request: HttpRequest) -> HttpResponse:
         .order_by("name"),
         "today": timezone.localdate().isoformat(),
         "selected_kinds": data.getlist("kinds"),
+        # The person the form was opened for (GET), or what was ticked (POST).
+        "selected_people": people_ids[:1] if request.method == "GET" else people_ids,
         "selected_uses": data.getlist("uses") if request.method == "POST" else [Use.KEEP],
         **_choices(),
     }
@@ -221,6 +224,17 @@ def _tallies(request: HttpRequest) -> tuple[tallies.Tallies | None, dict[str, li
     return tallies.tallies_for(_user(request), filters), {}
 
 
+def _short_labels(table: Any, limit: int = 24) -> Any:
+    """The table with labels short enough for the chart's label column."""
+    rows = [
+        dataclasses.replace(
+            r, label=r.label if len(r.label) <= limit else r.label[: limit - 1] + "…"
+        )
+        for r in table.rows
+    ]
+    return dataclasses.replace(table, rows=rows)
+
+
 @login_required
 @never_cache
 @require_GET
@@ -233,7 +247,7 @@ def tally_page(request: HttpRequest) -> HttpResponse:
     context = {
         "result": result,
         "tables": list(result.tables.values()),
-        "kind_chart": svg.bars(by_kind, "chart-by-kind"),
+        "kind_chart": svg.bars(_short_labels(by_kind), "chart-by-kind"),
         "month_chart": svg.columns(by_month, "chart-by-month") if by_month.rows else None,
         "errors": errors,
         "q": request.GET,
