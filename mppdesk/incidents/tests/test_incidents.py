@@ -324,6 +324,9 @@ def test_the_cli_exports_tallies_only(family: Family, personas: Any, monitor_use
     lines = result.output.strip().splitlines()
     assert lines[0].lstrip("\ufeff") == ",".join(tallies.CSV_HEADER)
     assert lines[1].endswith(",5")
+    # A coordinator may too (their organization's incidents: not program-wide here).
+    _user(family.father.organization, Role.COORDINATOR, "coord")
+    assert runner.invoke(cli, ["incidents", "export", "--user", "coord"]).exit_code == 0
     # An auditor (no stats.read) may not.
     _user(family.father.organization, Role.AUDITOR, "aud")
     refused = runner.invoke(cli, ["incidents", "export", "--user", "aud"])
