@@ -45,6 +45,7 @@ def _known_ids() -> dict[str, list[Any]]:
     from mppdesk.casework.models import CaseFile, Task
     from mppdesk.hearings.models import Docket, DocketTemplate, Hearing, InAbsentiaFollowUp, Notice
     from mppdesk.hearings.models_scheduling import ScheduleProposal
+    from mppdesk.incidents.models import Incident
     from mppdesk.messaging.models import Message
     from mppdesk.people.models import ContactPoint, Household, Person
     from mppdesk.places.models import DetentionFacility, Port, Shelter, Venue
@@ -76,6 +77,7 @@ def _known_ids() -> dict[str, list[Any]]:
         "contact_id": ids(ContactPoint, "id"),
         "task_id": ids(Task, "created_at"),
         "document_id": ids(CaseFile, "created_at"),
+        "incident_id": ids(Incident, "created_at", "id"),
         "code": codes,
         "kind": ["reminder", "hearing_notice", "manual"],
         "channel": ["sms", "whatsapp", "email"],

@@ -682,7 +682,7 @@ def worker(queues: str, interval: float, batch: bool, max_tasks: int | None) -> 
     help="Delete the demo organizations and their data first (local mode only).",
 )
 def demo(people: int, households: int, detained: int, seed: int | None, reset: bool) -> None:
-    """Load synthetic demo data once (three organizations, people, households, cases).
+    """Load synthetic demo data once (four organizations, people, households, cases).
 
     Migrates the database first. Running it again does nothing unless --reset is
     given. Prints the demo logins. Refused in production mode.

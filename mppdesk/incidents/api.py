@@ -111,7 +111,9 @@ class ConsentIn(StrictInput):
     action: Literal["give", "withdraw"]
     use: UseCode | None = Field(None, description="The use consented to (`give`).")
     organization: StrictStr | None = Field(None, description="Slug, for `share`.")
-    consent_id: int | None = Field(None, description="The consent withdrawn (`withdraw`).")
+    consent_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="The consent withdrawn (`withdraw`)."
+    )
     method: MethodCode
 
 

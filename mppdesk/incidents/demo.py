@@ -4,8 +4,9 @@ For the shelter network (``caseworker.shelter``): an attempted kidnapping of a f
 lead, with consent to keep it and to include it in de-identified reporting only (no
 referral, no sharing); and a theft of a family's documents, which sets the
 document-exposure flag on their case, with consent to keep it and refer it to a service.
-A dozen more reports of both demo organizations, consented for reporting, give the
-tallies at ``/incidents/tallies/`` something to show. Narratives are synthetic.
+Five extortions in one city and month and a dozen more reports of both demo
+organizations, consented for reporting, give the tallies at ``/incidents/tallies/``
+something to show. Narratives are synthetic.
 Calling it again adds nothing.
 """
 
@@ -76,6 +77,17 @@ def add_demo_incidents() -> int:
                 "bus stop.",
             )  # fmt: skip
             made += 2
+            # Five extortions at the same bus station last month: five in one cell of the
+            # tallies is shown as 5, where one or two would be "<5".
+            last_month = today.replace(day=1) - dt.timedelta(days=10)
+            for case in cases[2:7]:
+                services.record_incident(
+                    actor=actor, organization=case.organization, occurred_on=last_month,
+                    port=first.port, kinds=["extortion"], perpetrator="criminal_group",
+                    people=[case.lead], consent_method="verbal_in_person",
+                    uses=["keep", "report"], narrative="(demo) Synthetic account for the demo.",
+                )  # fmt: skip
+                made += 1
             cases = cases[2:]
         for case in cases[:6]:
             kind, perpetrator = KINDS[rng.randrange(len(KINDS))]

@@ -28,6 +28,7 @@ def describe_incidents(data: list[dict[str, Any]]) -> tuple[str, list[str]]:
         lines.append(
             f"{i['occurred_on']} — {i['city']}: {kinds}; "
             f"{choice_label(Perpetrator, i['perpetrator'])}. {_('Consent')}: {uses or '—'}"
+            + (f". {i['narrative']}" if i["narrative"] else "")
         )
     return _("Incident reports"), lines
 

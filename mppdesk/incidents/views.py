@@ -8,6 +8,7 @@ carry only random UUIDs; a person's id arrives in the query string only as a UUI
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -24,7 +25,7 @@ from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents import queries, services, tallies
-from mppdesk.incidents.models import Consent, ConsentMethod, IncidentKind, Perpetrator, Use
+from mppdesk.incidents.models import ConsentMethod, IncidentKind, Perpetrator, Use
 from mppdesk.lib import csvfile
 from mppdesk.people.models import Person
 from mppdesk.places.models import Port
@@ -131,6 +132,8 @@ def new(request: HttpRequest) -> HttpResponse:
         .order_by("name"),
         "today": timezone.localdate().isoformat(),
         "selected_kinds": data.getlist("kinds"),
+        # The person the form was opened for (GET), or what was ticked (POST).
+        "selected_people": people_ids[:1] if request.method == "GET" else people_ids,
         "selected_uses": data.getlist("uses") if request.method == "POST" else [Use.KEEP],
         **_choices(),
     }
@@ -179,10 +182,14 @@ def consent(request: HttpRequest, pk: UUID) -> HttpResponse:
     data = request.POST
     try:
         if data.get("withdraw"):
-            try:
-                row = incident.consents.get(pk=int(data["withdraw"]))
-            except (ValueError, Consent.DoesNotExist):
-                raise FieldErrors({"consent": [_("This consent is not active.")]}) from None
+            raw = str(data["withdraw"]).strip()
+            row = (
+                incident.consents.filter(pk=int(raw)).first()
+                if raw.isdigit() and len(raw) < 18
+                else None
+            )
+            if row is None:
+                raise FieldErrors({"consent": [_("This consent is not active.")]})
             left = services.withdraw_consent(actor=user, consent=row, method=data.get("method", ""))
             if left is None:
                 messages.success(request, _("Consent to keep the report withdrawn: deleted."))
@@ -214,6 +221,17 @@ def _tallies(request: HttpRequest) -> tuple[tallies.Tallies | None, dict[str, li
     return tallies.tallies_for(current_user(request), filters), {}
 
 
+def _short_labels(table: Any, limit: int = 24) -> Any:
+    """The table with labels short enough for the chart's label column."""
+    rows = [
+        dataclasses.replace(
+            r, label=r.label if len(r.label) <= limit else r.label[: limit - 1] + "…"
+        )
+        for r in table.rows
+    ]
+    return dataclasses.replace(table, rows=rows)
+
+
 @login_required
 @never_cache
 @require_GET
@@ -226,7 +244,7 @@ def tally_page(request: HttpRequest) -> HttpResponse:
     context = {
         "result": result,
         "tables": list(result.tables.values()),
-        "kind_chart": svg.bars(by_kind, "chart-by-kind"),
+        "kind_chart": svg.bars(_short_labels(by_kind), "chart-by-kind"),
         "month_chart": svg.columns(by_month, "chart-by-month") if by_month.rows else None,
         "errors": errors,
         "q": request.GET,

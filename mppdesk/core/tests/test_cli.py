@@ -279,8 +279,9 @@ def test_demo_command_is_idempotent(runner, db):
     assert first.exit_code == 0, first.output
     assert "Loaded 24 people in 10 households" in first.output
     assert "caseworker.legal" in first.output and "frontera-demo-2026" in first.output
+    assert "monitor" in first.output and "Observatorio de la Frontera (demo)" in first.output
     counts = (Person.objects.count(), Household.objects.count(), Organization.objects.count())
-    assert counts == (24, 10, 3)
+    assert counts == (24, 10, 4)
     second = runner.invoke(cli, ["demo", "--people", "24", "--households", "10"])
     assert second.exit_code == 0, second.output
     assert "already loaded" in second.output

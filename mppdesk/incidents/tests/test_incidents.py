@@ -226,7 +226,12 @@ def test_subject_access_lists_the_persons_reports(family: Family, personas: Any)
     assert {c["use"] for c in data[0]["consents"]} == {"keep", "report"}
     assert "people" not in data[0]  # the others named are not theirs to see
     title, lines = describe_incidents(data)
-    assert lines and "Extortion" in lines[0] or "Extorsión" in lines[0]
+    assert ("Extortion" in lines[0] or "Extorsión" in lines[0]) and "SECRET-NARRATIVE" in lines[0]
+    from mppdesk.privacy.subject_access import build_subject_export, render_subject_pdf
+
+    export = build_subject_export(family.father)
+    assert export["incidents"] == data
+    assert render_subject_pdf(export).startswith(b"%PDF")
 
 
 # --- attackers: who may read a narrative --------------------------------------------------
@@ -319,6 +324,9 @@ def test_the_cli_exports_tallies_only(family: Family, personas: Any, monitor_use
     lines = result.output.strip().splitlines()
     assert lines[0].lstrip("\ufeff") == ",".join(tallies.CSV_HEADER)
     assert lines[1].endswith(",5")
+    # A coordinator may too (their organization's incidents: not program-wide here).
+    _user(family.father.organization, Role.COORDINATOR, "coord")
+    assert runner.invoke(cli, ["incidents", "export", "--user", "coord"]).exit_code == 0
     # An auditor (no stats.read) may not.
     _user(family.father.organization, Role.AUDITOR, "aud")
     refused = runner.invoke(cli, ["incidents", "export", "--user", "aud"])
@@ -351,3 +359,23 @@ def test_the_monitor_sees_every_organizations_tallies_and_nothing_else(
     assert data["program_wide"] is True and data["total"] == "10"
     for url in ("/people/", "/cases/", "/incidents/", "/assistance/work"):
         assert client.get(url).status_code in (403, 404), url
+
+
+def test_consent_on_the_web_page(family: Family, personas: Any) -> None:
+    incident = record(personas.outsider, family.father, uses=["keep"])
+    client = verified_login(Client(), personas.outsider)
+    url = f"/incidents/{incident.pk}/consent"
+    response = client.post(url, {"use": "share", "method": "phone", "share_with": "alf"})
+    assert response.status_code == 302
+    assert incident.consents.filter(use="share", organization__slug="alf").exists()
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "Asistencia Legal Frontera" in page
+    for bad in ("99999999999999999999999", "x", ""):
+        response = client.post(url, {"withdraw": bad or " ", "method": "phone"})
+        assert response.status_code == 400, bad
+    response = client.post(url, {"use": "teleport", "method": "phone"})
+    assert response.status_code == 400 and "use" in response.content.decode()
+    keep = incident.consents.get(use="keep")
+    response = client.post(url, {"withdraw": str(keep.pk), "method": "phone"})
+    assert response.status_code == 302 and response["Location"] == "/incidents/"
+    assert not Incident.objects.filter(pk=incident.pk).exists()
