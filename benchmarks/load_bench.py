@@ -364,7 +364,10 @@ def main() -> None:
         field_keys, index_key = local_keys(VAR_DIR)
         env.update(
             MPPDESK_MODE="production",
-            SECRET_KEY=secrets.token_urlsafe(60),
+            # The key the sessions were written with (populate ran in local mode): a new
+            # one would turn every staff request into a redirect to the login page.
+            SECRET_KEY=os.environ.get("SECRET_KEY")
+            or (VAR_DIR / "secret_key").read_text(encoding="utf-8").strip(),
             MPPDESK_FIELD_KEYS=field_keys,
             MPPDESK_INDEX_KEY=index_key,
             ALLOWED_HOSTS="127.0.0.1",

@@ -503,7 +503,12 @@ def _supervisor_echo() -> Callable[[str], None]:
     if settings.LOG_FORMAT != "json":
         return lambda message: click.echo(message, err=True)
     log = logging.getLogger("mppdesk.supervisor")
-    return lambda message: log.warning(message)
+
+    def echo(message: str) -> None:
+        trouble = "exited" in message or "did not stop" in message
+        log.log(logging.WARNING if trouble else logging.INFO, message)
+
+    return echo
 
 
 @cli.command(short_help="Run the web server (gunicorn).")

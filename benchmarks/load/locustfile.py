@@ -59,6 +59,15 @@ class StaffUser(ProxiedUser):
         base = FIXTURE.get("public_base_url") or self.host
         self.client.headers["Referer"] = base.rstrip("/") + "/people/"
 
+    def staff(self, method: str, path: str, name: str, **kwargs: object) -> None:
+        """A signed-in page: anything but 200 (a redirect to the login page: the session
+        was not accepted) is a failure, not the login page's time under this name."""
+        with self.client.request(
+            method, path, name=name, allow_redirects=False, catch_response=True, **kwargs
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
 
 class CaseWorker(StaffUser):
     weight = 6
@@ -67,7 +76,8 @@ class CaseWorker(StaffUser):
 
     @task(3)
     def search_by_surname(self) -> None:
-        self.client.post(
+        self.staff(
+            "POST",
             "/people/",
             data={"q": random.choice(FIXTURE["surnames"])},  # noqa: S311
             headers={"X-CSRFToken": self.csrf, "HX-Request": "true", "HX-Target": "results"},
@@ -76,7 +86,8 @@ class CaseWorker(StaffUser):
 
     @task(2)
     def search_by_anumber(self) -> None:
-        self.client.post(
+        self.staff(
+            "POST",
             "/people/",
             data={"q": random.choice(FIXTURE["a_numbers"])},  # noqa: S311
             headers={"X-CSRFToken": self.csrf, "HX-Request": "true", "HX-Target": "results"},
@@ -86,7 +97,7 @@ class CaseWorker(StaffUser):
     @task(4)
     def open_person(self) -> None:
         person = random.choice(FIXTURE["people"])  # noqa: S311
-        self.client.get(f"/people/{person}/", name="case worker: person page")
+        self.staff("GET", f"/people/{person}/", name="case worker: person page")
 
 
 class Coordinator(StaffUser):
@@ -96,12 +107,12 @@ class Coordinator(StaffUser):
 
     @task(1)
     def calendar(self) -> None:
-        self.client.get("/hearings/dockets/", name="coordinator: docket calendar")
+        self.staff("GET", "/hearings/dockets/", name="coordinator: docket calendar")
 
     @task(3)
     def docket(self) -> None:
         docket = random.choice(FIXTURE["dockets"])  # noqa: S311
-        self.client.get(f"/hearings/dockets/{docket}/", name="coordinator: docket")
+        self.staff("GET", f"/hearings/dockets/{docket}/", name="coordinator: docket")
 
 
 def signed_post(user: HttpUser, path: str, params: dict[str, str], name: str) -> None:

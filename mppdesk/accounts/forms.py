@@ -11,7 +11,8 @@ from mppdesk.accounts import services
 
 
 def client_ip(request: Any) -> str | None:
-    """The address the lockout counts by. Behind a proxy, the proxy must set REMOTE_ADDR."""
+    """The address the lockout counts by. Behind a proxy named in MPPDESK_TRUSTED_PROXIES,
+    ``mppdesk.ops.proxy`` has already put the client's address in REMOTE_ADDR."""
     if request is None:
         return None
     ip: str | None = request.META.get("REMOTE_ADDR") or None

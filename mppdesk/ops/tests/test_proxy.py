@@ -97,3 +97,21 @@ def test_a_bad_entry_is_named():
     with pytest.raises(ValueError, match="'10.0.0.300'"):
         parse_networks(["10.0.0.1", "10.0.0.300"])
     assert parse_networks([" 10.0.0.1 ", ""]) == (ipaddress.ip_network("10.0.0.1"),)
+
+
+@pytest.mark.django_db
+def test_the_login_lockout_counts_the_client_behind_the_proxy_not_the_proxy(settings):
+    from mppdesk.accounts.models import LoginFailure
+
+    settings.MPPDESK_TRUSTED_PROXIES = PROXIES
+    form = {"username": "nadie", "password": "wrong-password-123"}
+    Client(REMOTE_ADDR="10.0.0.5").post(
+        "/accounts/login/", form, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    Client(REMOTE_ADDR="203.0.113.9").post(
+        "/accounts/login/", form, HTTP_X_FORWARDED_FOR="198.51.100.8"
+    )
+    assert sorted(LoginFailure.objects.values_list("ip", flat=True)) == [
+        "198.51.100.7",
+        "203.0.113.9",
+    ]
