@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from mppdesk.people.demo import DemoLogin
 
 USER_ERROR_EXIT = 2
+#: The database went away (refused, closed, timed out, full): one line, no traceback.
+DATABASE_ERROR_EXIT = 3
 ROLES_HELP = "caseworker, supervisor, attorney, coordinator, analyst, auditor or admin"
 KINDS_HELP = "coordinator, legal_services, shelter, court, receiving_authority or monitor"
 
@@ -118,8 +120,73 @@ def _as_user_error(exc: BaseException) -> UserError | None:
     return None
 
 
+class DatabaseUnavailable(click.ClickException):
+    """The database failed under a command: exit status 3, one line on stderr."""
+
+    exit_code = DATABASE_ERROR_EXIT
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def _database_where() -> str:
+    """Engine and place of the database, without user or password."""
+    try:
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+    except Exception:  # noqa: BLE001 - settings themselves may be what failed
+        return "the database"
+    if "sqlite" in str(db.get("ENGINE", "")):
+        return f"SQLite {db.get('NAME')}"
+    host = db.get("HOST") or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"PostgreSQL {host}{port}/{db.get('NAME')}"
+
+
+def _database_reason(exc: BaseException) -> str:
+    """A short cause in fixed words: database messages can quote the values a query was
+    handling (personal data), so none of their text is shown."""
+    text = " ".join(str(e).lower() for e in (exc, exc.__cause__) if e is not None)
+    for needle, reason in (
+        ("full", "the disk is full"),
+        ("no space", "the disk is full"),
+        ("too large", "the disk is full"),
+        ("refused", "connection refused"),
+        ("timeout", "timed out"),
+        ("timed out", "timed out"),
+        ("terminat", "the server shut the connection down"),
+        ("closed", "the connection was closed"),
+        ("shutting down", "the server is shutting down"),
+        ("starting up", "the server is starting up"),
+        ("recovery", "the server is in recovery"),
+        ("locked", "the database is locked"),
+        ("unable to open", "cannot open the file"),
+        ("disk i/o", "disk input/output error"),
+        ("readonly", "the database is read-only"),
+        ("read-only", "the database is read-only"),
+        ("does not exist", "the database does not exist"),
+        ("authentication", "authentication failed"),
+    ):
+        if needle in text:
+            return reason
+    return type(exc).__name__
+
+
+def _as_database_error(exc: BaseException) -> DatabaseUnavailable | None:
+    db_utils = sys.modules.get("django.db.utils")
+    if db_utils is None or not isinstance(exc, db_utils.OperationalError | db_utils.InterfaceError):
+        return None
+    return DatabaseUnavailable(
+        f"database failure ({_database_reason(exc)}) at {_database_where()}; the "
+        "transaction in progress was rolled back. Run the command again once the "
+        "database is back."
+    )
+
+
 class MppdeskGroup(click.Group):
-    """The top-level group: turns service validation errors into clean exits."""
+    """The top-level group: turns service validation errors into clean exits (2) and a
+    lost database into one line (3)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -127,6 +194,9 @@ class MppdeskGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
+            database_error = _as_database_error(exc)
+            if database_error is not None:
+                raise database_error from None
             user_error = _as_user_error(exc)
             if user_error is None:
                 raise
@@ -1053,6 +1123,14 @@ def _register_domain_commands() -> None:
     from mppdesk.casework.commands import tasks_group
 
     cli.add_command(tasks_group)
+
+    # Issue 16: backup and restore; the keys backed up apart.
+    from mppdesk.backup.commands import backup_command, keys_export, keys_import, restore_command
+
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
+    keys_group.add_command(keys_export)
+    keys_group.add_command(keys_import)
 
 
 _register_domain_commands()

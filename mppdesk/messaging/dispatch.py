@@ -48,7 +48,14 @@ from mppdesk.messaging.models import (
     MessageStatus,
     ProviderRateBucket,
 )
-from mppdesk.messaging.providers import Provider, TransportError, provider_for
+from mppdesk.messaging.providers import (
+    LeaseExpired,
+    Provider,
+    TransportError,
+    provider_class,
+    provider_for,
+    send_deadline,
+)
 from mppdesk.messaging.services import INVALID_CONTACT_CODES, flag_contact_invalid
 
 logger = logging.getLogger(__name__)
@@ -263,19 +270,29 @@ def _prepare(
     return jobs, failed
 
 
-def _lease_left(job: _Job, clock: Clock) -> bool:
-    """Is there time for one more provider call before this pass's lease runs out?
+def send_deadline_of(message: Message) -> dt.datetime | None:
+    """The last moment a provider request for this claim may leave: the lease's end
+    minus two client timeouts.
 
-    Another worker may take the message over once the lease has expired; a call that
-    could still be running then might send a second copy while the other worker finds
-    none yet. So a call starts only while the lease outlasts it (the client's timeout
-    bounds it) with a margin; otherwise the attempt is handed back as a transient error.
+    Another worker may take the message over once the lease has expired; a request
+    still running then might send a second copy while the other worker finds none yet.
+    So a request starts only while the lease outlasts it (the client's timeout bounds
+    connect and read, hence two) — checked before each provider call and again inside
+    the provider, right before the request leaves (``providers.check_send_deadline``):
+    a stall in between (a first import, the first URLconf ``reverse()``, a loaded
+    machine) must not send late. Past it the attempt is handed back (``LeaseExpired``).
     """
-    lease_until = job.message.lease_until
+    lease_until = message.lease_until
     if lease_until is None:
-        return True
+        return None
     margin = dt.timedelta(seconds=2 * float(settings.TWILIO_TIMEOUT_SECONDS))
-    return clock.now() + margin < lease_until
+    return lease_until - margin
+
+
+def _lease_left(job: _Job, clock: Clock) -> bool:
+    """Is there time for one more provider call before this pass's send deadline?"""
+    deadline = send_deadline_of(job.message)
+    return deadline is None or clock.now() < deadline
 
 
 def _attempt(job: _Job, clock: Clock) -> Outcome:
@@ -285,15 +302,16 @@ def _attempt(job: _Job, clock: Clock) -> Outcome:
         if wait > 0:
             clock.sleep(wait)
     try:
-        if job.since is not None:
+        with send_deadline(send_deadline_of(job.message), clock.now):
+            if job.since is not None:
+                if not _lease_left(job, clock):
+                    return Outcome(error=LeaseExpired())
+                sid = job.provider.find_sent(job.message, job.since, job.exclude)
+                if sid:
+                    return Outcome(sid=sid, found=True)
             if not _lease_left(job, clock):
-                return Outcome(error=TransportError("lease"))
-            sid = job.provider.find_sent(job.message, job.since, job.exclude)
-            if sid:
-                return Outcome(sid=sid, found=True)
-        if not _lease_left(job, clock):
-            return Outcome(error=TransportError("lease"))
-        return Outcome(sid=job.provider.send(job.message, job.prepared))
+                return Outcome(error=LeaseExpired())
+            return Outcome(sid=job.provider.send(job.message, job.prepared))
     except TransportError as exc:
         return Outcome(error=exc)
     except Exception as exc:  # noqa: BLE001 - unknown: transient and ambiguous
@@ -375,7 +393,13 @@ def _record(
             held = Message.objects.filter(pk=row.pk, claimed_by=token, status=MessageStatus.SENDING)
             release = {"claimed_by": "", "lease_until": None, "status_at": now}
             error = outcome.error or TransportError("error")
-            if error.permanent or row.attempts >= max_attempts:
+            if isinstance(error, LeaseExpired):
+                # Nothing was sent: hand the message back, due at once (the next claim
+                # asks the provider first, as for any attempt after the first). Never a
+                # failure, whatever the attempts.
+                changed = held.update(status=MessageStatus.QUEUED, next_attempt_at=None, **release)
+                status, detail = MessageStatus.QUEUED, "released lease"
+            elif error.permanent or row.attempts >= max_attempts:
                 changed = held.update(
                     status=MessageStatus.FAILED,
                     provider=provider_name,
@@ -407,6 +431,28 @@ def _record(
             flag_contact_invalid(message=row, code=code)
 
 
+_warmed = False
+_warm_lock = threading.Lock()
+
+
+def warm_providers() -> None:
+    """First-use work of every configured provider (imports, the first ``reverse()``,
+    clients), once per process and before the first claim: done after a claim it once
+    stalled a restarted dispatcher for 21 s at load 14, past its 10 s lease."""
+    global _warmed
+    with _warm_lock:
+        if _warmed:
+            return
+        for channel in getattr(settings, "MESSAGING_PROVIDERS", {}) or {}:
+            try:
+                provider_class(channel).warm()
+            except Exception as exc:  # noqa: BLE001 - a broken provider fails its messages
+                logger.error(
+                    "warming the %s provider failed: %s", channel, format_exception_safely(exc)
+                )
+        _warmed = True
+
+
 def dispatch_once(
     worker_id: str,
     *,
@@ -416,6 +462,7 @@ def dispatch_once(
     executor: Executor | None = None,
 ) -> int:
     """One pass over the outbox; returns how many messages it claimed."""
+    warm_providers()
     now = clock.now()
     promote_due(now)
     limit = int(batch or settings.MESSAGING_DISPATCH_BATCH)

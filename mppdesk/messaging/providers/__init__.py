@@ -7,9 +7,23 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from mppdesk.messaging.providers.base import Provider, TransportError
+from mppdesk.messaging.providers.base import (
+    LeaseExpired,
+    Provider,
+    TransportError,
+    check_send_deadline,
+    send_deadline,
+)
 
-__all__ = ["Provider", "TransportError", "provider_class", "provider_for"]
+__all__ = [
+    "LeaseExpired",
+    "Provider",
+    "TransportError",
+    "check_send_deadline",
+    "provider_class",
+    "provider_for",
+    "send_deadline",
+]
 
 
 @cache

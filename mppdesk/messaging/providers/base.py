@@ -14,12 +14,23 @@ claimed message:
 ``find_sent`` and ``send`` run in a thread pool and must not touch the database. They
 raise ``TransportError`` saying whether the failure is permanent; anything else is
 treated as transient and ambiguous (the message may have gone out).
+
+**The send deadline.** The dispatcher runs ``find_sent`` and ``send`` inside
+``send_deadline(lease_until - 2 * client timeout)``. A provider calls
+``check_send_deadline()`` at the last moment before the request leaves (the Twilio HTTP
+client's ``request``, just before the SMTP send): past the deadline another worker may
+already have taken the message over, so it raises ``LeaseExpired`` instead of sending.
+A check only before ``send`` is not enough: a stall inside it (a first import, the first
+``reverse()`` loading the URLconf) can outlast the lease.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Protocol
 
 
@@ -40,6 +51,38 @@ class TransportError(Exception):
         self.code = str(code)[:32]
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+class LeaseExpired(TransportError):
+    """The send deadline has passed: nothing was sent; the message is handed back."""
+
+    CODE = "lease"
+
+    def __init__(self) -> None:
+        super().__init__(self.CODE)
+
+
+_deadline: contextvars.ContextVar[tuple[dt.datetime, Callable[[], dt.datetime]] | None] = (
+    contextvars.ContextVar("mppdesk_send_deadline", default=None)
+)
+
+
+@contextlib.contextmanager
+def send_deadline(deadline: dt.datetime | None, now: Callable[[], dt.datetime]) -> Iterator[None]:
+    """Within this block, ``check_send_deadline`` refuses once ``now()`` is past
+    ``deadline`` (``None``: no deadline)."""
+    token = _deadline.set((deadline, now) if deadline is not None else None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def check_send_deadline() -> None:
+    """Raise ``LeaseExpired`` when the current send deadline has passed."""
+    current = _deadline.get()
+    if current is not None and current[1]() >= current[0]:
+        raise LeaseExpired()
 
 
 class OutgoingMessage(Protocol):
@@ -65,6 +108,12 @@ class Provider(ABC):
     @abstractmethod
     def send(self, message: OutgoingMessage, prepared: dict[str, Any]) -> str:
         """Hand the message to the provider; its id for the accepted message."""
+
+    @classmethod
+    def warm(cls) -> None:
+        """Do the first-use work (imports, URL reversing, clients) before any claim, so
+        that it cannot stall a send past its lease. Nothing by default."""
+        return None
 
     def find_sent(
         self, message: OutgoingMessage, since: dt.datetime, exclude: frozenset[str] = frozenset()

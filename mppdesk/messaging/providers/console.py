@@ -14,7 +14,7 @@ import threading
 import uuid
 from typing import Any, ClassVar
 
-from mppdesk.messaging.providers.base import OutgoingMessage, Provider
+from mppdesk.messaging.providers.base import OutgoingMessage, Provider, check_send_deadline
 
 logger = logging.getLogger("mppdesk.messaging.console")
 
@@ -26,6 +26,7 @@ class ConsoleProvider(Provider):
     name: ClassVar[str] = "console"
 
     def send(self, message: OutgoingMessage, prepared: dict[str, Any]) -> str:
+        check_send_deadline()
         sid = "CO" + uuid.uuid4().hex
         logger.info("message %s status=sent console_id=%s", message.id, sid)
         with _lock:

@@ -16,7 +16,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from mppdesk.messaging.providers.base import OutgoingMessage, Provider, TransportError
+from mppdesk.messaging.providers.base import (
+    OutgoingMessage,
+    Provider,
+    TransportError,
+    check_send_deadline,
+)
 
 
 class SmtpEmailProvider(Provider):
@@ -34,6 +39,7 @@ class SmtpEmailProvider(Provider):
             headers={"Message-ID": message_id},
             connection=get_connection(),  # EMAIL_BACKEND: SMTP unless configured else
         )
+        check_send_deadline()  # the last moment before it leaves
         try:
             email.send()
         except smtplib.SMTPRecipientsRefused as exc:
@@ -41,6 +47,10 @@ class SmtpEmailProvider(Provider):
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise TransportError("smtp") from exc
         return message_id
+
+    @classmethod
+    def warm(cls) -> None:
+        get_connection()  # imports the e-mail backend
 
     @classmethod
     def check_settings(cls) -> list[Any]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mppdesk.messaging import dispatch
 from mppdesk.messaging.models import Message, MessageEvent, MessageStatus
-from mppdesk.messaging.providers import provider_for
+from mppdesk.messaging.providers import LeaseExpired, provider_for, send_deadline
 from mppdesk.testing.factories import ContactPointFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +267,120 @@ def test_sent_messages_are_recorded_together_with_their_own_ids(outbox, fake_twi
         assert done.status == MessageStatus.SENT and done.claimed_by == ""
         assert done.provider_id == by_to[done.recipient]
     assert MessageEvent.objects.filter(status=MessageStatus.SENT).count() == 5
+
+
+def test_a_stall_after_the_lease_check_does_not_send_a_second_copy(
+    outbox, fake_twilio, clock, settings, monkeypatch
+):
+    """The duplicate behind the once-flaky ``test_benchmark_sends_every_message_exactly_once``:
+    a restarted dispatcher passed the lease check, then stalled on first-use work inside
+    the provider (the first URLconf ``reverse()`` took 21 s at load 14) for longer than
+    its 10 s lease; another dispatcher re-claimed the message, found no copy at the
+    provider yet and sent it; then the first one's request left too. Simulated here
+    deterministically: the stall advances the clock and runs the second dispatcher."""
+    from mppdesk.messaging.providers import twilio_base
+
+    settings.MESSAGING_LEASE_SECONDS = 10
+    settings.TWILIO_TIMEOUT_SECONDS = 1
+    message = outbox()
+    callback_url = twilio_base.status_callback_url
+    claimed: dict[str, int] = {}
+
+    def stall() -> str | None:
+        monkeypatch.setattr(twilio_base, "status_callback_url", callback_url)  # once
+        clock.advance(21)
+        claimed["second"] = dispatch.dispatch_once("second", clock=clock)
+        return callback_url()
+
+    monkeypatch.setattr(twilio_base, "status_callback_url", stall)
+    claimed["first"] = dispatch.dispatch_once("first", clock=clock)
+
+    assert claimed == {"second": 1, "first": 1}  # both dispatchers claimed it
+    [accepted] = fake_twilio.messages()  # exactly one send
+    assert fake_twilio.duplicates() == {}
+    done = reload(message)
+    assert done.status == MessageStatus.SENT and done.attempts == 2
+    assert done.provider_id == accepted.sid
+    assert done.claimed_by == ""
+    # The first dispatcher refused at the last moment and, having lost the claim,
+    # recorded nothing.
+    assert not MessageEvent.objects.filter(message=message, detail="released lease").exists()
+
+
+def test_a_refused_send_is_handed_back_not_failed(outbox, fake_twilio, clock, settings):
+    """Past the send deadline the message returns to the queue, due at once, even on its
+    last attempt (nothing was sent), and the next pass sends it exactly once."""
+    settings.MESSAGING_MAX_ATTEMPTS = 1
+    settings.TWILIO_TIMEOUT_SECONDS = 10
+    message = outbox()
+    token, rows = dispatch.claim("slow", 10, clock.now())
+    jobs, _failed = dispatch._prepare(rows, clock.now())
+    clock.advance(120 - 19)  # 19 s left: below two client timeouts
+    outcome = dispatch._attempt(jobs[0], clock)
+    assert isinstance(outcome.error, LeaseExpired)
+    dispatch._record(token, [(rows[0], jobs[0].provider.name, outcome)], clock)
+    back = reload(message)
+    assert (back.status, back.next_attempt_at, back.claimed_by) == (MessageStatus.QUEUED, None, "")
+    assert MessageEvent.objects.filter(message=message, detail="released lease").count() == 1
+    settings.MESSAGING_MAX_ATTEMPTS = 4
+    assert dispatch.dispatch_once("next", clock=clock) == 1
+    assert reload(message).status == MessageStatus.SENT
+    assert len(fake_twilio.messages()) == 1
+
+
+@pytest.mark.parametrize("seconds_left", [0.0, 1.999, 2.0, 2.001, 30.0])
+def test_the_send_deadline_is_checked_inside_the_provider(
+    seconds_left, outbox, fake_twilio, clock, settings
+):
+    """``check_send_deadline`` in the HTTP client: a request leaves only strictly before
+    the lease's end minus two client timeouts (1 s here)."""
+    settings.TWILIO_TIMEOUT_SECONDS = 1
+    message = outbox()
+    _token, rows = dispatch.claim("w", 10, clock.now())
+    deadline = dispatch.send_deadline_of(rows[0])
+    assert deadline == rows[0].lease_until - dt.timedelta(seconds=2)
+    clock.t = rows[0].lease_until - dt.timedelta(seconds=seconds_left)
+    provider = provider_for("sms")
+    with send_deadline(deadline, clock.now):
+        if seconds_left > 2:
+            assert provider.send(rows[0], {}).startswith("SM")
+        else:
+            with pytest.raises(LeaseExpired):
+                provider.send(rows[0], {})
+    assert len(fake_twilio.messages()) == (1 if seconds_left > 2 else 0)
+    assert message.pk == rows[0].pk
+
+
+def test_smtp_and_console_check_the_deadline_before_sending(outbox, clock, settings, mailoutbox):
+    from mppdesk.messaging.providers.console import ConsoleProvider
+    from mppdesk.messaging.providers.smtp_email import SmtpEmailProvider
+
+    message = outbox()
+    past = clock.now() - dt.timedelta(seconds=1)
+    for provider in (SmtpEmailProvider(), ConsoleProvider()):
+        with send_deadline(past, clock.now), pytest.raises(LeaseExpired):
+            provider.send(message, {})
+    assert mailoutbox == []
+    with send_deadline(clock.now() + dt.timedelta(seconds=5), clock.now):
+        SmtpEmailProvider().send(message, {})
+    assert len(mailoutbox) == 1
+
+
+def test_providers_are_warmed_before_the_first_claim(monkeypatch, outbox, fake_twilio, clock):
+    """The first-use work happens before a claim starts its lease."""
+    from mppdesk.messaging.providers import twilio_base
+
+    order: list[str] = []
+    real_claim = dispatch.claim
+    monkeypatch.setattr(dispatch, "_warmed", False)
+    monkeypatch.setattr(
+        twilio_base.TwilioProvider, "warm", classmethod(lambda cls: order.append("warm"))
+    )
+    monkeypatch.setattr(
+        dispatch, "claim", lambda *a, **k: (order.append("claim"), real_claim(*a, **k))[1]
+    )
+    outbox()
+    dispatch.dispatch_once("w1", clock=clock)
+    dispatch.dispatch_once("w1", clock=clock)
+    assert order[:4] == ["warm", "warm", "warm", "claim"]  # sms, whatsapp, voice: once
+    assert order.count("warm") == 3
