@@ -94,7 +94,7 @@ class Scope:
         return self.org_ids is None
 
 
-def _scope_of(org_ids: Sequence[int]) -> Scope:
+def scope_of(org_ids: Sequence[int]) -> Scope:
     if any_program_wide(list(org_ids)):
         return Scope(None)
     return Scope(tuple(sorted(org_ids)))
@@ -105,13 +105,13 @@ def scope_for(user: User | None) -> Scope:
     org_ids = orgs_where(user, Action.STATS_READ)
     if not org_ids:
         raise Http404
-    return _scope_of(org_ids)
+    return scope_of(org_ids)
 
 
 def scope_for_organization(organization: Organization) -> Scope:
     """The scope of an API token, which acts for one organization (role checked by the
     caller)."""
-    return _scope_of([organization.pk])
+    return scope_of([organization.pk])
 
 
 def organizations(scope: Scope) -> QuerySet[Organization]:
