@@ -283,7 +283,7 @@ def _local(value: str | None) -> str:
 def render_subject_pdf(export: dict[str, Any], language: str | None = None) -> bytes:
     """A readable PDF of ``export`` with an embedded Unicode font, in ``language`` (default:
     the person's preferred language when the interface has it)."""
-    from mppdesk.web.templatetags.desk import country_label, language_label
+    from mppdesk.lib.labels import country_label, language_label
 
     with translation.override(language or pdf_language(export)):
         labels = _labels()

@@ -61,12 +61,12 @@ from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, any_program_wide, orgs_where
 from mppdesk.cases.models import Case, CaseStatus
 from mppdesk.core.errors import FieldErrors
+from mppdesk.lib.labels import country_label, language_label
 from mppdesk.people.models import Household, Person, PersonLanguage, Sex, Vulnerability
 from mppdesk.places.models import Port, Venue
 from mppdesk.privacy.models import ErasedCaseStat, Erasure
 from mppdesk.stats.rounding import Group, Rounder
 from mppdesk.stats.suppression import Cell, published
-from mppdesk.web.templatetags.desk import country_label, language_label
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
