@@ -264,7 +264,7 @@ def _get_org(slug: str) -> Organization:
     return org
 
 
-def _get_user(username: str) -> User:
+def get_user(username: str) -> User:
     from mppdesk.accounts.models import User
 
     user = User.objects.filter(username=username).first()
@@ -883,7 +883,7 @@ def import_people_command(
             raise
         raise click.ClickException("this installation has no people importer") from exc
 
-    actor = _get_user(username) if username else None
+    actor = get_user(username) if username else None
     if org_slug:
         organization = _get_org(org_slug)
         if actor is not None and not actor.memberships.filter(organization=organization).exists():
@@ -1035,7 +1035,7 @@ def token_create(
 
     from mppdesk.accounts import services
 
-    account = _get_user(username)
+    account = get_user(username)
     organization = _get_org(org_slug) if org_slug else None
     api_token, secret = services.create_api_token(
         actor=None,

@@ -7,8 +7,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
+from mppdesk.accounts.admin_site import OrgManagedAdmin, managed_org_ids, may_manage
 from mppdesk.accounts.models import ApiToken, Membership, Organization, User
-from mppdesk.core.admin_site import OrgManagedAdmin, managed_org_ids, may_manage
 
 #: What only a Django superuser may change about a user: handing these out would lift an
 #: organization's administrator above the permission matrix.

@@ -1,5 +1,5 @@
 """The letter on demand and the printable transport list (PDF, fpdf2 with the embedded
-DejaVu font of the hearing notices: ``hearings.pdf.layout``).
+DejaVu font of the hearing notices: ``lib.pdf.layout``).
 
 A letter states, in the person's language and in Spanish, that the person has a case in
 the US immigration court and when the next hearing is, for one recipient chosen by the
@@ -24,7 +24,7 @@ from mppdesk.audit import services as audit
 from mppdesk.audit.models import AuditEntry
 from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings.pdf.formatting import format_date, format_moment
-from mppdesk.hearings.pdf.layout import Document
+from mppdesk.lib.pdf.layout import Document
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User

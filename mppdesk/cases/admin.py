@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from mppdesk.accounts.admin_site import PersonalDataAdmin
 from mppdesk.cases.models import Case, CaseEvent, CaseMember
-from mppdesk.core.admin_site import PersonalDataAdmin
 
 
 class CaseMemberInline(admin.TabularInline[CaseMember, Case]):

@@ -15,7 +15,7 @@ Blind indexes use a separate key ring: ``rotate_index`` (below) recomputes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,22 @@ from mppdesk.core.models import EncryptedModelMixin
 from mppdesk.lib import crypto
 
 Progress = Callable[[str, int], None]
+#: ``(given_names, family_names, other_names) -> blind-index digests`` of a person's name
+#: tokens. The people app registers its builder (``register_name_tokens``) from ``ready()``:
+#: what a name token is belongs to the people domain, and core does not import it.
+NameTokens = Callable[[str, str, list[str]], Iterable[str]]
+_name_tokens: list[NameTokens] = []
+
+
+def register_name_tokens(builder: NameTokens) -> None:
+    """Set the function that computes a person's name-token digests (one per process)."""
+    _name_tokens[:] = [builder]
+
+
+def _name_token_builder() -> NameTokens:
+    if not _name_tokens:
+        raise ImproperlyConfigured("No name-token builder registered (people app not installed)")
+    return _name_tokens[0]
 
 
 @dataclass
@@ -240,10 +256,8 @@ def _recompute_rows(
 
 
 def _recompute_tokens(stale: Q, after: Any, batch_size: int) -> _Batch:
-    # people.services builds the tokens (the one definition of what a name token is);
-    # imported here, not at the top, so that core does not import a domain app on load.
-    from mppdesk.people.services import name_token_digests
-
+    # people registers the builder (the one definition of what a name token is).
+    name_token_digests = _name_token_builder()
     token_model = _token_model()
     person_model = apps.get_model("people", "Person")
     with transaction.atomic():

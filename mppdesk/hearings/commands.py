@@ -63,7 +63,7 @@ def _venue(code: str) -> Venue:
 @click.option("--user", "username", default=None, help="Act as this coordinator (docket.manage).")
 def generate_command(venue_code: str, start: str, end: str, username: str | None) -> None:
     """Create the venue's dockets for a period from its active weekly templates."""
-    from mppdesk.cli import UserError, _get_user, progress_bar, setup_django
+    from mppdesk.cli import UserError, get_user, progress_bar, setup_django
 
     setup_django()
     from django.core.exceptions import PermissionDenied
@@ -72,7 +72,7 @@ def generate_command(venue_code: str, start: str, end: str, username: str | None
     from mppdesk.hearings.models import DocketTemplate
 
     first, last = _date(start, "from"), _date(end, "to")
-    actor = _get_user(username) if username else None
+    actor = get_user(username) if username else None
     venue = _venue(venue_code)
     templates = DocketTemplate.objects.filter(venue=venue, active=True).count()
     if templates == 0:
@@ -200,7 +200,7 @@ def schedule_command(
     Saves the proposal for review in MPP Desk (its id is printed), or with --commit
     schedules it at once; --dry-run writes nothing.
     """
-    from mppdesk.cli import UserError, _get_user, setup_django
+    from mppdesk.cli import UserError, get_user, setup_django
 
     setup_django()
     from django.core.exceptions import PermissionDenied
@@ -213,7 +213,7 @@ def schedule_command(
     first, last = _date(start, "from"), _date(end, "to")
     for code in venue_codes:
         _venue(code)
-    actor = _get_user(username) if username else None
+    actor = get_user(username) if username else None
     if actor is not None and not orgs_where(actor, Action.DOCKET_MANAGE):
         raise UserError("user: no docket.manage", [f"user: {username!r} may not schedule."])
     try:

@@ -117,6 +117,7 @@ def add_demo_dockets_and_hearings(seed: int = SEED) -> DemoHearings:
     from mppdesk.cases.models import Case, CaseStatus
     from mppdesk.hearings import services
     from mppdesk.hearings.models import DocketTemplate, InAbsentiaFollowUp
+    from mppdesk.hearings.times import utc_today
     from mppdesk.places.models import Venue
 
     coordinator = User.objects.filter(username=SCHEDULER).first()
@@ -126,7 +127,7 @@ def add_demo_dockets_and_hearings(seed: int = SEED) -> DemoHearings:
     if coordinator is None or DocketTemplate.objects.exists():
         return DemoHearings(0, 0, 0, 0)
     rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by seed
-    today = timezone.localdate()
+    today = utc_today()
     start = today - dt.timedelta(weeks=WEEKS_BACK)
     end = today + dt.timedelta(weeks=WEEKS_AHEAD)
     templates = dockets = hearings = 0

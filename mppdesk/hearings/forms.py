@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mppdesk.hearings.models import (
@@ -29,6 +28,7 @@ from mppdesk.hearings.models import (
     NoticeMethod,
     Outcome,
 )
+from mppdesk.hearings.times import utc_today
 from mppdesk.places.models import Venue
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -328,4 +328,4 @@ class ProposeForm(forms.Form):
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return utc_today()

@@ -59,7 +59,7 @@ from mppdesk.hearings.models_scheduling import (
     ScheduleProposal,
     UnassignedReason,
 )
-from mppdesk.hearings.times import court_datetime, local_string
+from mppdesk.hearings.times import court_datetime, local_string, utc_today
 from mppdesk.lib import scheduling as sched
 from mppdesk.lib.scheduling.model import NO_INTERPRETER_LANGUAGES
 from mppdesk.people.models import HouseholdMember, PersonLanguage
@@ -558,7 +558,7 @@ def propose(
     org_ids = _org_scope(actor, organization_ids)
     venues = _venues(venue_codes, venue)
     _check_period(start, end, lead_days)
-    today = today or timezone.localdate()
+    today = today or utc_today()
     data = _gather(venues=venues, org_ids=org_ids, start=start, end=end, today=today)
     pinned, pinned_out = _place_pinned(data, lead_days)
     kwargs: dict[str, Any] = {
@@ -736,7 +736,7 @@ def commit_proposal(*, actor: User | None, proposal: ScheduleProposal) -> Schedu
                 % {"count": len(stale)},
                 stale,
             )
-        today = timezone.localdate()
+        today = utc_today()
         past = [item for item in items if item.docket is not None and item.docket.date < today]
         if past:
             raise ProposalStale(

@@ -59,7 +59,7 @@ from mppdesk.hearings.models import (
     Outcome,
     Session,
 )
-from mppdesk.hearings.times import court_datetime, report_datetime
+from mppdesk.hearings.times import court_datetime, court_today, report_datetime
 from mppdesk.people.models import PersonLanguage
 
 if TYPE_CHECKING:
@@ -682,13 +682,6 @@ def release(docket: Docket, n: int) -> None:
 # --- hearings -----------------------------------------------------------------------------
 
 
-def court_today(docket: Docket) -> dt.date:
-    """Today's date at the docket's court (its own time zone)."""
-    from zoneinfo import ZoneInfo
-
-    return timezone.now().astimezone(ZoneInfo(docket.venue.timezone)).date()
-
-
 def scheduled_time(docket: Docket) -> dt.datetime:
     """The docket's start in UTC (the venue's time zone and its daylight-saving rules)."""
     return court_datetime(docket.venue.timezone, docket.date, docket.starts_at)
@@ -835,7 +828,7 @@ def _check_report_at(
 def _check_not_past(
     docket: Docket, allow_past: bool, field: str, errors: dict[str, list[str]]
 ) -> None:
-    if not allow_past and docket.date < timezone.localdate():
+    if not allow_past and docket.date < court_today(docket.venue):
         errors.setdefault(field, []).append(_("This docket is in the past."))
 
 
@@ -1255,14 +1248,14 @@ def _apply_outcome(
         errors.setdefault("hearing", []).append(
             _("This hearing was continued to another one; record the outcome there.")
         )
-    elif locked.docket.date > court_today(locked.docket):
+    elif locked.docket.date > court_today(locked.docket.venue):
         errors.setdefault("hearing", []).append(_("This hearing has not taken place yet."))
     if InAbsentiaFollowUp.objects.filter(hearing=locked).exists() and outcome != locked.outcome:
         errors.setdefault("outcome", []).append(
             _("An in absentia follow-up is open for this hearing; its outcome cannot change.")
         )
     day = order_date or locked.docket.date
-    if order_date is not None and order_date > timezone.localdate():
+    if order_date is not None and order_date > court_today(locked.docket.venue):
         errors.setdefault("order_date", []).append(_("This date is in the future."))
     if errors:
         raise FieldErrors(errors)

@@ -14,14 +14,45 @@ Rules:
 - The reporting time is the hearing time minus the lead, in elapsed time (people need
   that many real hours to be processed and escorted), shown in the port's zone.
 - Everything is stored in UTC and shown with the zone's abbreviation and IANA name.
+- "Today" depends on the clock: :func:`utc_today` for lists and counters across venues
+  (the server's day), :func:`court_today` for what a court has or has not yet sat,
+  :func:`port_today` for the day people report at a port, :func:`zone_today` for any other
+  zone. At 17:00 in El Paso it is already tomorrow in UTC: a check that a docket "is in the
+  past" or "has taken place" must use the court's day, never the UTC one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from mppdesk.places.models import Port, Venue
+
 UTC = dt.UTC
+
+
+def utc_today() -> dt.date:
+    """Today's date in UTC (the server's day)."""
+    return timezone.now().astimezone(UTC).date()
+
+
+def zone_today(zone: str) -> dt.date:
+    """Today's date on the wall clocks of the IANA ``zone``."""
+    return timezone.now().astimezone(ZoneInfo(zone)).date()
+
+
+def court_today(venue: Venue) -> dt.date:
+    """Today's date at the court (``Venue.timezone``)."""
+    return zone_today(venue.timezone)
+
+
+def port_today(port: Port) -> dt.date:
+    """Today's date in the port's Mexican city (``Port.timezone``)."""
+    return zone_today(port.timezone)
 
 
 def court_datetime(zone: str, day: dt.date, at: dt.time) -> dt.datetime:

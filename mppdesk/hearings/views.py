@@ -28,7 +28,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -71,6 +71,7 @@ from mppdesk.hearings.models import (
 )
 from mppdesk.hearings.pdf import build_evidence_zip, render_evidence_packet
 from mppdesk.hearings.pdf.texts import NOTICE_LANGUAGES, PACKET_LANGUAGES
+from mppdesk.hearings.times import court_today, utc_today
 from mppdesk.people import queries as people_queries
 from mppdesk.places.models import Port, Venue
 from mppdesk.web.access import requires
@@ -141,7 +142,7 @@ def _default_venue() -> Venue | None:
     """The venue with the most dockets ahead (the busiest court), else the first one."""
     from django.db.models import Count, Q
 
-    today = timezone.localdate()
+    today = utc_today()
     return (
         Venue.objects.annotate(ahead=Count("dockets", filter=Q(dockets__date__gte=today)))
         .order_by("-ahead", "name")
@@ -199,7 +200,7 @@ def _calendar(
         "week": week_value(monday),
         "previous_week": week_value(monday - dt.timedelta(weeks=1)),
         "next_week": week_value(monday + dt.timedelta(weeks=1)),
-        "this_week": week_value(timezone.localdate()),
+        "this_week": week_value(utc_today()),
         "days": _week_grid(dockets, monday),
         "booked": sum(d.booked for d in dockets),
         "capacity": sum(d.capacity for d in dockets),
@@ -223,7 +224,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         monday = form.cleaned_data.get("week")
     venue = venue or _default_venue()
     if monday is None:
-        today = timezone.localdate()
+        today = utc_today()
         monday = today - dt.timedelta(days=today.weekday())
     return _calendar(
         request,
@@ -265,7 +266,7 @@ def generate(request: HttpRequest) -> HttpResponse:
             url = reverse("hearings:calendar")
             return redirect(f"{url}?venue={venue.code}&week={week_value(start)}")
     chosen: Venue | None = form.cleaned_data.get("venue") if hasattr(form, "cleaned_data") else None
-    today = timezone.localdate()
+    today = utc_today()
     return _calendar(
         request,
         chosen or _default_venue(),
@@ -397,7 +398,7 @@ def _roll_call_page(
         "form": form,
         "main_outcomes": [(o.value, o.label) for o in ROLL_CALL_MAIN],
         "decisions": [(o.value, o.label) for o in ROLL_CALL_DECISIONS],
-        "not_yet": docket.date > services.court_today(docket),
+        "not_yet": docket.date > court_today(docket.venue),
         "open_cards": sum(1 for card in cards if not card["locked"]),
     }
     return render(request, "hearings/roll_call.html", context, status=status)
@@ -464,7 +465,7 @@ def _replacement_dockets(user: User, hearing: Hearing) -> QuerySet[Docket]:
     """Dockets of the same venue from today with room for everyone on the case."""
     seats = services.people_on(hearing.case)
     dockets = (
-        queries.dockets_in(user, hearing.docket.venue, start=timezone.localdate())
+        queries.dockets_in(user, hearing.docket.venue, start=court_today(hearing.docket.venue))
         .exclude(pk=hearing.docket_id)
         .filter(booked__lte=F("capacity") - seats)
         .order_by("date", "session", "courtroom")
@@ -505,7 +506,7 @@ def _hearing_context(request: HttpRequest, hearing: Hearing, **forms: Any) -> di
         "can_write": can_write,
         "can_manage": can_manage,
         "outcome_open": outcome_open,
-        "before_hearing_day": hearing.docket.date > services.court_today(hearing.docket),
+        "before_hearing_day": hearing.docket.date > court_today(hearing.docket.venue),
         "zone": zone,
         "zone_label": zone_label,
     }
@@ -895,7 +896,7 @@ def no_contact(request: HttpRequest) -> HttpResponse:
 
 
 def _days_left(follow_up: InAbsentiaFollowUp) -> int:
-    return (follow_up.exceptional_circumstances_deadline - timezone.localdate()).days
+    return (follow_up.exceptional_circumstances_deadline - utc_today()).days
 
 
 @requires(Action.DOCKET_READ)
@@ -1049,7 +1050,7 @@ def evidence_zip(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 def _next_hearing(hearings: Sequence[Hearing]) -> Hearing | None:
     """The first hearing still ahead (scheduled, no outcome, not before today at court)."""
-    ahead = [h for h in hearings if h.is_open and h.docket.date >= services.court_today(h.docket)]
+    ahead = [h for h in hearings if h.is_open and h.docket.date >= court_today(h.docket.venue)]
     return min(ahead, key=lambda h: h.scheduled_at) if ahead else None
 
 
@@ -1130,7 +1131,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 return redirect("hearings:proposal", pk=proposal.pk)
         status = 400
     else:
-        today = timezone.localdate()
+        today = utc_today()
         form = ProposeForm(
             initial={"start": today + dt.timedelta(days=14), "end": today + dt.timedelta(weeks=8)}
         )

@@ -35,7 +35,7 @@ def export_command(
     output: str | None,
 ) -> None:
     """Tallies of incidents consented for reporting: month, city, kind, perpetrator."""
-    from mppdesk.cli import UserError, _get_user, setup_django
+    from mppdesk.cli import UserError, get_user, setup_django
 
     setup_django()
     from django.http import Http404
@@ -49,7 +49,7 @@ def export_command(
 
     token = context.bind(context.RequestContext(channel="cli"))
     try:
-        actor = _get_user(username)
+        actor = get_user(username)
         try:
             scope = scope_for(actor)
         except Http404 as exc:

@@ -1,10 +1,10 @@
-"""Back-office admin: read-only, scoped and audited (``core.admin_site.PersonalDataAdmin``)."""
+"""Back-office admin: read-only, scoped and audited (``accounts.admin_site.PersonalDataAdmin``)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from mppdesk.core.admin_site import PersonalDataAdmin
+from mppdesk.accounts.admin_site import PersonalDataAdmin
 from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, PersonLanguage
 
 

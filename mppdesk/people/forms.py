@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mppdesk.cases.forms import CaseFields
 from mppdesk.lib.dates import slashed_order_hint
+from mppdesk.lib.labels import country_label, language_label
 from mppdesk.lib.languages import COMMON_LANGUAGES
 from mppdesk.people.models import ContactPoint, Person, Relationship, Sex, Vulnerability
-from mppdesk.web.templatetags.desk import country_label, language_label
 
 
 @functools.cache

@@ -17,20 +17,14 @@ different people is much harder to undo than asking a person to look at the file
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
-import datetime as dt
 import gc
-import io
 import operator
 import os
 import re
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from django.conf import settings
@@ -51,9 +45,11 @@ from mppdesk.cases.models import (
 from mppdesk.core.bulk import BulkRows
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.validation import to_bool
+from mppdesk.lib import tabular
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_table
 from mppdesk.lib.dates import Order, cached_birth_dates, slashed_order_hint
+from mppdesk.lib.tabular import Table, TableError, header_key
 from mppdesk.lib.text import fold
 from mppdesk.people.models import (
     DEDUPE_PURPOSE,
@@ -150,17 +146,8 @@ _RELATIONSHIP_WORDS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
-_HEADER_STRIP = re.compile(r"[^a-z0-9#]+")
-
-
-def _header_key(text: str) -> str:
-    # fold() turns "#" into a space, which would make "a#" collide with a bare "a".
-    keep_hash = (text or "").replace("#", " hash ")
-    return _HEADER_STRIP.sub("", fold(keep_hash).replace(" hash", "#"))
-
-
 _HEADER_INDEX: dict[str, str] = {
-    _header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases
+    header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases
 }
 
 # Where clean_person / contact field names come from, to name the file's own header.
@@ -200,7 +187,7 @@ _PROGRAM_VERSIONS = {
     "mpp 2026": ProgramVersion.CURRENT,
 }
 
-_LIST_SPLIT = re.compile(r"\s*[;/|,]\s*")
+LIST_SPLIT = re.compile(r"\s*[;/|,]\s*")
 
 PERSON_AUDIT_FIELDS = [
     "given_names",
@@ -286,183 +273,9 @@ class ImportReport:
         return data
 
 
-class _FileError(Exception):
-    """The file cannot be read at all (type, encoding, header, size)."""
-
-    def __init__(self, message: str, row: int = 0, column: str = "") -> None:
-        super().__init__(message)
-        self.error = RowError(row=row, column=column, message=message)
-
-
-# ---------------------------------------------------------------------------------------
-# Reading
-
-
-@dataclass
-class _Table:
-    headers: list[str]
-    # (line number in the file, cells); blank lines are left out.
-    rows: list[tuple[int, list[Any]]]
-    # True when date cells arrive as real dates (XLSX) rather than text.
-    typed: bool = False
-
-
-def _read_source(
-    source: str | os.PathLike[str] | BinaryIO, filename: str | None
-) -> tuple[bytes, str]:
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        return path.read_bytes(), filename or path.name
-    data = source.read()
-    if isinstance(data, str):  # a text stream opened by mistake; encode back losslessly
-        data = data.encode("utf-8")
-    name = filename or str(getattr(source, "name", "") or "")
-    return data, os.path.basename(name)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _FileError(
-                _("The file says it is UTF-8 but is not; save it again as UTF-8.")
-            ) from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode text" export.
-        return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
-        raise _FileError(_("This is not a text file; upload a CSV or XLSX file."))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # Files saved by Excel on Windows in Spanish are cp1252; latin-1 accepts any byte.
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _sniff_delimiter(text: str) -> str:
-    first = ""
-    for line in text.splitlines():
-        if line.strip():
-            first = line
-            break
-    # Count outside quotes so a quoted "Pérez, José" header does not vote for commas.
-    outside = re.sub(r'"[^"]*"', "", first)
-    counts = {d: outside.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _read_csv(data: bytes, max_rows: int) -> _Table:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[Any]]] = []
-    line = 0
-    try:
-        for cells in reader:
-            start = line + 1  # a quoted cell may span lines; report where the record starts
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if headers is None:
-                headers = [c.strip() for c in cells]
-                continue
-            if len(rows) >= max_rows:
-                raise _FileError(
-                    _("The file has more than %(max)s rows; split it into smaller files.")
-                    % {"max": max_rows},
-                    row=start,
-                )
-            rows.append((start, cells))
-    except csv.Error as exc:
-        raise _FileError(
-            _("The file is not valid CSV near line %(line)s: %(reason)s.")
-            % {"line": line + 1, "reason": exc},
-            row=line + 1,
-        ) from exc
-    if headers is None:
-        raise _FileError(_("The file is empty."))
-    return _Table(headers=headers, rows=rows)
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        # Excel stores A-numbers, phones and years typed as numbers as floats.
-        return str(int(value))
-    return str(value)
-
-
-def _read_xlsx(data: bytes, max_rows: int) -> _Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise _FileError(
-            _("The XLSX file cannot be read; open it in a spreadsheet and save it again.")
-        ) from exc
-    try:
-        if not workbook.worksheets:
-            raise _FileError(_("The XLSX file has no sheets."))
-        sheet = workbook.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell(v) for v in values]
-            if not any(c.strip() if isinstance(c, str) else True for c in cells):
-                continue
-            if headers is None:
-                headers = [str(c).strip() for c in cells]
-                continue
-            if len(rows) >= max_rows:
-                raise _FileError(
-                    _("The file has more than %(max)s rows; split it into smaller files.")
-                    % {"max": max_rows},
-                    row=number,
-                )
-            rows.append((number, cells))
-    finally:
-        workbook.close()
-    if headers is None:
-        raise _FileError(_("The first sheet of the file is empty."))
-    return _Table(headers=headers, rows=rows, typed=True)
-
-
-def _read_table(data: bytes, filename: str, max_rows: int) -> _Table:
-    suffix = Path(filename).suffix.lower()
-    if data.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
-        raise _FileError(
-            _("Excel 97-2003 (.xls) files are not supported; save the file as .xlsx or CSV.")
-        )
-    if data.startswith(b"PK\x03\x04"):
-        if suffix in ("", ".xlsx", ".xlsm", ".csv", ".txt"):
-            return _read_xlsx(data, max_rows)
-        raise _FileError(
-            _("Unsupported file type %(type)s; upload a CSV or XLSX file.") % {"type": repr(suffix)}
-        )
-    if suffix in ("", ".csv", ".txt", ".tsv", ".tab"):
-        return _read_csv(data, max_rows)
-    if suffix in (".xlsx", ".xlsm"):
-        raise _FileError(
-            _("The XLSX file cannot be read; open it in a spreadsheet and save it again.")
-        )
-    raise _FileError(
-        _("Unsupported file type %(type)s; upload a CSV or XLSX file.") % {"type": repr(suffix)}
-    )
+def row_error(exc: TableError) -> RowError:
+    """The report line for a file that cannot be read (``lib.tabular``) or mapped."""
+    return RowError(row=exc.row, column=exc.column, message=str(exc))
 
 
 # ---------------------------------------------------------------------------------------
@@ -528,7 +341,7 @@ class _Cells(dict[str, Any]):
 
 
 @dataclass
-class _Row:
+class Row:
     line: int
     person: PersonData | None = None
     contacts: list[ContactInput] = field(default_factory=list)
@@ -544,8 +357,8 @@ class _Row:
     duplicate: bool = False
 
 
-class _Validator:
-    def __init__(self, table: _Table, organization: Organization, date_order: Order | None) -> None:
+class Validator:
+    def __init__(self, table: Table, organization: Organization, date_order: Order | None) -> None:
         self.table = table
         self.organization = organization
         self.errors: list[RowError] = []
@@ -561,7 +374,7 @@ class _Validator:
         ] = {}
         self._ports: dict[str, Port] | None = None
         self._venues: dict[str, Venue] | None = None
-        self.rows: list[_Row] = []
+        self.rows: list[Row] = []
         # Lines whose date of birth contradicts the order the column proves.
         self._date_conflicts: dict[int, str] = {}
 
@@ -571,12 +384,12 @@ class _Validator:
         for index, header in enumerate(self.table.headers):
             if not header:
                 continue
-            column = _HEADER_INDEX.get(_header_key(header))
+            column = _HEADER_INDEX.get(header_key(header))
             if column is None:
                 unknown.append(header)
                 continue
             if column in self.columns:
-                raise _FileError(
+                raise TableError(
                     _("Columns %(first)s and %(second)s both mean %(column)s; keep one.")
                     % {
                         "first": repr(self.header_of[column]),
@@ -598,14 +411,14 @@ class _Validator:
                 )
             )
         if "given_names" not in self.columns:
-            raise _FileError(
+            raise TableError(
                 _("The file has no column for given names; name it given_names or nombre."),
                 row=1,
             )
         if "family_names" in self.columns and (
             "paternal_name" in self.columns or "maternal_name" in self.columns
         ):
-            raise _FileError(
+            raise TableError(
                 _(
                     "Use either a family names column (apellidos) or "
                     "apellido_paterno/apellido_materno, not both."
@@ -622,7 +435,7 @@ class _Validator:
     def col(self, column: str) -> str:
         return self.header_of.get(column, column)
 
-    def _error(self, row: _Row, column: str, message: str) -> None:
+    def _error(self, row: Row, column: str, message: str) -> None:
         row.bad = True
         self.errors.append(RowError(row=row.line, column=self.col(column), message=message))
 
@@ -699,7 +512,7 @@ class _Validator:
         rows = self.table.rows
         for number, (line, cells) in enumerate(rows, start=1):
             get = getter(cells)
-            row = _Row(line=line)
+            row = Row(line=line)
             self.rows.append(row)
             self._validate_person(row, get)
             self._validate_case(row, get)
@@ -717,7 +530,7 @@ class _Validator:
             if column in self.columns:
                 raw = get(column)
                 if raw:
-                    yield from (p for p in _LIST_SPLIT.split(str(raw)) if p)
+                    yield from (p for p in LIST_SPLIT.split(str(raw)) if p)
 
     def _start_phone_worker(
         self, getter: Callable[[list[Any]], Callable[[str], Any]]
@@ -749,7 +562,7 @@ class _Validator:
 
         return collect
 
-    def _validate_person(self, row: _Row, get: Callable[[str], Any]) -> None:
+    def _validate_person(self, row: Row, get: Callable[[str], Any]) -> None:
         if "family_names" in self.columns:
             family = get("family_names")
         else:
@@ -821,7 +634,7 @@ class _Validator:
         if person.birth is not None:
             row.dedupe = dedupe_key(person.given_names, person.family_names, person.birth)
 
-    def _validate_contacts(self, row: _Row, get: Callable[[str], Any]) -> None:
+    def _validate_contacts(self, row: Row, get: Callable[[str], Any]) -> None:
         consent = False
         if "consent" in self.columns:
             try:
@@ -841,7 +654,7 @@ class _Validator:
                 continue
             # A cell may hold several numbers: "656 123 4567 / 915 555 0123".
             parts = (
-                [p for p in _LIST_SPLIT.split(raw) if p]
+                [p for p in LIST_SPLIT.split(raw) if p]
                 if kind != ContactPoint.Kind.EMAIL
                 else [p for p in re.split(r"[;,\s]+", raw) if p]
             )
@@ -850,7 +663,7 @@ class _Validator:
             if kind == ContactPoint.Kind.WHATSAPP and fold(raw) in _YES:
                 # "WhatsApp: sí" means the phone number is also on WhatsApp.
                 phone = str(get("phone"))
-                parts = [p for p in _LIST_SPLIT.split(phone) if p] if phone else []
+                parts = [p for p in LIST_SPLIT.split(phone) if p] if phone else []
             # Phone and WhatsApp numbers parse the same way: one cache for both.
             cache_kind = "email" if kind == ContactPoint.Kind.EMAIL else "phone"
             for part in parts:
@@ -867,7 +680,7 @@ class _Validator:
                 seen.add((kind, value))
                 row.contacts.append(ContactInput(kind=kind, value=value, consent=consent))
 
-    def _validate_case(self, row: _Row, get: Callable[[str], Any]) -> None:
+    def _validate_case(self, row: Row, get: Callable[[str], Any]) -> None:
         raw_anumber = str(get("a_number"))
         if raw_anumber:
             try:
@@ -934,8 +747,8 @@ class _Validator:
                 row.program_version = code
 
     # -- households -----------------------------------------------------------------
-    def households(self) -> dict[str, list[_Row]]:
-        groups: dict[str, list[_Row]] = {}
+    def households(self) -> dict[str, list[Row]]:
+        groups: dict[str, list[Row]] = {}
         for row in self.rows:
             if row.household:
                 groups.setdefault(row.household, []).append(row)
@@ -970,8 +783,8 @@ class _Validator:
 
     # -- duplicates -----------------------------------------------------------------
     def find_duplicates(self) -> None:
-        by_anumber: dict[str, list[_Row]] = {}
-        by_key: dict[str, list[_Row]] = {}
+        by_anumber: dict[str, list[Row]] = {}
+        by_key: dict[str, list[Row]] = {}
         for row in self.rows:
             if row.a_number:
                 by_anumber.setdefault(row.a_number, []).append(row)
@@ -1019,7 +832,7 @@ class _Validator:
                 )
         self.duplicates.sort(key=lambda e: e.row)
 
-    def _duplicate(self, row: _Row, column: str, message: str) -> None:
+    def _duplicate(self, row: Row, column: str, message: str) -> None:
         row.duplicate = True
         self.duplicates.append(RowError(row=row.line, column=self.col(column), message=message))
 
@@ -1100,7 +913,7 @@ class _Plan:
         ]  # fmt: skip
 
 
-def _count(units: list[list[_Row]]) -> tuple[int, int, int]:
+def _count(units: list[list[Row]]) -> tuple[int, int, int]:
     people = sum(len(unit) for unit in units)
     households = sum(1 for unit in units if unit[0].household)
     cases = sum(1 for unit in units for row in unit if row.a_number)
@@ -1117,7 +930,7 @@ def _sorted_uuids(count: int) -> list[uuid.UUID]:
     return [uuid.UUID(int=v, version=4) for v in values]
 
 
-def _plan(units: list[list[_Row]], organization: Organization, actor: User | None) -> _Plan:
+def plan_import(units: list[list[Row]], organization: Organization, actor: User | None) -> _Plan:
     """The rows to insert for ``units`` (each a household's rows or one single person)."""
     plan = _Plan.empty()
     now = timezone.now()
@@ -1259,7 +1072,7 @@ def _sqlite_page_cache(mebibytes: int = 64) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def _write(plan: _Plan, organization: Organization, actor: User | None) -> None:
+def write_plan(plan: _Plan, organization: Organization, actor: User | None) -> None:
     with _sqlite_page_cache(), transaction.atomic():
         audit_chain = audit.BulkChain.start()
         entries = [
@@ -1328,10 +1141,10 @@ def import_people(
         )
 
     try:
-        data, name = _read_source(source, filename)
-        table = _read_table(data, name, max_rows)
-    except _FileError as exc:
-        return failed(exc.error)
+        data, name = tabular.read_source(source, filename)
+        table = tabular.read_table(data, name, max_rows)
+    except TableError as exc:
+        return failed(row_error(exc))
     except OSError as exc:
         return failed(
             RowError(
@@ -1343,11 +1156,11 @@ def import_people(
         )
     del data
 
-    validator = _Validator(table, organization, date_order)
+    validator = Validator(table, organization, date_order)
     try:
         validator.map_headers()
-    except _FileError as exc:
-        return failed(exc.error, total=len(table.rows), warnings=validator.warnings)
+    except TableError as exc:
+        return failed(row_error(exc), total=len(table.rows), warnings=validator.warnings)
     total = len(table.rows)
     if total == 0:
         return failed(
@@ -1362,7 +1175,7 @@ def import_people(
     rows = validator.rows
     valid_rows = sum(1 for r in rows if not r.bad and not r.duplicate)
     # Units are written whole: a household's rows, or one person without a household.
-    units: list[list[_Row]] = []
+    units: list[list[Row]] = []
     skipped: list[RowError] = []
     seen_households: set[str] = set()
     for row in rows:
@@ -1417,9 +1230,9 @@ def import_people(
             progress(total, total)
         return report
 
-    plan = _plan(units, organization, actor)
+    plan = plan_import(units, organization, actor)
     try:
-        _write(plan, organization, actor)
+        write_plan(plan, organization, actor)
     except IntegrityError:
         # Someone registered the same A-number between validation and writing; the
         # transaction rolled back, so nothing of this file is in the database.

@@ -101,7 +101,7 @@ def subject_export_command(
     The person must be visible to --user, whose role must allow exports; a person of
     another organization is reported as not found. The export is audited.
     """
-    from mppdesk.cli import UserError, _get_user, setup_django
+    from mppdesk.cli import UserError, get_user, setup_django
 
     setup_django()
     from django.http import Http404
@@ -111,7 +111,7 @@ def subject_export_command(
 
     token = context.bind(context.RequestContext(channel="cli"))
     try:
-        actor = _get_user(username)
+        actor = get_user(username)
         try:
             person = access.person_for_export(actor, person_id)
         except Http404 as exc:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -47,6 +46,7 @@ from mppdesk.cases.models import CaseEvent, CaseStatus, ProgramVersion
 from mppdesk.cases.subject_access import memberships as case_memberships
 from mppdesk.core import registry
 from mppdesk.core.registry import register_subject_section
+from mppdesk.lib.pdf import FONT, add_fonts
 from mppdesk.people.models import Person, Relationship, Sex, Vulnerability
 from mppdesk.people.subject_access import choice_label
 
@@ -70,7 +70,6 @@ EXPORT_FIELDS = [
 PDF_OWN_SECTIONS = {
     "person", "languages", "contact_points", "household", "cases", "access_log",
 }  # fmt: skip
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
 # ISO 639-3 preferred language -> interface language of the PDF.
 PDF_LANGUAGES = {"spa": "es", "eng": "en", "por": "pt", "fra": "fr"}
 
@@ -239,21 +238,20 @@ class _Pdf:
 
         self.pdf = FPDF(format="A4")
         self.pdf.set_auto_page_break(auto=True, margin=15)
-        self.pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        add_fonts(self.pdf)
         self.pdf.set_title("Subject access export")
         self.pdf.set_creator("MPP Desk")
         self.pdf.add_page()
         self.width = self.pdf.epw
 
     def title(self, text: str) -> None:
-        self.pdf.set_font("DejaVu", "B", 16)
+        self.pdf.set_font(FONT, "B", 16)
         self.pdf.multi_cell(self.width, 8, text, new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(2)
 
     def heading(self, text: str) -> None:
         self.pdf.ln(3)
-        self.pdf.set_font("DejaVu", "B", 12)
+        self.pdf.set_font(FONT, "B", 12)
         self.pdf.multi_cell(self.width, 7, text, new_x="LMARGIN", new_y="NEXT")
         self.pdf.set_draw_color(160, 160, 160)
         self.pdf.line(
@@ -262,12 +260,12 @@ class _Pdf:
         self.pdf.ln(1.5)
 
     def text(self, text: str, size: float = 10, bold: bool = False) -> None:
-        self.pdf.set_font("DejaVu", "B" if bold else "", size)
+        self.pdf.set_font(FONT, "B" if bold else "", size)
         self.pdf.multi_cell(self.width, 5, text or "—", new_x="LMARGIN", new_y="NEXT")
 
     def row(self, label: str, value: str) -> None:
         label_width = 55
-        self.pdf.set_font("DejaVu", "B", 9.5)
+        self.pdf.set_font(FONT, "B", 9.5)
         # A long label wraps; the row must be as tall as the taller of label and value.
         lines: list[str] = self.pdf.multi_cell(label_width, 5, label, dry_run=True, output="LINES")  # type: ignore[assignment]
         label_lines = len(lines)
@@ -275,14 +273,14 @@ class _Pdf:
             self.pdf.add_page()
         y = self.pdf.get_y()
         self.pdf.multi_cell(label_width, 5, label, new_x="RIGHT", new_y="TOP")
-        self.pdf.set_font("DejaVu", "", 9.5)
+        self.pdf.set_font(FONT, "", 9.5)
         self.pdf.multi_cell(
             self.width - label_width, 5, value or "—", new_x="LMARGIN", new_y="NEXT"
         )
         self.pdf.set_y(max(self.pdf.get_y(), y + 5 * label_lines))
 
     def bullet(self, text: str, size: float = 9.5) -> None:
-        self.pdf.set_font("DejaVu", "", size)
+        self.pdf.set_font(FONT, "", size)
         self.pdf.multi_cell(self.width, 5, "• " + text, new_x="LMARGIN", new_y="NEXT")
 
     def output(self) -> bytes:
@@ -299,7 +297,7 @@ def _local(value: str | None) -> str:
 def render_subject_pdf(export: dict[str, Any], language: str | None = None) -> bytes:
     """A readable PDF of ``export`` with an embedded Unicode font, in ``language`` (default:
     the person's preferred language when the interface has it)."""
-    from mppdesk.web.templatetags.desk import country_label, language_label
+    from mppdesk.lib.labels import country_label, language_label
 
     with translation.override(language or pdf_language(export)):
         labels = _labels()

@@ -26,14 +26,14 @@ def referrals() -> None:
 
 @contextmanager
 def _as_user(username: str) -> Iterator[User]:
-    from mppdesk.cli import _get_user, setup_django
+    from mppdesk.cli import get_user, setup_django
 
     setup_django()
     from mppdesk.core import context
 
     token = context.bind(context.RequestContext(channel="cli"))
     try:
-        yield _get_user(username)
+        yield get_user(username)
     finally:
         context.reset(token)
 

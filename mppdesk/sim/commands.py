@@ -67,7 +67,7 @@ def simulate_command(
     as_json: bool,
 ) -> None:
     """Simulate the program and compare a what-if with its baseline."""
-    from mppdesk.cli import UserError, _get_user, setup_django
+    from mppdesk.cli import UserError, get_user, setup_django
 
     setup_django()
     from django.core.exceptions import PermissionDenied
@@ -92,7 +92,7 @@ def simulate_command(
     )
     token = context.bind(context.RequestContext(channel="cli"))
     try:
-        actor = _get_user(username) if username else None
+        actor = get_user(username) if username else None
         try:
             scope = queries.scope_for(actor) if actor is not None else queries.Scope(None)
         except PermissionDenied as exc:

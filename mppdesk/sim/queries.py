@@ -59,7 +59,7 @@ class Scope:
         return queryset.filter(**{f"{path}__in": self.org_ids})
 
 
-def _scope_of(org_ids: list[int]) -> Scope:
+def scope_of(org_ids: list[int]) -> Scope:
     return Scope(None) if any_program_wide(org_ids) else Scope(tuple(sorted(org_ids)))
 
 
@@ -68,12 +68,12 @@ def scope_for(user: User | None) -> Scope:
     org_ids = orgs_where(user, Action.SIM_RUN)
     if not org_ids:
         raise PermissionDenied
-    return _scope_of(org_ids)
+    return scope_of(org_ids)
 
 
 def scope_for_organization(organization: Organization) -> Scope:
     """An API token's scope (it acts for one organization; the role is checked by the caller)."""
-    return _scope_of([organization.pk])
+    return scope_of([organization.pk])
 
 
 @dataclass

@@ -41,7 +41,7 @@ def stats_command(
     ``mppdesk stats export`` writes the research exports of the dashboards."""
     if ctx.invoked_subcommand is not None:
         return
-    from mppdesk.cli import UserError, _get_user, setup_django
+    from mppdesk.cli import UserError, get_user, setup_django
 
     setup_django()
     from django.http import Http404
@@ -57,7 +57,7 @@ def stats_command(
         )
     token = context.bind(context.RequestContext(channel="cli"))
     try:
-        actor = _get_user(username) if username else None
+        actor = get_user(username) if username else None
         try:
             scope = queries.scope_for(actor) if actor is not None else queries.Scope(None)
         except Http404 as exc:
@@ -146,7 +146,7 @@ def export_command(
     to_week: str | None,
 ) -> None:
     """Research export (docs/statistics.md, data dictionary): CSV or Parquet, audited."""
-    from mppdesk.cli import UserError, _get_user, setup_django
+    from mppdesk.cli import UserError, get_user, setup_django
 
     setup_django()
     from django.http import Http404
@@ -157,7 +157,7 @@ def export_command(
 
     token = context.bind(context.RequestContext(channel="cli"))
     try:
-        actor = _get_user(username) if username else None
+        actor = get_user(username) if username else None
         try:
             scope = dashboards.scope_for(actor) if actor is not None else queries.Scope(None)
         except Http404 as exc:

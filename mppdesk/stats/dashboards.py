@@ -48,7 +48,7 @@ from mppdesk.messaging.models import Message, MessageStatus
 from mppdesk.people.models import Person
 from mppdesk.places.models import Port
 from mppdesk.sharing.models import Referral, ReferralPurpose, ReferralStatus
-from mppdesk.stats.queries import BaseTable, Column, Kind, Scope, Table, _scope_of, publish
+from mppdesk.stats.queries import BaseTable, Column, Kind, Scope, Table, publish, scope_of
 from mppdesk.stats.rounding import Group, Rounder
 from mppdesk.transfers.models import GroupStatus, TransferMember
 
@@ -131,7 +131,7 @@ def scope_for(user: User | None) -> Scope:
     org_ids = orgs_where(user, Action.STATS_RESEARCH)
     if not org_ids:
         raise Http404
-    return _scope_of(org_ids)
+    return scope_of(org_ids)
 
 
 @dataclass(frozen=True)
@@ -391,7 +391,7 @@ def first_hearing(s: Source) -> BaseTable:
 MISSED = (Outcome.FAILED_TO_APPEAR, Outcome.REMOVAL_IN_ABSENTIA)
 
 
-def _hearings(s: Source) -> QuerySet[Hearing]:
+def hearings_in(s: Source) -> QuerySet[Hearing]:
     return Hearing.objects.exclude(status=HearingStatus.CANCELLED)
 
 
@@ -412,7 +412,7 @@ def hearings(s: Source) -> BaseTable:
         ),
     )  # fmt: skip
     rows = s.weekly(
-        _hearings(s), org="organization_id", port="port__code", when="scheduled_at",
+        hearings_in(s), org="organization_id", port="port__code", when="scheduled_at",
         by=["outcome"],
     )  # fmt: skip
     for group, values, n in rows:
@@ -473,7 +473,7 @@ def reach(s: Source) -> BaseTable:
         hearing=OuterRef("pk"), status__in=DELIVERED, sent_at__lt=OuterRef("scheduled_at")
     )
     rows = s.weekly(
-        _hearings(s).annotate(reached=Exists(delivered)), org="organization_id",
+        hearings_in(s).annotate(reached=Exists(delivered)), org="organization_id",
         port="port__code", when="scheduled_at", by=["reached"],
     )  # fmt: skip
     for group, values, n in rows:

@@ -161,7 +161,7 @@ def event_rows(scope: Scope, filters: dashboards.Filters) -> list[list[Any]]:
         sent_at__lt=OuterRef("scheduled_at"),
     )
     hearings = source.restrict(
-        dashboards._hearings(source), org="organization_id", port="port__code",
+        dashboards.hearings_in(source), org="organization_id", port="port__code",
         when="scheduled_at",
     ).annotate(reached=Exists(delivered))  # fmt: skip
     for h in hearings.values(

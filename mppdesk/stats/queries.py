@@ -61,12 +61,12 @@ from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, any_program_wide, orgs_where
 from mppdesk.cases.models import Case, CaseStatus
 from mppdesk.core.errors import FieldErrors
+from mppdesk.lib.labels import country_label, language_label
 from mppdesk.people.models import Household, Person, PersonLanguage, Sex, Vulnerability
 from mppdesk.places.models import Port, Venue
 from mppdesk.privacy.models import ErasedCaseStat, Erasure
 from mppdesk.stats.rounding import Group, Rounder
 from mppdesk.stats.suppression import Cell, published
-from mppdesk.web.templatetags.desk import country_label, language_label
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -94,7 +94,7 @@ class Scope:
         return self.org_ids is None
 
 
-def _scope_of(org_ids: Sequence[int]) -> Scope:
+def scope_of(org_ids: Sequence[int]) -> Scope:
     if any_program_wide(list(org_ids)):
         return Scope(None)
     return Scope(tuple(sorted(org_ids)))
@@ -105,13 +105,13 @@ def scope_for(user: User | None) -> Scope:
     org_ids = orgs_where(user, Action.STATS_READ)
     if not org_ids:
         raise Http404
-    return _scope_of(org_ids)
+    return scope_of(org_ids)
 
 
 def scope_for_organization(organization: Organization) -> Scope:
     """The scope of an API token, which acts for one organization (role checked by the
     caller)."""
-    return _scope_of([organization.pk])
+    return scope_of([organization.pk])
 
 
 def organizations(scope: Scope) -> QuerySet[Organization]:

@@ -26,10 +26,10 @@ def transfers_group() -> None:
 
 
 def _setup(username: str) -> User:
-    from mppdesk.cli import _get_user, setup_django
+    from mppdesk.cli import get_user, setup_django
 
     setup_django()
-    return _get_user(username)
+    return get_user(username)
 
 
 def _group(user: User, group_id: str) -> TransferGroup:
@@ -269,13 +269,13 @@ def sample_roster_rows(
 
     from faker import Faker
 
-    from mppdesk.transfers.demo import _PROFILES, household_sizes
+    from mppdesk.transfers.demo import PROFILES, household_sizes
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by seed
     faker = Faker(["es_MX", "pt_BR", "fr_FR"])
     faker.seed_instance(seed)
     today = today or dt.datetime.now(dt.UTC).date()
-    weights = [p[3] for p in _PROFILES]
+    weights = [p[3] for p in PROFILES]
     seen: set[tuple[str, str, dt.date]] = set()
     a_numbers: set[str] = set()
     rows: list[dict[str, str]] = []
@@ -296,7 +296,7 @@ def sample_roster_rows(
                 return f"A{digits[:3]}-{digits[3:6]}-{digits[6:]}"
 
     for size in household_sizes(rng, people):
-        language, nationality, locale, _w = rng.choices(_PROFILES, weights=weights)[0]
+        language, nationality, locale, _w = rng.choices(PROFILES, weights=weights)[0]
         if size == 1 and rng.random() < 0.02:
             language, nationality, locale = "spa", "MEX", "es_MX"
         fake = faker[locale]

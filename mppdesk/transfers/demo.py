@@ -28,7 +28,7 @@ DEMO_FACILITY = "el-paso-service-processing-center"
 DEMO_ORG = "demo-coordinator"
 DEMO_SEED = 20260128
 #: Languages and nationalities of the synthetic roster (shares as in people.demo).
-_PROFILES = (
+PROFILES = (
     ("spa", "HND", "es_MX", 0.30),
     ("spa", "GTM", "es_MX", 0.22),
     ("spa", "SLV", "es_MX", 0.12),
@@ -93,7 +93,7 @@ def build_roster(
     faker.seed_instance(seed)
     today = timezone.localdate()
     now = timezone.now()
-    weights = [p[3] for p in _PROFILES]
+    weights = [p[3] for p in PROFILES]
     person_rows: list[Person] = []
     languages: list[PersonLanguage] = []
     households: list[Household] = []
@@ -102,7 +102,7 @@ def build_roster(
     facts: list[ScreeningFacts] = []
     events: list[MovementEvent] = []
     for size in household_sizes(rng, people):
-        language, nationality, locale, _w = rng.choices(_PROFILES, weights=weights)[0]
+        language, nationality, locale, _w = rng.choices(PROFILES, weights=weights)[0]
         fake = faker[locale]
         family = f"{fake.last_name()} {fake.last_name()}" if language == "spa" else fake.last_name()
         since = today - dt.timedelta(days=rng.randint(2, 60))

@@ -92,7 +92,8 @@ def to_pdf(group: TransferGroup, lines: list[ManifestLine]) -> bytes:
     repeated on every page."""
     from fpdf.fonts import FontFace
 
-    from mppdesk.hearings.pdf.layout import FONT, Document
+    from mppdesk.lib.pdf import FONT
+    from mppdesk.lib.pdf.layout import Document
 
     doc = Document(
         title=_("Transport manifest"),

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.validation import to_bool
+from mppdesk.lib import tabular
 from mppdesk.lib.crypto import lookup_table
 from mppdesk.lib.dates import parse_date
 from mppdesk.lib.text import fold
@@ -79,7 +80,7 @@ FLAG_WORDS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 _ROSTER_INDEX = {
-    importer._header_key(alias): column
+    tabular.header_key(alias): column
     for column, aliases in ROSTER_COLUMNS.items()
     for alias in aliases
 }
@@ -142,12 +143,12 @@ def _failed(error: importer.RowError, dry_run: bool, total: int = 0) -> RosterRe
     )  # fmt: skip
 
 
-class _RosterValidator(importer._Validator):
+class _RosterValidator(importer.Validator):
     """The people importer's validator; registered people are matched, not duplicates."""
 
     def find_duplicates(self) -> None:
-        by_anumber: dict[str, list[importer._Row]] = {}
-        by_key: dict[str, list[importer._Row]] = {}
+        by_anumber: dict[str, list[importer.Row]] = {}
+        by_key: dict[str, list[importer.Row]] = {}
         for row in self.rows:
             if row.a_number:
                 by_anumber.setdefault(row.a_number, []).append(row)
@@ -230,10 +231,10 @@ def import_roster(
         raise PermissionDenied
     max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 200_000))
     try:
-        data, name = importer._read_source(source, filename)
-        table = importer._read_table(data, name, max_rows)
-    except importer._FileError as exc:
-        return _failed(exc.error, dry_run)
+        data, name = tabular.read_source(source, filename)
+        table = tabular.read_table(data, name, max_rows)
+    except tabular.TableError as exc:
+        return _failed(importer.row_error(exc), dry_run)
     except OSError as exc:
         message = _("The file cannot be opened: %(reason)s.") % {"reason": exc.strerror or exc}
         return _failed(importer.RowError(row=0, column="", message=message), dry_run)
@@ -244,7 +245,7 @@ def import_roster(
     roster_header: dict[str, str] = {}
     people_headers = list(table.headers)
     for index, header in enumerate(table.headers):
-        column = _ROSTER_INDEX.get(importer._header_key(header)) if header else None
+        column = _ROSTER_INDEX.get(tabular.header_key(header)) if header else None
         if column is None:
             continue
         if column in roster_cols:
@@ -257,12 +258,12 @@ def import_roster(
         roster_cols[column] = index
         roster_header[column] = header
         people_headers[index] = ""
-    people_table = importer._Table(headers=people_headers, rows=table.rows, typed=table.typed)
+    people_table = tabular.Table(headers=people_headers, rows=table.rows, typed=table.typed)
     validator = _RosterValidator(people_table, organization, date_order)
     try:
         validator.map_headers()
-    except importer._FileError as exc:
-        return _failed(exc.error, dry_run, len(table.rows))
+    except tabular.TableError as exc:
+        return _failed(importer.row_error(exc), dry_run, len(table.rows))
     total = len(table.rows)
     if total == 0:
         message = _("The file has a header but no rows.")
@@ -332,7 +333,7 @@ def _validate_roster(
     facilities = _facilities_index()
     today = timezone.localdate()
     extras: dict[int, _Extra] = {}
-    unaccompanied: dict[int, tuple[importer._Row, uuid.UUID]] = {}
+    unaccompanied: dict[int, tuple[importer.Row, uuid.UUID]] = {}
     for row, (_line, cells) in zip(validator.rows, validator.table.rows, strict=True):
         extra = _Extra(facility=default_facility, existing=validator.matches.get(row.line))
         extras[row.line] = extra
@@ -344,7 +345,7 @@ def _validate_roster(
             value = cells[index]
             return value.strip() if isinstance(value, str) else value
 
-        def error(column: str, message: str, row: importer._Row = row) -> None:
+        def error(column: str, message: str, row: importer.Row = row) -> None:
             row.bad = True
             validator.errors.append(
                 importer.RowError(row=row.line, column=header.get(column, column), message=message)
@@ -382,7 +383,7 @@ def _validate_roster(
             except ValueError as exc:
                 error(column, str(exc))
         raw_flags = str(get("flags"))
-        for part in importer._LIST_SPLIT.split(raw_flags) if raw_flags else []:
+        for part in importer.LIST_SPLIT.split(raw_flags) if raw_flags else []:
             code = _FLAG_INDEX.get(fold(part))
             if code is None:
                 error("flags", _("Unknown flag %(value)s; use one of: %(allowed)s.")
@@ -418,11 +419,11 @@ def _validate_roster(
 
 def _units(
     validator: _RosterValidator,
-    groups: dict[str, list[importer._Row]],
+    groups: dict[str, list[importer.Row]],
     extras: dict[int, _Extra],
     header: dict[str, str],
-) -> list[list[importer._Row]]:
-    units: list[list[importer._Row]] = []
+) -> list[list[importer.Row]]:
+    units: list[list[importer.Row]] = []
     seen: set[str] = set()
     for row in validator.rows:
         if row.household:
@@ -452,7 +453,7 @@ def _units(
 
 
 def _write(
-    units: list[list[importer._Row]],
+    units: list[list[importer.Row]],
     extras: dict[int, _Extra],
     organization: Organization,
     actor: User | None,
@@ -472,8 +473,8 @@ def _write(
     with transaction.atomic():
         person_of: dict[int, uuid.UUID] = {}
         if new_units:
-            plan = importer._plan(new_units, organization, actor)
-            importer._write(plan, organization, actor)
+            plan = importer.plan_import(new_units, organization, actor)
+            importer.write_plan(plan, organization, actor)
             lines = [row.line for unit in new_units for row in unit]
             person_of.update(zip(lines, plan.person_ids, strict=True))
         rows = [row for unit in units for row in unit]

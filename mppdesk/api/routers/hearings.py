@@ -23,7 +23,6 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt, StrictStr
@@ -56,7 +55,7 @@ from mppdesk.hearings.models import (
     Outcome,
     Session,
 )
-from mppdesk.hearings.times import local_string
+from mppdesk.hearings.times import local_string, utc_today
 from mppdesk.places import services as place_services
 from mppdesk.places.models import Port, Venue
 
@@ -568,7 +567,7 @@ def follow_up_out(follow_up: InAbsentiaFollowUp) -> FollowUpOut:
         opened_at=follow_up.opened_at,
         order_date=follow_up.order_date,
         exceptional_circumstances_deadline=follow_up.exceptional_circumstances_deadline,
-        days_left=(follow_up.exceptional_circumstances_deadline - timezone.localdate()).days,
+        days_left=(follow_up.exceptional_circumstances_deadline - utc_today()).days,
         lack_of_notice_deadline=None,
         custody_deadline=None,
         notes=follow_up.notes or "",

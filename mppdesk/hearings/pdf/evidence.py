@@ -34,8 +34,9 @@ from fpdf.fonts import FontFace
 from mppdesk.hearings import evidence as records
 from mppdesk.hearings.evidence import EvidencePacket, HearingRecord, NoticeRecord
 from mppdesk.hearings.pdf import texts
-from mppdesk.hearings.pdf.layout import FONT, Document
 from mppdesk.lib import csvfile
+from mppdesk.lib.pdf import FONT
+from mppdesk.lib.pdf.layout import Document
 
 FORMAT = "mppdesk.hearings.evidence_packet/1"
 PACKET_PDF = "evidence-packet.pdf"

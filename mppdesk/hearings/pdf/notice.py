@@ -21,7 +21,8 @@ from mppdesk.hearings.pdf.formatting import (
     in_zone,
     moment_parts,
 )
-from mppdesk.hearings.pdf.layout import FONT, Document
+from mppdesk.lib.pdf import FONT
+from mppdesk.lib.pdf.layout import Document
 
 NoticeKind = Literal["scheduled", "changed", "cancelled"]
 NOTICE_KINDS: tuple[str, ...] = ("scheduled", "changed", "cancelled")

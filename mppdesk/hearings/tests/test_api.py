@@ -14,6 +14,7 @@ from mppdesk.api.tests.helpers import ApiClient, assert_error
 from mppdesk.hearings import services
 from mppdesk.hearings.models import Docket, Hearing
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket, user_with_role
+from mppdesk.hearings.times import court_today
 from mppdesk.testing.factories import OrganizationFactory
 
 HEARINGS = "/api/v1/hearings"
@@ -247,7 +248,7 @@ def test_outcome_in_absentia_opens_a_follow_up(
 def test_roll_call(
     caseworker_api: ApiClient, outsider_api: ApiClient, personas: Any, el_paso: Any
 ) -> None:
-    docket = make_docket(el_paso, timezone.localdate())
+    docket = make_docket(el_paso, court_today(el_paso))
     ours = [
         services.schedule_hearing(
             actor=personas.coordinator, case=make_case(personas.org, venue=el_paso), docket=docket

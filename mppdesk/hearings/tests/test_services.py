@@ -25,6 +25,7 @@ from mppdesk.hearings.models import (
     Outcome,
 )
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket, user_with_role
+from mppdesk.hearings.times import court_today
 from mppdesk.testing.factories import OrganizationFactory
 
 # --- templates and dockets ----------------------------------------------------------------
@@ -193,7 +194,7 @@ def test_schedule_refuses(personas: Any, el_paso: Any, juarez: Any, setup: str, 
     elif setup == "no_interpreter":
         docket = make_docket(el_paso, future_day(), courtroom="9", languages=["spa"])
     elif setup == "past":
-        docket = make_docket(el_paso, timezone.localdate() - dt.timedelta(days=3))
+        docket = make_docket(el_paso, court_today(el_paso) - dt.timedelta(days=3))
     elif setup == "already_scheduled":
         services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
     elif setup == "closed":
@@ -282,7 +283,7 @@ def test_reschedule_to_a_full_docket_changes_nothing(
 def test_continue_keeps_the_places_used_and_chains_the_next_hearing(
     personas: Any, el_paso: Any, case: Any
 ) -> None:
-    first = make_docket(el_paso, timezone.localdate() - dt.timedelta(days=1))
+    first = make_docket(el_paso, court_today(el_paso) - dt.timedelta(days=1))
     second = make_docket(el_paso, future_day(6))
     old = services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=first, allow_past=True
@@ -356,7 +357,7 @@ def test_record_notice_and_mark_served_once(personas: Any, case: Any, docket: An
 
 
 def _past_hearing(personas: Any, el_paso: Any, case: Any, days_ago: int = 2) -> Hearing:
-    docket = make_docket(el_paso, timezone.localdate() - dt.timedelta(days=days_ago))
+    docket = make_docket(el_paso, court_today(el_paso) - dt.timedelta(days=days_ago))
     return services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=docket, allow_past=True
     )
@@ -424,7 +425,7 @@ def test_a_decision_decides_the_case(personas: Any, el_paso: Any, case: Any) -> 
 
 
 def test_roll_call_records_all_or_nothing(personas: Any, el_paso: Any, juarez: Any) -> None:
-    docket = make_docket(el_paso, timezone.localdate())
+    docket = make_docket(el_paso, court_today(el_paso))
     first = services.schedule_hearing(
         actor=personas.coordinator, case=make_case(personas.org, venue=el_paso), docket=docket
     )
@@ -434,7 +435,7 @@ def test_roll_call_records_all_or_nothing(personas: Any, el_paso: Any, juarez: A
     elsewhere = services.schedule_hearing(
         actor=personas.coordinator,
         case=make_case(personas.org, venue=el_paso),
-        docket=make_docket(el_paso, timezone.localdate(), courtroom="2"),
+        docket=make_docket(el_paso, court_today(el_paso), courtroom="2"),
     )
     with pytest.raises(FieldErrors) as caught:
         services.record_attendance(

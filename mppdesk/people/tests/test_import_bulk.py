@@ -181,7 +181,7 @@ def test_plan_name_tokens_match_the_service(given_parts, family_parts, other) ->
     """The planner caches digests per name; a person's tokens must stay those the
     services compute for all the names at once (same digests, same order, no repeats)."""
     given_names, family_names = " ".join(given_parts) or "Ana", " ".join(family_parts)
-    row = importer._Row(line=2)
+    row = importer.Row(line=2)
     row.person = importer.PersonData(
         given_names=given_names, family_names=family_names, other_names=other
     )
@@ -190,7 +190,7 @@ def test_plan_name_tokens_match_the_service(given_parts, family_parts, other) ->
     class _Org:
         pk = 1
 
-    plan = importer._plan([unit], _Org(), None)  # type: ignore[arg-type]
+    plan = importer.plan_import([unit], _Org(), None)  # type: ignore[arg-type]
     expected = name_token_digests(given_names, family_names, other)
     per_person: dict[uuid.UUID, list[str]] = {}
     for person_id, bidx in plan.name_tokens.rows:
@@ -224,13 +224,13 @@ def test_cycle_collection_is_paused_during_an_import_and_restored(
     import gc
 
     seen: list[bool] = []
-    original = importer._Validator.validate_rows
+    original = importer.Validator.validate_rows
 
     def spy(self, progress):  # type: ignore[no-untyped-def]
         seen.append(gc.isenabled())
         return original(self, progress)
 
-    monkeypatch.setattr(importer._Validator, "validate_rows", spy)
+    monkeypatch.setattr(importer.Validator, "validate_rows", spy)
     path = tmp_path / "people.csv"
     path.write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
     assert gc.isenabled()
@@ -240,7 +240,7 @@ def test_cycle_collection_is_paused_during_an_import_and_restored(
     def broken(self, progress):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(importer._Validator, "validate_rows", broken)
+    monkeypatch.setattr(importer.Validator, "validate_rows", broken)
     with pytest.raises(RuntimeError):
         import_people(path, actor=personas.caseworker, organization=personas.org)
     assert gc.isenabled()

@@ -80,7 +80,7 @@ class Persona:
 
     @property
     def admin_access(self) -> bool:
-        """May open the admin site (``core.admin_site.MppDeskAdminSite.has_permission``)."""
+        """May open the admin site (``accounts.admin_site.MppDeskAdminSite.has_permission``)."""
         user = self.user
         return bool(
             user is not None

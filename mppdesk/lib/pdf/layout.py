@@ -1,19 +1,16 @@
-"""A thin layer over fpdf2 shared by the notice and the evidence packet.
-
-The DejaVu fonts are read from ``mppdesk/privacy/fonts`` (not copied): they cover the
-Latin letters of all five notice languages (è, ò, ç, ã, õ, ñ, «») and are embedded as
-subsets, so the printout never depends on the reader's fonts.
+"""A thin layer over fpdf2 shared by the hearing notice, the evidence packet, the
+transport manifest and the assistance letters: Letter pages, the embedded fonts
+(``lib.pdf.add_fonts``), a footer with page numbers, headings and label/value rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from fpdf import FPDF
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "privacy" / "fonts"
-FONT = "DejaVu"
+from mppdesk.lib.pdf import FONT, add_fonts
+
 # US Letter: the paper sold in the US and Mexican border cities where these are printed.
 PAGE_FORMAT = "Letter"
 
@@ -36,8 +33,7 @@ class Document(FPDF):
             self.set_creation_date(created_at)
         self._footer_text = footer
         self._page_label = page_label  # "Page {page} of {pages}"
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        add_fonts(self)
         self.set_title(title)
         self.set_creator("MPP Desk")
         self.set_auto_page_break(auto=True, margin=18)

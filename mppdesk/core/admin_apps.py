@@ -1,8 +1,0 @@
-"""The admin app, with MPP Desk's site (``core.admin_site``). Kept apart from the site so
-that loading ``INSTALLED_APPS`` imports no model."""
-
-from django.contrib.admin.apps import AdminConfig
-
-
-class MppDeskAdminConfig(AdminConfig):
-    default_site = "mppdesk.core.admin_site.MppDeskAdminSite"
