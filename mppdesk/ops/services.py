@@ -74,6 +74,14 @@ def verify_audit(now: dt.datetime) -> str:
     return f"{result.count} entries verified"
 
 
+def refresh_casework_tasks(now: dt.datetime) -> str:
+    """The system tasks of case work (follow-ups due, in absentia deadlines, expiring
+    documents, no contact before a hearing), made once per item."""
+    from mppdesk.casework.system import refresh_system_tasks
+
+    return f"{refresh_system_tasks(now)} system tasks created"
+
+
 class AuditChainBroken(Exception):
     pass
 
@@ -91,6 +99,7 @@ AUDIT_VERIFY = "audit-verify"
 SCHEDULE: tuple[Schedule, ...] = (
     Schedule("purge", dt.timedelta(days=1), purge_retention),
     Schedule(AUDIT_VERIFY, dt.timedelta(days=1), verify_audit),
+    Schedule("casework-tasks", dt.timedelta(hours=1), refresh_casework_tasks),
     Schedule("lookup-counters", dt.timedelta(hours=1), clean_lookup_counters),
     Schedule("sessions", dt.timedelta(hours=1), clean_sessions),
     Schedule("login-failures", dt.timedelta(hours=1), clean_login_failures),

@@ -125,3 +125,24 @@ def test_periodic_once_command():
     assert again.output == ""
     forced = CliRunner().invoke(cli, ["periodic", "--once", "--all"])
     assert forced.output.count(": ok") == len(JOBS)
+
+
+def test_the_casework_system_tasks_are_refreshed_hourly(monkeypatch):
+    """The case workers' system tasks (follow-ups, deadlines, expiring documents) are
+    made by the periodic runner, not only by hand with ``mppdesk tasks refresh``."""
+    from mppdesk.casework import system
+
+    seen: list[dt.datetime] = []
+
+    def refresh(now: dt.datetime | None = None) -> int:
+        seen.append(now)  # type: ignore[arg-type]
+        return 4
+
+    monkeypatch.setattr(system, "refresh_system_tasks", refresh)
+    schedule = {s.name: s for s in services.SCHEDULE}["casework-tasks"]
+    assert schedule.every == dt.timedelta(hours=1)
+    now = timezone.now()
+    run = services.run_job(schedule.name, schedule.job, now=now)
+    assert run.outcome == Outcome.OK
+    assert run.detail == "4 system tasks created"
+    assert seen == [now]
