@@ -51,6 +51,13 @@ LATENCY = Histogram(
     registry=None,
 )
 
+LOOKUPS = Counter(
+    "mppdesk_selfservice_lookups",
+    "Self-service lookups answered by this machine's web processes, by outcome.",
+    ["outcome"],
+    registry=None,
+)
+
 
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
     REQUESTS.labels(route=route, method=method, status=str(status)).inc()
@@ -63,6 +70,7 @@ class _ThisProcess(Collector):
     def collect(self) -> Iterator[Metric]:
         yield from REQUESTS.collect()
         yield from LATENCY.collect()
+        yield from LOOKUPS.collect()
 
 
 def _epoch(moment: dt.datetime | None) -> float:

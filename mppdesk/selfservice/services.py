@@ -63,6 +63,7 @@ from mppdesk.messaging.models import (
     MessageStatus,
     TemplateKind,
 )
+from mppdesk.ops import metrics as ops_metrics
 from mppdesk.people.models import CONTACT_PURPOSE, ContactPoint, Person, PersonLanguage
 from mppdesk.people.services import set_contact_preferences
 from mppdesk.selfservice import conf, ratelimit, texts
@@ -285,6 +286,8 @@ def lookup_hearing(
             object_id=matched_case[0] if matched_case is not None else "",
             fields=fields,
         )
+        # /metrics: one counter increment whatever the outcome (no timing difference).
+        ops_metrics.LOOKUPS.labels(outcome=outcome).inc()
     if outcome == Outcome.RATE_LIMITED:
         retry_at = dt.datetime.fromtimestamp(count.window_start + REQUESTER_WINDOW, tz=dt.UTC)
         return LookupResult(outcome=outcome, retry_at=retry_at)

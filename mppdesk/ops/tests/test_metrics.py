@@ -237,3 +237,25 @@ def test_requests_are_counted_by_route_name_never_by_path(scrape, client):
     assert 'route="unmatched",status="404"' in text
     assert 'mppdesk_http_request_duration_seconds_bucket{le="0.3",route="healthz"}' in text
     assert str(person.pk) not in text and "Hern" not in text and "12345" not in text
+
+
+@pytest.mark.django_db
+def test_each_lookup_counts_once_by_outcome_in_the_answering_process(scrape):
+    from mppdesk.selfservice import services as selfservice
+    from mppdesk.selfservice.models import Scope
+
+    def count(outcome: str) -> float:
+        return scrape().get(f'mppdesk_selfservice_lookups_total{{outcome="{outcome}"}}', 0.0)
+
+    before = count("no_match")
+    for _ in range(3):
+        result = selfservice.lookup_hearing(
+            a_number="012345678",
+            birth_date=dt.date(1990, 12, 31),
+            requester_scope=Scope.SENDER,
+            requester="+526561239999",
+        )
+        assert result.outcome == "no_match"
+    assert count("no_match") == before + 3
+    m = scrape()
+    assert m['mppdesk_selfservice_lookups_24h{outcome="no_match"}'] == 3
