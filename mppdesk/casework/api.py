@@ -185,6 +185,7 @@ def assign(request: HttpRequest, case_id: uuid.UUID, body: AssignmentIn) -> Stat
     response={200: list[TaskOut], **READ_ERRORS},
 )
 def case_tasks(request: HttpRequest, case_id: uuid.UUID) -> list[TaskOut]:
+    """The case's tasks, open ones first, each by due date."""
     case = _case(request, case_id)
     return [_task_out(t) for t in case.tasks.order_by("status", "due_on")]
 
@@ -195,6 +196,7 @@ def case_tasks(request: HttpRequest, case_id: uuid.UUID) -> list[TaskOut]:
     response={201: TaskOut, **WRITE_ERRORS},
 )
 def add_task(request: HttpRequest, case_id: uuid.UUID, body: TaskIn) -> Status:
+    """Add a task with a due date to the case."""
     case = _case(request, case_id)
     task = services.add_task(
         actor=common.actor(request), case=case, title=body.title, due_on=body.due_on
@@ -235,6 +237,7 @@ def list_notes(request: HttpRequest, case_id: uuid.UUID) -> list[NoteOut]:
     response={201: NoteOut, **WRITE_ERRORS},
 )
 def add_note(request: HttpRequest, case_id: uuid.UUID, body: NoteIn) -> Status:
+    """Add a typed note to the case (its text is stored encrypted)."""
     case = _case(request, case_id)
     note = services.add_note(actor=common.actor(request), case=case, kind=body.kind, text=body.text)
     return Status(201, _note_out(note))
@@ -246,6 +249,7 @@ def add_note(request: HttpRequest, case_id: uuid.UUID, body: NoteIn) -> Status:
     response={200: list[DocumentOut], **READ_ERRORS},
 )
 def list_documents(request: HttpRequest, case_id: uuid.UUID) -> list[DocumentOut]:
+    """The documents uploaded to the case (names, kinds and sizes; not their contents)."""
     case = _case(request, case_id)
     return [_file_out(f) for f in case.files.all()]
 
