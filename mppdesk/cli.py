@@ -422,6 +422,14 @@ def _check_port_free(host: str, port: int) -> None:
     type=click.IntRange(1, 64),
     help="Web worker processes.",
 )
+@click.option(
+    "--threads",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Threads per web worker (default: 8 with --production, else 1). Requests that wait "
+    "(the self-service answers padded to a fixed time, the database) then hold a thread, "
+    "not a whole worker.",
+)
 @click.option("--no-worker", is_flag=True, help="Do not start the background task worker.")
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
 @click.option(
@@ -448,6 +456,7 @@ def run(
     host: str,
     port: int,
     workers: int,
+    threads: int | None,
     no_worker: bool,
     no_demo: bool,
     production: bool,
@@ -522,8 +531,14 @@ def run(
     env.setdefault("DJANGO_SETTINGS_MODULE", "mppdesk.settings")
     me = [sys.executable, "-m", "mppdesk"]
     commands: list[tuple[str, list[str]]] = [
-        ("web", [*me, "serve", "--bind", f"{url_host}:{port}", "--workers", str(workers)]),
-    ]
+        (
+            "web",
+            [
+                *me, "serve", "--bind", f"{url_host}:{port}", "--workers", str(workers),
+                "--threads", str(threads or (8 if production else 1)),
+            ],
+        ),
+    ]  # fmt: skip
     if not no_worker:
         commands.append(("worker", [*me, "worker"]))
         commands.append(("dispatch", [*me, "dispatch"]))
@@ -599,13 +614,20 @@ def _supervisor_echo() -> Callable[[str], None]:
     help="Worker processes.",
 )
 @click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker (more than 1: gunicorn's gthread workers).",
+)
+@click.option(
     "--timeout",
     default=30,
     show_default=True,
     type=click.IntRange(1, 3600),
     help="Request timeout (s).",
 )
-def serve(bind: str, workers: int, timeout: int) -> None:
+def serve(bind: str, workers: int, threads: int, timeout: int) -> None:
     """Run the web application with gunicorn (production-grade WSGI server).
 
     Logs each request to stdout. SIGTERM stops gracefully; put a TLS proxy in front
@@ -642,6 +664,10 @@ def serve(bind: str, workers: int, timeout: int) -> None:
         {
             "bind": [bind],
             "workers": workers,
+            # More than one thread makes gunicorn use its gthread worker: a request that
+            # waits (a padded self-service answer, the database) holds a thread, not the
+            # process, so the text line is not capped at workers / 0.25 s per second.
+            "threads": threads,
             "timeout": timeout,
             "graceful_timeout": 10,
             **logging_options,

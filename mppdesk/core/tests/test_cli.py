@@ -502,6 +502,7 @@ def test_run_prepares_var_and_supervises_web_and_worker(
     assert names == ["web", "worker", "dispatch"]
     web = supervisor.commands[0][1]
     assert web[1:4] == ["-m", "mppdesk", "serve"] and f"127.0.0.1:{port}" in web
+    assert web[web.index("--threads") + 1] == "1"  # SQLite: one writer thread per worker
     assert supervisor.env["MPPDESK_VAR_DIR"] == str(tmp_path / "var")
 
 
