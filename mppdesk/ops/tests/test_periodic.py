@@ -85,7 +85,9 @@ def test_each_job_runs_when_due_and_only_then():
     ]
     assert services.run_due(start + dt.timedelta(minutes=30)) == []
     hourly = services.run_due(start + dt.timedelta(hours=1, minutes=1))
-    assert [r.job for r in hourly] == ["lookup-counters", "sessions", "login-failures"]
+    assert [r.job for r in hourly] == [
+        "casework-tasks", "lookup-counters", "sessions", "login-failures"
+    ]  # fmt: skip
     daily = services.run_due(start + dt.timedelta(days=1, minutes=2))
     assert [r.job for r in daily] == JOBS
     assert JobRun.objects.count() == 2 * len(JOBS) + 3
