@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +21,6 @@ from django.utils import timezone
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
 from mppdesk.core.access import get_visible_or_404, require_owner_write
-from mppdesk.hearings import conf
 from mppdesk.hearings.models import (
     Docket,
     DocketTemplate,
@@ -264,7 +264,7 @@ def without_confirmed_contact(
 ) -> QuerySet[Hearing]:
     """Hearings ahead in the next ``days`` days (default ``MPPDESK_NO_CONTACT_DAYS``, 14)
     where nobody on the case has a confirmed contact point: no way to remind them."""
-    days = days if days is not None else conf.no_contact_days()
+    days = days if days is not None else settings.MPPDESK_NO_CONTACT_DAYS
     reachable_member = CaseMember.objects.filter(
         case_id=OuterRef("case_id"),
         person__in=confirmed_contacts().values("person_id"),

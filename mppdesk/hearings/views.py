@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -886,10 +887,10 @@ def upcoming(request: HttpRequest) -> HttpResponse:
 @require_GET
 def no_contact(request: HttpRequest) -> HttpResponse:
     """Hearings of the next 14 days where nobody on the case has a confirmed contact."""
-    from mppdesk.hearings import conf
-
     hearings = queries.without_confirmed_contact(current_user(request))
-    return _hearing_list(request, hearings, "hearings/no_contact.html", days=conf.no_contact_days())
+    return _hearing_list(
+        request, hearings, "hearings/no_contact.html", days=settings.MPPDESK_NO_CONTACT_DAYS
+    )
 
 
 # --- in absentia follow-ups ---------------------------------------------------------------
