@@ -102,7 +102,7 @@ EDGE_CALLS_LEFT = {
     ("mppdesk/api/routers/people.py", "audit.record_many"): 1,
     ("mppdesk/api/routers/referrals.py", "audit.record_many"): 1,
     ("mppdesk/api/routers/screening.py", "audit.record_view"): 1,
-    ("mppdesk/api/routers/transfers.py", "audit.record_view"): 2,
+    ("mppdesk/api/routers/transfers.py", "audit.record_view"): 1,
     ("mppdesk/cases/views.py", "permissions.can"): 1,
     ("mppdesk/cases/views.py", "audit.record_view"): 1,
     ("mppdesk/cli.py", "permissions.can"): 1,
@@ -126,7 +126,7 @@ EDGE_CALLS_LEFT = {
     ("mppdesk/sharing/views.py", "audit.record_view"): 1,
     ("mppdesk/transfers/commands.py", "permissions.orgs_where"): 1,
     ("mppdesk/transfers/views.py", "permissions.can"): 4,
-    ("mppdesk/transfers/views.py", "audit.record_view"): 2,
+    ("mppdesk/transfers/views.py", "audit.record_view"): 1,
     ("mppdesk/web/views.py", "permissions.can"): 1,
 }
 
