@@ -58,3 +58,23 @@ def test_a_refused_read_writes_nothing(personas: Any, facility: Any) -> None:
     assert response.status_code == 404
     assert AuditEntry.objects.filter(object_id=str(person.pk), action="view").count() == 0
     assert AuditEntry.objects.count() >= before
+
+
+def test_case_read_is_the_same_entry_on_web_and_api(
+    personas: Any, caseworker_client: Client
+) -> None:
+    """Filed under the case's owning organization on both channels (the API once used the
+    token's organization, so the owner's auditor missed a partner's reads)."""
+    from mppdesk.testing.factories import CaseFactory
+
+    case = CaseFactory(organization=personas.org)
+    web = caseworker_client.get(reverse("cases:detail", kwargs={"pk": case.pk}))
+    assert web.status_code == 200
+    on_web = _last()
+    _token, secret = create_api_token(actor=None, user=personas.caseworker, name="test")
+    api = ApiClient(secret).get(f"/api/v1/cases/{case.pk}")
+    assert api.status_code == 200, api.content
+    on_api = _last()
+    assert on_web == on_api
+    assert on_web["object_type"] == "case" and on_web["object_id"] == str(case.pk)
+    assert on_web["organization_id"] == case.organization_id
