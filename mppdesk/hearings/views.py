@@ -98,9 +98,6 @@ NOTICE_PDF_FIELDS = ["lead", "a_number", "scheduled_at", "report_at", "report_pl
 PROGRAM_VIEW_FIELDS = ["docket", "scheduled_at", "report_at", "seats", "language"]
 FOLLOW_UP_VIEW_FIELDS = ["hearing", "status", "deadlines", "notes", "notices", "contact_points"]
 FOLLOW_UP_LIST_FIELDS = ["hearing", "lead", "a_number", "status", "deadlines"]
-EVIDENCE_FIELDS = [
-    "hearing", "chain", "notices", "people", "contact_points", "a_number", "follow_up",
-]  # fmt: skip
 
 
 def _record_list_views(
@@ -996,18 +993,9 @@ def _packet_language(request: HttpRequest) -> str:
 def _evidence(request: HttpRequest, pk: UUID) -> tuple[InAbsentiaFollowUp, Hearing, Any, str]:
     user = current_user(request)
     follow_up = queries.get_follow_up(user, pk)
-    hearing = queries.get_hearing(user, follow_up.hearing_id)
     language = _packet_language(request)
     with translation.override(language):
-        packet = evidence_for(hearing)
-    audit.record(
-        actor=user,
-        organization=follow_up.organization,
-        action="export",
-        object_type="in_absentia_follow_up",
-        object_id=follow_up.pk,
-        fields=EVIDENCE_FIELDS,
-    )
+        hearing, packet = queries.get_evidence_for_view(user, follow_up.hearing_id)
     return follow_up, hearing, packet, language
 
 

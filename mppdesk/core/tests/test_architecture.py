@@ -108,7 +108,7 @@ EDGE_CALLS_LEFT = {
     ("mppdesk/hearings/commands.py", "permissions.orgs_where"): 1,
     ("mppdesk/hearings/views.py", "permissions.can"): 4,
     ("mppdesk/hearings/views.py", "permissions.orgs_where"): 3,
-    ("mppdesk/hearings/views.py", "audit.record"): 2,
+    ("mppdesk/hearings/views.py", "audit.record"): 1,
     ("mppdesk/hearings/views.py", "audit.record_many"): 1,
     ("mppdesk/hearings/views.py", "audit.record_view"): 3,
     ("mppdesk/messaging/web_views.py", "permissions.can"): 2,
