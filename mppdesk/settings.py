@@ -318,6 +318,46 @@ REFERENCE_DIR = Path(
     env_str("MPPDESK_REFERENCE_DIR", str(BASE_DIR / "mppdesk" / "places" / "reference")) or ""
 )
 
+
+def _bounded(name: str, default: int, low: int, high: int | None = None) -> int:
+    """An integer knob from the environment, refused at start-up when out of range."""
+    value = env_int(name, default)
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ImproperlyConfigured(f"{name} must be {bounds}, got {value}")
+    return value
+
+
+# Hearings (docs/hearings.md). How long before a morning hearing people report at the
+# port: El Paso reporting times were about 03:45-04:30 for morning hearings
+# (places/reference/program_rules.md), four hours before an 08:00 session. The afternoon
+# lead defaults to the morning one. A port's own report_lead_minutes wins over both.
+MPPDESK_REPORT_LEAD_MINUTES = _bounded("MPPDESK_REPORT_LEAD_MINUTES", 240, 0, 24 * 60)
+MPPDESK_REPORT_LEAD_PM_MINUTES = _bounded(
+    "MPPDESK_REPORT_LEAD_PM_MINUTES", MPPDESK_REPORT_LEAD_MINUTES, 0, 24 * 60
+)
+# The window of the "no confirmed contact" list.
+MPPDESK_NO_CONTACT_DAYS = _bounded("MPPDESK_NO_CONTACT_DAYS", 14, 1)
+
+# Retention (docs/retention.md): days a person's data is kept after the last of their
+# cases closed (five years); 0 turns the purge off.
+MPPDESK_RETENTION_DAYS = _bounded("MPPDESK_RETENTION_DAYS", 1825, 0)
+
+# Self-service (docs/selfservice.md). Every inbound text and lookup form takes at least
+# MIN_RESPONSE_MS so the answer's timing does not tell a match from a miss; LOOKUPS_PER_HOUR
+# per phone number or client address; MAX_FAILURES failed lookups of one A-number within
+# FAILURE_WINDOW_SECONDS lock it for LOCK_SECONDS (MAX_PHONE_FAILURES for lookups from
+# phones on file); PORT is the port whose Mexican city's clock refusals give times on.
+MPPDESK_SELFSERVICE_MIN_RESPONSE_MS = _bounded("MPPDESK_SELFSERVICE_MIN_RESPONSE_MS", 250, 0)
+MPPDESK_SELFSERVICE_LOOKUPS_PER_HOUR = _bounded("MPPDESK_SELFSERVICE_LOOKUPS_PER_HOUR", 10, 1)
+MPPDESK_SELFSERVICE_MAX_FAILURES = _bounded("MPPDESK_SELFSERVICE_MAX_FAILURES", 5, 1)
+MPPDESK_SELFSERVICE_FAILURE_WINDOW_SECONDS = _bounded(
+    "MPPDESK_SELFSERVICE_FAILURE_WINDOW_SECONDS", 86400, 1
+)
+MPPDESK_SELFSERVICE_LOCK_SECONDS = _bounded("MPPDESK_SELFSERVICE_LOCK_SECONDS", 86400, 1)
+MPPDESK_SELFSERVICE_MAX_PHONE_FAILURES = _bounded("MPPDESK_SELFSERVICE_MAX_PHONE_FAILURES", 10, 1)
+MPPDESK_SELFSERVICE_PORT = (env_str("MPPDESK_SELFSERVICE_PORT", "el-paso") or "el-paso").strip()
+
 # Encryption at rest and blind indexes (mppdesk/lib/crypto.py, docs/security.md).
 # Production needs both keys from the environment (or *_FILE); local mode generates them
 # once into var/keys.json. FIELD_ENCRYPTION=False stores plaintext and exists only so the

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case
 from mppdesk.core.access import get_visible_or_404, require_owner_write
 
@@ -20,6 +22,24 @@ def cases_for(user: User | None) -> QuerySet[Case]:
 
 def get_case(user: User | None, pk: Any) -> Case:
     return get_visible_or_404(Case.objects.select_related("lead", "venue", "port"), user, pk)
+
+
+#: What a read of one case is filed as, on every channel (web, API).
+CASE_VIEW_FIELDS = ["a_number", "lead", "members", "venue", "port", "status", "events"]
+
+
+def get_case_for_view(
+    actor: User | None, pk: Any, *, within: Callable[[Case], Case] | None = None
+) -> Case:
+    """One case (``Http404`` if not visible) for display; records the read in the audit log
+    under the case's owning organization, so its auditor sees every channel's reads (web,
+    a partner's API token). ``within`` narrows visibility further before anything is
+    recorded (an API token's organization)."""
+    case = get_case(actor, pk)
+    if within is not None:
+        case = within(case)
+    audit.record_view(actor=actor, obj=case, object_type="case", fields=CASE_VIEW_FIELDS)
+    return case
 
 
 def get_case_for_update(user: User | None, pk: Any) -> Case:

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mppdesk.accounts.permissions import Action, can
-from mppdesk.audit import services as audit
 from mppdesk.cases import queries, services
 from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
 from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
@@ -77,10 +76,7 @@ def _detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[
 @requires(Action.PERSON_READ)
 def case_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    case = queries.get_case(user, pk)
-    audit.record_view(
-        actor=user, obj=case, object_type="case", fields=["a_number", "members", "events"]
-    )
+    case = queries.get_case_for_view(user, pk)
     can_edit = can(user, Action.PERSON_WRITE, case.organization_id)
     return render(request, "cases/detail.html", _detail_context(case, can_edit=can_edit))
 

@@ -10,17 +10,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from mppdesk.accounts.permissions import Action, can
+from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
 from mppdesk.core.access import get_visible_or_404, require_owner_write
-from mppdesk.hearings import conf
 from mppdesk.hearings.models import (
     Docket,
     DocketTemplate,
@@ -34,6 +35,7 @@ from mppdesk.people.models import ContactPoint
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
+    from mppdesk.hearings.evidence import EvidencePacket
     from mppdesk.places.models import Venue
 
 
@@ -176,6 +178,37 @@ def hearings_for(user: User | None) -> QuerySet[Hearing]:
     return _with_relations(Hearing.objects.visible_to(user)).order_by("scheduled_at", "id")
 
 
+#: What the evidence packet holds, as filed in the audit log on every channel.
+EVIDENCE_FIELDS = [
+    "hearing", "chain", "notices", "people", "contact_points", "a_number", "follow_up",
+]  # fmt: skip
+
+
+def get_evidence_for_view(
+    actor: User | None, hearing_pk: Any, *, within: Callable[[Hearing], Hearing] | None = None
+) -> tuple[Hearing, EvidencePacket]:
+    """A hearing (``Http404`` if not visible) and its in absentia evidence packet, built in
+    the active language; records one "export" of the hearing's evidence under its owning
+    organization — the same entry for the web's PDF/ZIP and the API's JSON. ``within``
+    narrows visibility further before anything is recorded (an API token's organization).
+    """
+    from mppdesk.hearings.evidence import evidence_for
+
+    hearing = get_hearing(actor, hearing_pk)
+    if within is not None:
+        hearing = within(hearing)
+    packet = evidence_for(hearing)
+    audit.record(
+        actor=actor,
+        organization=hearing.organization,
+        action="export",
+        object_type="hearing",
+        object_id=hearing.pk,
+        fields=EVIDENCE_FIELDS,
+    )
+    return hearing, packet
+
+
 def get_hearing(user: User | None, pk: Any) -> Hearing:
     hearing: Hearing = get_visible_or_404(
         Hearing.objects.select_related("docket", "docket__venue", "port", "case", "organization"),
@@ -264,7 +297,7 @@ def without_confirmed_contact(
 ) -> QuerySet[Hearing]:
     """Hearings ahead in the next ``days`` days (default ``MPPDESK_NO_CONTACT_DAYS``, 14)
     where nobody on the case has a confirmed contact point: no way to remind them."""
-    days = days if days is not None else conf.no_contact_days()
+    days = days if days is not None else settings.MPPDESK_NO_CONTACT_DAYS
     reachable_member = CaseMember.objects.filter(
         case_id=OuterRef("case_id"),
         person__in=confirmed_contacts().values("person_id"),

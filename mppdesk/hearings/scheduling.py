@@ -51,7 +51,7 @@ from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import calendar, conf, queries, services
+from mppdesk.hearings import calendar, queries, services
 from mppdesk.hearings.models import Docket, Hearing, HearingStatus
 from mppdesk.hearings.models_scheduling import (
     ProposalItem,
@@ -59,7 +59,7 @@ from mppdesk.hearings.models_scheduling import (
     ScheduleProposal,
     UnassignedReason,
 )
-from mppdesk.hearings.times import court_datetime, local_string, utc_today
+from mppdesk.hearings.times import court_datetime, local_string, report_lead_minutes, utc_today
 from mppdesk.lib import scheduling as sched
 from mppdesk.lib.scheduling.model import NO_INTERPRETER_LANGUAGES
 from mppdesk.people.models import HouseholdMember, PersonLanguage
@@ -181,7 +181,7 @@ class _Input:
 def _lead_minutes(port: Port, session: str) -> int:
     if port.report_lead_minutes is not None:
         return int(port.report_lead_minutes)
-    return conf.report_lead_minutes(session)
+    return report_lead_minutes(session)
 
 
 def _port_info(port: Port) -> sched.PortInfo:

@@ -40,7 +40,7 @@ from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import calendar, conf, signals
+from mppdesk.hearings import calendar, signals
 from mppdesk.hearings.models import (
     NOTICE_LANGUAGE_OF,
     SESSION_STARTS,
@@ -59,7 +59,12 @@ from mppdesk.hearings.models import (
     Outcome,
     Session,
 )
-from mppdesk.hearings.times import court_datetime, court_today, report_datetime
+from mppdesk.hearings.times import (
+    court_datetime,
+    court_today,
+    report_datetime,
+    report_lead_minutes,
+)
 from mppdesk.people.models import PersonLanguage
 
 if TYPE_CHECKING:
@@ -128,6 +133,9 @@ class GenerateResult:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+#: INA 240(b)(5)(C)(i): a motion to reopen for exceptional circumstances within 180 days.
+EXCEPTIONAL_CIRCUMSTANCES_DAYS = 180
 
 
 def _require(actor: User | None, action: Action, organization_id: int | None = None) -> None:
@@ -691,7 +699,7 @@ def report_lead(docket: Docket, port: Port | None) -> dt.timedelta:
     minutes = (
         port.report_lead_minutes
         if port is not None and port.report_lead_minutes is not None
-        else conf.report_lead_minutes(docket.session)
+        else report_lead_minutes(docket.session)
     )
     return dt.timedelta(minutes=minutes)
 
@@ -1279,7 +1287,7 @@ def _apply_outcome(
             opened_at=timezone.now(),
             order_date=day,
             exceptional_circumstances_deadline=day
-            + dt.timedelta(days=conf.EXCEPTIONAL_CIRCUMSTANCES_DAYS),
+            + dt.timedelta(days=EXCEPTIONAL_CIRCUMSTANCES_DAYS),
             notes=notes,
         )
         audit.record(

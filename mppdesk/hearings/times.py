@@ -27,6 +27,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -53,6 +54,14 @@ def court_today(venue: Venue) -> dt.date:
 def port_today(port: Port) -> dt.date:
     """Today's date in the port's Mexican city (``Port.timezone``)."""
     return zone_today(port.timezone)
+
+
+def report_lead_minutes(session: str) -> int:
+    """Minutes between reporting at the port and the start of a session (``am``/``pm``):
+    ``MPPDESK_REPORT_LEAD_MINUTES`` / ``MPPDESK_REPORT_LEAD_PM_MINUTES`` (settings.py)."""
+    if session == "pm":
+        return int(settings.MPPDESK_REPORT_LEAD_PM_MINUTES)
+    return int(settings.MPPDESK_REPORT_LEAD_MINUTES)
 
 
 def court_datetime(zone: str, day: dt.date, at: dt.time) -> dt.datetime:

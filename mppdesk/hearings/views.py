@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -97,9 +98,6 @@ NOTICE_PDF_FIELDS = ["lead", "a_number", "scheduled_at", "report_at", "report_pl
 PROGRAM_VIEW_FIELDS = ["docket", "scheduled_at", "report_at", "seats", "language"]
 FOLLOW_UP_VIEW_FIELDS = ["hearing", "status", "deadlines", "notes", "notices", "contact_points"]
 FOLLOW_UP_LIST_FIELDS = ["hearing", "lead", "a_number", "status", "deadlines"]
-EVIDENCE_FIELDS = [
-    "hearing", "chain", "notices", "people", "contact_points", "a_number", "follow_up",
-]  # fmt: skip
 
 
 def _record_list_views(
@@ -886,10 +884,10 @@ def upcoming(request: HttpRequest) -> HttpResponse:
 @require_GET
 def no_contact(request: HttpRequest) -> HttpResponse:
     """Hearings of the next 14 days where nobody on the case has a confirmed contact."""
-    from mppdesk.hearings import conf
-
     hearings = queries.without_confirmed_contact(current_user(request))
-    return _hearing_list(request, hearings, "hearings/no_contact.html", days=conf.no_contact_days())
+    return _hearing_list(
+        request, hearings, "hearings/no_contact.html", days=settings.MPPDESK_NO_CONTACT_DAYS
+    )
 
 
 # --- in absentia follow-ups ---------------------------------------------------------------
@@ -995,18 +993,9 @@ def _packet_language(request: HttpRequest) -> str:
 def _evidence(request: HttpRequest, pk: UUID) -> tuple[InAbsentiaFollowUp, Hearing, Any, str]:
     user = current_user(request)
     follow_up = queries.get_follow_up(user, pk)
-    hearing = queries.get_hearing(user, follow_up.hearing_id)
     language = _packet_language(request)
     with translation.override(language):
-        packet = evidence_for(hearing)
-    audit.record(
-        actor=user,
-        organization=follow_up.organization,
-        action="export",
-        object_type="in_absentia_follow_up",
-        object_id=follow_up.pk,
-        fields=EVIDENCE_FIELDS,
-    )
+        hearing, packet = queries.get_evidence_for_view(user, follow_up.hearing_id)
     return follow_up, hearing, packet, language
 
 

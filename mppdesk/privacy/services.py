@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -34,7 +35,6 @@ from mppdesk.core import registry
 from mppdesk.core.errors import FieldErrors
 from mppdesk.people.erasure import ERASED_GIVEN_NAMES, ERASED_VALUES, PERSON_FIELDS_ERASED
 from mppdesk.people.models import Person
-from mppdesk.privacy import conf
 from mppdesk.privacy.models import ErasedCaseStat, Erasure
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ def erase_person(*, actor: User | None, person: Person, reason: str) -> Erasure:
 
 def retention_cutoff(now: dt.datetime | None = None, days: int | None = None) -> dt.date | None:
     """Cases closed before this day are past retention; ``None`` when purge is disabled."""
-    days = conf.retention_days() if days is None else days
+    days = settings.MPPDESK_RETENTION_DAYS if days is None else days
     if days <= 0:
         return None
     return timezone.localdate(now or timezone.now()) - dt.timedelta(days=days)
@@ -225,7 +225,7 @@ def purge(
     it did and the next run carries on with the rest. ``cases`` counts the distinct
     cases of the people concerned. With ``dry_run`` nothing is written.
     """
-    days = conf.retention_days()
+    days = settings.MPPDESK_RETENTION_DAYS
     cutoff = retention_cutoff(now, days)
     result = PurgeResult(retention_days=days, cutoff=cutoff, dry_run=dry_run)
     if cutoff is None:

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils import timezone
 
-from mppdesk.selfservice import conf, ratelimit
+from mppdesk.selfservice import ratelimit
 from mppdesk.selfservice.models import Scope
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class LockState:
 def lock_states(cases: Iterable[Case], *, now: dt.datetime | None = None) -> dict[Any, LockState]:
     """``{case id: LockState}`` for cases the caller has already read (one query)."""
     epoch = int((now or timezone.now()).timestamp())
-    window = conf.failure_window_seconds()
+    window = settings.MPPDESK_SELFSERVICE_FAILURE_WINDOW_SECONDS
     keys = {case.pk: ratelimit.anumber_keys(case.a_number) for case in cases}
     counts = ratelimit.read(key for per_case in keys.values() for key in per_case.values())
     states = {}

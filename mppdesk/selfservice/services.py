@@ -41,6 +41,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
@@ -66,7 +67,7 @@ from mppdesk.messaging.models import (
 from mppdesk.ops import metrics as ops_metrics
 from mppdesk.people.models import CONTACT_PURPOSE, ContactPoint, Person, PersonLanguage
 from mppdesk.people.services import set_contact_preferences
-from mppdesk.selfservice import conf, ratelimit, texts
+from mppdesk.selfservice import ratelimit, texts
 from mppdesk.selfservice.models import Scope
 from mppdesk.selfservice.parsing import Intent, parse_query, read_text
 
@@ -193,7 +194,7 @@ def lookup_hearing(
             now=epoch,
             window=REQUESTER_WINDOW,
         )
-        rate_limited = count.hits > conf.lookups_per_hour()
+        rate_limited = count.hits > settings.MPPDESK_SELFSERVICE_LOOKUPS_PER_HOUR
         # 2. Every case with this A-number, in any organization (public lookup by design).
         language = (
             PersonLanguage.objects.filter(person_id=OuterRef("lead_id"))
@@ -252,10 +253,14 @@ def lookup_hearing(
             scope=lock_key[0],
             digest=lock_key[1],
             now=epoch,
-            window=conf.failure_window_seconds(),
+            window=settings.MPPDESK_SELFSERVICE_FAILURE_WINDOW_SECONDS,
             add=0 if matches or rate_limited else 1,
-            lock_at=conf.max_phone_failures() if on_file else conf.max_failures(),
-            lock_for=conf.lock_seconds(),
+            lock_at=(
+                settings.MPPDESK_SELFSERVICE_MAX_PHONE_FAILURES
+                if on_file
+                else settings.MPPDESK_SELFSERVICE_MAX_FAILURES
+            ),
+            lock_for=settings.MPPDESK_SELFSERVICE_LOCK_SECONDS,
         )
         if rate_limited:
             outcome = Outcome.RATE_LIMITED
@@ -312,7 +317,7 @@ def _clock_of(port_code: str) -> tuple[str, str]:
 
 def refusal_clock() -> tuple[str, str]:
     """The clock refusals give times on (``MPPDESK_SELFSERVICE_PORT``)."""
-    return _clock_of(conf.clock_port())
+    return _clock_of(str(settings.MPPDESK_SELFSERVICE_PORT or "el-paso").strip())
 
 
 def reply_text(result: LookupResult, language: str, *, web: bool) -> str:

@@ -1,4 +1,4 @@
-"""Padding a response to a fixed minimum duration (``conf.min_response_seconds``).
+"""Padding a response to a fixed minimum duration (``MPPDESK_SELFSERVICE_MIN_RESPONSE_MS``).
 
 ``clock`` and ``sleep`` are module attributes so that tests replace them instead of
 waiting.
@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mppdesk.selfservice import conf
+from django.conf import settings
 
 clock = time.monotonic
 sleep = time.sleep
@@ -23,6 +23,6 @@ def padded() -> Iterator[None]:
     try:
         yield
     finally:
-        remaining = conf.min_response_seconds() - (clock() - started)
+        remaining = settings.MPPDESK_SELFSERVICE_MIN_RESPONSE_MS / 1000 - (clock() - started)
         if remaining > 0:
             sleep(remaining)

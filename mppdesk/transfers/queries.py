@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from mppdesk.accounts.permissions import Action, orgs_where
+from mppdesk.audit import services as audit
 from mppdesk.people import queries as people_queries
 from mppdesk.places.models import DetentionFacility, Shelter, ShelterNight
 from mppdesk.places.services import receiving_cities
@@ -49,6 +50,7 @@ __all__ = [
     "exclusions_by_rule",
     "facilities",
     "get_group",
+    "get_movements_for_view",
     "group_members",
     "groups_for",
     "movement_timeline",
@@ -160,6 +162,31 @@ def capacity_by_city(city: str, start: dt.date, end: dt.date) -> list[CapacityPo
 def movement_timeline(user: User | None, person_pk: Any) -> list[MovementEvent]:
     """The person's movements, oldest first (``Http404`` if the person is not visible)."""
     return person_movements(people_queries.get_person(user, person_pk))
+
+
+#: What a read of a person's movements is filed as, on every channel (web, API).
+MOVEMENTS_OBJECT_TYPE = "person"
+MOVEMENTS_FIELDS = ["movements"]
+
+
+def get_movements_for_view(
+    actor: User | None,
+    person_pk: Any,
+    *,
+    within: Callable[[Person], Person] | None = None,
+) -> tuple[Person, list[MovementEvent]]:
+    """The person (``Http404`` if not visible) and their movements, oldest first; records
+    the read in the audit log as a view of the person's movements — the same entry
+    whether the web page or the API asked. ``within`` narrows visibility further before
+    anything is recorded (an API token's organization)."""
+    person = people_queries.get_person(actor, person_pk)
+    if within is not None:
+        person = within(person)
+    events = person_movements(person)
+    audit.record_view(
+        actor=actor, obj=person, object_type=MOVEMENTS_OBJECT_TYPE, fields=MOVEMENTS_FIELDS
+    )
+    return person, events
 
 
 def person_movements(person: Person) -> list[MovementEvent]:

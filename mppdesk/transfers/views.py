@@ -27,7 +27,6 @@ from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
-from mppdesk.people import queries as people_queries
 from mppdesk.places import services as place_services
 from mppdesk.places.models import Shelter
 from mppdesk.transfers import queries, services
@@ -344,8 +343,6 @@ def shelter_edit(request: HttpRequest, code: str) -> HttpResponse:
 def person_timeline(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A person's movements, oldest first (another organization's person: 404)."""
     user = current_user(request)
-    person = people_queries.get_person(user, pk)
-    events = queries.person_movements(person)
-    audit.record_view(actor=user, obj=person, object_type="movements", fields=("movements",))
+    person, events = queries.get_movements_for_view(user, pk)
     context = {"person": person, "rows": movement_rows(events)}
     return render(request, "transfers/timeline.html", context)

@@ -36,7 +36,6 @@ from mppdesk.selfservice import services as selfservice_services
 router = Router()
 
 FIELD_NAMES = {"lead": "lead_id", "person": "member_ids", "members": "member_ids"}
-VIEW_FIELDS = ["a_number", "lead", "members", "venue", "port", "status", "events"]
 
 
 def _with_relations(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -145,14 +144,8 @@ def search_cases(request: HttpRequest, payload: CaseSearchIn) -> CasePage:
 )
 def get_case(request: HttpRequest, case_id: uuid.UUID) -> CaseDetailOut:
     """One case with its members and timeline; recorded in the audit log as viewed."""
-    case = _load(request, case_id)
-    audit.record(
-        actor=common.actor(request),
-        organization=common.organization(request),
-        action="view",
-        object_type="case",
-        object_id=case.pk,
-        fields=VIEW_FIELDS,
+    case = queries.get_case_for_view(
+        common.actor(request), case_id, within=lambda c: common.check_token_scope(request, c)
     )
     return case_detail_out(case)
 

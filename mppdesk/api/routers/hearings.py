@@ -38,7 +38,6 @@ from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
 from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings import calendar, queries, services
-from mppdesk.hearings.evidence import evidence_for
 from mppdesk.hearings.models import (
     ClosureDay,
     Docket,
@@ -97,7 +96,6 @@ for _literal, _choices in (
 # What a hearing shows besides ids: recorded as a view of the hearing.
 VIEW_FIELDS = ["case", "docket", "scheduled_at", "report_at", "status", "outcome"]
 DETAIL_VIEW_FIELDS = [*VIEW_FIELDS, "notices", "continuance_reason"]
-EVIDENCE_VIEW_FIELDS = [*DETAIL_VIEW_FIELDS, "people", "contact_points", "a_number"]
 
 
 # --- schemas: places ----------------------------------------------------------------------
@@ -1311,6 +1309,7 @@ def evidence(request: HttpRequest, hearing_id: uuid.UUID) -> EvidenceOut:
     notice (how, where, when, by whom) with a judgement of whether its address could
     reach the person, the contact points on file and the messages sent (JSON; the PDF
     and ZIP are served by the web app)."""
-    hearing = _load(request, hearing_id)
-    _record_views(request, [hearing], EVIDENCE_VIEW_FIELDS)
-    return EvidenceOut(packet=evidence_for(hearing).to_dict())
+    _hearing, packet = queries.get_evidence_for_view(
+        common.actor(request), hearing_id, within=lambda h: common.check_token_scope(request, h)
+    )
+    return EvidenceOut(packet=packet.to_dict())

@@ -503,12 +503,11 @@ def manifest_pdf(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
 )
 def movements(request: HttpRequest, person_id: uuid.UUID) -> list[MovementOut]:
     """The person's movement timeline, oldest first."""
-    from mppdesk.people import queries as people_queries
-
-    actor = common.actor(request)
-    person = common.check_token_scope(request, people_queries.get_person(actor, person_id))
-    events = queries.person_movements(person)
-    audit.record_view(actor=actor, obj=person, object_type="person", fields=["movements"])
+    _person, events = queries.get_movements_for_view(
+        common.actor(request),
+        person_id,
+        within=lambda person: common.check_token_scope(request, person),
+    )
     return [_movement_out(e) for e in events]
 
 

@@ -91,7 +91,6 @@ EDGE_PERMISSION = {"can", "orgs_where", "role_in", "roles_by_org", "role_allows"
 #: services should make them (``queries.get_*_for_view(actor, ...)``). This list may only
 #: shrink; the page-level ``web.access.requires`` decorator is not counted.
 EDGE_CALLS_LEFT = {
-    ("mppdesk/api/routers/cases.py", "audit.record"): 1,
     ("mppdesk/api/routers/cases.py", "audit.record_many"): 1,
     ("mppdesk/api/routers/hearings.py", "permissions.can"): 1,
     ("mppdesk/api/routers/hearings.py", "audit.record_many"): 3,
@@ -102,15 +101,14 @@ EDGE_CALLS_LEFT = {
     ("mppdesk/api/routers/people.py", "audit.record_many"): 1,
     ("mppdesk/api/routers/referrals.py", "audit.record_many"): 1,
     ("mppdesk/api/routers/screening.py", "audit.record_view"): 1,
-    ("mppdesk/api/routers/transfers.py", "audit.record_view"): 2,
+    ("mppdesk/api/routers/transfers.py", "audit.record_view"): 1,
     ("mppdesk/cases/views.py", "permissions.can"): 1,
-    ("mppdesk/cases/views.py", "audit.record_view"): 1,
     ("mppdesk/cli.py", "permissions.can"): 1,
     ("mppdesk/cli.py", "permissions.role_in"): 1,
     ("mppdesk/hearings/commands.py", "permissions.orgs_where"): 1,
     ("mppdesk/hearings/views.py", "permissions.can"): 4,
     ("mppdesk/hearings/views.py", "permissions.orgs_where"): 3,
-    ("mppdesk/hearings/views.py", "audit.record"): 2,
+    ("mppdesk/hearings/views.py", "audit.record"): 1,
     ("mppdesk/hearings/views.py", "audit.record_many"): 1,
     ("mppdesk/hearings/views.py", "audit.record_view"): 3,
     ("mppdesk/messaging/web_views.py", "permissions.can"): 2,
@@ -126,7 +124,7 @@ EDGE_CALLS_LEFT = {
     ("mppdesk/sharing/views.py", "audit.record_view"): 1,
     ("mppdesk/transfers/commands.py", "permissions.orgs_where"): 1,
     ("mppdesk/transfers/views.py", "permissions.can"): 4,
-    ("mppdesk/transfers/views.py", "audit.record_view"): 2,
+    ("mppdesk/transfers/views.py", "audit.record_view"): 1,
     ("mppdesk/web/views.py", "permissions.can"): 1,
 }
 

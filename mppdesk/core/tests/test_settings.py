@@ -112,3 +112,48 @@ def test_invalid_boolean_is_refused_with_the_variable_name(tmp_path):
     result = _manage(["check"], {"DEBUG": "perhaps"}, tmp_path)
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def _read_settings(env_overrides: dict[str, str], *names: str) -> subprocess.CompletedProcess[str]:
+    """Import ``mppdesk.settings`` in a fresh interpreter and print ``names``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MPPDESK_")}
+    env.update(env_overrides)
+    code = f"import mppdesk.settings as s; print(*[getattr(s, n) for n in {names!r}])"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_app_knobs_are_read_once_in_settings(tmp_path: Path) -> None:
+    """The former per-app conf modules: defaults, overrides and refusals (issue 12)."""
+    names = (
+        "MPPDESK_RETENTION_DAYS",
+        "MPPDESK_REPORT_LEAD_MINUTES",
+        "MPPDESK_REPORT_LEAD_PM_MINUTES",
+        "MPPDESK_NO_CONTACT_DAYS",
+        "MPPDESK_SELFSERVICE_LOOKUPS_PER_HOUR",
+        "MPPDESK_SELFSERVICE_PORT",
+    )
+    var = {"MPPDESK_VAR_DIR": str(tmp_path)}
+    defaults = _read_settings(var, *names)
+    assert defaults.returncode == 0, defaults.stderr
+    assert defaults.stdout.split() == ["1825", "240", "240", "14", "10", "el-paso"]
+    changed = _read_settings(
+        var
+        | {
+            "MPPDESK_RETENTION_DAYS": "30",
+            "MPPDESK_REPORT_LEAD_MINUTES": "180",
+            "MPPDESK_SELFSERVICE_PORT": " nogales ",
+        },
+        *names,
+    )
+    assert changed.stdout.split() == ["30", "180", "180", "14", "10", "nogales"]
+    for name, bad in [
+        ("MPPDESK_RETENTION_DAYS", "-1"),
+        ("MPPDESK_REPORT_LEAD_MINUTES", "1441"),
+        ("MPPDESK_NO_CONTACT_DAYS", "0"),
+        ("MPPDESK_SELFSERVICE_MAX_FAILURES", "0"),
+    ]:
+        refused = _read_settings(var | {name: bad}, name)
+        assert refused.returncode != 0
+        assert "ImproperlyConfigured" in refused.stderr and name in refused.stderr

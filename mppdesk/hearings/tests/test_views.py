@@ -509,7 +509,8 @@ def test_evidence_zip_holds_the_packet_records_and_notice_pdfs(
     records = json.loads(archive.read("records.json"))
     assert records["language"] == "es"  # the page's language (Spanish by default)
     entry = entries_after(mark).get()
-    assert (entry.action, entry.object_type) == ("export", "in_absentia_follow_up")
+    assert (entry.action, entry.object_type) == ("export", "hearing")
+    assert entry.object_id == str(follow_up.hearing_id)
     pdf = caseworker_client.get(reverse("hearings:evidence_pdf", kwargs={"pk": follow_up.pk}))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"] == f'attachment; filename="evidence-{follow_up.pk}.pdf"'
@@ -618,3 +619,31 @@ def test_proposal_screen_commit_path(
     assert docket.booked == 3
     done = client.get(response["Location"]).content.decode()
     assert "Committed" in done and "Commit:" not in done
+
+
+def test_evidence_packet_is_the_same_entry_on_web_and_api(
+    caseworker_client: Client, personas: Any, follow_up: InAbsentiaFollowUp
+) -> None:
+    """The PDF on the web and the JSON in the API are one "export" of the hearing's
+    evidence (the web once filed an export of the follow-up, the API a view of the hearing)."""
+    from mppdesk.accounts.services import create_api_token
+    from mppdesk.api.tests.helpers import ApiClient
+
+    same = ("actor_id", "organization_id", "action", "object_type", "object_id", "fields")
+    mark = audit_mark()
+    assert (
+        caseworker_client.get(
+            reverse("hearings:evidence_pdf", kwargs={"pk": follow_up.pk})
+        ).status_code
+        == 200
+    )
+    _token, secret = create_api_token(actor=None, user=personas.caseworker, name="test")
+    api = ApiClient(secret).get(f"/api/v1/hearings/{follow_up.hearing_id}/evidence")
+    assert api.status_code == 200, api.content
+    on_web, on_api = (
+        {name: getattr(e, name) for name in same}
+        for e in entries_after(mark).filter(object_id=str(follow_up.hearing_id)).order_by("seq")
+    )
+    assert on_web == on_api
+    assert (on_web["action"], on_web["object_type"]) == ("export", "hearing")
+    assert on_web["organization_id"] == follow_up.hearing.organization_id

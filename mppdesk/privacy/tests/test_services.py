@@ -226,26 +226,8 @@ def test_retention_zero_disables_purge(personas, settings):
     assert not Erasure.objects.exists()
 
 
-def test_retention_comes_from_the_environment(monkeypatch, settings):
-    from django.core.exceptions import ImproperlyConfigured
-
-    from mppdesk.privacy import conf
-
-    del settings.MPPDESK_RETENTION_DAYS
-    monkeypatch.delenv("MPPDESK_RETENTION_DAYS", raising=False)
-    assert conf.retention_days() == 1825
-    monkeypatch.setenv("MPPDESK_RETENTION_DAYS", "30")
-    assert conf.retention_days() == 30
-    assert services.retention_cutoff(NOW) == dt.date(2026, 5, 2)
-    monkeypatch.setenv("MPPDESK_RETENTION_DAYS", "-1")
-    with pytest.raises(ImproperlyConfigured):
-        conf.retention_days()
-
-
-def test_default_retention_is_five_years(personas, monkeypatch, settings):
-    if hasattr(settings, "MPPDESK_RETENTION_DAYS"):
-        del settings.MPPDESK_RETENTION_DAYS
-    monkeypatch.delenv("MPPDESK_RETENTION_DAYS", raising=False)
+def test_default_retention_is_five_years(personas, settings):
+    settings.MPPDESK_RETENTION_DAYS = 1825  # the default (core/tests/test_settings.py)
     family = make_family(personas.org)
     close_case(family.case, timezone.localdate(NOW) - dt.timedelta(days=1825))
     assert not services.expired_people(NOW).exists()  # exactly five years: not yet
