@@ -47,7 +47,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", context)
 
 
-def _detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[str, Any]:
+def detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[str, Any]:
     members = list(case.members.select_related("person"))
     names = {str(m.person_id): m.person.full_name for m in members}
     events = list(case.events.select_related("actor"))
@@ -78,7 +78,7 @@ def case_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     case = queries.get_case_for_view(user, pk)
     can_edit = can(user, Action.PERSON_WRITE, case.organization_id)
-    return render(request, "cases/detail.html", _detail_context(case, can_edit=can_edit))
+    return render(request, "cases/detail.html", detail_context(case, can_edit=can_edit))
 
 
 @requires(Action.PERSON_WRITE)
@@ -104,7 +104,7 @@ def case_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Case updated."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/detail.html", _detail_context(case, edit_form=form))
+    return render(request, "cases/detail.html", detail_context(case, edit_form=form))
 
 
 @require_POST
@@ -125,12 +125,12 @@ def case_add_note(request: HttpRequest, pk: UUID) -> HttpResponse:
         else:
             saved = True
     if htmx_target(request) == "timeline-block":
-        context = _detail_context(case, note_form=CaseNoteForm() if saved else form)
+        context = detail_context(case, note_form=CaseNoteForm() if saved else form)
         return render(request, "cases/_timeline_block.html", context)
     if saved:
         messages.success(request, _("Note added."))
         return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/detail.html", _detail_context(case, note_form=form))
+    return render(request, "cases/detail.html", detail_context(case, note_form=form))
 
 
 @requires(Action.PERSON_WRITE)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action
 from mppdesk.cases.models import Case
-from mppdesk.cases.views import _detail_context
+from mppdesk.cases.views import detail_context
 from mppdesk.casework import queries, services
 from mppdesk.casework.forms import AssignForm, FileForm, NoteForm, ReassignForm, TaskForm
 from mppdesk.core.errors import FieldErrors
@@ -34,7 +34,7 @@ from mppdesk.web.request import current_user
 def _case_page(
     request: HttpRequest, case: Case, form_name: str, form: Any, status: int = 400
 ) -> HttpResponse:
-    context = _detail_context(case)
+    context = detail_context(case)
     context[form_name] = form
     return render(request, "cases/detail.html", context, status=status)
 

@@ -277,6 +277,7 @@ def get_tallies(request: HttpRequest, query: Query[TallyQuery]) -> Any:
     scope = scope_for_organization(common.organization(request))
     result = tallies.tallies(scope, filters)
     if query.format == "csv":
+        tallies.record_export(common.actor(request))
         body = csvfile.csv_bytes(tallies.CSV_HEADER, tallies.csv_rows(result))
         return HttpResponse(body, content_type="text/csv; charset=utf-8")
 

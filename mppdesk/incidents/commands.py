@@ -40,7 +40,6 @@ def export_command(
     setup_django()
     from django.http import Http404
 
-    from mppdesk.audit import services as audit
     from mppdesk.core import context
     from mppdesk.core.errors import FieldErrors
     from mppdesk.incidents import tallies
@@ -65,10 +64,7 @@ def export_command(
                 "invalid filters", [f"{f}: {m}" for f, ms in exc.errors.items() for m in ms]
             ) from exc
         result = tallies.tallies(scope, filters)
-        audit.record(
-            actor=actor, organization=None, action="export", object_type="incident_tallies",
-            object_id=None, fields=["tallies"],
-        )  # fmt: skip
+        tallies.record_export(actor)
     finally:
         context.reset(token)
     body = csvfile.csv_bytes(tallies.CSV_HEADER, tallies.csv_rows(result))

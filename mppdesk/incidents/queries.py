@@ -41,6 +41,11 @@ def readable_orgs(user: User | None) -> list[int]:
     return orgs_where(user, Action.INCIDENT_READ)
 
 
+def writable_orgs(user: User | None) -> list[int]:
+    """The organizations in which the user may record an incident."""
+    return orgs_where(user, Action.INCIDENT_WRITE)
+
+
 def incidents_for(user: User | None) -> QuerySet[Incident]:
     """Reports the user may read (owned, or shared by active consent): not audited yet."""
     return Incident.objects.for_orgs(readable_orgs(user))

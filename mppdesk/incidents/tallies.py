@@ -288,6 +288,17 @@ def tallies_for(user: User | None, filters: TallyFilters) -> Tallies:
     return tallies(scope_for(user), filters)
 
 
+def record_export(actor: User | None) -> None:
+    """Audit a download of the tallies (CSV from the page, the API or the CLI), the same
+    entry on every channel. No organization: the figures are program-wide or rounded."""
+    from mppdesk.audit import services as audit
+
+    audit.record(
+        actor=actor, organization=None, action="export", object_type="incident_tallies",
+        object_id=None, fields=["tallies"],
+    )  # fmt: skip
+
+
 CSV_HEADER = ("month", "city", "kind", "perpetrator", "incidents")
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mppdesk.accounts.models import Organization
-from mppdesk.accounts.permissions import Action, orgs_where
+from mppdesk.accounts.permissions import Action
 from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents import queries, services, tallies
 from mppdesk.incidents.models import ConsentMethod, IncidentKind, Perpetrator, Use
@@ -96,7 +96,7 @@ def _person_choices(user: User, orgs: list[int], selected: list[str]) -> list[Pe
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    orgs = orgs_where(user, Action.INCIDENT_WRITE)
+    orgs = queries.writable_orgs(user)
     data = request.POST if request.method == "POST" else request.GET
     people_ids = data.getlist("people")
     errors: dict[str, list[str]] = {}
@@ -262,6 +262,7 @@ def tally_csv(request: HttpRequest) -> HttpResponse:
     if errors:
         return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), status=400)
     assert result is not None  # noqa: S101
+    tallies.record_export(current_user(request))
     body = csvfile.csv_bytes(tallies.CSV_HEADER, tallies.csv_rows(result))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="incident-tallies.csv"'

@@ -59,6 +59,11 @@ LOOKUPS = Counter(
 )
 
 
+def count_lookup(sender: object, *, outcome: str, **kwargs: object) -> None:
+    """Receiver of ``core.signals.lookup_answered``: one more lookup with this outcome."""
+    LOOKUPS.labels(outcome=outcome).inc()
+
+
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
     REQUESTS.labels(route=route, method=method, status=str(status)).inc()
     LATENCY.labels(route=route).observe(seconds)

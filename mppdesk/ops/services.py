@@ -35,12 +35,11 @@ def purge_retention(now: dt.datetime) -> str:
 def clean_lookup_counters(now: dt.datetime) -> str:
     """Delete self-service counters that hold nothing any more: their window has
     passed and they lock nothing. A missing row reads the same as such a row."""
-    from mppdesk.selfservice import conf
     from mppdesk.selfservice.models import LookupCounter
     from mppdesk.selfservice.services import REQUESTER_WINDOW
 
     epoch = int(now.timestamp())
-    window = max(REQUESTER_WINDOW, conf.failure_window_seconds())
+    window = max(REQUESTER_WINDOW, settings.MPPDESK_SELFSERVICE_FAILURE_WINDOW_SECONDS)
     deleted, _ = LookupCounter.objects.filter(
         window_start__lte=epoch - window, locked_until__lte=epoch
     ).delete()

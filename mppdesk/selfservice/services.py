@@ -51,6 +51,7 @@ from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
+from mppdesk.core import signals
 from mppdesk.core.fields import EncryptedDateField
 from mppdesk.hearings.models import NOTICE_LANGUAGE_OF, Hearing, HearingStatus
 from mppdesk.lib import crypto
@@ -64,7 +65,6 @@ from mppdesk.messaging.models import (
     MessageStatus,
     TemplateKind,
 )
-from mppdesk.ops import metrics as ops_metrics
 from mppdesk.people.models import CONTACT_PURPOSE, ContactPoint, Person, PersonLanguage
 from mppdesk.people.services import set_contact_preferences
 from mppdesk.selfservice import ratelimit, texts
@@ -292,7 +292,7 @@ def lookup_hearing(
             fields=fields,
         )
         # /metrics: one counter increment whatever the outcome (no timing difference).
-        ops_metrics.LOOKUPS.labels(outcome=outcome).inc()
+        signals.lookup_answered.send(sender=Outcome, outcome=outcome)
     if outcome == Outcome.RATE_LIMITED:
         retry_at = dt.datetime.fromtimestamp(count.window_start + REQUESTER_WINDOW, tz=dt.UTC)
         return LookupResult(outcome=outcome, retry_at=retry_at)

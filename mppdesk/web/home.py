@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from mppdesk.accounts.models import Membership, User
@@ -151,7 +152,11 @@ def audit_recent(user: User) -> list[Any]:
 
 
 def home_context(user: User) -> dict[str, Any]:
+    """What the home page shows; ``PermissionDenied`` for a user signed in with no role
+    anywhere (no membership, or only inactive organizations)."""
     roles = roles_of(user)
+    if not roles:
+        raise PermissionDenied
     context: dict[str, Any] = {"roles": roles}
     if roles & CASEWORK_ROLES and can(user, Action.PERSON_READ):
         context["work"] = my_work(user)

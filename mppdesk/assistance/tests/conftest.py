@@ -26,7 +26,7 @@ FATHER_PHONE = "+526561112233"
 
 
 @pytest.fixture(autouse=True)
-def _selfservice_settings(settings: Any) -> None:
+def selfservice_settings(settings: Any) -> None:
     settings.TWILIO_AUTH_TOKEN = TOKEN
     settings.PUBLIC_BASE_URL = "http://testserver"
     settings.MPPDESK_SELFSERVICE_MIN_RESPONSE_MS = 0

@@ -125,7 +125,6 @@ EDGE_CALLS_LEFT = {
     ("mppdesk/transfers/commands.py", "permissions.orgs_where"): 1,
     ("mppdesk/transfers/views.py", "permissions.can"): 4,
     ("mppdesk/transfers/views.py", "audit.record_view"): 1,
-    ("mppdesk/web/views.py", "permissions.can"): 1,
 }
 
 

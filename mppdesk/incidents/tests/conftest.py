@@ -9,9 +9,9 @@ import pytest
 
 from mppdesk.assistance.tests.conftest import (  # noqa: F401  (fixtures)
     Family,
-    _selfservice_settings,
     family,
     legal_client,
+    selfservice_settings,
     shelter_client,
 )
 from mppdesk.places.models import Port
