@@ -81,6 +81,14 @@ def refresh_casework_tasks(now: dt.datetime) -> str:
     return f"{refresh_system_tasks(now)} system tasks created"
 
 
+def remind_expiring_documents(now: dt.datetime) -> str:
+    """The expiry reminders of issued documents (FMM, TVRH, ...) to the people who hold
+    them, in their language; once per document and expiry date."""
+    from mppdesk.assistance.services import send_expiry_reminders
+
+    return f"{send_expiry_reminders(today=timezone.localdate(now))} expiry reminders queued"
+
+
 class AuditChainBroken(Exception):
     pass
 
@@ -98,6 +106,7 @@ AUDIT_VERIFY = "audit-verify"
 SCHEDULE: tuple[Schedule, ...] = (
     Schedule("purge", dt.timedelta(days=1), purge_retention),
     Schedule(AUDIT_VERIFY, dt.timedelta(days=1), verify_audit),
+    Schedule("document-expiry", dt.timedelta(days=1), remind_expiring_documents),
     Schedule("casework-tasks", dt.timedelta(hours=1), refresh_casework_tasks),
     Schedule("lookup-counters", dt.timedelta(hours=1), clean_lookup_counters),
     Schedule("sessions", dt.timedelta(hours=1), clean_sessions),

@@ -148,3 +148,23 @@ def test_the_casework_system_tasks_are_refreshed_hourly(monkeypatch):
     assert run.outcome == Outcome.OK
     assert run.detail == "4 system tasks created"
     assert seen == [now]
+
+
+def test_document_expiry_reminders_are_queued_daily(monkeypatch):
+    """The expiry reminders of assistance documents run from the periodic runner (no
+    cron line needed), with the day of the run."""
+    from mppdesk.assistance import services as assistance
+
+    days: list[dt.date] = []
+
+    def remind(*, today: dt.date | None = None) -> int:
+        days.append(today)  # type: ignore[arg-type]
+        return 2
+
+    monkeypatch.setattr(assistance, "send_expiry_reminders", remind)
+    schedule = {s.name: s for s in services.SCHEDULE}["document-expiry"]
+    assert schedule.every == dt.timedelta(days=1)
+    now = timezone.now()
+    run = services.run_job(schedule.name, schedule.job, now=now)
+    assert (run.outcome, run.detail) == (Outcome.OK, "2 expiry reminders queued")
+    assert days == [timezone.localdate(now)]
