@@ -382,7 +382,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--only", default="import,dispatch,web_kill")
+    parser.add_argument("--only", default="import,dispatch,web_kill,disk_full")
     args = parser.parse_args()
     cluster = PrivateCluster()
     var = Path(tempfile.mkdtemp(prefix="mppdesk-faults-var-"))
@@ -421,6 +421,10 @@ def main() -> int:
             results["dispatch"] = scenario_dispatch(cluster, env, web, args.messages)
         if "web_kill" in wanted:
             results["web_kill"] = scenario_web_kill(env, web)
+        if "disk_full" in wanted:
+            from benchmarks.faults_disk import scenario_disk_full
+
+            results["disk_full"] = scenario_disk_full()
     finally:
         if web is not None:
             web.stop()
