@@ -382,7 +382,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--only", default="import,dispatch,web_kill,disk_full")
+    parser.add_argument("--only", default="import,dispatch,web_kill,schedule,worker_kill,disk_full")
     args = parser.parse_args()
     cluster = PrivateCluster()
     var = Path(tempfile.mkdtemp(prefix="mppdesk-faults-var-"))
@@ -421,6 +421,14 @@ def main() -> int:
             results["dispatch"] = scenario_dispatch(cluster, env, web, args.messages)
         if "web_kill" in wanted:
             results["web_kill"] = scenario_web_kill(env, web)
+        if "schedule" in wanted:
+            from benchmarks.faults_schedule import scenario_schedule
+
+            results["schedule"] = scenario_schedule(cluster, env, web)
+        if "worker_kill" in wanted:
+            from benchmarks.faults_worker import scenario_worker_kill
+
+            results["worker_kill"] = scenario_worker_kill(env, web)
         if "disk_full" in wanted:
             from benchmarks.faults_disk import scenario_disk_full
 
