@@ -1,6 +1,6 @@
 """Fault harness: restart PostgreSQL under the application and check what survived.
 
-    python -m benchmarks.faults [--messages 10000] [--rows 20000] [--only import,dispatch]
+    python -m benchmarks.faults [--messages 10000] [--rows 20000] [--only import,dispatch,...]
 
 Runs its own PostgreSQL 15 cluster (``initdb`` as the ``postgres`` user into a
 temporary directory, ``pg_ctl`` on port 55432) so it can restart it without touching
@@ -25,8 +25,10 @@ Scenarios:
 After each: ``mppdesk audit verify`` passes, and the seconds from the restart until
 ``/readyz`` answers 200 again (no human involved). Prints one JSON line.
 
-Not yet here (see docs/benchmarks.md "Faults"): restart during a schedule commit, kill
--9 of a task worker, a full disk under SQLite.
+Also (each in its own module): **schedule** (``faults_schedule.py``: restart during a
+schedule commit), **worker_kill** (``faults_worker.py``: ``kill -9`` of a task worker
+mid-task) and **disk_full** (``faults_disk.py``: a full tmpfs under ``./var`` during a
+SQLite import). See docs/benchmarks.md "Faults".
 """
 
 from __future__ import annotations
