@@ -14,6 +14,7 @@ the same import then succeeds.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def scenario_disk_full(rows: int = 5000, size_mb: int = 20, free_mb: int = 1) ->
     if mounted.returncode:
         return {"ok": False, "mount_failed": mounted.stderr.strip()[:200]}
     web: Web | None = None
+    roster_dir = Path(tempfile.mkdtemp(prefix="mppdesk-faults-roster-"))
     try:
         env = _env("", mount)
         env.pop("DATABASE_URL")
@@ -53,7 +55,7 @@ def scenario_disk_full(rows: int = 5000, size_mb: int = 20, free_mb: int = 1) ->
         if migrate.returncode:
             return {"ok": False, "migrate": migrate.stderr[-500:]}
         _mppdesk(env, "org", "create", "Faults", "--kind", "legal_services", "--slug", "faults")
-        roster = Path(tempfile.mkdtemp(prefix="mppdesk-faults-roster-")) / "roster.csv"
+        roster = roster_dir / "roster.csv"
         write_csv(roster, rows)
         web = Web(env, roster.parent / "gunicorn.log")
         web_started = web.wait_ready(time.perf_counter())
@@ -106,3 +108,4 @@ def scenario_disk_full(rows: int = 5000, size_mb: int = 20, free_mb: int = 1) ->
             web.stop()
         subprocess.run(["umount", "-l", str(mount)], check=False)  # noqa: S603, S607
         mount.rmdir()
+        shutil.rmtree(roster_dir, ignore_errors=True)
