@@ -1,6 +1,6 @@
 """Fault harness: restart PostgreSQL under the application and check what survived.
 
-    python -m benchmarks.faults [--messages 10000] [--rows 20000] [--only import,dispatch]
+    python -m benchmarks.faults [--messages 10000] [--rows 20000] [--only import,dispatch,...]
 
 Runs its own PostgreSQL 15 cluster (``initdb`` as the ``postgres`` user into a
 temporary directory, ``pg_ctl`` on port 55432) so it can restart it without touching
@@ -25,8 +25,10 @@ Scenarios:
 After each: ``mppdesk audit verify`` passes, and the seconds from the restart until
 ``/readyz`` answers 200 again (no human involved). Prints one JSON line.
 
-Not yet here (see docs/benchmarks.md "Faults"): restart during a schedule commit, kill
--9 of a task worker, a full disk under SQLite.
+Also (each in its own module): **schedule** (``faults_schedule.py``: restart during a
+schedule commit), **worker_kill** (``faults_worker.py``: ``kill -9`` of a task worker
+mid-task) and **disk_full** (``faults_disk.py``: a full tmpfs under ``./var`` during a
+SQLite import). See docs/benchmarks.md "Faults".
 """
 
 from __future__ import annotations
@@ -382,7 +384,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--only", default="import,dispatch,web_kill")
+    parser.add_argument("--only", default="import,dispatch,web_kill,schedule,worker_kill,disk_full")
     args = parser.parse_args()
     cluster = PrivateCluster()
     var = Path(tempfile.mkdtemp(prefix="mppdesk-faults-var-"))
@@ -421,6 +423,18 @@ def main() -> int:
             results["dispatch"] = scenario_dispatch(cluster, env, web, args.messages)
         if "web_kill" in wanted:
             results["web_kill"] = scenario_web_kill(env, web)
+        if "schedule" in wanted:
+            from benchmarks.faults_schedule import scenario_schedule
+
+            results["schedule"] = scenario_schedule(cluster, env, web)
+        if "worker_kill" in wanted:
+            from benchmarks.faults_worker import scenario_worker_kill
+
+            results["worker_kill"] = scenario_worker_kill(env, web)
+        if "disk_full" in wanted:
+            from benchmarks.faults_disk import scenario_disk_full
+
+            results["disk_full"] = scenario_disk_full()
     finally:
         if web is not None:
             web.stop()
