@@ -308,6 +308,10 @@ LOGGING = {
         # fpdf2 and fontTools log every glyph subset at INFO: one PDF, hundreds of lines.
         "fontTools": {"level": "WARNING"},
         "fpdf": {"level": "WARNING"},
+        # psycopg warns when it closes a COPY on a connection the server has already cut
+        # ("error ignored terminating <psycopg.Copy ...>"): the command reports the lost
+        # database itself, in one line (cli.DatabaseFailed; benchmarks/faults.py).
+        "psycopg": {"level": "ERROR"},
     },
 }
 

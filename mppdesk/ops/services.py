@@ -89,6 +89,34 @@ def remind_expiring_documents(now: dt.datetime) -> str:
     return f"{send_expiry_reminders(today=timezone.localdate(now))} expiry reminders queued"
 
 
+#: A background task still RUNNING this long after it started has lost its worker
+#: (``kill -9``, a machine gone): every task here finishes in minutes.
+STALE_TASK = dt.timedelta(hours=1)
+
+
+def reap_lost_tasks(now: dt.datetime) -> str:
+    """Mark the task rows whose worker died mid-task as failed (django-tasks leaves them
+    RUNNING for ever), and queue one outbox pass so that the messages such a task had
+    claimed are sent once their lease has run out, even where no dispatcher runs."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    lost = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - STALE_TASK
+    )
+    reaped = lost.update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path="mppdesk.ops.services.WorkerLost",
+        traceback=f"no result {STALE_TASK} after the start: the worker was lost",
+    )
+    if reaped:
+        from mppdesk.messaging.tasks import dispatch_outbox
+
+        dispatch_outbox.enqueue()
+    return f"{reaped} lost tasks marked failed"
+
+
 class AuditChainBroken(Exception):
     pass
 
@@ -108,6 +136,7 @@ SCHEDULE: tuple[Schedule, ...] = (
     Schedule(AUDIT_VERIFY, dt.timedelta(days=1), verify_audit),
     Schedule("document-expiry", dt.timedelta(days=1), remind_expiring_documents),
     Schedule("casework-tasks", dt.timedelta(hours=1), refresh_casework_tasks),
+    Schedule("lost-tasks", dt.timedelta(minutes=15), reap_lost_tasks),
     Schedule("lookup-counters", dt.timedelta(hours=1), clean_lookup_counters),
     Schedule("sessions", dt.timedelta(hours=1), clean_sessions),
     Schedule("login-failures", dt.timedelta(hours=1), clean_login_failures),

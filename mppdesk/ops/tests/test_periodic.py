@@ -4,6 +4,7 @@ and failed logins, and the audit check, each on its own schedule and recorded.""
 from __future__ import annotations
 
 import datetime as dt
+import types
 
 import pytest
 from click.testing import CliRunner
@@ -83,14 +84,16 @@ def test_each_job_runs_when_due_and_only_then():
     assert all(r.outcome == Outcome.OK and r.finished_at for r in first), [
         (r.job, r.detail) for r in first
     ]
-    assert services.run_due(start + dt.timedelta(minutes=30)) == []
+    assert services.run_due(start + dt.timedelta(minutes=10)) == []
+    quarter = services.run_due(start + dt.timedelta(minutes=30))
+    assert [r.job for r in quarter] == ["lost-tasks"]
     hourly = services.run_due(start + dt.timedelta(hours=1, minutes=1))
     assert [r.job for r in hourly] == [
-        "casework-tasks", "lookup-counters", "sessions", "login-failures"
+        "casework-tasks", "lost-tasks", "lookup-counters", "sessions", "login-failures"
     ]  # fmt: skip
     daily = services.run_due(start + dt.timedelta(days=1, minutes=2))
     assert [r.job for r in daily] == JOBS
-    assert JobRun.objects.count() == 2 * len(JOBS) + len(hourly)
+    assert JobRun.objects.count() == 2 * len(JOBS) + len(hourly) + len(quarter)
 
 
 def test_a_failing_job_is_recorded_and_the_others_still_run(monkeypatch):
@@ -168,3 +171,46 @@ def test_document_expiry_reminders_are_queued_daily(monkeypatch):
     run = services.run_job(schedule.name, schedule.job, now=now)
     assert (run.outcome, run.detail) == (Outcome.OK, "2 expiry reminders queued")
     assert days == [timezone.localdate(now)]
+
+
+def _task_row(status: str, started: dt.datetime | None) -> object:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.create(
+        status=status, started_at=started, args_kwargs={"args": [], "kwargs": {}},
+        task_path="mppdesk.messaging.tasks.dispatch_outbox", queue_name="default",
+        backend_name="default", run_after=timezone.now(), worker_ids=["w1"],
+    )  # fmt: skip
+
+
+def test_tasks_whose_worker_was_killed_are_marked_failed_and_the_outbox_passed_again(
+    monkeypatch,
+):
+    """A worker killed mid-task (kill -9, benchmarks/faults.py) leaves its row RUNNING
+    for ever and the messages it claimed waiting: the reaper fails the row and queues
+    one outbox pass. A task that is merely running, or finished, is left alone."""
+    from django_tasks.base import TaskResultStatus
+
+    from mppdesk.messaging import tasks
+
+    passes: list[bool] = []
+    # A stand-in for the task (django-tasks' Task is frozen): its enqueue is recorded.
+    monkeypatch.setattr(
+        tasks, "dispatch_outbox", types.SimpleNamespace(enqueue=lambda: passes.append(True))
+    )
+    now = timezone.now()
+    lost = _task_row(TaskResultStatus.RUNNING, now - services.STALE_TASK - dt.timedelta(minutes=1))
+    busy = _task_row(TaskResultStatus.RUNNING, now - dt.timedelta(minutes=5))
+    done = _task_row(TaskResultStatus.SUCCESSFUL, now - dt.timedelta(days=2))
+    schedule = {s.name: s for s in services.SCHEDULE}["lost-tasks"]
+    run = services.run_job(schedule.name, schedule.job, now=now)
+    assert (run.outcome, run.detail) == (Outcome.OK, "1 lost tasks marked failed")
+    for row in (lost, busy, done):
+        row.refresh_from_db()  # type: ignore[attr-defined]
+    assert lost.status == TaskResultStatus.FAILED and lost.finished_at == now  # type: ignore[attr-defined]
+    assert busy.status == TaskResultStatus.RUNNING  # type: ignore[attr-defined]
+    assert done.status == TaskResultStatus.SUCCESSFUL  # type: ignore[attr-defined]
+    assert passes == [True]
+    # Nothing more to reap: no second pass queued.
+    again = services.run_job(schedule.name, schedule.job, now=now + dt.timedelta(minutes=15))
+    assert again.detail == "0 lost tasks marked failed" and passes == [True]
