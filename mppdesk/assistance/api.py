@@ -168,7 +168,7 @@ class ServiceReferralIn(StrictInput):
     note: StrictStr = Field("", max_length=services.MAX_NOTE)
 
 
-class OutcomeIn(StrictInput):
+class ReferralOutcomeIn(StrictInput):
     service_referral_id: uuid.UUID
     outcome: OutcomeCode
     follow_up_on: dt.date | None = None
@@ -442,7 +442,9 @@ def refer_need(
     auth=role(Action.PERSON_WRITE),
     response={200: AssistanceOut, **WRITE_ERRORS},
 )
-def referral_outcome(request: HttpRequest, person_id: uuid.UUID, body: OutcomeIn) -> AssistanceOut:
+def referral_outcome(
+    request: HttpRequest, person_id: uuid.UUID, body: ReferralOutcomeIn
+) -> AssistanceOut:
     """Record what came of a service referral (accepted, received, refused, no answer)."""
     person = _owned_person(request, person_id)
     family = [p.pk for p in queries.family_of(person)]

@@ -100,7 +100,7 @@ class NoteOut(Schema):
     created_at: dt.datetime
 
 
-class DocumentOut(Schema):
+class CaseFileOut(Schema):
     id: uuid.UUID
     case_id: uuid.UUID
     kind: FileKindCode
@@ -138,8 +138,8 @@ def _note_out(n: CaseNote) -> NoteOut:
     )  # fmt: skip
 
 
-def _file_out(f: CaseFile) -> DocumentOut:
-    return DocumentOut(
+def _file_out(f: CaseFile) -> CaseFileOut:
+    return CaseFileOut(
         id=f.pk, case_id=f.case_id, kind=f.kind, filename=f.filename,  # type: ignore[arg-type]
         content_type=f.content_type, size=f.size, sha256=f.sha256, created_at=f.created_at,
     )  # fmt: skip
@@ -246,9 +246,9 @@ def add_note(request: HttpRequest, case_id: uuid.UUID, body: NoteIn) -> Status:
 @router.get(
     "/cases/{case_id}/documents",
     auth=role(Action.PERSON_READ),
-    response={200: list[DocumentOut], **READ_ERRORS},
+    response={200: list[CaseFileOut], **READ_ERRORS},
 )
-def list_documents(request: HttpRequest, case_id: uuid.UUID) -> list[DocumentOut]:
+def list_documents(request: HttpRequest, case_id: uuid.UUID) -> list[CaseFileOut]:
     """The documents uploaded to the case (names, kinds and sizes; not their contents)."""
     case = _case(request, case_id)
     return [_file_out(f) for f in case.files.all()]
@@ -257,7 +257,7 @@ def list_documents(request: HttpRequest, case_id: uuid.UUID) -> list[DocumentOut
 @router.post(
     "/cases/{case_id}/documents",
     auth=role(Action.PERSON_WRITE),
-    response={201: DocumentOut, **WRITE_ERRORS},
+    response={201: CaseFileOut, **WRITE_ERRORS},
 )
 def upload_document(
     request: HttpRequest,

@@ -144,7 +144,7 @@ def test_unknown_api_path_answers_in_the_error_shape(db) -> None:  # type: ignor
 
 
 def _schema_classes() -> list[type]:
-    """Every ninja schema class defined in the API package."""
+    """Every ninja schema class of the API: the API package's and each app's router's."""
     from ninja import Schema
 
     import mppdesk.api.main  # noqa: F401  (imports every router)
@@ -154,7 +154,7 @@ def _schema_classes() -> list[type]:
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
-        if cls.__module__.startswith("mppdesk.api") and cls not in seen:
+        if cls.__module__.startswith("mppdesk.") and cls not in seen:
             seen.append(cls)
     return seen
 
