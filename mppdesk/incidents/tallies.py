@@ -35,7 +35,15 @@ from django.utils.translation import gettext as _
 from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents.models import Incident, IncidentKind, Perpetrator, Use
 from mppdesk.places.models import Port
-from mppdesk.stats.queries import Column, Month, Row, Scope, Table, scope_for
+from mppdesk.stats.queries import (
+    Column,
+    Month,
+    Row,
+    Scope,
+    Table,
+    clean_month_range,
+    scope_for,
+)
 from mppdesk.stats.rounding import Group, Rounder
 from mppdesk.stats.suppression import published
 
@@ -83,17 +91,7 @@ def clean_filters(
     perp = (perpetrator or "").strip()
     if perp and perp not in Perpetrator.values:
         errors["perpetrator"] = [_("Unknown perpetrator category.")]
-    months: dict[str, Month | None] = {}
-    for name, value in (("from_month", from_month), ("to_month", to_month)):
-        months[name] = None
-        if value:
-            try:
-                months[name] = Month.parse(value)
-            except ValueError:
-                errors[name] = [_("Give a month as YYYY-MM.")]
-    start, end = months["from_month"], months["to_month"]
-    if start and end and start > end:
-        errors["to_month"] = [_("The end month is before the start month.")]
+    start, end = clean_month_range(from_month, to_month, errors)
     if errors:
         raise FieldErrors(errors)
     return TallyFilters(port_obj, perp, start, end)

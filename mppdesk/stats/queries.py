@@ -172,6 +172,25 @@ class Filters:
         }
 
 
+def clean_month_range(
+    from_month: str | None, to_month: str | None, errors: dict[str, list[str]]
+) -> tuple[Month | None, Month | None]:
+    """The ``from_month``/``to_month`` filters (YYYY-MM) as months; a bad value or an end
+    before the start is added to ``errors`` under its field's name."""
+    months: dict[str, Month | None] = {}
+    for name, value in (("from_month", from_month), ("to_month", to_month)):
+        months[name] = None
+        if value:
+            try:
+                months[name] = Month.parse(value)
+            except ValueError:
+                errors[name] = [_("Give a month as YYYY-MM.")]
+    start, end = months["from_month"], months["to_month"]
+    if start and end and start > end:
+        errors["to_month"] = [_("The end month is before the start month.")]
+    return start, end
+
+
 def clean_filters(
     scope: Scope,
     *,
@@ -195,17 +214,7 @@ def clean_filters(
         port_obj = Port.objects.filter(code=port.strip()).first()
         if port_obj is None:
             errors["port"] = [_("Unknown port of entry.")]
-    months: dict[str, Month | None] = {}
-    for name, value in (("from_month", from_month), ("to_month", to_month)):
-        months[name] = None
-        if value:
-            try:
-                months[name] = Month.parse(value)
-            except ValueError:
-                errors[name] = [_("Give a month as YYYY-MM.")]
-    start, end = months["from_month"], months["to_month"]
-    if start and end and start > end:
-        errors["to_month"] = [_("The end month is before the start month.")]
+    start, end = clean_month_range(from_month, to_month, errors)
     if errors:
         raise FieldErrors(errors)
     return Filters(organization=org, port=port_obj, from_month=start, to_month=end)
