@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "mppdesk.core.middleware.RequestIdMiddleware",
     "mppdesk.ops.middleware.RequestObservationMiddleware",  # metrics and the request log
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mppdesk.accounts.middleware.SessionTouchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "mppdesk.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,7 +225,10 @@ CASEWORK_MAX_UPLOAD_BYTES = env_int("CASEWORK_MAX_UPLOAD_BYTES", 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: each request pushes expiry forward
+# Idle expiry: a signed-in session's expiry moves forward with use, saved at most once per
+# SESSION_TOUCH_SECONDS (accounts.middleware.SessionTouchMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = max(0, min(env_int("SESSION_TOUCH_SECONDS", 60), SESSION_COOKIE_AGE // 2))
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

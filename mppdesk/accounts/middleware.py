@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -58,3 +59,36 @@ class TwoFactorMiddleware:
                 return response
             return HttpResponseRedirect(url)
         return self.get_response(request)
+
+
+#: Session key holding the Unix time the session's expiry was last pushed forward.
+TOUCHED_KEY = "touched_at"
+
+
+class SessionTouchMiddleware:
+    """Idle expiry without a session write on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` rewrites the session row on each request, which makes
+    every page view a database write (and a row lock) even when nothing changed. Here a
+    signed-in session is saved, and its expiry pushed ``SESSION_COOKIE_AGE`` forward, at
+    most once per ``SESSION_TOUCH_SECONDS``: a session still expires after the idle time,
+    at most that many seconds early. Sits after ``SessionMiddleware`` (its response hook
+    runs first, so the save it asks for happens in the same response).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not session.session_key:
+            return response
+        now = int(time.time())
+        try:
+            touched = int(session.get(TOUCHED_KEY, 0))
+        except (TypeError, ValueError):
+            touched = 0
+        if session.modified or now - touched >= settings.SESSION_TOUCH_SECONDS:
+            session[TOUCHED_KEY] = now
+        return response

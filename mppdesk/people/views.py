@@ -13,7 +13,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -32,6 +31,7 @@ from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, Progra
 from mppdesk.core.access import active_membership
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
+from mppdesk.core.pagination import CappedPaginator
 from mppdesk.people import queries, services
 from mppdesk.people.forms import ContactPointForm, FamilyMemberForm, PersonCreateForm, PersonForm
 from mppdesk.people.models import Person, Relationship
@@ -87,7 +87,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         people = people.filter(
             pk__in=CaseMember.objects.filter(case__in=my_cases).values("person_id")
         )
-    page = Paginator(people, PAGE_SIZE).get_page(source.get("page"))
+    page = CappedPaginator(people, PAGE_SIZE).get_page(source.get("page"))
     context = {"q": q, "page": page, "mine": mine}
     # The live search swaps only the results table; a plain GET renders the whole page.
     template = "people/_results.html" if htmx_target(request) == "results" else "people/list.html"

@@ -1,0 +1,45 @@
+"""Pages of a list whose total is counted only up to a cap.
+
+Django's ``Paginator`` counts every matching row (``SELECT COUNT(*)``) to number its
+pages. On a list of a million people that count, not the page itself, is the cost of
+opening the list. ``CappedPaginator`` counts at most ``cap + 1`` rows (``COUNT`` over a
+``LIMIT``): the pages stop at the cap and ``more`` says that more rows match, so the page
+can ask for a narrower search instead of offering page 20,000.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+#: Rows a list page numbers at most; past it the page asks for a narrower search.
+LIST_CAP = 500
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list: Any, per_page: int, cap: int | None = None, **kwargs: Any):
+        super().__init__(object_list, per_page, **kwargs)
+        cap = LIST_CAP if cap is None else cap
+        if cap < per_page:
+            raise ValueError("cap must hold at least one page")
+        self.cap = cap
+
+    @cached_property
+    def counted(self) -> int:
+        """Matching rows, counted up to ``cap + 1``."""
+        window = self.object_list[: self.cap + 1]
+        counter = getattr(window, "count", None)
+        if callable(counter) and not isinstance(window, list | tuple):
+            return int(counter())
+        return len(window)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def more(self) -> bool:
+        """More rows match than the pages hold."""
+        return self.counted > self.cap
