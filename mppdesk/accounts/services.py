@@ -28,6 +28,7 @@ from mppdesk.accounts.models import (
     default_token_expiry,
 )
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 
 
@@ -61,8 +62,8 @@ def create_organization(
     audit.record(
         actor=actor,
         organization=org,
-        action="create",
-        object_type="organization",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.ORGANIZATION,
         object_id=org.pk,
         fields=["name", "kind", "slug"],
     )
@@ -117,8 +118,8 @@ def create_user(
     audit.record(
         actor=actor,
         organization=organization,
-        action="create",
-        object_type="user",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.USER,
         object_id=user.pk,
         fields=["username", "role"],
     )
@@ -161,8 +162,8 @@ def create_api_token(
     audit.record(
         actor=actor,
         organization=organization,
-        action="create",
-        object_type="api_token",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.API_TOKEN,
         object_id=token.pk,
         fields=["name", "expires_at", "scopes"],
     )
@@ -197,8 +198,8 @@ def revoke_api_token(*, actor: User | None, token: ApiToken) -> ApiToken:
         audit.record(
             actor=actor,
             organization=token.organization,
-            action="update",
-            object_type="api_token",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.API_TOKEN,
             object_id=token.pk,
             fields=["revoked_at"],
         )
@@ -327,8 +328,8 @@ def confirm_totp_device(*, actor: User, device: TOTPDevice, token: str) -> TOTPD
     audit.record(
         actor=actor,
         organization=_org_of(device.user),
-        action="create",
-        object_type="totp_device",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.TOTP_DEVICE,
         object_id=device.pk,
         fields=["confirmed"],
     )
@@ -378,8 +379,8 @@ def remove_totp_devices(*, actor: User, user: User) -> int:
         audit.record(
             actor=actor,
             organization=_org_of(user),
-            action="delete",
-            object_type="totp_device",
+            action=AuditAction.DELETE,
+            object_type=ObjectType.TOTP_DEVICE,
             object_id=pk,
         )
     return len(devices)

@@ -16,6 +16,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from mppdesk.core.clocks import utc_today
+
 FAMILIES = {"demo-shelters": ("caseworker.shelter", 12), "demo-legal-aid": ("caseworker.legal", 6)}
 LEGAL_PROVIDER = "demo-legal-aid"
 
@@ -41,7 +43,7 @@ def add_demo_assistance() -> int:
                           "languages": ["es", "en", "pt"], "contact": "demo@example.org",
                           "synthetic": True},
             )  # fmt: skip
-    today = timezone.localdate()
+    today = utc_today()
     now = timezone.now()
     made = 0
     flagged = False

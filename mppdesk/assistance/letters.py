@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
-from mppdesk.audit.models import AuditEntry
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings.pdf.formatting import format_date, format_moment
 from mppdesk.lib.pdf.layout import Document
@@ -160,7 +161,7 @@ def letter_for(*, actor: User, person_pk: Any, purpose: str) -> bytes:
         ]
     language = written_language(person)[0]
     languages = [language] + (["es"] if language != "es" else [])
-    today = timezone.localdate()
+    today = utc_today()
     doc = Document(
         title=T["es"]["title"], footer=person.organization.name,
         page_label=T[language]["page"],
@@ -208,8 +209,8 @@ def letter_for(*, actor: User, person_pk: Any, purpose: str) -> bytes:
         )
     shown += sorted(f for f in shows if f != "family") + (["family"] if family else [])
     audit.record(
-        actor=actor, organization=person.organization, action=AuditEntry.Action.EXPORT,
-        object_type="person", object_id=person.pk,
+        actor=actor, organization=person.organization, action=AuditAction.EXPORT,
+        object_type=ObjectType.PERSON, object_id=person.pk,
         fields=[f"letter:{purpose}", *shown],
     )  # fmt: skip
     return bytes(doc.to_bytes())

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.assistance.models import (
@@ -28,6 +27,8 @@ from mppdesk.assistance.models import (
     ServiceReferral,
 )
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.people import queries as people_queries
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def get_person_assistance_for_view(actor: User, pk: Any) -> PersonAssistance:
         documents = []
         family = [person]
         fields = ["service_referrals"]
-    audit.record_view(actor=actor, obj=person, object_type="person", fields=fields)
+    audit.record_view(actor=actor, obj=person, object_type=ObjectType.PERSON, fields=fields)
     return PersonAssistance(person, owner, documents, needs, referrals, family)
 
 
@@ -118,7 +119,7 @@ def worklist(actor: User, *, today: dt.date | None = None) -> Worklist:
     within ``EXPIRY_NOTICE_DAYS``, and cases whose court documents were exposed."""
     from mppdesk.cases.models import Case
 
-    today = today or timezone.localdate()
+    today = today or utc_today()
     orgs = orgs_where(actor, Action.PERSON_READ)
     overdue = list(
         referrals_for(actor)
@@ -147,7 +148,9 @@ def worklist(actor: User, *, today: dt.date | None = None) -> Worklist:
     for document in expiring:
         seen.setdefault(document.person_id, document.person)
     for someone in seen.values():
-        audit.record_view(actor=actor, obj=someone, object_type="person", fields=["worklist"])
+        audit.record_view(
+            actor=actor, obj=someone, object_type=ObjectType.PERSON, fields=["worklist"]
+        )
     return Worklist(overdue, expiring, exposed)
 
 
@@ -229,6 +232,9 @@ def transport_list(actor: User, *, day: dt.date) -> list[TransportMorning]:
         result.append(morning)
         for rider in morning.riders:
             audit.record_view(
-                actor=actor, obj=rider.person, object_type="person", fields=["transport_list"]
+                actor=actor,
+                obj=rider.person,
+                object_type=ObjectType.PERSON,
+                fields=["transport_list"],
             )
     return result

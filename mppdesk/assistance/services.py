@@ -33,7 +33,8 @@ from mppdesk.assistance.models import (
     ServiceReferral,
 )
 from mppdesk.audit import services as audit
-from mppdesk.audit.models import AuditEntry
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def add_document(
     status = _choice(status or DocumentStatus.NEEDED, DocumentStatus.values, "status", errors)
     office = _text(office, "office", errors) or ISSUER.get(kind, "")
     number = _text(number, "number", errors, limit=60)
-    day = _date(on, "on", errors) or timezone.localdate()
+    day = _date(on, "on", errors) or utc_today()
     expires = _date(expires_on, "expires_on", errors)
     if expires is not None and expires < day:
         _err(errors, "expires_on", _("The expiry date is before the date given."))
@@ -143,7 +144,7 @@ def add_document(
         document=document, status=status, on=day, office=office, actor=actor
     )
     fields = ["kind", "status", "office", "expires_on"] + (["number"] if number else [])
-    _audit(actor, person.organization, AuditEntry.Action.CREATE, document, "document", fields)
+    _audit(actor, person.organization, AuditAction.CREATE, document, ObjectType.DOCUMENT, fields)
     if status in EXPOSING and kind in COURT_KINDS:
         _flag_cases(actor, person, status)
     return document
@@ -177,7 +178,7 @@ def change_document_status(
         )  # fmt: skip
     office = _text(office, "office", errors)
     new_number = _text(number, "number", errors, limit=60) if number is not None else None
-    day = _date(on, "on", errors) or timezone.localdate()
+    day = _date(on, "on", errors) or utc_today()
     expires = _date(expires_on, "expires_on", errors)
     if errors:
         raise FieldErrors(errors)
@@ -202,7 +203,7 @@ def change_document_status(
     DocumentEvent.objects.create(
         document=document, status=status, on=day, office=office or document.office, actor=actor
     )
-    _audit(actor, person.organization, AuditEntry.Action.UPDATE, document, "document", fields)
+    _audit(actor, person.organization, AuditAction.UPDATE, document, ObjectType.DOCUMENT, fields)
     if status in EXPOSING and document.kind in COURT_KINDS:
         _flag_cases(actor, person, status)
     return document
@@ -250,7 +251,7 @@ def add_need(
         note=note, hearing=hearing, shelter=shelter, accompaniment=bool(accompaniment),
     )  # fmt: skip
     fields = ["kind", "priority"] + (["note"] if note else [])
-    _audit(actor, person.organization, AuditEntry.Action.CREATE, need, "need", fields)
+    _audit(actor, person.organization, AuditAction.CREATE, need, ObjectType.NEED, fields)
     return need
 
 
@@ -263,7 +264,7 @@ def set_need_status(*, actor: User, need: Need, status: str) -> Need:
         raise FieldErrors(errors)
     need.status = status
     need.save(update_fields=["status", "updated_at"])
-    _audit(actor, need.person.organization, AuditEntry.Action.UPDATE, need, "need", ["status"])
+    _audit(actor, need.person.organization, AuditAction.UPDATE, need, ObjectType.NEED, ["status"])
     return need
 
 
@@ -303,7 +304,7 @@ def refer_need(
     elif consent_given_at > timezone.now() + dt.timedelta(minutes=10):
         _err(errors, "consent_given_at", _("Consent cannot be in the future."))
     method = _choice(consent_method, CONSENT_METHODS, "consent_method", errors)
-    day = _date(referred_on, "referred_on", errors) or timezone.localdate()
+    day = _date(referred_on, "referred_on", errors) or utc_today()
     follow = _date(follow_up_on, "follow_up_on", errors)
     if follow is None and "follow_up_on" not in errors:
         follow = day + dt.timedelta(days=7)
@@ -334,7 +335,12 @@ def refer_need(
         "follow_up_on",
     ]
     _audit(
-        actor, person.organization, AuditEntry.Action.CREATE, referral, "service_referral", fields
+        actor,
+        person.organization,
+        AuditAction.CREATE,
+        referral,
+        ObjectType.SERVICE_REFERRAL,
+        fields,
     )
     return referral
 
@@ -392,8 +398,8 @@ def record_referral_outcome(
             status=NeedStatus.OPEN
         )
     _audit(
-        actor, referral.person.organization, AuditEntry.Action.UPDATE, referral,
-        "service_referral", fields,
+        actor, referral.person.organization, AuditAction.UPDATE, referral,
+        ObjectType.SERVICE_REFERRAL, fields,
     )  # fmt: skip
     return referral
 
@@ -419,7 +425,7 @@ def send_expiry_reminders(*, today: dt.date | None = None) -> int:
     from mppdesk.messaging.services import enqueue_message
     from mppdesk.reminders.planning import CHANNEL_OF_KIND, usable, written_language
 
-    today = today or timezone.localdate()
+    today = today or utc_today()
     sent = 0
     due = PersonDocument.objects.filter(
         status=DocumentStatus.ISSUED,

@@ -32,6 +32,7 @@ from mppdesk.assistance.models import (
     ReferralOutcome,
     ServiceProvider,
 )
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.web.access import requires
 from mppdesk.web.request import current_user, is_htmx
@@ -269,9 +270,7 @@ def letter(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     data = queries.worklist(current_user(request))
-    return render(
-        request, "assistance/worklist.html", {"work": data, "today": timezone.localdate()}
-    )
+    return render(request, "assistance/worklist.html", {"work": data, "today": utc_today()})
 
 
 @requires(Action.PERSON_READ)
@@ -293,9 +292,9 @@ def transport(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("day", "")
     error = ""
     try:
-        day = dt.date.fromisoformat(raw) if raw else timezone.localdate() + dt.timedelta(days=1)
+        day = dt.date.fromisoformat(raw) if raw else utc_today() + dt.timedelta(days=1)
     except ValueError:
-        day, error = timezone.localdate() + dt.timedelta(days=1), _("Write the day as YYYY-MM-DD.")
+        day, error = utc_today() + dt.timedelta(days=1), _("Write the day as YYYY-MM-DD.")
     mornings = queries.transport_list(current_user(request), day=day) if not error else []
     if request.GET.get("format") == "pdf" and not error:
         pdf = letters.transport_pdf(mornings, day=day)

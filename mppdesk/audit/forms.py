@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mppdesk.accounts.models import Organization
 from mppdesk.audit.models import AuditEntry
+from mppdesk.core.audit_vocabulary import AuditAction
 
 
 class AuditFilterForm(forms.Form):
@@ -40,7 +41,7 @@ class AuditFilterForm(forms.Form):
         org_field.queryset = organizations
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)  # noqa: S101
-        action_field.choices = [("", _("All")), *AuditEntry.Action.choices]
+        action_field.choices = [("", _("All")), *AuditAction.choices]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

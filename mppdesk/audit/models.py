@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mppdesk.audit import chain
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 
 
 class AuditEntry(models.Model):
@@ -45,18 +46,8 @@ class AuditEntry(models.Model):
     TRUNCATE of this table.
     """
 
-    class Action(models.TextChoices):
-        CREATE = "create", _("create")
-        UPDATE = "update", _("update")
-        DELETE = "delete", _("delete")
-        VIEW = "view", _("view")
-        EXPORT = "export", _("export")
-        IMPORT = "import", _("import")
-        LOGIN = "login", _("login")
-        REFERRAL_CREATE = "referral.create", _("referral sent")
-        REFERRAL_ACCEPT = "referral.accept", _("referral accepted")
-        REFERRAL_REJECT = "referral.reject", _("referral rejected")
-        REFERRAL_REVOKE = "referral.revoke", _("referral revoked")
+    #: The actions (``core.audit_vocabulary.AuditAction``), under their older name.
+    Action = AuditAction
 
     seq = models.BigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
@@ -66,8 +57,8 @@ class AuditEntry(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=16, choices=Action.choices)
-    object_type = models.CharField(max_length=64)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=64, choices=ObjectType.choices)
     object_id = models.CharField(max_length=64, blank=True)
     fields = models.JSONField(default=list, blank=True)
     channel = models.CharField(max_length=16, default="system")

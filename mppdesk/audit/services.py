@@ -27,6 +27,7 @@ from django.utils import timezone
 from mppdesk.audit import chain
 from mppdesk.audit.models import AuditChainHead, AuditEntry
 from mppdesk.core import context
+from mppdesk.core.audit_vocabulary import AuditAction
 from mppdesk.core.bulk import BulkRows
 
 if TYPE_CHECKING:
@@ -108,8 +109,9 @@ def record(
     entry = AuditEntry(
         actor_id=_actor_id(actor),
         organization=organization,
-        action=action,
-        object_type=object_type,
+        # The stored value, whether an ``AuditAction``/``ObjectType`` or a string came in.
+        action=str(action),
+        object_type=str(object_type),
         object_id=str(object_id) if object_id is not None else "",
         fields=sorted(set(fields)),
         channel=ctx.channel,
@@ -156,6 +158,7 @@ class BulkChain:
         fields: Sequence[str] = (),
     ) -> BulkRows:
         ctx = context.current()
+        action, object_type = str(action), str(object_type)
         actor_id = _actor_id(actor)
         org_id = organization.pk if organization is not None else None
         field_list = sorted(set(fields))
@@ -227,6 +230,6 @@ def record_view(
 ) -> AuditEntry:
     """A read of one record's personal data (a page view, an API get)."""
     return record(
-        actor=actor, organization=obj.organization, action="view", object_type=object_type,
+        actor=actor, organization=obj.organization, action=AuditAction.VIEW, object_type=object_type,
         object_id=obj.pk, fields=fields,
     )  # fmt: skip

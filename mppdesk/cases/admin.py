@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from mppdesk.accounts.admin_site import PersonalDataAdmin
 from mppdesk.cases.models import Case, CaseEvent, CaseMember
+from mppdesk.core.audit_vocabulary import ObjectType
 
 
 class CaseMemberInline(admin.TabularInline[CaseMember, Case]):
@@ -18,7 +19,7 @@ class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
 
 @admin.register(Case)
 class CaseAdmin(PersonalDataAdmin):
-    audit_object_type = "case"
+    audit_object_type = ObjectType.CASE
     audit_fields = ["a_number", "members", "events"]
     list_display = ["a_number", "organization", "venue", "program_version", "status", "opened_on"]
     list_filter = ["organization", "status", "program_version", "venue"]

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseEvent, CaseMember
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import ErasureContext, register_eraser
 
 # An erased case's A-number: "X" and 8 random digits. It is not a valid A-number (those
@@ -77,8 +78,8 @@ def erase_case_data(context: ErasureContext) -> None:
             audit.record(
                 actor=context.actor,
                 organization=case.organization,
-                action="update",
-                object_type="case",
+                action=AuditAction.UPDATE,
+                object_type=ObjectType.CASE,
                 object_id=case.pk,
                 fields=fields,
             )

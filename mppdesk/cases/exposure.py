@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
-from mppdesk.audit.models import AuditEntry
 from mppdesk.cases.models import Case, CaseEvent
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ def flag_document_exposure(case: Case, *, actor: User | None, reason: str) -> bo
     audit.record(
         actor=actor,
         organization=locked.organization,
-        action=AuditEntry.Action.UPDATE,
-        object_type="case",
+        action=AuditAction.UPDATE,
+        object_type=ObjectType.CASE,
         object_id=locked.pk,
         fields=["document_exposed_at"] if newly else ["events"],
     )
@@ -95,8 +95,8 @@ def clear_document_exposure(case: Case, *, actor: User) -> None:
     audit.record(
         actor=actor,
         organization=locked.organization,
-        action=AuditEntry.Action.UPDATE,
-        object_type="case",
+        action=AuditAction.UPDATE,
+        object_type=ObjectType.CASE,
         object_id=locked.pk,
         fields=["document_exposed_at"],
     )

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case
 from mppdesk.core.access import get_visible_or_404, require_owner_write
+from mppdesk.core.audit_vocabulary import ObjectType
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -38,7 +39,7 @@ def get_case_for_view(
     case = get_case(actor, pk)
     if within is not None:
         case = within(case)
-    audit.record_view(actor=actor, obj=case, object_type="case", fields=CASE_VIEW_FIELDS)
+    audit.record_view(actor=actor, obj=case, object_type=ObjectType.CASE, fields=CASE_VIEW_FIELDS)
     return case
 
 

@@ -19,6 +19,8 @@ from mppdesk.cases.models import (
     CaseStatus,
     ProgramVersion,
 )
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_digests
@@ -112,7 +114,7 @@ def open_case(
                 port=port,
                 program_version=program_version,
                 status=status,
-                opened_on=opened_on or timezone.localdate(),
+                opened_on=opened_on or utc_today(),
             )
     except IntegrityError as exc:  # a concurrent request opened the same A-number
         raise FieldErrors({"a_number": [_("A case with this A-number already exists.")]}) from exc
@@ -123,8 +125,8 @@ def open_case(
     audit.record(
         actor=actor,
         organization=organization,
-        action="create",
-        object_type="case",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         fields=["a_number", "lead", "venue", "port", "program_version", "status", "members"],
     )
@@ -143,8 +145,8 @@ def add_case_member(*, actor: User | None, case: Case, person: Person) -> CaseMe
         audit.record(
             actor=actor,
             organization=case.organization,
-            action="update",
-            object_type="case",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.CASE,
             object_id=case.pk,
             fields=["members"],
         )
@@ -205,7 +207,7 @@ def update_case(
     for name, value in changes.items():
         setattr(case, name, value)
     if changes.get("status") == CaseStatus.CLOSED:
-        case.closed_on = timezone.localdate()
+        case.closed_on = utc_today()
     elif "status" in changes and old_status == CaseStatus.CLOSED:
         case.closed_on = None  # reopened
     case.save()
@@ -219,8 +221,8 @@ def update_case(
     audit.record(
         actor=actor,
         organization=case.organization,
-        action="update",
-        object_type="case",
+        action=AuditAction.UPDATE,
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         fields=sorted(changes),
     )
@@ -238,8 +240,8 @@ def add_case_note(*, actor: User | None, case: Case, summary: str) -> CaseEvent:
     audit.record(
         actor=actor,
         organization=case.organization,
-        action="update",
-        object_type="case",
+        action=AuditAction.UPDATE,
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         fields=["events"],
     )

@@ -9,6 +9,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from mppdesk.core.clocks import utc_today
+
 CASELOADS = {"caseworker.legal": ("demo-legal-aid", 8), "caseworker.shelter": ("demo-shelters", 6)}
 SUPERVISOR = "supervisor.legal"
 
@@ -38,7 +40,7 @@ def add_demo_casework() -> int:
 
     if CaseAssignment.objects.filter(case__organization__slug__in=["demo-legal-aid"]).exists():
         return 0
-    today = timezone.localdate()
+    today = utc_today()
     now = timezone.now()
     supervisor = User.objects.filter(username=SUPERVISOR).first()
     made = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseMember
 from mppdesk.casework.models import CaseFile, CaseNote, Task
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import ErasureContext, register_eraser
 
 
@@ -30,13 +31,13 @@ def erase_casework(context: ErasureContext) -> None:
         CaseMember.objects.filter(person_id=context.person.pk).values_list("case_id", flat=True)
     )
     for case in Case.objects.filter(pk__in=case_ids).select_related("organization"):
-        for model, kind in ((CaseNote, "case_note"), (CaseFile, "case_file")):
+        for model, kind in ((CaseNote, ObjectType.CASE_NOTE), (CaseFile, ObjectType.CASE_FILE)):
             ids = list(model.objects.filter(case=case).values_list("pk", flat=True))
             if ids:
                 model.objects.filter(pk__in=ids).delete()
                 audit.record_many(
-                    actor=context.actor, organization=case.organization, action="delete",
-                    object_type=kind, object_ids=ids, fields=["text" if kind == "case_note"
+                    actor=context.actor, organization=case.organization, action=AuditAction.DELETE,
+                    object_type=kind, object_ids=ids, fields=["text" if kind == ObjectType.CASE_NOTE
                                                                else "content"],
                 )  # fmt: skip
         blanked = []
@@ -47,6 +48,6 @@ def erase_casework(context: ErasureContext) -> None:
                 blanked.append(task.pk)
         if blanked:
             audit.record_many(
-                actor=context.actor, organization=case.organization, action="update",
-                object_type="task", object_ids=blanked, fields=["title"],
+                actor=context.actor, organization=case.organization, action=AuditAction.UPDATE,
+                object_type=ObjectType.TASK, object_ids=blanked, fields=["title"],
             )  # fmt: skip

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from mppdesk.accounts.models import Membership, User
 from mppdesk.accounts.permissions import Action, orgs_where, role_allows
@@ -26,6 +25,7 @@ from mppdesk.casework.models import (
     Task,
     TaskStatus,
 )
+from mppdesk.core.clocks import utc_today
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -105,7 +105,7 @@ def my_tasks(user: User | None, *, include_done: bool = False) -> list[Task]:
 
 
 def is_overdue(task: Task, today: dt.date | None = None) -> bool:
-    return task.status == TaskStatus.OPEN and task.due_on < (today or timezone.localdate())
+    return task.status == TaskStatus.OPEN and task.due_on < (today or utc_today())
 
 
 def my_cases(user: User | None) -> QuerySet[Case]:
@@ -140,7 +140,7 @@ def team_caseloads(user: User | None) -> list[dict[str, Any]]:
     """Per worker of the user's organizations: open cases and open/overdue tasks
     (three queries whatever the size of the team)."""
     org_ids = own_org_ids(user)
-    today = timezone.localdate()
+    today = utc_today()
     cases = dict(
         CaseAssignment.objects.filter(
             organization_id__in=org_ids, case__status__in=OPEN_CASE_STATUSES
@@ -193,7 +193,7 @@ def case_panel(user: User | None, case: Case) -> dict[str, Any]:
         "notes": list(case.notes.select_related("author")),
         "files": list(case.files.select_related("uploaded_by")),
         "staff": list(members_who_may_work(case.organization_id)),
-        "today": timezone.localdate(),
+        "today": utc_today(),
     }
 
 

@@ -38,6 +38,7 @@ from mppdesk.casework.models import (
     TaskStatus,
 )
 from mppdesk.casework.queries import members_who_may_work
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 
 MAX_TITLE = 300
@@ -87,7 +88,7 @@ def assign(
         },
     )
     audit.record(
-        actor=actor, organization=case.organization, action="update", object_type="case",
+        actor=actor, organization=case.organization, action=AuditAction.UPDATE, object_type=ObjectType.CASE,
         object_id=case.pk, fields=["assignments"],
     )  # fmt: skip
     return row
@@ -101,7 +102,7 @@ def unassign(*, actor: User | None, assignment: CaseAssignment) -> None:
         _require(actor, Action.CASE_ASSIGN, case)
     assignment.delete()
     audit.record(
-        actor=actor, organization=case.organization, action="update", object_type="case",
+        actor=actor, organization=case.organization, action=AuditAction.UPDATE, object_type=ObjectType.CASE,
         object_id=case.pk, fields=["assignments"],
     )  # fmt: skip
 
@@ -136,7 +137,7 @@ def reassign(*, actor: User | None, cases: Iterable[Case], to_user: User) -> int
             assignee=to_user
         )
         audit.record(
-            actor=actor, organization=case.organization, action="update", object_type="case",
+            actor=actor, organization=case.organization, action=AuditAction.UPDATE, object_type=ObjectType.CASE,
             object_id=case.pk, fields=["assignments", "tasks"],
         )  # fmt: skip
     return len(cases)
@@ -187,7 +188,7 @@ def add_task(
         created_by=actor,
     )
     audit.record(
-        actor=actor, organization=case.organization, action="create", object_type="task",
+        actor=actor, organization=case.organization, action=AuditAction.CREATE, object_type=ObjectType.TASK,
         object_id=task.pk, fields=["title", "due_on", "assignee"],
     )  # fmt: skip
     return task
@@ -209,7 +210,7 @@ def set_task_status(*, actor: User | None, task: Task, done: bool) -> Task:
         return task
     task.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
     audit.record(
-        actor=actor, organization=task.case.organization, action="update", object_type="task",
+        actor=actor, organization=task.case.organization, action=AuditAction.UPDATE, object_type=ObjectType.TASK,
         object_id=task.pk, fields=["status"],
     )  # fmt: skip
     return task
@@ -235,7 +236,7 @@ def add_note(*, actor: User | None, case: Case, kind: str, text: str) -> CaseNot
         organization_id=case.organization_id, case=case, kind=kind, text=text, author=actor
     )
     audit.record(
-        actor=actor, organization=case.organization, action="create", object_type="case_note",
+        actor=actor, organization=case.organization, action=AuditAction.CREATE, object_type=ObjectType.CASE_NOTE,
         object_id=note.pk, fields=["kind", "text"],
     )  # fmt: skip
     return note
@@ -279,7 +280,7 @@ def upload_file(
     )
     CaseFileContent.objects.create(file=row, data=base64.b64encode(data).decode("ascii"))
     audit.record(
-        actor=actor, organization=case.organization, action="create", object_type="case_file",
+        actor=actor, organization=case.organization, action=AuditAction.CREATE, object_type=ObjectType.CASE_FILE,
         object_id=row.pk, fields=["kind", "filename", "content"],
     )  # fmt: skip
     return row
@@ -293,7 +294,7 @@ def read_file(*, actor: User | None, row: CaseFile) -> bytes:
     if hashlib.sha256(data).hexdigest() != row.sha256:
         raise PermissionDenied  # never serve bytes that are not the ones uploaded
     audit.record(
-        actor=actor, organization=row.case.organization, action="view", object_type="case_file",
+        actor=actor, organization=row.case.organization, action=AuditAction.VIEW, object_type=ObjectType.CASE_FILE,
         object_id=row.pk, fields=["content"],
     )  # fmt: skip
     return data
@@ -302,6 +303,6 @@ def read_file(*, actor: User | None, row: CaseFile) -> bytes:
 def audit_notes_read(*, actor: User | None, case: Case, notes: list[Any]) -> None:
     if notes:
         audit.record_many(
-            actor=actor, organization=case.organization, action="view",
-            object_type="case_note", object_ids=[n.pk for n in notes], fields=["text"],
+            actor=actor, organization=case.organization, action=AuditAction.VIEW,
+            object_type=ObjectType.CASE_NOTE, object_ids=[n.pk for n in notes], fields=["text"],
         )  # fmt: skip

@@ -25,6 +25,7 @@ from mppdesk.cases.models import Case
 from mppdesk.cases.views import detail_context
 from mppdesk.casework import queries, services
 from mppdesk.casework.forms import AssignForm, FileForm, NoteForm, ReassignForm, TaskForm
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.web.access import requires
@@ -56,7 +57,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/tasks.html",
-        {"tasks": tasks, "show_done": show_done, "today": queries.timezone.localdate()},
+        {"tasks": tasks, "show_done": show_done, "today": utc_today()},
     )
 
 

@@ -18,42 +18,23 @@ Rules:
   (the server's day), :func:`court_today` for what a court has or has not yet sat,
   :func:`port_today` for the day people report at a port, :func:`zone_today` for any other
   zone. At 17:00 in El Paso it is already tomorrow in UTC: a check that a docket "is in the
-  past" or "has taken place" must use the court's day, never the UTC one.
+  past" or "has taken place" must use the court's day, never the UTC one. The four are
+  defined in ``core.clocks`` and imported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 
-if TYPE_CHECKING:
-    from mppdesk.places.models import Port, Venue
-
-UTC = dt.UTC
-
-
-def utc_today() -> dt.date:
-    """Today's date in UTC (the server's day)."""
-    return timezone.now().astimezone(UTC).date()
-
-
-def zone_today(zone: str) -> dt.date:
-    """Today's date on the wall clocks of the IANA ``zone``."""
-    return timezone.now().astimezone(ZoneInfo(zone)).date()
-
-
-def court_today(venue: Venue) -> dt.date:
-    """Today's date at the court (``Venue.timezone``)."""
-    return zone_today(venue.timezone)
-
-
-def port_today(port: Port) -> dt.date:
-    """Today's date in the port's Mexican city (``Port.timezone``)."""
-    return zone_today(port.timezone)
+# "Today" for each clock is defined once, in core.clocks; hearings keeps importing it here.
+from mppdesk.core.clocks import UTC as UTC
+from mppdesk.core.clocks import court_today as court_today
+from mppdesk.core.clocks import port_today as port_today
+from mppdesk.core.clocks import utc_today as utc_today
+from mppdesk.core.clocks import zone_today as zone_today
 
 
 def report_lead_minutes(session: str) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.utils import timezone
+from mppdesk.core.clocks import utc_today
 
 KINDS = [
     ("extortion", "criminal_group"),
@@ -36,7 +36,7 @@ def add_demo_incidents() -> int:
     if Incident.objects.filter(organization__slug__in=["demo-shelters", "demo-legal-aid"]).exists():
         return 0
     rng = random.Random(20260205)  # noqa: S311 - demo data
-    today = timezone.localdate()
+    today = utc_today()
     made = 0
     for slug, username in (
         ("demo-shelters", "caseworker.shelter"),

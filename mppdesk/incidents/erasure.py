@@ -11,6 +11,7 @@ stays in the de-identified tallies with its consent, like any other.
 from __future__ import annotations
 
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import ErasureContext, register_eraser
 from mppdesk.incidents.models import Incident, IncidentPerson
 
@@ -40,7 +41,7 @@ def erase_incidents(context: ErasureContext) -> None:
             incident.delete()
         audit.record(
             actor=context.actor, organization=incident.organization,
-            action="delete" if alone else "update", object_type="incident",
+            action=AuditAction.DELETE if alone else AuditAction.UPDATE, object_type=ObjectType.INCIDENT,
             object_id=incident.pk,
             fields=["narrative", "people", "consents"] if alone else ["people"],
         )  # fmt: skip

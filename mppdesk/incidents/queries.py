@@ -27,6 +27,7 @@ from django.http import Http404
 
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents.models import Consent, Incident, IncidentKind, Perpetrator, Use
 
@@ -119,7 +120,7 @@ def _audit_list(user: User, incidents: list[Incident], fields: list[str]) -> Non
         by_org.setdefault(incident.organization, []).append(incident.pk)
     for org, ids in by_org.items():
         audit.record_many(
-            actor=user, organization=org, action="view", object_type="incident",
+            actor=user, organization=org, action=AuditAction.VIEW, object_type=ObjectType.INCIDENT,
             object_ids=ids, fields=fields,
         )  # fmt: skip
 
@@ -152,7 +153,7 @@ def get_incident(user: User | None, pk: Any) -> IncidentView:
         mine = set(readable_orgs(user))
         consents = [c for c in consents if c.use == Use.SHARE and c.organization_id in mine]
     fields = ["narrative", "kinds", "perpetrator", "consents"] + (["people"] if owner else [])
-    audit.record_view(actor=user, obj=incident, object_type="incident", fields=fields)
+    audit.record_view(actor=user, obj=incident, object_type=ObjectType.INCIDENT, fields=fields)
     return IncidentView(incident, owner, people, len(links), consents, referable)
 
 
@@ -180,5 +181,7 @@ def incidents_of_person(user: User, person: Person) -> list[Incident]:
         .annotate(n_people=Count("affected"))
     )
     if found:
-        audit.record_view(actor=user, obj=person, object_type="person", fields=["incidents"])
+        audit.record_view(
+            actor=user, obj=person, object_type=ObjectType.PERSON, fields=["incidents"]
+        )
     return found

@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
-from mppdesk.audit.models import AuditEntry
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.signals import document_theft_reported
 from mppdesk.incidents.models import (
@@ -86,7 +87,7 @@ def _date(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | Non
         except ValueError:
             _err(errors, field, _("Write the date as YYYY-MM-DD."))
             return None
-    if day > timezone.localdate():
+    if day > utc_today():
         _err(errors, field, _("The date is in the future."))
     elif day.year < 2000:
         _err(errors, field, _("The date is too far in the past."))
@@ -134,7 +135,7 @@ def _share_orgs(
 def _audit(actor: User | None, incident: Incident, action: str, fields: list[str]) -> None:
     audit.record(
         actor=actor, organization=incident.organization, action=action,
-        object_type="incident", object_id=incident.pk, fields=fields,
+        object_type=ObjectType.INCIDENT, object_id=incident.pk, fields=fields,
     )  # fmt: skip
 
 
@@ -224,7 +225,7 @@ def record_incident(
                 method=method, recorded_by=actor,
             )  # fmt: skip
     _audit(
-        actor, incident, AuditEntry.Action.CREATE,
+        actor, incident, AuditAction.CREATE,
         ["occurred_on", "port", "kinds", "perpetrator", "narrative", "people", "consents"],
     )  # fmt: skip
     if IncidentKind.DOCUMENT_THEFT in kind_list:
@@ -312,7 +313,7 @@ def give_consent(
         incident=locked, use=use, organization=org, given_at=moment, method=method,
         recorded_by=actor,
     )  # fmt: skip
-    _audit(actor, locked, AuditEntry.Action.UPDATE, ["consents"])
+    _audit(actor, locked, AuditAction.UPDATE, ["consents"])
     return consent
 
 
@@ -345,7 +346,7 @@ def withdraw_consent(
     current.withdrawn_by = actor
     current.withdrawal_method = method
     current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_method"])
-    _audit(actor, locked, AuditEntry.Action.UPDATE, ["consents"])
+    _audit(actor, locked, AuditAction.UPDATE, ["consents"])
     return locked
 
 
@@ -358,6 +359,6 @@ def delete_incident(*, actor: User | None, incident: Incident) -> None:
     pk = incident.pk
     Incident.objects.filter(pk=pk).delete()
     audit.record(
-        actor=actor, organization=org, action=AuditEntry.Action.DELETE, object_type="incident",
+        actor=actor, organization=org, action=AuditAction.DELETE, object_type=ObjectType.INCIDENT,
         object_id=pk, fields=["narrative", "people", "consents"],
     )  # fmt: skip

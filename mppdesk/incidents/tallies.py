@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents.models import Incident, IncidentKind, Perpetrator, Use
 from mppdesk.places.models import Port
@@ -292,7 +293,7 @@ def record_export(actor: User | None) -> None:
     from mppdesk.audit import services as audit
 
     audit.record(
-        actor=actor, organization=None, action="export", object_type="incident_tallies",
+        actor=actor, organization=None, action=AuditAction.EXPORT, object_type=ObjectType.INCIDENT_TALLIES,
         object_id=None, fields=["tallies"],
     )  # fmt: skip
 

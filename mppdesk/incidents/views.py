@@ -16,13 +16,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.incidents import queries, services, tallies
 from mppdesk.incidents.models import ConsentMethod, IncidentKind, Perpetrator, Use
@@ -130,7 +130,7 @@ def new(request: HttpRequest) -> HttpResponse:
         .exclude(pk__in=orgs)
         .exclude(kind=Organization.Kind.MONITOR)
         .order_by("name"),
-        "today": timezone.localdate().isoformat(),
+        "today": utc_today().isoformat(),
         "selected_kinds": data.getlist("kinds"),
         # The person the form was opened for (GET), or what was ticked (POST).
         "selected_people": people_ids[:1] if request.method == "GET" else people_ids,

@@ -122,7 +122,7 @@ def parse_birth_date(
 ) -> PartialDate:
     """Parse a date of birth: a full date or a bare year, never in the future."""
     text = (raw or "").strip()
-    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, not an instant
+    today = today or dt.datetime.now(dt.UTC).date()  # the UTC day (lib cannot see core.clocks)
     cache = _birth_dates.get()
     if cache is None:
         return _parse_birth_date(text, order, today)

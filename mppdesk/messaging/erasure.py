@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import ErasureContext, register_eraser
 from mppdesk.messaging.models import InboundMessage, Message, MessageEvent, MessageStatus
 from mppdesk.people.erasure import unshared_contacts
@@ -72,8 +73,8 @@ def erase_messages(context: ErasureContext) -> None:
         audit.record_many(
             actor=context.actor,
             organization=messages[0].organization,
-            action="update",
-            object_type="message",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.MESSAGE,
             object_ids=[m.pk for m in messages],
             fields=["recipient", "body", "person"],
         )
@@ -85,8 +86,8 @@ def erase_messages(context: ErasureContext) -> None:
         audit.record_many(
             actor=context.actor,
             organization=person.organization,
-            action="delete",
-            object_type="inbound_message",
+            action=AuditAction.DELETE,
+            object_type=ObjectType.INBOUND_MESSAGE,
             object_ids=inbound,
             fields=["sender", "body"],
         )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mppdesk.cases.models import CaseMember
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import Channel, Message, MessageEvent, MessageStatus, TemplateKind
 from mppdesk.people.models import ContactPoint, Person
@@ -195,7 +196,7 @@ def at_risk(
         )
     )
     rows = list(hearings.order_by("scheduled_at", "id"))
-    today = timezone.localdate()
+    today = utc_today()
     pairs: list[tuple[Hearing, Person]] = []
     for hearing in rows:
         for member in hearing.case.members.all():

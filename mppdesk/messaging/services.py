@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import (
     PENDING_STATUSES,
@@ -263,7 +264,7 @@ def _insert_new(actor: User | None, specs: Sequence[MessageSpec]) -> list[Messag
     created = list(new.values())
     Message.objects.bulk_create(created)
     MessageEvent.objects.bulk_create([_event(m, m.status, now) for m in created])
-    _audit_by_org(actor, created, action="create", fields=MESSAGE_FIELDS)
+    _audit_by_org(actor, created, action=AuditAction.CREATE, fields=MESSAGE_FIELDS)
     if any(m.status == MessageStatus.QUEUED for m in created):
         _schedule_dispatch()
     return result
@@ -281,7 +282,7 @@ def _audit_by_org(
             actor=actor,
             organization=group[0].organization,
             action=action,
-            object_type="message",
+            object_type=ObjectType.MESSAGE,
             object_ids=[m.pk for m in group],
             fields=fields,
         )
@@ -326,7 +327,7 @@ def cancel_pending(
         MessageEvent.objects.bulk_create(
             [_event(r, MessageStatus.CANCELLED, now, reason) for r in rows]
         )
-        _audit_by_org(actor, rows, action="update", fields=["status"])
+        _audit_by_org(actor, rows, action=AuditAction.UPDATE, fields=["status"])
     return done
 
 
@@ -368,8 +369,8 @@ def flag_contact_invalid(*, message: Message, code: str) -> int:
             audit.record(
                 actor=None,
                 organization=message.organization,
-                action="update",
-                object_type="contact_point",
+                action=AuditAction.UPDATE,
+                object_type=ObjectType.CONTACT_POINT,
                 object_id=pk,
                 fields=["invalid_at", "invalid_reason"],
             )

@@ -24,6 +24,7 @@ from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import ProgramVersion
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.messaging import queries
@@ -56,7 +57,9 @@ def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
     person = people_queries.get_person(user, pk)
     page = Paginator(queries.messages_of(person), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.with_zones(list(page.object_list))
-    audit.record_view(actor=user, obj=person, object_type="person", fields=HISTORY_VIEW_FIELDS)
+    audit.record_view(
+        actor=user, obj=person, object_type=ObjectType.PERSON, fields=HISTORY_VIEW_FIELDS
+    )
     context = {
         "person": person,
         "page": page,
@@ -73,7 +76,9 @@ def message_timeline(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     message = queries.get_message(user, pk)
     message.zone = queries.local_zone_of(message)  # type: ignore[attr-defined]
-    audit.record_view(actor=user, obj=message, object_type="message", fields=["status", "events"])
+    audit.record_view(
+        actor=user, obj=message, object_type=ObjectType.MESSAGE, fields=["status", "events"]
+    )
     template = "messaging/_timeline.html" if is_htmx(request) else "messaging/timeline.html"
     return render(request, template, {"message": message, "person": message.person})
 
@@ -107,8 +112,8 @@ def at_risk(request: HttpRequest) -> HttpResponse:
             organization=next(
                 r.person.organization for r in shown if r.person.organization_id == org_id
             ),
-            action="view",
-            object_type="person",
+            action=AuditAction.VIEW,
+            object_type=ObjectType.PERSON,
             object_ids=ids,
             fields=AT_RISK_VIEW_FIELDS,
         )

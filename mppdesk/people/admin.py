@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from mppdesk.accounts.admin_site import PersonalDataAdmin
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.people.models import ContactPoint, Household, HouseholdMember, Person, PersonLanguage
 
 
@@ -22,7 +23,7 @@ class ContactInline(admin.TabularInline[ContactPoint, Person]):
 
 @admin.register(Person)
 class PersonAdmin(PersonalDataAdmin):
-    audit_object_type = "person"
+    audit_object_type = ObjectType.PERSON
     audit_fields = ["given_names", "family_names", "other_names", "birth_date", "notes"]
     list_display = ["given_names", "family_names", "nationality", "organization", "created_at"]
     list_filter = ["organization", "nationality", "sex"]
@@ -46,7 +47,7 @@ class MemberInline(admin.TabularInline[HouseholdMember, Household]):
 
 @admin.register(Household)
 class HouseholdAdmin(PersonalDataAdmin):
-    audit_object_type = "household"
+    audit_object_type = ObjectType.HOUSEHOLD
     audit_fields = ["members"]
     list_display = ["id", "organization", "port", "created_at"]
     list_filter = ["organization", "port"]

@@ -49,7 +49,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+
+from mppdesk.core.clocks import utc_today
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -238,7 +239,7 @@ class _Generator:
         self.faker: Faker = Faker(list(set(FAKER_LOCALE_BY_LANGUAGE.values()) | {"es_ES"}))
         self.faker.seed_instance(seed)
         self.ports = list(ports)
-        self.today = timezone.localdate()
+        self.today = utc_today()
         self.a_numbers: set[str] = set()
         self.phones: set[str] = set()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import ErasureContext, register_eraser
 from mppdesk.lib.crypto import lookup_digests
 from mppdesk.people.models import CONTACT_PURPOSE, ContactPoint, Person, Sex
@@ -84,8 +85,8 @@ def erase_registry_record(context: ErasureContext) -> None:
     audit.record(
         actor=context.actor,
         organization=person.organization,
-        action="delete",
-        object_type="person",
+        action=AuditAction.DELETE,
+        object_type=ObjectType.PERSON,
         object_id=person.pk,
         fields=PERSON_FIELDS_ERASED,
     )
@@ -93,8 +94,8 @@ def erase_registry_record(context: ErasureContext) -> None:
         audit.record_many(
             actor=context.actor,
             organization=person.organization,
-            action="delete",
-            object_type="contact_point",
+            action=AuditAction.DELETE,
+            object_type=ObjectType.CONTACT_POINT,
             object_ids=contact_ids,
             fields=["kind", "value", "consent"],
         )

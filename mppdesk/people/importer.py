@@ -42,7 +42,9 @@ from mppdesk.cases.models import (
     ProgramVersion,
     anumber_index,
 )
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.bulk import BulkRows
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.validation import to_bool
 from mppdesk.lib import tabular
@@ -367,7 +369,7 @@ class Validator:
         self.columns: dict[str, int] = {}
         self.header_of: dict[str, str] = {}
         self.date_order = date_order
-        self.today = timezone.localdate()
+        self.today = utc_today()
         self._contact_cache: dict[tuple[str, str], tuple[str, str]] = {}
         self._coded_cache: dict[
             tuple[Any, ...], tuple[PersonData | None, dict[str, list[str]]]
@@ -934,7 +936,7 @@ def plan_import(units: list[list[Row]], organization: Organization, actor: User 
     """The rows to insert for ``units`` (each a household's rows or one single person)."""
     plan = _Plan.empty()
     now = timezone.now()
-    today = timezone.localdate()
+    today = utc_today()
     user_id = actor.pk if actor is not None and actor.is_authenticated else None
     org_id = organization.pk
     add_person, add_language = plan.people.add, plan.languages.add
@@ -1079,15 +1081,15 @@ def write_plan(plan: _Plan, organization: Organization, actor: User | None) -> N
             audit_chain.entries(
                 actor=actor,
                 organization=organization,
-                action="import",
+                action=AuditAction.IMPORT,
                 object_type=object_type,
                 object_ids=ids,
                 fields=fields,
             )  # fmt: skip
             for object_type, ids, fields in (
-                ("person", plan.person_ids, PERSON_AUDIT_FIELDS),
-                ("household", plan.household_ids, HOUSEHOLD_AUDIT_FIELDS),
-                ("case", plan.case_ids, CASE_AUDIT_FIELDS),
+                (ObjectType.PERSON, plan.person_ids, PERSON_AUDIT_FIELDS),
+                (ObjectType.HOUSEHOLD, plan.household_ids, HOUSEHOLD_AUDIT_FIELDS),
+                (ObjectType.CASE, plan.case_ids, CASE_AUDIT_FIELDS),
             )
         ]
         # Preparing rows in a forked process, or writing on a second thread, measured

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.validation import to_bool
 from mppdesk.lib.crypto import blind_index, lookup_digests
@@ -215,8 +216,8 @@ def create_person(
     audit.record(
         actor=actor,
         organization=organization,
-        action="create",
-        object_type="person",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.PERSON,
         object_id=person.pk,
         fields=PERSON_FIELDS + (["contact_points"] if contact_inputs else []),
     )
@@ -239,8 +240,8 @@ def update_person(*, actor: User | None, person: Person, data: Mapping[str, Any]
         audit.record(
             actor=actor,
             organization=person.organization,
-            action="update",
-            object_type="person",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.PERSON,
             object_id=person.pk,
             fields=changed,
         )
@@ -279,8 +280,8 @@ def add_contact_point(
     audit.record(
         actor=actor,
         organization=person.organization,
-        action="create",
-        object_type="contact_point",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.CONTACT_POINT,
         object_id=contact.pk,
         fields=["kind", "value", "consent"],
     )
@@ -310,8 +311,8 @@ def set_contact_preferences(
         audit.record(
             actor=actor,
             organization=contact.person.organization,
-            action="update",
-            object_type="contact_point",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.CONTACT_POINT,
             object_id=contact.pk,
             fields=changed,
         )
@@ -331,8 +332,8 @@ def create_household(
     audit.record(
         actor=actor,
         organization=organization,
-        action="create",
-        object_type="household",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.HOUSEHOLD,
         object_id=household.pk,
         fields=["lead", "port", "members"],
     )
@@ -359,8 +360,8 @@ def add_household_member(
     audit.record(
         actor=actor,
         organization=household.organization,
-        action="update",
-        object_type="household",
+        action=AuditAction.UPDATE,
+        object_type=ObjectType.HOUSEHOLD,
         object_id=household.pk,
         fields=["members"],
     )
@@ -375,8 +376,8 @@ def update_household(*, actor: User | None, household: Household, port: Port | N
         audit.record(
             actor=actor,
             organization=household.organization,
-            action="update",
-            object_type="household",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.HOUSEHOLD,
             object_id=household.pk,
             fields=["port"],
         )

@@ -18,7 +18,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,6 +28,8 @@ from mppdesk.cases import queries as case_queries
 from mppdesk.cases import services as case_services
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
 from mppdesk.core.access import active_membership
+from mppdesk.core.audit_vocabulary import ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.core.pagination import CappedPaginator
@@ -138,7 +139,9 @@ def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     person = queries.get_person(user, pk)
     # A page view of personal data is on record, like an API read.
-    audit.record_view(actor=user, obj=person, object_type="person", fields=PERSON_PAGE_FIELDS)
+    audit.record_view(
+        actor=user, obj=person, object_type=ObjectType.PERSON, fields=PERSON_PAGE_FIELDS
+    )
     household = queries.household_of(person)
     if household is not None and not queries.households_for(user).filter(pk=household.pk).exists():
         household = None  # shared by referral: the household stays with its owner
@@ -164,7 +167,7 @@ def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     )
     context = {
         "person": person,
-        "age": person.age_on(timezone.localdate()),
+        "age": person.age_on(utc_today()),
         "languages": list(person.languages.all()),
         "contacts": list(person.contact_points.all()),
         "household": household,
@@ -358,7 +361,9 @@ def person_url(person: Person) -> str:
 def household_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     household = queries.get_household(user, pk)
-    audit.record_view(actor=user, obj=household, object_type="household", fields=["members"])
+    audit.record_view(
+        actor=user, obj=household, object_type=ObjectType.HOUSEHOLD, fields=["members"]
+    )
     members = list(household.members.select_related("person").order_by("id"))
     # Lead first, then in the order people were added.
     members.sort(key=lambda m: m.relationship != Relationship.LEAD)

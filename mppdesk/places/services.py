@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, Value
 from django.db.models.functions import Greatest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.lib import safetext
 from mppdesk.places.models import (
@@ -57,7 +58,7 @@ def _record(
     kind: str,
     pk: Any,
     fields: list[str],
-    action: str = "update",
+    action: AuditAction = AuditAction.UPDATE,
 ) -> None:
     audit.record(
         actor=actor,
@@ -100,7 +101,7 @@ def update_venue(*, actor: User | None, venue: Venue, timezone: str) -> Venue:
     if venue.timezone != zone:
         venue.timezone = zone
         venue.save(update_fields=["timezone"])
-        _record(actor, org, "venue", venue.pk, ["timezone"])
+        _record(actor, org, ObjectType.VENUE, venue.pk, ["timezone"])
     return venue
 
 
@@ -137,7 +138,7 @@ def update_port(*, actor: User | None, port: Port, **changes: Any) -> Port:
     if errors:
         raise FieldErrors(errors)
     port = Port.objects.select_for_update().get(pk=port.pk)
-    _save_changes(actor, org, "port", port, clean)
+    _save_changes(actor, org, ObjectType.PORT, port, clean)
     return port
 
 
@@ -282,7 +283,14 @@ def create_facility(*, actor: User | None, **values: Any) -> DetentionFacility:
     code = _free_code(DetentionFacility, slugify(clean["name"])[:70] or "facility")
     with _name_taken("name", _("A facility with this name exists.")):
         facility = DetentionFacility.objects.create(code=code, **clean)
-    _record(actor, org, "detention_facility", facility.pk, sorted(clean), action="create")
+    _record(
+        actor,
+        org,
+        ObjectType.DETENTION_FACILITY,
+        facility.pk,
+        sorted(clean),
+        action=AuditAction.CREATE,
+    )
     return facility
 
 
@@ -302,7 +310,7 @@ def update_facility(
         raise FieldErrors(errors)
     facility = DetentionFacility.objects.select_for_update().get(pk=facility.pk)
     with _name_taken("name", _("A facility with this name exists.")):
-        _save_changes(actor, org, "detention_facility", facility, clean)
+        _save_changes(actor, org, ObjectType.DETENTION_FACILITY, facility, clean)
     return facility
 
 
@@ -320,7 +328,7 @@ def create_shelter(*, actor: User | None, **values: Any) -> Shelter:
     code = _free_code(Shelter, shelter_code(clean["city"], clean["name"])[:110] or "shelter")
     with _name_taken("name", _("A shelter with this name exists in this city.")):
         shelter = Shelter.objects.create(code=code, **clean)
-    _record(actor, org, "shelter", shelter.pk, sorted(clean), action="create")
+    _record(actor, org, ObjectType.SHELTER, shelter.pk, sorted(clean), action=AuditAction.CREATE)
     return shelter
 
 
@@ -338,7 +346,7 @@ def update_shelter(*, actor: User | None, shelter: Shelter, **changes: Any) -> S
     if Shelter.objects.filter(city=city, name=name).exclude(pk=shelter.pk).exists():
         raise FieldErrors({"name": [_("A shelter with this name exists in this city.")]})
     changed = _changed(shelter, clean)
-    today = timezone.localdate()
+    today = utc_today()
     if "city" in changed and ShelterNight.objects.filter(shelter=shelter, occupied__gt=0).exists():
         raise FieldErrors({"city": [_("People are placed in this shelter; its city is fixed.")]})
     if "capacity" in changed:
@@ -356,7 +364,7 @@ def update_shelter(*, actor: User | None, shelter: Shelter, **changes: Any) -> S
             )
         nights.update(capacity=capacity)
     with _name_taken("name", _("A shelter with this name exists in this city.")):
-        _save_changes(actor, org, "shelter", shelter, clean)
+        _save_changes(actor, org, ObjectType.SHELTER, shelter, clean)
     return shelter
 
 

@@ -45,6 +45,7 @@ from mppdesk.audit.models import AuditEntry
 from mppdesk.cases.models import CaseEvent, CaseStatus, ProgramVersion
 from mppdesk.cases.subject_access import memberships as case_memberships
 from mppdesk.core import registry
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import register_subject_section
 from mppdesk.lib.pdf import FONT, add_fonts
 from mppdesk.people.models import Person, Relationship, Sex, Vulnerability
@@ -83,16 +84,16 @@ def access_log_section(person: Person) -> list[dict[str, Any]]:
     """Who read or changed the person's record, cases, contact points and household."""
     case_ids = [str(m.case_id) for m in case_memberships(person)]
     contact_ids = [str(pk) for pk in person.contact_points.values_list("pk", flat=True)]
-    condition = Q(object_type="person", object_id=str(person.pk))
+    condition = Q(object_type=ObjectType.PERSON, object_id=str(person.pk))
     if case_ids:
-        condition |= Q(object_type="case", object_id__in=case_ids)
+        condition |= Q(object_type=ObjectType.CASE, object_id__in=case_ids)
         # Notes, documents and tasks of those cases (casework): every read is audited.
         from mppdesk.casework.models import CaseFile, CaseNote, Task
 
         for object_type, model in (
-            ("case_note", CaseNote),
-            ("case_file", CaseFile),
-            ("task", Task),
+            (ObjectType.CASE_NOTE, CaseNote),
+            (ObjectType.CASE_FILE, CaseFile),
+            (ObjectType.TASK, Task),
         ):
             ids = [
                 str(pk)
@@ -101,10 +102,10 @@ def access_log_section(person: Person) -> list[dict[str, Any]]:
             if ids:
                 condition |= Q(object_type=object_type, object_id__in=ids)
     if contact_ids:
-        condition |= Q(object_type="contact_point", object_id__in=contact_ids)
+        condition |= Q(object_type=ObjectType.CONTACT_POINT, object_id__in=contact_ids)
     membership = getattr(person, "household_membership", None)
     if membership is not None:
-        condition |= Q(object_type="household", object_id=str(membership.household_id))
+        condition |= Q(object_type=ObjectType.HOUSEHOLD, object_id=str(membership.household_id))
     entries = list(AuditEntry.objects.filter(condition).select_related("organization"))
     roles: dict[tuple[int, int | None], str] = {
         (m.user_id, m.organization_id): m.role
@@ -162,8 +163,8 @@ def export_subject_data(
     audit.record(
         actor=actor,
         organization=organization or person.organization,
-        action="export",
-        object_type="person",
+        action=AuditAction.EXPORT,
+        object_type=ObjectType.PERSON,
         object_id=person.pk,
         fields=[*EXPORT_FIELDS, f"subject_access_{fmt}"],
     )

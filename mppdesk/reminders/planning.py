@@ -40,6 +40,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mppdesk.cases.models import CaseMember
+from mppdesk.core.clocks import utc_today
 from mppdesk.hearings.models import NOTICE_LANGUAGE_OF
 from mppdesk.messaging.models import Channel, Message, TemplateKind
 from mppdesk.reminders import catalog
@@ -96,7 +97,7 @@ def messaged(member: CaseMember, today: dt.date) -> bool:
 
 def recipients(hearing: Hearing, *, today: dt.date | None = None) -> list[Recipient]:
     """Who hears about ``hearing`` and how (see the module docstring)."""
-    today = today or timezone.localdate()
+    today = today or utc_today()
     members = (
         CaseMember.objects.filter(case_id=hearing.case_id)
         .select_related("person")

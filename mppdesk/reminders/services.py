@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import ProgramVersion
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import Channel, TemplateKind
 from mppdesk.reminders import catalog
@@ -92,8 +93,8 @@ def save_template(
     audit.record(
         actor=actor,
         organization=_audit_org(actor),
-        action="create" if created else "update",
-        object_type="message_template",
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        object_type=ObjectType.MESSAGE_TEMPLATE,
         object_id=template_key(kind, channel, language),
         fields=["body"],
     )
@@ -115,8 +116,8 @@ def reset_template(*, actor: User | None, kind: str, channel: str, language: str
         audit.record(
             actor=actor,
             organization=_audit_org(actor),
-            action="delete",
-            object_type="message_template",
+            action=AuditAction.DELETE,
+            object_type=ObjectType.MESSAGE_TEMPLATE,
             object_id=template_key(kind, channel, language),
             fields=["body"],
         )
@@ -166,8 +167,8 @@ def update_policy(
     audit.record(
         actor=actor,
         organization=_audit_org(actor),
-        action="update",
-        object_type="reminder_policy",
+        action=AuditAction.UPDATE,
+        object_type=ObjectType.REMINDER_POLICY,
         object_id=program_version,
         fields=["rules", "quiet_start", "quiet_end"],
     )

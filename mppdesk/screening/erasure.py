@@ -8,6 +8,7 @@ rows are deleted. Who screened whom and when stays in the audit log, by id.
 from __future__ import annotations
 
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import ErasureContext, register_eraser
 from mppdesk.screening.models import NonRefoulementInterview, ScreeningDecision, ScreeningFacts
 
@@ -25,9 +26,9 @@ def erase_screening(context: ErasureContext) -> None:
     """Delete the person's screening facts, decisions and fear interviews."""
     person = context.person
     for model, object_type, fields in (
-        (ScreeningFacts, "screening_facts", ["flags", "fear_asked", "fear_expressed"]),
-        (ScreeningDecision, "screening_decision", ["result", "reasons", "note"]),
-        (NonRefoulementInterview, "fear_interview", ["outcome", "notes"]),
+        (ScreeningFacts, ObjectType.SCREENING_FACTS, ["flags", "fear_asked", "fear_expressed"]),
+        (ScreeningDecision, ObjectType.SCREENING_DECISION, ["result", "reasons", "note"]),
+        (NonRefoulementInterview, ObjectType.FEAR_INTERVIEW, ["outcome", "notes"]),
     ):
         ids = list(model.objects.filter(person_id=person.pk).values_list("pk", flat=True))
         if not ids:
@@ -36,7 +37,7 @@ def erase_screening(context: ErasureContext) -> None:
         audit.record_many(
             actor=context.actor,
             organization=person.organization,
-            action="delete",
+            action=AuditAction.DELETE,
             object_type=object_type,
             object_ids=ids,
             fields=fields,

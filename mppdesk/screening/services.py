@@ -34,6 +34,8 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.people.models import HouseholdMember, Person, PersonLanguage
 from mppdesk.screening import engine
@@ -75,10 +77,10 @@ def _require(actor: User | None, action: Action, organization_id: int) -> None:
 
 
 # The audit object type of each screening row (ids and field names only are audited).
-_OBJECT_TYPES: dict[type[Model], str] = {
-    ScreeningFacts: "screening_facts",
-    ScreeningDecision: "screening_decision",
-    NonRefoulementInterview: "fear_interview",
+_OBJECT_TYPES: dict[type[Model], ObjectType] = {
+    ScreeningFacts: ObjectType.SCREENING_FACTS,
+    ScreeningDecision: ObjectType.SCREENING_DECISION,
+    NonRefoulementInterview: ObjectType.FEAR_INTERVIEW,
 }
 
 
@@ -162,8 +164,8 @@ def update_current_rules(*, actor: User | None, data: Mapping[str, Any]) -> Guid
         audit.record(
             actor=actor,
             organization=organization,
-            action="update",
-            object_type="guidance_version",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.GUIDANCE_VERSION,
             object_id=row.pk,
             fields=sorted(rules.to_json()),
         )
@@ -216,7 +218,7 @@ def record_facts(
                 facts.fear_how = FearHow.ASKED if facts.fear_asked else FearHow.VOLUNTEERED
         facts.updated_by = actor
         facts.save()
-        _record(actor, "update", facts, person, FACTS_FIELDS)
+        _record(actor, AuditAction.UPDATE, facts, person, FACTS_FIELDS)
     return facts
 
 
@@ -312,7 +314,7 @@ def screen_household(
         _require(actor, Action.SCREENING_DECIDE, person.organization_id)
     rules = ruleset(version)
     now = timezone.now()
-    facts = facts_for(people, on=timezone.localdate())
+    facts = facts_for(people, on=utc_today())
     household_decision, member_decisions = engine.evaluate_household(
         [facts[p.pk] for p in people], rules
     )
@@ -339,7 +341,7 @@ def screen_household(
     with transaction.atomic():
         for row in rows:
             row.save(force_insert=True)
-            _record(actor, "create", row, row.person, DECISION_FIELDS)
+            _record(actor, AuditAction.CREATE, row, row.person, DECISION_FIELDS)
     return HouseholdScreening(household_decision, member_decisions, rows)
 
 
@@ -462,7 +464,7 @@ def _review(
                     "updated_at",
                 ]
             )
-            _record(actor, "update", row, row.person, REVIEW_FIELDS)
+            _record(actor, AuditAction.UPDATE, row, row.person, REVIEW_FIELDS)
     return list(changed.values())
 
 
@@ -561,7 +563,7 @@ def record_interview(
                 facts.fear_asked = True
                 facts.fear_asked_at = facts.fear_asked_at or facts.fear_expressed_at
             facts.save()
-        _record(actor, "create", interview, person, INTERVIEW_FIELDS)
+        _record(actor, AuditAction.CREATE, interview, person, INTERVIEW_FIELDS)
     return interview
 
 
@@ -590,7 +592,7 @@ def update_interview(
         )
         row.interviewer = actor
         row.save()
-        _record(actor, "update", row, row.person, INTERVIEW_FIELDS)
+        _record(actor, AuditAction.UPDATE, row, row.person, INTERVIEW_FIELDS)
     return row
 
 

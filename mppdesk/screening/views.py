@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
@@ -78,7 +79,7 @@ def _person_page(
         "interview_form": forms.get("interview_form")
         or InterviewForm(initial={"version": decision.version if decision else "current"}),
     }
-    audit.record_view(actor=user, obj=person, object_type="screening", fields=VIEW_FIELDS)
+    audit.record_view(actor=user, obj=person, object_type=ObjectType.SCREENING, fields=VIEW_FIELDS)
     return render(request, "screening/person.html", context, status=status)
 
 
@@ -220,7 +221,7 @@ def _household_page(
         else "review"
     )
     audit.record_view(
-        actor=user, obj=household, object_type="household_screening", fields=VIEW_FIELDS
+        actor=user, obj=household, object_type=ObjectType.HOUSEHOLD_SCREENING, fields=VIEW_FIELDS
     )
     context = {
         "household": household,

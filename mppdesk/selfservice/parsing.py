@@ -30,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mppdesk.core.clocks import utc_today
 from mppdesk.hearings.pdf.texts import MONTHS
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.text import fold
@@ -179,7 +180,7 @@ def find_birth_date(text: str, *, today: dt.date | None = None) -> Found | None:
 
     Two different dates in the text is no answer: the reply would have to guess.
     """
-    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, not an instant
+    today = today or utc_today()
     found: list[Found] = []
     for match in _NUMERIC.finditer(text):
         value = _numeric(match, today)

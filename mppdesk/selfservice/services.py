@@ -52,6 +52,7 @@ from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
 from mppdesk.core import signals
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.fields import EncryptedDateField
 from mppdesk.hearings.models import NOTICE_LANGUAGE_OF, Hearing, HearingStatus
 from mppdesk.lib import crypto
@@ -92,7 +93,7 @@ OUTCOMES = (
 )
 #: Outcomes that get the one generic "not found" text: the same bytes for each.
 NOT_FOUND = (Outcome.NO_HEARING, Outcome.NO_MATCH)
-AUDIT_OBJECT = "selfservice_lookup"
+AUDIT_OBJECT = ObjectType.SELFSERVICE_LOOKUP
 # A primary key no row has: queries that found nothing still run, with this id.
 NEVER = uuid.UUID(int=0)
 # A digest no value has (blind indexes are hex): the web's "phone on file" question.
@@ -286,7 +287,7 @@ def lookup_hearing(
         audit.record(
             actor=None,
             organization=organization,
-            action="view",
+            action=AuditAction.VIEW,
             object_type=AUDIT_OBJECT,
             object_id=matched_case[0] if matched_case is not None else "",
             fields=fields,
@@ -453,8 +454,8 @@ def _record_reply(
     audit.record(
         actor=None,
         organization=organization,
-        action="create",
-        object_type="message",
+        action=AuditAction.CREATE,
+        object_type=ObjectType.MESSAGE,
         object_id=message.pk,
         fields=["recipient", "body", "template", "status"],
     )
@@ -611,8 +612,8 @@ def unlock_lookups(*, actor: User | None, case: Case) -> int:
         audit.record(
             actor=actor,
             organization=Organization(pk=case.organization_id),
-            action="update",
-            object_type="case",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.CASE,
             object_id=case.pk,
             fields=["selfservice_lock"],
         )

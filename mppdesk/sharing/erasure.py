@@ -9,6 +9,7 @@ given access and when stays in the audit log, whose entries name the person by i
 from __future__ import annotations
 
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import ErasureContext, register_eraser
 from mppdesk.sharing.models import Referral
 
@@ -27,8 +28,8 @@ def erase_referrals(context: ErasureContext) -> None:
     audit.record_many(
         actor=context.actor,
         organization=person.organization,
-        action="delete",
-        object_type="referral",
+        action=AuditAction.DELETE,
+        object_type=ObjectType.REFERRAL,
         object_ids=ids,
         fields=["consent_note", "purpose", "purpose_note", "decision_note", "to_organization"],
     )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.models import Organization
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.sharing import queries
 from mppdesk.sharing.models import (
@@ -81,7 +82,7 @@ def _audit(
         actor=actor,
         organization=organization,
         action=action,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         object_id=referral.person_id,
         fields=fields,
     )
@@ -159,7 +160,7 @@ def refer_person(
             )
     except IntegrityError as exc:  # a concurrent request referred the same person there
         raise FieldErrors({"to_organization": [already]}) from exc
-    _audit(actor, person.organization, "referral.create", referral, CREATE_FIELDS)
+    _audit(actor, person.organization, AuditAction.REFERRAL_CREATE, referral, CREATE_FIELDS)
     return referral
 
 
@@ -206,13 +207,13 @@ def accept_referral(*, actor: User, referral: Referral, note: str = "") -> Refer
     their cases. ``Http404`` if the actor cannot see the referral, ``PermissionDenied``
     without ``referral.decide`` in the receiving organization, ``FieldErrors`` if it is
     no longer pending."""
-    return _decide(actor, referral, ReferralStatus.ACCEPTED, note, "referral.accept")
+    return _decide(actor, referral, ReferralStatus.ACCEPTED, note, AuditAction.REFERRAL_ACCEPT)
 
 
 @transaction.atomic
 def reject_referral(*, actor: User, referral: Referral, note: str = "") -> Referral:
     """The receiver turns a pending referral down; it never saw more than the referral."""
-    return _decide(actor, referral, ReferralStatus.REJECTED, note, "referral.reject")
+    return _decide(actor, referral, ReferralStatus.REJECTED, note, AuditAction.REFERRAL_REJECT)
 
 
 @transaction.atomic
@@ -231,7 +232,7 @@ def revoke_referral(*, actor: User, referral: Referral) -> Referral:
     referral.revoked_by = actor
     referral.revoked_at = timezone.now()
     referral.save(update_fields=[*REVOKE_FIELDS, "updated_at"])
-    _audit(actor, referral.organization, "referral.revoke", referral, REVOKE_FIELDS)
+    _audit(actor, referral.organization, AuditAction.REFERRAL_REVOKE, referral, REVOKE_FIELDS)
     return referral
 
 
@@ -258,6 +259,8 @@ def revoke_all_for_person(*, actor: User | None, person: Person) -> int:
                 fields.append(name)
         if fields:
             referral.save(update_fields=[*fields, "updated_at"])
-            action = "referral.revoke" if referral.revoked_at == now else "update"
+            action = (
+                AuditAction.REFERRAL_REVOKE if referral.revoked_at == now else AuditAction.UPDATE
+            )
             _audit(actor, person.organization, action, referral, fields)
     return revoked

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
@@ -60,7 +61,7 @@ def _panel_context(
         if referrals:
             # The referrals' notes say why and with what consent a person was referred.
             audit.record_view(
-                actor=user, obj=person, object_type="person", fields=REFERRAL_VIEW_FIELDS
+                actor=user, obj=person, object_type=ObjectType.PERSON, fields=REFERRAL_VIEW_FIELDS
             )
     targets = queries.referral_targets(person) if may_refer else None
     if may_refer and form is None:
@@ -157,8 +158,8 @@ def _record_list_views(user: User, referrals: list[Referral]) -> None:
         audit.record_many(
             actor=user,
             organization=organization,
-            action="view",
-            object_type="person",
+            action=AuditAction.VIEW,
+            object_type=ObjectType.PERSON,
             object_ids=person_ids,
             fields=INCOMING_VIEW_FIELDS,
         )

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from mppdesk.accounts.permissions import Action, any_program_wide, orgs_where
 from mppdesk.cases.models import CaseMember, CaseStatus
+from mppdesk.core.clocks import utc_today
 from mppdesk.hearings.models import Docket, DocketTemplate, Hearing, HearingStatus, Notice
 from mppdesk.messaging.models import Message, MessageStatus, TemplateKind
 from mppdesk.places.models import Port
@@ -126,7 +127,7 @@ def _open_members(scope: Scope) -> QuerySet[CaseMember]:
 
 def installation(scope: Scope, *, today: dt.date | None = None) -> Installation:
     """The installation's state, counted (a few grouped queries)."""
-    today = today or timezone.localdate()
+    today = today or utc_today()
     data = Installation(today=today)
     members = _open_members(scope)
     for row in members.values("case__port__code", "case__opened_on").annotate(

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.sim import current, queries, report
 from mppdesk.sim.engine import ParameterError
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from mppdesk.accounts.models import User
 
 __all__ = ["SCENARIOS", "Request", "clean", "run"]
-OBJECT_TYPE = "simulation"
+OBJECT_TYPE = ObjectType.SIMULATION
 CLI_MAX_RUNS = 2000
 WEB_MAX_RUNS = 50
 WEB_DEFAULT_RUNS = 50
@@ -119,7 +120,7 @@ def _record(actor: User | None, request: Request) -> None:
     audit.record(
         actor=actor,
         organization=None,
-        action="run",
+        action=AuditAction.RUN,
         object_type=OBJECT_TYPE,
         object_id=request.scenario,
         fields=sorted(request.levers.changed()),

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from mppdesk.audit import services as audit
 from mppdesk.audit.models import AuditEntry
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from mppdesk.stats.exports import Export
     from mppdesk.stats.queries import Filters, Scope
 
-OBJECT_TYPE = "stats"
+OBJECT_TYPE = ObjectType.STATS
 
 
 @transaction.atomic
@@ -33,14 +34,14 @@ def record_stats_view(
     return audit.record(
         actor=actor,
         organization=filters.organization,
-        action="export" if export else "view",
+        action=AuditAction.EXPORT if export else AuditAction.VIEW,
         object_type=OBJECT_TYPE,
         object_id=export or "",
         fields=list(tables),
     )
 
 
-DASHBOARD_OBJECT_TYPE = "stats.dashboard"
+DASHBOARD_OBJECT_TYPE = ObjectType.STATS_DASHBOARD
 
 
 @transaction.atomic
@@ -52,7 +53,7 @@ def record_dashboard_view(
     return audit.record(
         actor=actor,
         organization=None,
-        action=AuditEntry.Action.VIEW,
+        action=AuditAction.VIEW,
         object_type=DASHBOARD_OBJECT_TYPE,
         object_id="",
         fields=[*panels, *(f"{k}={v}" for k, v in filters.items() if v)],
@@ -67,7 +68,7 @@ def record_research_export(
     return audit.record(
         actor=actor,
         organization=None,
-        action=AuditEntry.Action.EXPORT,
+        action=AuditAction.EXPORT,
         object_type=DASHBOARD_OBJECT_TYPE,
         object_id=f"{kind}.{fmt}",
         fields=[f"rows={rows}", *(f"{k}={v}" for k, v in filters.items() if v)],

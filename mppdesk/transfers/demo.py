@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from mppdesk.core.clocks import utc_today
+
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization
     from mppdesk.places.models import DetentionFacility
@@ -91,7 +93,7 @@ def build_roster(
     rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by seed
     faker = Faker(["es_MX", "pt_BR", "fr_FR"])
     faker.seed_instance(seed)
-    today = timezone.localdate()
+    today = utc_today()
     now = timezone.now()
     weights = [p[3] for p in PROFILES]
     person_rows: list[Person] = []
@@ -206,7 +208,7 @@ def add_unaccompanied_children(
 
     faker = Faker("es_MX")
     faker.seed_instance(seed + 1)
-    today = timezone.localdate()
+    today = utc_today()
     now = timezone.now()
 
     def born(years: int) -> dt.date:

@@ -11,6 +11,7 @@ rows when exported, so none lists the person afterwards.
 from __future__ import annotations
 
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import ErasureContext, register_eraser
 from mppdesk.places import services as places
 from mppdesk.transfers.models import (
@@ -39,9 +40,9 @@ def erase_transfers(context: ErasureContext) -> None:
         if group.status == GroupStatus.APPROVED and member.included and member.shelter:
             places.release_shelter(member.shelter, 1, start=group.date, nights=group.stay_nights)
     for model, object_type, fields in (
-        (TransferMember, "transfer_member", ["group", "seat", "shelter", "reason"]),
-        (MovementEvent, "movement_event", ["kind", "at", "port", "shelter"]),
-        (Detention, "detention", ["facility", "since", "roster_id"]),
+        (TransferMember, ObjectType.TRANSFER_MEMBER, ["group", "seat", "shelter", "reason"]),
+        (MovementEvent, ObjectType.MOVEMENT_EVENT, ["kind", "at", "port", "shelter"]),
+        (Detention, ObjectType.DETENTION, ["facility", "since", "roster_id"]),
     ):
         ids = list(model.objects.filter(person_id=person.pk).values_list("pk", flat=True))
         if not ids:
@@ -50,7 +51,7 @@ def erase_transfers(context: ErasureContext) -> None:
         audit.record_many(
             actor=context.actor,
             organization=person.organization,
-            action="delete",
+            action=AuditAction.DELETE,
             object_type=object_type,
             object_ids=ids,
             fields=fields,

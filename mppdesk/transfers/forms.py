@@ -8,9 +8,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mppdesk.core.clocks import utc_today
 from mppdesk.places.models import DetentionFacility, Port
 from mppdesk.places.services import MAX_SHELTER_CAPACITY, receiving_cities
 from mppdesk.transfers import queries
@@ -70,7 +70,7 @@ class PlanForm(forms.Form):
         facilities: QuerySet[DetentionFacility] = queries.facilities(active_only=True)
         self.fields["facilities"].queryset = facilities  # type: ignore[attr-defined]
         if not self.is_bound:
-            self.initial.setdefault("date", timezone.localdate() + dt.timedelta(days=1))
+            self.initial.setdefault("date", utc_today() + dt.timedelta(days=1))
 
 
 class RosterForm(forms.Form):
@@ -119,7 +119,7 @@ class CapacityForm(forms.Form):
 
     @classmethod
     def defaults(cls, city: str = "") -> dict[str, Any]:
-        today = timezone.localdate()
+        today = utc_today()
         cities = receiving_cities()
         if not city:
             city = "Ciudad Juarez" if "Ciudad Juarez" in cities else (cities[0] if cities else "")

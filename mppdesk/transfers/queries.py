@@ -34,6 +34,7 @@ from django.http import Http404
 
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.people import queries as people_queries
 from mppdesk.places.models import DetentionFacility, Shelter, ShelterNight
 from mppdesk.places.services import receiving_cities
@@ -165,7 +166,7 @@ def movement_timeline(user: User | None, person_pk: Any) -> list[MovementEvent]:
 
 
 #: What a read of a person's movements is filed as, on every channel (web, API).
-MOVEMENTS_OBJECT_TYPE = "person"
+MOVEMENTS_OBJECT_TYPE = ObjectType.PERSON
 MOVEMENTS_FIELDS = ["movements"]
 
 

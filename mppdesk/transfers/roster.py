@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.validation import to_bool
 from mppdesk.lib import tabular
@@ -331,7 +331,7 @@ def _validate_roster(
     default_facility: DetentionFacility | None,
 ) -> dict[int, _Extra]:
     facilities = _facilities_index()
-    today = timezone.localdate()
+    today = utc_today()
     extras: dict[int, _Extra] = {}
     unaccompanied: dict[int, tuple[importer.Row, uuid.UUID]] = {}
     for row, (_line, cells) in zip(validator.rows, validator.table.rows, strict=True):
@@ -469,7 +469,7 @@ def _write(
                 row.person.vulnerabilities = sorted(
                     {*row.person.vulnerabilities, "unaccompanied_child"}
                 )
-    today = timezone.localdate()
+    today = utc_today()
     with transaction.atomic():
         person_of: dict[int, uuid.UUID] = {}
         if new_units:

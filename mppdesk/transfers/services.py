@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.people.models import HouseholdMember, Person
 from mppdesk.places import services as places
@@ -98,7 +100,7 @@ def acting_organization(actor: User | None, organization: Organization | None) -
 def _record(actor: User | None, group: TransferGroup, action: str, fields: Sequence[str]) -> None:
     audit.record(
         actor=actor, organization=group.organization, action=action,
-        object_type="transfer_group", object_id=group.pk, fields=fields,
+        object_type=ObjectType.TRANSFER_GROUP, object_id=group.pk, fields=fields,
     )  # fmt: skip
 
 
@@ -124,7 +126,7 @@ def _movements(rows: list[MovementEvent], actor: User | None, organization: Orga
         return
     MovementEvent.objects.bulk_create(rows, batch_size=1000)
     audit.record_many(
-        actor=actor, organization=organization, action="create", object_type="movement_event",
+        actor=actor, organization=organization, action=AuditAction.CREATE, object_type=ObjectType.MOVEMENT_EVENT,
         object_ids=[r.pk for r in rows], fields=["kind", "at", "facility", "port", "shelter"],
     )  # fmt: skip
 
@@ -144,7 +146,7 @@ def record_detention(
     """The person is held at ``facility`` since ``since`` (ends an earlier active
     detention elsewhere: a roster moves people between facilities)."""
     _require(actor, person.organization_id)
-    if since > timezone.localdate():
+    if since > utc_today():
         raise FieldErrors({"since": [_("This date is in the future.")]})
     if len(roster_id) > 64:
         raise FieldErrors({"roster_id": [_("At most %(count)s characters.") % {"count": 64}]})
@@ -168,7 +170,7 @@ def record_detention(
     )  # fmt: skip
     event.save()
     audit.record(
-        actor=actor, organization=person.organization, action="create", object_type="detention",
+        actor=actor, organization=person.organization, action=AuditAction.CREATE, object_type=ObjectType.DETENTION,
         object_id=detention.pk, fields=["person", "facility", "since", "roster_id"],
     )  # fmt: skip
     return detention
@@ -202,8 +204,8 @@ def record_movement(
         shelter=shelter, actor=actor if actor is not None and actor.is_authenticated else None,
     )  # fmt: skip
     audit.record(
-        actor=actor, organization=person.organization, action="create",
-        object_type="movement_event", object_id=event.pk, fields=["kind", "at", "port", "shelter"],
+        actor=actor, organization=person.organization, action=AuditAction.CREATE,
+        object_type=ObjectType.MOVEMENT_EVENT, object_id=event.pk, fields=["kind", "at", "port", "shelter"],
     )  # fmt: skip
     return event
 
@@ -322,7 +324,7 @@ def _clean_plan_input(
         errors["port"] = [_("This field is required.")]
     if date is None:
         errors["date"] = [_("This field is required.")]
-    elif date < timezone.localdate():
+    elif date < utc_today():
         errors["date"] = [_("This date is in the past.")]
     if (
         not isinstance(target_size, int)
@@ -586,7 +588,7 @@ def _plan(
         "free_places": {str(k): v for k, v in free.items()},
     }
     group.save(update_fields=["summary", "updated_at"])
-    _record(actor, group, "create", GROUP_FIELDS)
+    _record(actor, group, AuditAction.CREATE, GROUP_FIELDS)
     return group
 
 
@@ -744,7 +746,9 @@ def approve_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
     group.approved_by = actor if actor is not None and actor.is_authenticated else None
     group.approved_at = timezone.now()
     group.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    _record(actor, group, "update", ["status", "approved_by", "approved_at", "shelter_places"])
+    _record(
+        actor, group, AuditAction.UPDATE, ["status", "approved_by", "approved_at", "shelter_places"]
+    )
     return group
 
 
@@ -752,7 +756,7 @@ def _check_transfer_day(group: TransferGroup, step: str) -> None:
     """Departure and arrival are facts of the transfer day or later (a coordinator may
     record them late, never ahead): the movement timeline must not show a return that
     has not happened."""
-    if timezone.localdate() < group.date:
+    if utc_today() < group.date:
         message = (
             _("The group leaves on %(date)s: it can be marked departed from that day on.")
             if step == "depart"
@@ -770,7 +774,7 @@ def depart_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
     group.status = GroupStatus.DEPARTED
     group.departed_at = timezone.now()
     group.save(update_fields=["status", "departed_at", "updated_at"])
-    _record(actor, group, "update", ["status", "departed_at"])
+    _record(actor, group, AuditAction.UPDATE, ["status", "departed_at"])
     return group
 
 
@@ -832,7 +836,7 @@ def arrive_group(
     group.status = GroupStatus.ARRIVED
     group.arrived_at = when
     group.save(update_fields=["status", "arrived_at", "updated_at"])
-    _record(actor, group, "update", ["status", "arrived_at", "detentions", "movements"])
+    _record(actor, group, AuditAction.UPDATE, ["status", "arrived_at", "detentions", "movements"])
     return group
 
 
@@ -850,7 +854,12 @@ def cancel_group(*, actor: User | None, group: TransferGroup) -> TransferGroup:
     group.cancelled_at = timezone.now()
     group.cancelled_by = actor if actor is not None and actor.is_authenticated else None
     group.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
-    _record(actor, group, "update", ["status", "cancelled_at", "cancelled_by", "shelter_places"])
+    _record(
+        actor,
+        group,
+        AuditAction.UPDATE,
+        ["status", "cancelled_at", "cancelled_by", "shelter_places"],
+    )
     return group
 
 
@@ -886,12 +895,12 @@ def record_manifest_export(
     """Audit a manifest download: an export of the group and of each person on it."""
     with transaction.atomic():
         audit.record(
-            actor=actor, organization=group.organization, action="export",
-            object_type="transfer_group", object_id=group.pk,
+            actor=actor, organization=group.organization, action=AuditAction.EXPORT,
+            object_type=ObjectType.TRANSFER_GROUP, object_id=group.pk,
             fields=[*MANIFEST_FIELDS, f"format:{fmt}"],
         )  # fmt: skip
         audit.record_many(
-            actor=actor, organization=group.organization, action="export", object_type="person",
+            actor=actor, organization=group.organization, action=AuditAction.EXPORT, object_type=ObjectType.PERSON,
             object_ids=list(people), fields=MANIFEST_FIELDS,
         )  # fmt: skip
 

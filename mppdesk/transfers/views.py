@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.places import services as place_services
@@ -153,7 +154,9 @@ def group_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         for rule, rows in sorted(by_rule.items())
     ]
     may_manage = can(user, Action.TRANSFER_MANAGE, group.organization_id)
-    audit.record_view(actor=user, obj=group, object_type="transfer_group", fields=GROUP_VIEW_FIELDS)
+    audit.record_view(
+        actor=user, obj=group, object_type=ObjectType.TRANSFER_GROUP, fields=GROUP_VIEW_FIELDS
+    )
     context = {
         "group": group,
         "facilities": list(group.facilities.all()),

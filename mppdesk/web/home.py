@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from mppdesk.accounts.models import Membership, User
 from mppdesk.accounts.permissions import Action, can, roles_by_org
+from mppdesk.core.clocks import utc_today
 
 Role = Membership.Role
 CASEWORK_ROLES = {Role.CASEWORKER, Role.ATTORNEY, Role.SUPERVISOR}
@@ -51,7 +52,7 @@ def my_work(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     from mppdesk.people.models import ContactPoint
 
     now = now or timezone.now()
-    today = timezone.localdate()
+    today = utc_today()
     cases = list(casework.my_cases(user))
     case_ids = [c.pk for c in cases]
     hearings = list(
@@ -117,7 +118,7 @@ def program_week(user: User, today: dt.date | None = None) -> dict[str, Any]:
     from mppdesk.hearings.queries import dockets_in
     from mppdesk.transfers.queries import capacity_by_city, groups_for
 
-    today = today or timezone.localdate()
+    today = today or utc_today()
     start = today - dt.timedelta(days=today.weekday())
     end = start + dt.timedelta(days=6)
     groups = list(groups_for(user).filter(date__gte=start, date__lte=end).order_by("date"))

@@ -29,6 +29,7 @@ from mppdesk.api.schemas import (
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries, services
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.lib.crypto import lookup_digests
 from mppdesk.selfservice import queries as selfservice_queries
 from mppdesk.selfservice import services as selfservice_services
@@ -99,8 +100,8 @@ def _page_of_cases(
         audit.record_many(
             actor=common.actor(request),
             organization=common.organization(request),
-            action="view",
-            object_type="case",
+            action=AuditAction.VIEW,
+            object_type=ObjectType.CASE,
             object_ids=[c.pk for c in items],
             fields=["a_number", "lead", "members", "venue", "port", "status"],
         )

@@ -36,6 +36,7 @@ from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictIn
 from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.hearings import calendar, queries, services
 from mppdesk.hearings.models import (
@@ -653,8 +654,8 @@ def _record_views(request: HttpRequest, hearings: list[Hearing], fields: list[st
         audit.record_many(
             actor=common.actor(request),
             organization=common.organization(request),
-            action="view",
-            object_type="hearing",
+            action=AuditAction.VIEW,
+            object_type=ObjectType.HEARING,
             object_ids=[h.pk for h in hearings],
             fields=fields,
         )
@@ -1100,8 +1101,8 @@ def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilters]) -> Fo
         audit.record_many(
             actor=common.actor(request),
             organization=common.organization(request),
-            action="view",
-            object_type="in_absentia_follow_up",
+            action=AuditAction.VIEW,
+            object_type=ObjectType.IN_ABSENTIA_FOLLOW_UP,
             object_ids=[f.pk for f in items],
             fields=["hearing", "status", "deadlines", "notes"],
         )
@@ -1220,8 +1221,8 @@ def list_notices(request: HttpRequest, hearing_id: uuid.UUID) -> list[NoticeOut]
         audit.record_many(
             actor=common.actor(request),
             organization=common.organization(request),
-            action="view",
-            object_type="notice",
+            action=AuditAction.VIEW,
+            object_type=ObjectType.NOTICE,
             object_ids=[n.pk for n in notices],
             fields=services.NOTICE_FIELDS,
         )

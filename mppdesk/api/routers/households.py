@@ -23,6 +23,7 @@ from mppdesk.api.schemas import (
     HouseholdUpdateIn,
 )
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.people import queries, services
 from mppdesk.people.models import Household, Relationship
 
@@ -84,8 +85,8 @@ def get_household(request: HttpRequest, household_id: uuid.UUID) -> HouseholdOut
     audit.record(
         actor=common.actor(request),
         organization=common.organization(request),
-        action="view",
-        object_type="household",
+        action=AuditAction.VIEW,
+        object_type=ObjectType.HOUSEHOLD,
         object_id=household.pk,
         fields=["lead", "port", "members"],
     )

@@ -32,6 +32,7 @@ from mppdesk.api.errors import (
 from mppdesk.api.schemas import PageOut, PageQuery, StrictInput
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import ProgramVersion
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.messaging import queries
 from mppdesk.messaging.models import Channel, Message, TemplateKind
 from mppdesk.messaging.services import enqueue_message
@@ -273,7 +274,10 @@ def list_person_messages(
     person = _person(request, person_id)
     count, rows = common.page(queries.messages_of(person), query)
     audit.record_view(
-        actor=common.actor(request), obj=person, object_type="person", fields=HISTORY_VIEW_FIELDS
+        actor=common.actor(request),
+        obj=person,
+        object_type=ObjectType.PERSON,
+        fields=HISTORY_VIEW_FIELDS,
     )
     return {
         **common.page_meta(count, query),
@@ -300,8 +304,8 @@ def list_at_risk(request: HttpRequest, query: Query[AtRiskQuery]) -> dict[str, A
         audit.record_many(
             actor=common.actor(request),
             organization=common.organization(request),
-            action="view",
-            object_type="person",
+            action=AuditAction.VIEW,
+            object_type=ObjectType.PERSON,
             object_ids=[r.person.pk for r in shown],
             fields=["hearing", "contact_points", "messages"],
         )
@@ -490,6 +494,9 @@ def get_message(request: HttpRequest, message_id: uuid.UUID) -> MessageDetailOut
     if message.person is not None:
         common.check_token_scope(request, message.person)
     audit.record_view(
-        actor=common.actor(request), obj=message, object_type="message", fields=["body", "events"]
+        actor=common.actor(request),
+        obj=message,
+        object_type=ObjectType.MESSAGE,
+        fields=["body", "events"],
     )
     return _detail(message)

@@ -28,6 +28,7 @@ from mppdesk.api.schemas import (
     PersonUpdateIn,
 )
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.lib.countries import CountryError, normalize_country
 from mppdesk.people import queries, services
@@ -124,8 +125,8 @@ def _record_view(request: HttpRequest, people: list[Person]) -> None:
     audit.record_many(
         actor=common.actor(request),
         organization=common.organization(request),
-        action="view",
-        object_type="person",
+        action=AuditAction.VIEW,
+        object_type=ObjectType.PERSON,
         object_ids=[p.pk for p in people],
         fields=VIEW_FIELDS,
     )
@@ -192,8 +193,8 @@ def get_person(request: HttpRequest, person_id: uuid.UUID) -> PersonOut:
     audit.record(
         actor=common.actor(request),
         organization=common.organization(request),
-        action="view",
-        object_type="person",
+        action=AuditAction.VIEW,
+        object_type=ObjectType.PERSON,
         object_id=person.pk,
         fields=VIEW_FIELDS,
     )

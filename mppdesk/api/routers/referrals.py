@@ -27,6 +27,7 @@ from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import ErrorOut, PageOut, PageQuery, StrictInput
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries as people_queries
 from mppdesk.sharing import queries, services
@@ -189,8 +190,8 @@ def _record_views(request: HttpRequest, referrals: list[Referral]) -> None:
         audit.record_many(
             actor=common.actor(request),
             organization=common.organization(request),
-            action="view",
-            object_type="person",
+            action=AuditAction.VIEW,
+            object_type=ObjectType.PERSON,
             object_ids=person_ids,
             fields=VIEW_FIELDS,
         )

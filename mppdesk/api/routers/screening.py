@@ -23,6 +23,7 @@ from mppdesk.api.auth import role
 from mppdesk.api.errors import READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import StrictInput
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries as people_queries
 from mppdesk.people.models import Household, Person
@@ -201,7 +202,10 @@ def _screening(request: HttpRequest, person: Person) -> dict[str, Any]:
     facts = queries.facts_of(user, person)
     decision = queries.latest_decision(user, person)
     audit.record_view(
-        actor=user, obj=person, object_type="screening", fields=("flags", "fear", "decision")
+        actor=user,
+        obj=person,
+        object_type=ObjectType.SCREENING,
+        fields=("flags", "fear", "decision"),
     )
     return {
         "person_id": person.pk,

@@ -26,6 +26,7 @@ from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput
 from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.places import services as place_services
 from mppdesk.places.models import DetentionFacility, Shelter
@@ -393,7 +394,7 @@ def _detail(request: HttpRequest, group: TransferGroup) -> GroupDetailOut:
         for m in queries.group_members(group)
     ]
     audit.record_view(
-        actor=common.actor(request), obj=group, object_type="transfer_group",
+        actor=common.actor(request), obj=group, object_type=ObjectType.TRANSFER_GROUP,
         fields=["members", "rules", "shelters"],
     )  # fmt: skip
     return GroupDetailOut(**group_out(group).model_dump(), members=members)

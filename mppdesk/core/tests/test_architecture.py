@@ -205,3 +205,139 @@ def test_the_edge_rule_sees_both_import_styles() -> None:
         ("mppdesk/people/views.py", "audit.record"): 1,
         ("mppdesk/people/views.py", "permissions.can"): 1,
     }
+
+
+# --- audit actions and object types are enums (core.audit_vocabulary) --------------------
+
+AUDIT_WRITERS = {"record", "record_many", "record_view", "entries", "AuditEntry"}
+#: Audit actions or object types still written as bare strings, per file (literals in
+#: ``audit.record``/``record_many``/``record_view`` calls, and vocabulary strings handed
+#: to a module's own ``_audit``/``_record`` helpers). Hearings is being split; the lead
+#: converts it after merging. This list may only shrink.
+AUDIT_STRINGS_LEFT = {
+    "mppdesk/hearings/queries.py": 2,
+    "mppdesk/hearings/scheduling.py": 6,
+    "mppdesk/hearings/services.py": 28,
+    "mppdesk/hearings/views.py": 12,
+}
+
+
+def _vocabulary() -> set[str]:
+    """The values of ``AuditAction`` and ``ObjectType``, read from the source."""
+    tree = ast.parse((ROOT / "core" / "audit_vocabulary.py").read_text(encoding="utf-8"))
+    values: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Tuple)
+            and isinstance(node.value.elts[0], ast.Constant)
+            and isinstance(node.value.elts[0].value, str)
+        ):
+            values.add(node.value.elts[0].value)
+    return values
+
+
+def _string_literals(node: ast.expr) -> list[str]:
+    """The string constants ``node`` may evaluate to (``"a" if x else "b"`` included)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _string_literals(node.body) + _string_literals(node.orelse)
+    return []
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def audit_strings(tree: ast.Module, vocabulary: set[str]) -> int:
+    """Bare strings used as an audit action or object type in one module."""
+    found = 0
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name in AUDIT_WRITERS:
+            for keyword in node.keywords:
+                if keyword.arg in ("action", "object_type"):
+                    found += len(_string_literals(keyword.value))
+        elif "audit" in name.lower() or "record" in name.lower():
+            values = [*node.args, *(k.value for k in node.keywords)]
+            found += sum(v in vocabulary for value in values for v in _string_literals(value))
+    return found
+
+
+def _source_files() -> Iterator[tuple[str, ast.Module]]:
+    for path, _module, tree in _modules():
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        yield str(path.relative_to(ROOT.parent)), tree
+
+
+def test_audit_actions_and_object_types_are_enums() -> None:
+    """``AuditAction.VIEW`` / ``ObjectType.PERSON``, never ``"view"`` / ``"person"``: one
+    vocabulary, with labels, that the log page and the filters share (issue 12)."""
+    vocabulary = _vocabulary()
+    found = {where: n for where, tree in _source_files() if (n := audit_strings(tree, vocabulary))}
+    new = {where: n for where, n in found.items() if n > AUDIT_STRINGS_LEFT.get(where, 0)}
+    assert new == {}, "use core.audit_vocabulary.AuditAction / ObjectType"
+    assert found == AUDIT_STRINGS_LEFT
+
+
+def test_the_audit_string_rule_sees_literals_and_helpers() -> None:
+    source = (
+        "audit.record(actor=a, action='view', object_type=ObjectType.PERSON)\n"
+        "audit.record_many(action=AuditAction.DELETE, object_type='case' if x else 'task')\n"
+        "record_view(actor=a, obj=o, object_type=ObjectType.CASE, fields=[])\n"
+        "_audit(actor, org, 'update', obj, 'need', ['status'])\n"
+        "_audit(actor, org, AuditAction.UPDATE, obj, ObjectType.NEED, ['person'])\n"
+        "record_incident(perpetrator='criminal_group')\n"
+    )
+    assert audit_strings(ast.parse(source), _vocabulary()) == 5
+
+
+# --- "today" is named by its clock (core.clocks) ----------------------------------------
+
+#: Calls of ``timezone.localdate()`` / ``date.today()`` left, per file. ``core.clocks``
+#: names the day meant (``utc_today``, ``court_today``, ``port_today``, ``zone_today``).
+#: This list may only shrink.
+UNNAMED_TODAY_LEFT: dict[str, int] = {}
+
+
+def unnamed_todays(tree: ast.Module) -> int:
+    found = 0
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        func = node.func
+        if func.attr == "localdate" and not node.args and not node.keywords:
+            found += 1
+        elif func.attr == "today" and (
+            (isinstance(func.value, ast.Name) and func.value.id == "date")
+            or (isinstance(func.value, ast.Attribute) and func.value.attr == "date")
+        ):
+            found += 1
+    return found
+
+
+def test_today_is_named_by_its_clock() -> None:
+    """A day is the UTC one (lists, counters) or a place's (court, port): never the
+    unnamed ``localdate()``, which hid the difference (issue 12)."""
+    found = {where: n for where, tree in _source_files() if (n := unnamed_todays(tree))}
+    new = {where: n for where, n in found.items() if n > UNNAMED_TODAY_LEFT.get(where, 0)}
+    assert new == {}, "use core.clocks: utc_today, court_today, port_today or zone_today"
+    assert found == UNNAMED_TODAY_LEFT
+
+
+def test_the_today_rule_sees_both_spellings() -> None:
+    source = (
+        "a = timezone.localdate()\n"
+        "b = dt.date.today()\n"
+        "c = date.today()\n"
+        "d = timezone.localdate(moment)\n"
+        "e = utc_today()\n"
+    )
+    assert unnamed_todays(ast.parse(source)) == 3
