@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mppdesk.accounts.permissions import Action, can
+from mppdesk.accounts.permissions import Action
 from mppdesk.cases import queries, services
 from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
 from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
@@ -77,7 +77,7 @@ def detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[s
 def case_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     case = queries.get_case_for_view(user, pk)
-    can_edit = can(user, Action.PERSON_WRITE, case.organization_id)
+    can_edit = queries.may_edit(user, case)
     return render(request, "cases/detail.html", detail_context(case, can_edit=can_edit))
 
 
