@@ -1110,7 +1110,6 @@ def write_plan(plan: _Plan, organization: Organization, actor: User | None) -> N
 # Entry point
 
 
-@_cycle_collection_paused()
 class ImportNotAllowed(PermissionDenied):
     """The actor's role in the organization does not allow importing people (``role``:
     that role, or ``None`` for no membership there)."""
@@ -1127,6 +1126,7 @@ def check_import_allowed(actor: User, organization: Organization) -> None:
         raise ImportNotAllowed(role_in(actor, organization.pk))
 
 
+@_cycle_collection_paused()
 def import_people(
     source: str | os.PathLike[str] | BinaryIO,
     *,
