@@ -43,6 +43,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(mine_filter(current_user(request)))
     cases = cases.prefetch_related("assignments__user")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    queries.record_cases_listed(current_user(request), page.object_list)
     context = {"page": page, "status": status, "statuses": CaseStatus.choices, "mine": mine}
     return render(request, "cases/list.html", context)
 

@@ -81,6 +81,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             pk__in=CaseMember.objects.filter(case__in=my_cases).values("person_id")
         )
     page = Paginator(people, PAGE_SIZE).get_page(source.get("page"))
+    # The names shown are on record, like a page of the API's list.
+    queries.record_people_listed(user, page.object_list)
     context = {"q": q, "page": page, "mine": mine}
     # The live search swaps only the results table; a plain GET renders the whole page.
     template = "people/_results.html" if htmx_target(request) == "results" else "people/list.html"
