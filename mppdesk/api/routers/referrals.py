@@ -46,8 +46,6 @@ PurposeCode = Literal[
     "legal_representation", "shelter_placement", "medical", "psychosocial", "other"
 ]
 StatusCode = Literal["pending", "accepted", "rejected", "revoked"]
-# Personal data a referral shows besides ids: recorded as a view of the person.
-VIEW_FIELDS = ["given_names", "family_names", "referrals"]
 
 assert set(ConsentMethodCode.__args__) == set(ConsentMethod.values)  # type: ignore[attr-defined]  # noqa: S101
 assert set(PurposeCode.__args__) == set(ReferralPurpose.values)  # type: ignore[attr-defined]  # noqa: S101
