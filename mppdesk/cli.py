@@ -903,7 +903,7 @@ def import_people_command(
     """
     setup_django()
     try:
-        from mppdesk.people.importer import import_people
+        from mppdesk.people.importer import ImportNotAllowed, check_import_allowed, import_people
     except ModuleNotFoundError as exc:
         if exc.name != "mppdesk.people.importer":
             raise
@@ -922,14 +922,13 @@ def import_people_command(
     else:
         raise UserError("org: required", ["org: give the organization's short name with --org."])
     if actor is not None:
-        from mppdesk.accounts.permissions import Action, can, role_in
-
-        if not can(actor, Action.PERSON_IMPORT, organization.pk):
-            role = role_in(actor, organization.pk)
+        try:
+            check_import_allowed(actor, organization)
+        except ImportNotAllowed as exc:
             raise UserError(
                 "user may not import",
-                [f"user: the role {role!r} of {username!r} does not allow importing people."],
-            )
+                [f"user: the role {exc.role!r} of {username!r} does not allow importing people."],
+            ) from exc
 
     order: Literal["DMY", "MDY"] | None = None
     if date_order:

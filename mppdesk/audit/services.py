@@ -18,7 +18,7 @@ fail rather than fork the chain, and the head update checks the seq it read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -233,3 +233,33 @@ def record_view(
         actor=actor, organization=obj.organization, action=AuditAction.VIEW, object_type=object_type,
         object_id=obj.pk, fields=fields,
     )  # fmt: skip
+
+
+def record_list_view(
+    *,
+    actor: User | None,
+    objects: Iterable[Any],
+    object_type: str,
+    fields: Sequence[str],
+    object_id: Callable[[Any], Any] = lambda obj: obj.pk,
+    organization_of: Callable[[Any], Organization | None] = lambda obj: obj.organization,
+) -> int:
+    """A read of many records (a list page, an API page): one entry per record, filed
+    under each record's owning organization — like ``record_view`` for one record, so a
+    list read and a detail read land in the same auditor's log whatever the channel."""
+    by_org: dict[Any, tuple[Organization | None, list[Any]]] = {}
+    for obj in objects:
+        organization = organization_of(obj)
+        key = organization.pk if organization is not None else None
+        by_org.setdefault(key, (organization, []))[1].append(object_id(obj))
+    return sum(
+        record_many(
+            actor=actor,
+            organization=organization,
+            action=AuditAction.VIEW,
+            object_type=object_type,
+            object_ids=ids,
+            fields=fields,
+        )  # fmt: skip
+        for organization, ids in by_org.values()
+    )

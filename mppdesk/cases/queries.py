@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case
 from mppdesk.core.access import get_visible_or_404, require_owner_write
@@ -41,6 +42,24 @@ def get_case_for_view(
         case = within(case)
     audit.record_view(actor=actor, obj=case, object_type=ObjectType.CASE, fields=CASE_VIEW_FIELDS)
     return case
+
+
+#: What a list or search result shows of each case.
+CASE_LIST_FIELDS = ["a_number", "lead", "members", "venue", "port", "status"]
+
+
+def record_cases_listed(actor: User | None, cases: Iterable[Case]) -> None:
+    """The cases of a list or search page were shown: one view entry each, filed under
+    each case's owning organization."""
+    audit.record_list_view(
+        actor=actor, objects=cases, object_type=ObjectType.CASE, fields=CASE_LIST_FIELDS
+    )
+
+
+def may_edit(user: User | None, case: Case) -> bool:
+    """Whether ``user`` may change ``case``: a case shared with the user's organization by
+    a referral is read-only there."""
+    return can(user, Action.PERSON_WRITE, case.organization_id)
 
 
 def get_case_for_update(user: User | None, pk: Any) -> Case:

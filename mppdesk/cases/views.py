@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mppdesk.accounts.permissions import Action, can
+from mppdesk.accounts.permissions import Action
 from mppdesk.cases import queries, services
 from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
 from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
@@ -43,6 +43,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(mine_filter(current_user(request)))
     cases = cases.prefetch_related("assignments__user")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    queries.record_cases_listed(current_user(request), page.object_list)
     context = {"page": page, "status": status, "statuses": CaseStatus.choices, "mine": mine}
     return render(request, "cases/list.html", context)
 
@@ -77,7 +78,7 @@ def detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[s
 def case_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
     case = queries.get_case_for_view(user, pk)
-    can_edit = can(user, Action.PERSON_WRITE, case.organization_id)
+    can_edit = queries.may_edit(user, case)
     return render(request, "cases/detail.html", detail_context(case, can_edit=can_edit))
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mppdesk.accounts.permissions import Action, can
+from mppdesk.audit import services as audit
 from mppdesk.cases.models import CaseMember
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.messaging.models import Channel, Message, MessageEvent, MessageStatus, TemplateKind
+from mppdesk.people import queries as people_queries
 from mppdesk.people.models import ContactPoint, Person
 from mppdesk.reminders import catalog
 from mppdesk.reminders.models import LANGUAGES
@@ -76,6 +80,47 @@ def get_message(user: User | None, pk: Any) -> Message:
     if message is None:
         raise Http404
     return message
+
+
+#: What each read is filed as, on every channel (web page, API).
+HISTORY_VIEW_FIELDS = ["messages"]
+MESSAGE_VIEW_FIELDS = ["body", "events", "status"]
+AT_RISK_VIEW_FIELDS = ["full_name", "hearing", "contact_points", "messages"]
+
+
+def get_person_messages_for_view(
+    actor: User | None, person_pk: Any, *, within: Callable[[Person], Person] | None = None
+) -> tuple[Person, QuerySet[Message]]:
+    """A person (``Http404`` if not visible) and their messages, newest first; records the
+    read of the person's message history under the person's owning organization, the
+    same entry on every channel. ``within`` narrows visibility further before anything is
+    recorded (an API token's organization)."""
+    person = people_queries.get_person(actor, person_pk)
+    if within is not None:
+        person = within(person)
+    audit.record_view(
+        actor=actor, obj=person, object_type=ObjectType.PERSON, fields=HISTORY_VIEW_FIELDS
+    )
+    return person, messages_of(person)
+
+
+def get_message_for_view(
+    actor: User | None, pk: Any, *, within: Callable[[Message], Message] | None = None
+) -> Message:
+    """One message with its events (``Http404`` if its person is not visible), for
+    display; records the read under the message's owning organization."""
+    message = get_message(actor, pk)
+    if within is not None:
+        message = within(message)
+    audit.record_view(
+        actor=actor, obj=message, object_type=ObjectType.MESSAGE, fields=MESSAGE_VIEW_FIELDS
+    )
+    return message
+
+
+def may_send(user: User | None, organization_id: int) -> bool:
+    """Whether ``user`` may send messages to the people of ``organization_id``."""
+    return can(user, Action.MESSAGE_SEND, organization_id)
 
 
 def local_zone_of(message: Message) -> str:
@@ -249,6 +294,17 @@ MAX_TEXT = 1000
 # date ("09/03/2026") is not. No A-number may go out in a message.
 _DIGIT_RUN = re.compile(r"\d(?:[ .-]?\d)*")
 A_NUMBER_DIGITS = (8, 9)
+
+
+def record_at_risk_viewed(actor: User | None, rows: Iterable[AtRisk]) -> None:
+    """The people of a page of the at-risk list were shown: one view entry each, under
+    each person's owning organization."""
+    audit.record_list_view(
+        actor=actor,
+        objects=[row.person for row in rows],
+        object_type=ObjectType.PERSON,
+        fields=AT_RISK_VIEW_FIELDS,
+    )
 
 
 def has_a_number(text: str) -> bool:

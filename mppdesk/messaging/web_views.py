@@ -9,7 +9,6 @@ a 404) and records the view in the audit log.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
@@ -21,10 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mppdesk.accounts.models import User
-from mppdesk.accounts.permissions import Action, can
-from mppdesk.audit import services as audit
+from mppdesk.accounts.permissions import Action
 from mppdesk.cases.models import ProgramVersion
-from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.messaging import queries
@@ -42,8 +39,6 @@ from mppdesk.web.access import requires
 from mppdesk.web.request import current_user, is_htmx
 
 PAGE_SIZE = 50
-HISTORY_VIEW_FIELDS = ["messages"]
-AT_RISK_VIEW_FIELDS = ["full_name", "hearing", "contact_points", "messages"]
 
 
 # --- history ------------------------------------------------------------------------------
@@ -54,17 +49,14 @@ AT_RISK_VIEW_FIELDS = ["full_name", "hearing", "contact_points", "messages"]
 def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Every message to one person, newest first, each with its status timeline."""
     user = current_user(request)
-    person = people_queries.get_person(user, pk)
-    page = Paginator(queries.messages_of(person), PAGE_SIZE).get_page(request.GET.get("page"))
+    person, history = queries.get_person_messages_for_view(user, pk)
+    page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.with_zones(list(page.object_list))
-    audit.record_view(
-        actor=user, obj=person, object_type=ObjectType.PERSON, fields=HISTORY_VIEW_FIELDS
-    )
     context = {
         "person": person,
         "page": page,
         "rows": rows,
-        "can_send": can(user, Action.MESSAGE_SEND, person.organization_id),
+        "can_send": queries.may_send(user, person.organization_id),
     }
     return render(request, "messaging/person_messages.html", context)
 
@@ -74,11 +66,8 @@ def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
 def message_timeline(request: HttpRequest, pk: UUID) -> HttpResponse:
     """One message's status timeline (an htmx fragment; a page without htmx)."""
     user = current_user(request)
-    message = queries.get_message(user, pk)
+    message = queries.get_message_for_view(user, pk)
     message.zone = queries.local_zone_of(message)  # type: ignore[attr-defined]
-    audit.record_view(
-        actor=user, obj=message, object_type=ObjectType.MESSAGE, fields=["status", "events"]
-    )
     template = "messaging/_timeline.html" if is_htmx(request) else "messaging/timeline.html"
     return render(request, template, {"message": message, "person": message.person})
 
@@ -103,21 +92,9 @@ def at_risk(request: HttpRequest) -> HttpResponse:
     rows = queries.at_risk(user, reason=reason or None, venue=venue)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    by_org: dict[Any, list[Any]] = defaultdict(list)
-    for row in shown:
-        by_org[row.person.organization_id].append(row.person.pk)
-    for org_id, ids in by_org.items():
-        audit.record_many(
-            actor=user,
-            organization=next(
-                r.person.organization for r in shown if r.person.organization_id == org_id
-            ),
-            action=AuditAction.VIEW,
-            object_type=ObjectType.PERSON,
-            object_ids=ids,
-            fields=AT_RISK_VIEW_FIELDS,
-        )
-    sendable = {org_id for org_id in by_org if can(user, Action.MESSAGE_SEND, org_id)}
+    queries.record_at_risk_viewed(user, shown)
+    shown_orgs = {row.person.organization_id for row in shown}
+    sendable = {org_id for org_id in shown_orgs if queries.may_send(user, org_id)}
     context = {
         "page": page,
         "rows": shown,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mppdesk.accounts.permissions import Action, can
+from mppdesk.accounts.permissions import Action
 from mppdesk.core.access import active_membership
 from mppdesk.people import import_template
-from mppdesk.people.importer import ImportReport, import_people
+from mppdesk.people.importer import ImportReport, check_import_allowed, import_people
 from mppdesk.people.models import Person
 from mppdesk.web.access import requires
 
@@ -44,8 +43,7 @@ def import_people_view(request: HttpRequest) -> HttpResponse:
     membership = active_membership(request.user)  # type: ignore[arg-type]
     if membership is None:
         raise Http404
-    if not can(request.user, Action.PERSON_IMPORT, membership.organization_id):  # type: ignore[arg-type]
-        raise PermissionDenied
+    check_import_allowed(request.user, membership.organization)  # type: ignore[arg-type]
     report: ImportReport | None = None
     status = 200
     if request.method == "POST":

@@ -28,10 +28,12 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mppdesk.accounts.permissions import Action, can, role_in
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import (
     A_NUMBER_PURPOSE,
@@ -78,7 +80,14 @@ if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
     from mppdesk.places.models import Port, Venue
 
-__all__ = ["COLUMNS", "ImportReport", "RowError", "import_people"]
+__all__ = [
+    "COLUMNS",
+    "ImportNotAllowed",
+    "ImportReport",
+    "RowError",
+    "check_import_allowed",
+    "import_people",
+]
 
 # ---------------------------------------------------------------------------------------
 # Columns
@@ -1101,6 +1110,22 @@ def write_plan(plan: _Plan, organization: Organization, actor: User | None) -> N
 
 # ---------------------------------------------------------------------------------------
 # Entry point
+
+
+class ImportNotAllowed(PermissionDenied):
+    """The actor's role in the organization does not allow importing people (``role``:
+    that role, or ``None`` for no membership there)."""
+
+    def __init__(self, role: str | None) -> None:
+        super().__init__("this role may not import people")
+        self.role = role
+
+
+def check_import_allowed(actor: User, organization: Organization) -> None:
+    """Raise ``ImportNotAllowed`` unless ``actor`` may import people into
+    ``organization`` — the one check behind the web upload, the API and the CLI."""
+    if not can(actor, Action.PERSON_IMPORT, organization.pk):
+        raise ImportNotAllowed(role_in(actor, organization.pk))
 
 
 @_cycle_collection_paused()

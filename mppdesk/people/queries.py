@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
+from mppdesk.accounts.permissions import Action, can
+from mppdesk.audit import services as audit
 from mppdesk.cases.models import A_NUMBER_PURPOSE, CaseMember
 from mppdesk.core.access import get_visible_or_404, require_owner_write
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.lib.anumber import ANumberError, normalize_anumber
 from mppdesk.lib.crypto import lookup_digests
 from mppdesk.lib.phones import PhoneError, normalize_phone
@@ -35,6 +39,50 @@ def get_person(user: User | None, pk: Any) -> Person:
     return get_visible_or_404(Person.objects.all(), user, pk)
 
 
+#: What a read of one person is filed as, on every channel (web page, API, CLI): the
+#: registry fields either of them shows.
+PERSON_VIEW_FIELDS = [
+    "given_names", "family_names", "other_names", "birth_date", "sex", "nationality",
+    "languages", "vulnerabilities", "contact_points", "household", "cases",
+]  # fmt: skip
+#: What a list or search result shows of each person (the API's page of people).
+PERSON_LIST_FIELDS = [
+    "given_names", "family_names", "other_names", "birth_date", "sex", "nationality",
+    "languages", "vulnerabilities", "contact_points",
+]  # fmt: skip
+HOUSEHOLD_VIEW_FIELDS = ["lead", "port", "members"]
+
+
+def get_person_for_view(
+    actor: User | None, pk: Any, *, within: Callable[[Person], Person] | None = None
+) -> Person:
+    """One person (``Http404`` if not visible) for display; records the read in the audit
+    log under the person's owning organization, the same entry on every channel.
+    ``within`` narrows visibility further before anything is recorded (an API token's
+    organization)."""
+    person = get_person(actor, pk)
+    if within is not None:
+        person = within(person)
+    audit.record_view(
+        actor=actor, obj=person, object_type=ObjectType.PERSON, fields=PERSON_VIEW_FIELDS
+    )
+    return person
+
+
+def record_people_listed(actor: User | None, people: Iterable[Person]) -> None:
+    """The people of a list or search page were shown: one view entry each, filed under
+    each person's owning organization."""
+    audit.record_list_view(
+        actor=actor, objects=people, object_type=ObjectType.PERSON, fields=PERSON_LIST_FIELDS
+    )
+
+
+def may_edit(user: User | None, organization_id: int) -> bool:
+    """Whether ``user`` may change the registry records of ``organization_id`` (a record
+    shared with the user's organization by a referral is read-only there)."""
+    return can(user, Action.PERSON_WRITE, organization_id)
+
+
 def get_person_for_update(user: User | None, pk: Any) -> Person:
     """The person if ``user`` may change them (owning organization); 404 or 403."""
     person: Person = require_owner_write(user, get_person(user, pk))
@@ -47,6 +95,20 @@ def households_for(user: User | None) -> QuerySet[Household]:
 
 def get_household(user: User | None, pk: Any) -> Household:
     return get_visible_or_404(Household.objects.select_related("lead", "port"), user, pk)
+
+
+def get_household_for_view(
+    actor: User | None, pk: Any, *, within: Callable[[Household], Household] | None = None
+) -> Household:
+    """One household (``Http404`` if not visible) for display; records the read under the
+    household's owning organization, the same entry on every channel."""
+    household = get_household(actor, pk)
+    if within is not None:
+        household = within(household)
+    audit.record_view(
+        actor=actor, obj=household, object_type=ObjectType.HOUSEHOLD, fields=HOUSEHOLD_VIEW_FIELDS
+    )
+    return household
 
 
 def get_household_for_update(user: User | None, pk: Any) -> Household:

@@ -22,13 +22,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mppdesk.accounts.permissions import Action, can
-from mppdesk.audit import services as audit
+from mppdesk.accounts.permissions import Action
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases import services as case_services
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
 from mppdesk.core.access import active_membership
-from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
@@ -50,17 +48,11 @@ TIMELINE_ON_PERSON_PAGE = 10
 def current_organization(request: HttpRequest) -> Organization:
     """The organization new records belong to; a user without one may not create any."""
     membership = active_membership(current_user(request))
-    if membership is None or not can(
-        current_user(request), Action.PERSON_WRITE, membership.organization_id
+    if membership is None or not queries.may_edit(
+        current_user(request), membership.organization_id
     ):
         raise PermissionDenied
     return membership.organization
-
-
-PERSON_PAGE_FIELDS = [
-    "given_names", "family_names", "other_names", "birth_date", "contact_points",
-    "household", "cases",
-]  # fmt: skip
 
 
 # --- list and search -------------------------------------------------------------------
@@ -89,6 +81,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             pk__in=CaseMember.objects.filter(case__in=my_cases).values("person_id")
         )
     page = CappedPaginator(people, PAGE_SIZE).get_page(source.get("page"))
+    # The names shown are on record, like a page of the API's list.
+    queries.record_people_listed(user, page.object_list)
     context = {"q": q, "page": page, "mine": mine}
     # The live search swaps only the results table; a plain GET renders the whole page.
     template = "people/_results.html" if htmx_target(request) == "results" else "people/list.html"
@@ -137,11 +131,8 @@ def case_timeline(events: list[CaseEvent], names: dict[str, str]) -> list[dict[s
 @requires(Action.PERSON_READ)
 def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    person = queries.get_person(user, pk)
     # A page view of personal data is on record, like an API read.
-    audit.record_view(
-        actor=user, obj=person, object_type=ObjectType.PERSON, fields=PERSON_PAGE_FIELDS
-    )
+    person = queries.get_person_for_view(user, pk)
     household = queries.household_of(person)
     if household is not None and not queries.households_for(user).filter(pk=household.pk).exists():
         household = None  # shared by referral: the household stays with its owner
@@ -176,7 +167,7 @@ def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "cases": cases,
         "duplicates": list(duplicates[:10]),
         "can_add_family": membership is None or membership.relationship == Relationship.LEAD,
-        "can_edit": can(user, Action.PERSON_WRITE, person.organization_id),
+        "can_edit": queries.may_edit(user, person.organization_id),
         "contact_form": ContactPointForm(),
     }
     return render(request, "people/detail.html", context)
@@ -360,10 +351,7 @@ def person_url(person: Person) -> str:
 @requires(Action.PERSON_READ)
 def household_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    household = queries.get_household(user, pk)
-    audit.record_view(
-        actor=user, obj=household, object_type=ObjectType.HOUSEHOLD, fields=["members"]
-    )
+    household = queries.get_household_for_view(user, pk)
     members = list(household.members.select_related("person").order_by("id"))
     # Lead first, then in the order people were added.
     members.sort(key=lambda m: m.relationship != Relationship.LEAD)

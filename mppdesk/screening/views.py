@@ -19,9 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mppdesk.accounts.models import User
-from mppdesk.accounts.permissions import Action, can
-from mppdesk.audit import services as audit
-from mppdesk.core.audit_vocabulary import ObjectType
+from mppdesk.accounts.permissions import Action
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
@@ -39,8 +37,6 @@ from mppdesk.screening.models import VersionCode
 from mppdesk.web.access import requires
 from mppdesk.web.request import current_user
 
-VIEW_FIELDS = ("flags", "fear", "decision", "reasons", "interviews")
-
 
 def _decision_context(decision: Any) -> dict[str, Any] | None:
     if decision is None:
@@ -52,10 +48,9 @@ def _person_page(
     request: HttpRequest, person: Person, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = current_user(request)
-    facts = queries.facts_of(user, person)
-    decision = queries.latest_decision(user, person)
+    facts, decision = queries.screening_for_view(user, person)
     household = people_queries.household_of(person)
-    may_decide = can(user, Action.SCREENING_DECIDE, person.organization_id)
+    may_decide = queries.may_decide(user, person.organization_id)
     facts_form = forms.get("facts_form") or FactsForm(
         initial={
             "flags": facts.flags if facts else [],
@@ -79,14 +74,13 @@ def _person_page(
         "interview_form": forms.get("interview_form")
         or InterviewForm(initial={"version": decision.version if decision else "current"}),
     }
-    audit.record_view(actor=user, obj=person, object_type=ObjectType.SCREENING, fields=VIEW_FIELDS)
     return render(request, "screening/person.html", context, status=status)
 
 
 def _require_decide(user: User, organization_id: int) -> None:
     """Acting needs ``screening.decide`` in the record's (owning) organization; a record
     shared with the user's organization may be read but not decided."""
-    if not can(user, Action.SCREENING_DECIDE, organization_id):
+    if not queries.may_decide(user, organization_id):
         raise PermissionDenied
 
 
@@ -220,15 +214,13 @@ def _household_page(
         and all(d.effective_result == "amenable" for d in latest.values())
         else "review"
     )
-    audit.record_view(
-        actor=user, obj=household, object_type=ObjectType.HOUSEHOLD_SCREENING, fields=VIEW_FIELDS
-    )
+    queries.record_household_screening_viewed(user, household)
     context = {
         "household": household,
         "rows": rows,
         "household_result": household_result,
         "all_screened": len(latest) == len(members),
-        "may_decide": can(user, Action.SCREENING_DECIDE, household.organization_id),
+        "may_decide": queries.may_decide(user, household.organization_id),
         "review_form": form or ReviewForm(),
         "screen_form": ScreenForm(initial={"version": "current"}),
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
+from mppdesk.audit import services as audit
+from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.sharing.models import OPEN_STATUSES, Referral, ReferralStatus
 
 if TYPE_CHECKING:
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
     from mppdesk.people.models import Person
 
 OPEN = [str(s) for s in OPEN_STATUSES]
+#: What a referral shown in a list or by the API shows of its person, on every channel.
+REFERRAL_PERSON_FIELDS = ["given_names", "family_names", "referrals"]
+#: What the owner's panel of a person's referrals shows besides the record itself.
+PANEL_FIELDS = ["referrals"]
 
 
 def outgoing_org_ids(user: User | None) -> list[int]:
@@ -97,6 +104,33 @@ def may_revoke(user: User | None, referral: Referral) -> bool:
 
 def may_refer(user: User | None, person: Person) -> bool:
     return can(user, Action.REFERRAL_SEND, person.organization_id)
+
+
+def record_referrals_viewed(actor: User | None, referrals: Iterable[Referral]) -> None:
+    """Referrals that show their person's names were shown: one view of each person,
+    filed under the referring (owning) organization — the same entries for the incoming
+    list on the web and a read through the API."""
+    audit.record_list_view(
+        actor=actor,
+        objects=referrals,
+        object_type=ObjectType.PERSON,
+        fields=REFERRAL_PERSON_FIELDS,
+        object_id=lambda referral: referral.person_id,
+    )
+
+
+def person_referrals_for_view(actor: User | None, person: Person) -> tuple[bool, list[Referral]]:
+    """For the person's access panel: whether ``actor`` reads it on the owner's side, and
+    then the person's referrals (their notes say why and with what consent the person was
+    referred, so showing any is recorded as a view of the person)."""
+    if not can(actor, Action.PERSON_READ, person.organization_id):
+        return False, []
+    referrals = list(referrals_of(person))
+    if referrals:
+        audit.record_view(
+            actor=actor, obj=person, object_type=ObjectType.PERSON, fields=PANEL_FIELDS
+        )
+    return True, referrals
 
 
 def referrals_of(person: Person) -> QuerySet[Referral]:

@@ -9,7 +9,6 @@ user may not see); writes through ``sharing.services``. URLs carry only random U
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -22,26 +21,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mppdesk.accounts.permissions import Action, can
-from mppdesk.audit import services as audit
-from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.accounts.permissions import Action
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.people import queries as people_queries
 from mppdesk.sharing import queries, services
 from mppdesk.sharing.forms import DecisionForm, ReferralForm
-from mppdesk.sharing.models import Referral, ReferralStatus
+from mppdesk.sharing.models import ReferralStatus
 from mppdesk.web.access import requires
 from mppdesk.web.request import current_user, is_htmx
 
 if TYPE_CHECKING:
-    from mppdesk.accounts.models import User
     from mppdesk.people.models import Person
 
 PAGE_SIZE = 25
-# What the panel and the incoming list show of a person besides the record itself.
-REFERRAL_VIEW_FIELDS = ["referrals"]
-INCOMING_VIEW_FIELDS = ["given_names", "family_names", "referrals"]
 
 
 # --- the person's panel ----------------------------------------------------------------
@@ -51,18 +44,10 @@ def _panel_context(
     request: HttpRequest, person: Person, form: ReferralForm | None = None, notice: str = ""
 ) -> dict[str, Any]:
     user = current_user(request)
-    owner_side = can(user, Action.PERSON_READ, person.organization_id)
+    owner_side, referrals = queries.person_referrals_for_view(user, person)
     may_refer = queries.may_refer(user, person)
-    referrals: list[Referral] = []
-    if owner_side:
-        referrals = list(queries.referrals_of(person))
-        for referral in referrals:
-            referral.may_revoke = queries.may_revoke(user, referral)  # type: ignore[attr-defined]
-        if referrals:
-            # The referrals' notes say why and with what consent a person was referred.
-            audit.record_view(
-                actor=user, obj=person, object_type=ObjectType.PERSON, fields=REFERRAL_VIEW_FIELDS
-            )
+    for referral in referrals:
+        referral.may_revoke = queries.may_revoke(user, referral)  # type: ignore[attr-defined]
     targets = queries.referral_targets(person) if may_refer else None
     if may_refer and form is None:
         form = ReferralForm(organizations=targets, initial={"consent_given_at": timezone.now()})
@@ -150,21 +135,6 @@ def revoke(request: HttpRequest, pk: UUID) -> HttpResponse:
 # --- incoming and outgoing lists -------------------------------------------------------
 
 
-def _record_list_views(user: User, referrals: list[Referral]) -> None:
-    by_org: dict[Any, list[Any]] = defaultdict(list)
-    for referral in referrals:
-        by_org[referral.organization].append(referral.person_id)
-    for organization, person_ids in by_org.items():
-        audit.record_many(
-            actor=user,
-            organization=organization,
-            action=AuditAction.VIEW,
-            object_type=ObjectType.PERSON,
-            object_ids=person_ids,
-            fields=INCOMING_VIEW_FIELDS,
-        )
-
-
 @requires(Action.PERSON_READ)
 @require_GET
 def incoming(request: HttpRequest) -> HttpResponse:
@@ -177,7 +147,7 @@ def incoming(request: HttpRequest) -> HttpResponse:
     accepted = Paginator(
         received.filter(status=ReferralStatus.ACCEPTED).order_by("-decided_at", "id"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    _record_list_views(user, [*pending, *accepted.object_list])
+    queries.record_referrals_viewed(user, [*pending, *accepted.object_list])
     context = {
         "pending": pending,
         "page": accepted,

@@ -204,9 +204,9 @@ def import_roster_command(
     user = _setup(username)
     from django.core.exceptions import PermissionDenied
 
-    from mppdesk.accounts.permissions import Action, orgs_where
     from mppdesk.cli import UserError
     from mppdesk.places.models import DetentionFacility
+    from mppdesk.transfers.queries import may_manage
     from mppdesk.transfers.roster import import_roster
     from mppdesk.transfers.services import acting_organization
 
@@ -215,7 +215,7 @@ def import_roster_command(
         facility = DetentionFacility.objects.filter(code=facility_code).first()
         if facility is None:
             raise UserError("facility: unknown", [f"facility: no facility {facility_code!r}."])
-    if not orgs_where(user, Action.TRANSFER_MANAGE):
+    if not may_manage(user):
         raise _denied(username)
     try:
         report = import_roster(

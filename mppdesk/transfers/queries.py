@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from mppdesk.accounts.permissions import Action, orgs_where
+from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.people import queries as people_queries
@@ -53,7 +53,9 @@ __all__ = [
     "get_group",
     "get_movements_for_view",
     "group_members",
+    "group_members_for_view",
     "groups_for",
+    "may_manage",
     "movement_timeline",
     "person_movements",
     "receiving_cities",
@@ -79,6 +81,27 @@ def get_group(user: User | None, pk: Any) -> TransferGroup:
     if group is None:
         raise Http404
     return group
+
+
+#: What a read of a group (its candidates, who was excluded and why, the shelters) is
+#: filed as, on every channel (web page, API).
+GROUP_VIEW_FIELDS = ("members", "given_names", "family_names", "rule", "reason", "shelter")
+
+
+def may_manage(user: User | None, organization_id: int | None = None) -> bool:
+    """Whether ``user`` may plan and move transfer groups — in that organization, or
+    (without one) in any of theirs."""
+    return can(user, Action.TRANSFER_MANAGE, organization_id)
+
+
+def group_members_for_view(actor: User | None, group: TransferGroup) -> list[TransferMember]:
+    """The members of a group the caller has read (``get_group``), for display; records
+    the read of the group in the audit log, the same entry on every channel."""
+    members = group_members(group)
+    audit.record_view(
+        actor=actor, obj=group, object_type=ObjectType.TRANSFER_GROUP, fields=GROUP_VIEW_FIELDS
+    )
+    return members
 
 
 def group_members(group: TransferGroup, *, included: bool | None = None) -> list[TransferMember]:

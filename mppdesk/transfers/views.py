@@ -23,9 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mppdesk.accounts.permissions import Action, can
-from mppdesk.audit import services as audit
-from mppdesk.core.audit_vocabulary import ObjectType
+from mppdesk.accounts.permissions import Action
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.places import services as place_services
@@ -49,7 +47,6 @@ from mppdesk.web.access import requires
 from mppdesk.web.request import current_user
 
 SHOWN_PROBLEMS = 500
-GROUP_VIEW_FIELDS = ("members", "given_names", "family_names", "rule", "reason", "shelter")
 STEPS = {
     "approve": (services.approve_group, gettext_lazy("Approved: the shelter places are taken.")),
     "depart": (services.depart_group, gettext_lazy("Marked as departed.")),
@@ -74,7 +71,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
         "groups": list(rows[:200]),
         "status": status,
         "statuses": GroupStatus.choices,
-        "may_manage": can(user, Action.TRANSFER_MANAGE),
+        "may_manage": queries.may_manage(user),
     }
     return render(request, "transfers/list.html", context)
 
@@ -134,7 +131,7 @@ def group_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     reason, the valid next steps and the manifest downloads."""
     user = current_user(request)
     group = queries.get_group(user, pk)
-    members = queries.group_members(group)
+    members = queries.group_members_for_view(user, group)
     included = [m for m in members if m.included]
     excluded = [m for m in members if not m.included]
     households = [
@@ -153,10 +150,7 @@ def group_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         }
         for rule, rows in sorted(by_rule.items())
     ]
-    may_manage = can(user, Action.TRANSFER_MANAGE, group.organization_id)
-    audit.record_view(
-        actor=user, obj=group, object_type=ObjectType.TRANSFER_GROUP, fields=GROUP_VIEW_FIELDS
-    )
+    may_manage = queries.may_manage(user, group.organization_id)
     context = {
         "group": group,
         "facilities": list(group.facilities.all()),
@@ -180,7 +174,7 @@ def group_step(request: HttpRequest, pk: UUID, step: str) -> HttpResponse:
     group = queries.get_group(user, pk)
     if step not in STEPS:
         raise Http404
-    if not can(user, Action.TRANSFER_MANAGE, group.organization_id):
+    if not queries.may_manage(user, group.organization_id):
         raise PermissionDenied
     action, done = STEPS[step]
     try:
@@ -303,7 +297,7 @@ def places(request: HttpRequest) -> HttpResponse:
     context = {
         "facilities": list(queries.facilities()),
         "cities": cities,
-        "may_manage": can(current_user(request), Action.TRANSFER_MANAGE),
+        "may_manage": queries.may_manage(current_user(request)),
     }
     return render(request, "transfers/places.html", context)
 

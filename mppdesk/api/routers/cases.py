@@ -26,10 +26,8 @@ from mppdesk.api.schemas import (
     CaseSearchIn,
     CaseUpdateIn,
 )
-from mppdesk.audit import services as audit
 from mppdesk.cases import queries, services
 from mppdesk.cases.models import A_NUMBER_PURPOSE, Case
-from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.lib.crypto import lookup_digests
 from mppdesk.selfservice import queries as selfservice_queries
 from mppdesk.selfservice import services as selfservice_services
@@ -96,15 +94,7 @@ def _page_of_cases(
         cases = cases.filter(program_version=filters.program_version)
     cases = _with_relations(cases.order_by("-created_at", "id"))
     count, items = common.page(cases, filters)
-    if items:
-        audit.record_many(
-            actor=common.actor(request),
-            organization=common.organization(request),
-            action=AuditAction.VIEW,
-            object_type=ObjectType.CASE,
-            object_ids=[c.pk for c in items],
-            fields=["a_number", "lead", "members", "venue", "port", "status"],
-        )
+    queries.record_cases_listed(common.actor(request), items)
     return CasePage(**common.page_meta(count, filters), items=[case_out(c) for c in items])
 
 

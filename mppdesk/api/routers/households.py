@@ -22,8 +22,6 @@ from mppdesk.api.schemas import (
     HouseholdPage,
     HouseholdUpdateIn,
 )
-from mppdesk.audit import services as audit
-from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.people import queries, services
 from mppdesk.people.models import Household, Relationship
 
@@ -81,14 +79,8 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> H
 )
 def get_household(request: HttpRequest, household_id: uuid.UUID) -> HouseholdOut:
     """One household with its members; recorded in the audit log as viewed."""
-    household = _load(request, household_id)
-    audit.record(
-        actor=common.actor(request),
-        organization=common.organization(request),
-        action=AuditAction.VIEW,
-        object_type=ObjectType.HOUSEHOLD,
-        object_id=household.pk,
-        fields=["lead", "port", "members"],
+    household = queries.get_household_for_view(
+        common.actor(request), household_id, within=lambda h: common.check_token_scope(request, h)
     )
     return household_out(household)
 

@@ -15,7 +15,7 @@ from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.schemas import ErrorOut, FieldErrorOut
 from mppdesk.core.validation import to_bool
-from mppdesk.people.importer import ImportReport, RowError, import_people
+from mppdesk.people.importer import ImportReport, RowError, check_import_allowed, import_people
 
 router = Router()
 
@@ -86,6 +86,7 @@ def import_people_file(
             dry_run = to_bool(request.GET["dry_run"])
         except ValueError:
             dry_run = False
+    check_import_allowed(common.actor(request), common.organization(request))
     report: ImportReport = import_people(
         cast(BinaryIO, file),
         filename=file.name,

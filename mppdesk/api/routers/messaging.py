@@ -30,9 +30,7 @@ from mppdesk.api.errors import (
     renamed_fields,
 )
 from mppdesk.api.schemas import PageOut, PageQuery, StrictInput
-from mppdesk.audit import services as audit
 from mppdesk.cases.models import ProgramVersion
-from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.messaging import queries
 from mppdesk.messaging.models import Channel, Message, TemplateKind
 from mppdesk.messaging.services import enqueue_message
@@ -51,8 +49,6 @@ ManualKind = Literal["reminder", "reporting_instructions", "hearing_notice", "ma
 ReasonCode = Literal["not_delivered", "opted_out", "invalid", "no_contact", "documents_exposed"]
 assert set(ManualKind.__args__) == {str(k) for k in queries.MANUAL_KINDS}  # type: ignore[attr-defined]  # noqa: S101
 assert set(ReasonCode.__args__) == set(queries.REASONS)  # type: ignore[attr-defined]  # noqa: S101
-
-HISTORY_VIEW_FIELDS = ["messages"]
 
 
 # --- schemas ------------------------------------------------------------------------------
@@ -189,6 +185,12 @@ def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
     return person
 
 
+def _in_token_scope(request: HttpRequest, message: Message) -> Message:
+    if message.person is not None:
+        common.check_token_scope(request, message.person)
+    return message
+
+
 def _out(message: Message, zone: str) -> dict[str, Any]:
     return {
         "id": message.pk,
@@ -271,14 +273,10 @@ def list_person_messages(
 
     A person of another organization is a 404, exactly like a missing one.
     """
-    person = _person(request, person_id)
-    count, rows = common.page(queries.messages_of(person), query)
-    audit.record_view(
-        actor=common.actor(request),
-        obj=person,
-        object_type=ObjectType.PERSON,
-        fields=HISTORY_VIEW_FIELDS,
+    _, history = queries.get_person_messages_for_view(
+        common.actor(request), person_id, within=lambda p: common.check_token_scope(request, p)
     )
+    count, rows = common.page(history, query)
     return {
         **common.page_meta(count, query),
         "items": [_out(m, zone) for m, zone in zip(rows, queries.local_zones(rows), strict=True)],
@@ -300,15 +298,7 @@ def list_at_risk(request: HttpRequest, query: Query[AtRiskQuery]) -> dict[str, A
         organization_id=common.token(request).organization_id,
     )
     shown = rows[query.offset : query.offset + query.limit]
-    if shown:
-        audit.record_many(
-            actor=common.actor(request),
-            organization=common.organization(request),
-            action=AuditAction.VIEW,
-            object_type=ObjectType.PERSON,
-            object_ids=[r.person.pk for r in shown],
-            fields=["hearing", "contact_points", "messages"],
-        )
+    queries.record_at_risk_viewed(common.actor(request), shown)
     items = [
         {
             "person_id": r.person.pk,
@@ -490,13 +480,7 @@ def get_message(request: HttpRequest, message_id: uuid.UUID) -> MessageDetailOut
 
     A message to a person of another organization is a 404, like a missing one.
     """
-    message = queries.get_message(common.actor(request), message_id)
-    if message.person is not None:
-        common.check_token_scope(request, message.person)
-    audit.record_view(
-        actor=common.actor(request),
-        obj=message,
-        object_type=ObjectType.MESSAGE,
-        fields=["body", "events"],
+    message = queries.get_message_for_view(
+        common.actor(request), message_id, within=lambda m: _in_token_scope(request, m)
     )
     return _detail(message)

@@ -27,20 +27,12 @@ from mppdesk.api.schemas import (
     PersonSearchIn,
     PersonUpdateIn,
 )
-from mppdesk.audit import services as audit
-from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.lib.countries import CountryError, normalize_country
 from mppdesk.people import queries, services
 from mppdesk.people.models import ContactPoint, Person, Sex
 
 router = Router()
-
-# The personal data a PersonOut shows; recorded on every read.
-VIEW_FIELDS = [
-    "given_names", "family_names", "other_names", "birth_date", "sex", "nationality",
-    "languages", "vulnerabilities", "contact_points",
-]  # fmt: skip
 
 
 def _with_relations(people: QuerySet[Person]) -> QuerySet[Person]:
@@ -119,19 +111,6 @@ def _current_record(person: Person) -> dict[str, Any]:
     }
 
 
-def _record_view(request: HttpRequest, people: list[Person]) -> None:
-    if not people:
-        return
-    audit.record_many(
-        actor=common.actor(request),
-        organization=common.organization(request),
-        action=AuditAction.VIEW,
-        object_type=ObjectType.PERSON,
-        object_ids=[p.pk for p in people],
-        fields=VIEW_FIELDS,
-    )
-
-
 def _page_of_people(
     request: HttpRequest,
     people: QuerySet[Person],
@@ -148,7 +127,7 @@ def _page_of_people(
         people = people.filter(case_memberships__isnull=not filters.has_case)
     people = _with_relations(people.distinct().order_by("-created_at", "id"))
     count, items = common.page(people, filters)
-    _record_view(request, items)
+    queries.record_people_listed(common.actor(request), items)
     return PersonPage(**common.page_meta(count, filters), items=[person_out(p) for p in items])
 
 
@@ -189,14 +168,8 @@ def get_person(request: HttpRequest, person_id: uuid.UUID) -> PersonOut:
     The read is recorded in the audit log. A person of another organization is a 404,
     exactly like a missing one.
     """
-    person = _load(request, person_id)
-    audit.record(
-        actor=common.actor(request),
-        organization=common.organization(request),
-        action=AuditAction.VIEW,
-        object_type=ObjectType.PERSON,
-        object_id=person.pk,
-        fields=VIEW_FIELDS,
+    person = queries.get_person_for_view(
+        common.actor(request), person_id, within=lambda p: common.check_token_scope(request, p)
     )
     return person_out(person)
 

@@ -26,8 +26,6 @@ from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import ErrorOut, PageOut, PageQuery, StrictInput
-from mppdesk.audit import services as audit
-from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries as people_queries
 from mppdesk.sharing import queries, services
@@ -48,8 +46,6 @@ PurposeCode = Literal[
     "legal_representation", "shelter_placement", "medical", "psychosocial", "other"
 ]
 StatusCode = Literal["pending", "accepted", "rejected", "revoked"]
-# Personal data a referral shows besides ids: recorded as a view of the person.
-VIEW_FIELDS = ["given_names", "family_names", "referrals"]
 
 assert set(ConsentMethodCode.__args__) == set(ConsentMethod.values)  # type: ignore[attr-defined]  # noqa: S101
 assert set(PurposeCode.__args__) == set(ReferralPurpose.values)  # type: ignore[attr-defined]  # noqa: S101
@@ -185,16 +181,9 @@ def referral_out(request: HttpRequest, referral: Referral) -> ReferralOut:
 
 
 def _record_views(request: HttpRequest, referrals: list[Referral]) -> None:
-    person_ids = [r.person_id for r in referrals if _details(request, r)]
-    if person_ids:
-        audit.record_many(
-            actor=common.actor(request),
-            organization=common.organization(request),
-            action=AuditAction.VIEW,
-            object_type=ObjectType.PERSON,
-            object_ids=person_ids,
-            fields=VIEW_FIELDS,
-        )
+    queries.record_referrals_viewed(
+        common.actor(request), [r for r in referrals if _details(request, r)]
+    )
 
 
 def _respond(request: HttpRequest, referral_id: uuid.UUID) -> ReferralOut:

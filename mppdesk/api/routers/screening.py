@@ -22,8 +22,6 @@ from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import StrictInput
-from mppdesk.audit import services as audit
-from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.people import queries as people_queries
 from mppdesk.people.models import Household, Person
@@ -199,14 +197,7 @@ def _own_household(request: HttpRequest, household_id: uuid.UUID) -> Household:
 
 def _screening(request: HttpRequest, person: Person) -> dict[str, Any]:
     user = common.actor(request)
-    facts = queries.facts_of(user, person)
-    decision = queries.latest_decision(user, person)
-    audit.record_view(
-        actor=user,
-        obj=person,
-        object_type=ObjectType.SCREENING,
-        fields=("flags", "fear", "decision"),
-    )
+    facts, decision = queries.screening_for_view(user, person)
     return {
         "person_id": person.pk,
         "facts": None

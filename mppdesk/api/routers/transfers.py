@@ -25,8 +25,6 @@ from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput
-from mppdesk.audit import services as audit
-from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.errors import FieldErrors
 from mppdesk.places import services as place_services
 from mppdesk.places.models import DetentionFacility, Shelter
@@ -391,12 +389,8 @@ def _detail(request: HttpRequest, group: TransferGroup) -> GroupDetailOut:
             reason=m.reason,
             screening_result=m.screening_result,
         )  # fmt: skip
-        for m in queries.group_members(group)
+        for m in queries.group_members_for_view(common.actor(request), group)
     ]
-    audit.record_view(
-        actor=common.actor(request), obj=group, object_type=ObjectType.TRANSFER_GROUP,
-        fields=["members", "rules", "shelters"],
-    )  # fmt: skip
     return GroupDetailOut(**group_out(group).model_dump(), members=members)
 
 

@@ -358,8 +358,13 @@ def fake_importer(monkeypatch):
         kwargs["progress"](2, 2)
         return reports.pop(0)
 
+    from mppdesk.people import importer
+
     module = types.ModuleType("mppdesk.people.importer")
     module.import_people = import_people  # type: ignore[attr-defined]
+    # The permission check is the real one (the CLI asks it before reading the file).
+    module.ImportNotAllowed = importer.ImportNotAllowed  # type: ignore[attr-defined]
+    module.check_import_allowed = importer.check_import_allowed  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "mppdesk.people.importer", module)
     return calls, reports
 
