@@ -92,8 +92,6 @@ EDGE_PERMISSION = {"can", "orgs_where", "role_in", "roles_by_org", "role_allows"
 #: shrink; the page-level ``web.access.requires`` decorator is not counted.
 EDGE_CALLS_LEFT = {
     ("mppdesk/api/routers/cases.py", "audit.record_many"): 1,
-    ("mppdesk/api/routers/hearings.py", "permissions.can"): 1,
-    ("mppdesk/api/routers/hearings.py", "audit.record_many"): 3,
     ("mppdesk/api/routers/households.py", "audit.record"): 1,
     ("mppdesk/api/routers/messaging.py", "audit.record_many"): 1,
     ("mppdesk/api/routers/messaging.py", "audit.record_view"): 2,
@@ -105,12 +103,6 @@ EDGE_CALLS_LEFT = {
     ("mppdesk/cases/views.py", "permissions.can"): 1,
     ("mppdesk/cli.py", "permissions.can"): 1,
     ("mppdesk/cli.py", "permissions.role_in"): 1,
-    ("mppdesk/hearings/commands.py", "permissions.orgs_where"): 1,
-    ("mppdesk/hearings/views.py", "permissions.can"): 4,
-    ("mppdesk/hearings/views.py", "permissions.orgs_where"): 3,
-    ("mppdesk/hearings/views.py", "audit.record"): 1,
-    ("mppdesk/hearings/views.py", "audit.record_many"): 1,
-    ("mppdesk/hearings/views.py", "audit.record_view"): 3,
     ("mppdesk/messaging/web_views.py", "permissions.can"): 2,
     ("mppdesk/messaging/web_views.py", "audit.record_many"): 1,
     ("mppdesk/messaging/web_views.py", "audit.record_view"): 2,

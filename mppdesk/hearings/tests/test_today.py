@@ -16,7 +16,8 @@ import pytest
 import time_machine
 
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import services
+from mppdesk.hearings import hearing_services
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.tests.conftest import make_case, make_docket
 from mppdesk.hearings.times import court_today, port_today, utc_today, zone_today
 
@@ -47,14 +48,14 @@ def test_roll_call_on_the_courts_today(
     with time_machine.travel(moment, tick=False):
         # Booked on the court's today in its evening: not "in the past".
         hearings = [
-            services.schedule_hearing(
+            hearing_services.schedule_hearing(
                 actor=personas.coordinator,
                 case=make_case(personas.org, venue=el_paso),
                 docket=docket,
             )
             for _ in range(2)
         ]
-        done = services.record_attendance(
+        done = outcome_services.record_attendance(
             actor=personas.caseworker,
             docket=docket,
             outcomes={hearings[0].pk: "appeared", hearings[1].pk: "failed_to_appear"},
@@ -68,11 +69,11 @@ def test_utc_tomorrow_has_not_taken_place_at_court(
 ) -> None:
     docket = make_docket(el_paso, DAY + dt.timedelta(days=1))
     with time_machine.travel(moment, tick=False):
-        hearing = services.schedule_hearing(
+        hearing = hearing_services.schedule_hearing(
             actor=personas.coordinator, case=make_case(personas.org, venue=el_paso), docket=docket
         )
         with pytest.raises(FieldErrors) as caught:
-            services.record_attendance(
+            outcome_services.record_attendance(
                 actor=personas.caseworker, docket=docket, outcomes={hearing.pk: "appeared"}
             )
         assert f"outcomes[{hearing.pk}]" in str(caught.value.errors)
@@ -85,7 +86,7 @@ def test_yesterday_at_court_is_in_the_past(
     docket = make_docket(el_paso, DAY - dt.timedelta(days=1))
     with time_machine.travel(moment, tick=False):
         with pytest.raises(FieldErrors) as caught:
-            services.schedule_hearing(
+            hearing_services.schedule_hearing(
                 actor=personas.coordinator,
                 case=make_case(personas.org, venue=el_paso),
                 docket=docket,
