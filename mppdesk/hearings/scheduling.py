@@ -60,7 +60,13 @@ from mppdesk.hearings.models_scheduling import (
     ScheduleProposal,
     UnassignedReason,
 )
-from mppdesk.hearings.times import court_datetime, local_string, report_lead_minutes, utc_today
+from mppdesk.hearings.times import (
+    court_datetime,
+    court_today,
+    local_string,
+    report_lead_minutes,
+    utc_today,
+)
 from mppdesk.lib import scheduling as sched
 from mppdesk.lib.scheduling.model import NO_INTERPRETER_LANGUAGES
 from mppdesk.people.models import HouseholdMember, PersonLanguage
@@ -737,8 +743,13 @@ def commit_proposal(*, actor: User | None, proposal: ScheduleProposal) -> Schedu
                 % {"count": len(stale)},
                 stale,
             )
-        today = utc_today()
-        past = [item for item in items if item.docket is not None and item.docket.date < today]
+        # The court's day, not the UTC one: a docket of today is not "past" in the
+        # court's evening, when it is already tomorrow in UTC.
+        past = [
+            item
+            for item in items
+            if item.docket is not None and item.docket.date < court_today(item.docket.venue)
+        ]
         if past:
             raise ProposalStale(
                 _("Some dockets of this proposal are in the past; make a new proposal."),
