@@ -4,7 +4,8 @@ Every view asks the permission matrix first (``web.access.requires``: ``docket.r
 read dockets and hearings, ``docket.manage`` to generate dockets and schedule,
 ``person.write`` for notices, outcomes and roll-call) and reads through
 ``hearings.queries``: a hearing, follow-up or person the viewer may not read is a 404,
-like a missing one. Writes go through ``hearings.services`` and ``hearings.scheduling``.
+like a missing one. Writes go through the hearings services (``dockets``, ``hearing_services``,
+``notice_services``, ``outcomes``) and ``hearings.scheduling``.
 
 URLs carry docket numbers and random UUIDs only. Pages showing personal data record a
 view in the audit log; PDF and ZIP downloads record an export, under file names that
