@@ -5,12 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mppdesk.hearings.models import (
-    HearingStatus,
-    Notice,
-    NoticeMethod,
-    Outcome,
-)
+from mppdesk.hearings.models import HearingStatus, Notice, NoticeMethod, Outcome
 
 if TYPE_CHECKING:
     pass

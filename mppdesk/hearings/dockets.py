@@ -51,17 +51,11 @@ if TYPE_CHECKING:
 
 #: Generating more than this many days at once is almost certainly a typo.
 MAX_GENERATE_DAYS = 731
-
-
 MAX_CAPACITY = 2000
-
-
 TEMPLATE_FIELDS = [
     "venue", "weekday", "session", "judge", "courtroom", "capacity",
     "interpreter_languages", "starts_at", "active",
 ]  # fmt: skip
-
-
 DOCKET_FIELDS = [
     "venue", "date", "session", "judge", "courtroom", "capacity", "interpreter_languages",
     "starts_at",
@@ -412,8 +406,6 @@ def create_docket(
 
 
 MAX_CLOSURE_REASON = 200
-
-
 CLOSURE_FIELDS = ["venue", "date", "reason"]
 
 

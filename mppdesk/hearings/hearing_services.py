@@ -29,11 +29,7 @@ from mppdesk.hearings.models import (
     NoticeMethod,
     Outcome,
 )
-from mppdesk.hearings.notice_services import (
-    add_notice,
-    case_language,
-    notice_values,
-)
+from mppdesk.hearings.notice_services import add_notice, case_language, notice_values
 from mppdesk.hearings.support import (
     MAX_REASON,
     add_case_event,
@@ -43,11 +39,7 @@ from mppdesk.hearings.support import (
     require_scheduler,
     user_or_none,
 )
-from mppdesk.hearings.times import (
-    court_today,
-    reporting_time,
-    scheduled_time,
-)
+from mppdesk.hearings.times import court_today, reporting_time, scheduled_time
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User

@@ -36,9 +36,7 @@ from mppdesk.hearings.support import (
     require,
     user_or_none,
 )
-from mppdesk.hearings.times import (
-    court_today,
-)
+from mppdesk.hearings.times import court_today
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
@@ -46,8 +44,6 @@ if TYPE_CHECKING:
 
 #: INA 240(b)(5)(C)(i): a motion to reopen for exceptional circumstances within 180 days.
 EXCEPTIONAL_CIRCUMSTANCES_DAYS = 180
-
-
 #: Outcomes that decide the case (its status becomes "decided").
 DECISIONS = frozenset(
     {

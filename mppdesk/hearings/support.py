@@ -29,9 +29,7 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseEvent
-from mppdesk.hearings.models import (
-    Hearing,
-)
+from mppdesk.hearings.models import Hearing
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
@@ -40,15 +38,13 @@ if TYPE_CHECKING:
 #: ``CaseEvent.kind`` of the hearing entries on a case's timeline (``data["action"]``
 #: says which: scheduled, rescheduled, continued, cancelled, outcome, notice).
 CASE_EVENT_KIND = "hearing"
-
-
 MAX_REASON = 1000
-
-
 MAX_ADDRESS = 500
 
 
 def require(actor: User | None, action: Action, organization_id: int | None = None) -> None:
+    """``PermissionDenied`` unless the role allows ``action`` (in ``organization_id``, or
+    in any of the actor's organizations); ``None`` is the system."""
     if actor is not None and not can(actor, action, organization_id):
         raise PermissionDenied
 
