@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import calendar, services
+from mppdesk.hearings import calendar
+from mppdesk.hearings import dockets as docket_services
 from mppdesk.hearings.models import ClosureDay
 
 
@@ -59,7 +60,7 @@ class ClosureDayAdmin(admin.ModelAdmin[ClosureDay]):
         self, request: HttpRequest, obj: ClosureDay, form: ModelForm[Any], change: bool
     ) -> None:
         try:
-            result = services.add_closure_day(
+            result = docket_services.add_closure_day(
                 actor=request.user,  # type: ignore[arg-type]
                 venue=obj.venue,
                 date=obj.date,
@@ -80,8 +81,8 @@ class ClosureDayAdmin(admin.ModelAdmin[ClosureDay]):
             )
 
     def delete_model(self, request: HttpRequest, obj: ClosureDay) -> None:
-        services.remove_closure_day(actor=request.user, closure=obj)  # type: ignore[arg-type]
+        docket_services.remove_closure_day(actor=request.user, closure=obj)  # type: ignore[arg-type]
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ClosureDay]) -> None:
         for closure in queryset:
-            services.remove_closure_day(actor=request.user, closure=closure)  # type: ignore[arg-type]
+            docket_services.remove_closure_day(actor=request.user, closure=closure)  # type: ignore[arg-type]

@@ -68,7 +68,7 @@ def generate_command(venue_code: str, start: str, end: str, username: str | None
     setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from mppdesk.hearings import services
+    from mppdesk.hearings import dockets as docket_services
     from mppdesk.hearings.models import DocketTemplate
 
     first, last = _date(start, "from"), _date(end, "to")
@@ -82,7 +82,7 @@ def generate_command(venue_code: str, start: str, end: str, username: str | None
         )
     try:
         with progress_bar("days", desc="dockets") as progress:
-            result = services.generate_dockets(
+            result = docket_services.generate_dockets(
                 actor=actor, venue=venue, start=first, end=last, progress=progress
             )
     except PermissionDenied as exc:
@@ -205,8 +205,7 @@ def schedule_command(
     setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from mppdesk.accounts.permissions import Action, orgs_where
-    from mppdesk.hearings import scheduling
+    from mppdesk.hearings import queries, scheduling
 
     if dry_run and commit:
         raise UserError("--dry-run and --commit", ["Choose --dry-run or --commit, not both."])
@@ -214,7 +213,7 @@ def schedule_command(
     for code in venue_codes:
         _venue(code)
     actor = get_user(username) if username else None
-    if actor is not None and not orgs_where(actor, Action.DOCKET_MANAGE):
+    if actor is not None and not queries.may_manage_dockets(actor):
         raise UserError("user: no docket.manage", [f"user: {username!r} may not schedule."])
     try:
         proposal = scheduling.propose(

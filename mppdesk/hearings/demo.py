@@ -67,12 +67,12 @@ class DemoHearings:
 
 
 def _templates(venue: Venue) -> int:
-    from mppdesk.hearings import services
+    from mppdesk.hearings import dockets as docket_services
 
     made = 0
     for weekday, session, courtroom, capacity, languages in WEEKLY:
         size = capacity * 2 if venue.code in LARGE_VENUES else capacity
-        services.create_template(
+        docket_services.create_template(
             actor=None,
             venue=venue,
             weekday=weekday,
@@ -93,10 +93,10 @@ class _Dockets:
         self.rng = rng
 
     def pick(self, case: Case, language: str, first: dt.date, last: dt.date) -> Docket | None:
-        from mppdesk.hearings import services
+        from mppdesk.hearings import hearing_services
         from mppdesk.hearings.models import Docket
 
-        people = services.people_on(case)
+        people = hearing_services.people_on(case)
         candidates = [
             d
             for d in Docket.objects.filter(venue=case.venue, date__gte=first, date__lte=last)
@@ -115,7 +115,7 @@ def add_demo_dockets_and_hearings(seed: int = SEED) -> DemoHearings:
     what was created (all zero if the demo is missing or this already ran)."""
     from mppdesk.accounts.models import User
     from mppdesk.cases.models import Case, CaseStatus
-    from mppdesk.hearings import services
+    from mppdesk.hearings import dockets as docket_services
     from mppdesk.hearings.models import DocketTemplate, InAbsentiaFollowUp
     from mppdesk.hearings.times import utc_today
     from mppdesk.places.models import Venue
@@ -134,7 +134,7 @@ def add_demo_dockets_and_hearings(seed: int = SEED) -> DemoHearings:
     with transaction.atomic():
         for venue in Venue.objects.order_by("name"):
             templates += _templates(venue)
-            dockets += services.generate_dockets(
+            dockets += docket_services.generate_dockets(
                 actor=coordinator, venue=venue, start=start, end=end
             ).created
         cases = list(
@@ -164,10 +164,11 @@ def _scenario(
     today: dt.date,
 ) -> int:
     """One case's story; returns how many hearings it created."""
-    from mppdesk.hearings import services
+    from mppdesk.hearings import hearing_services, notice_services, times
+    from mppdesk.hearings import outcomes as outcome_services
     from mppdesk.hearings.models import NoticeMethod, Outcome
 
-    language = services.case_language(case)
+    language = notice_services.case_language(case)
     city = case.port.mexican_city if case.port else ""
     # Ten stories in turn; the rarer ones come early so that a small demo has them too.
     story = STORIES[index % len(STORIES)]
@@ -180,7 +181,7 @@ def _scenario(
     docket = picker.pick(case, language, first, last)
     if docket is None:
         return 0
-    scheduled_at = services.scheduled_time(docket)
+    scheduled_at = times.scheduled_time(docket)
     # The first notice: handed over in person at the port (the NTA and its tear sheet),
     # about two months before, or sent to an address that cannot reach the person.
     address, method = "", NoticeMethod.IN_PERSON
@@ -189,7 +190,7 @@ def _scenario(
     elif story == "in_absentia":
         address = FAR_SHELTERS.get(city, FAR_SHELTER_ADDRESS)
         method = NoticeMethod.SHELTER
-    hearing = services.schedule_hearing(
+    hearing = hearing_services.schedule_hearing(
         actor=coordinator,
         case=case,
         docket=docket,
@@ -206,9 +207,9 @@ def _scenario(
             case, language, today + dt.timedelta(days=10), today + dt.timedelta(weeks=WEEKS_AHEAD)
         )
         if next_docket is None:
-            services.record_outcome(actor=writer, hearing=hearing, outcome=Outcome.APPEARED)
+            outcome_services.record_outcome(actor=writer, hearing=hearing, outcome=Outcome.APPEARED)
         else:
-            services.continue_hearing(
+            hearing_services.continue_hearing(
                 actor=coordinator,
                 hearing=hearing,
                 new_docket=next_docket,
@@ -217,9 +218,9 @@ def _scenario(
             )
             made += 1
     elif story == "appeared":
-        services.record_outcome(actor=writer, hearing=hearing, outcome=Outcome.APPEARED)
+        outcome_services.record_outcome(actor=writer, hearing=hearing, outcome=Outcome.APPEARED)
     elif story == "in_absentia":
-        services.record_outcome(
+        outcome_services.record_outcome(
             actor=writer,
             hearing=hearing,
             outcome=Outcome.FAILED_TO_APPEAR,
@@ -227,7 +228,7 @@ def _scenario(
             notes="Revisar si la notificación llegó; posible moción de reapertura.",
         )
     elif story == "absent":
-        services.record_attendance(
+        outcome_services.record_attendance(
             actor=writer, docket=docket, outcomes={hearing.pk: Outcome.FAILED_TO_APPEAR}
         )
     elif story == "rescheduled":
@@ -235,7 +236,7 @@ def _scenario(
             case, language, today + dt.timedelta(days=10), today + dt.timedelta(weeks=WEEKS_AHEAD)
         )
         if new_docket is not None and new_docket.pk != docket.pk:
-            services.reschedule(
+            hearing_services.reschedule(
                 actor=coordinator,
                 hearing=hearing,
                 new_docket=new_docket,

@@ -46,7 +46,7 @@ def notice_data(notice: Notice, language: str | None = None) -> NoticeData:
     MPP case was returned through one; a case entered without it must be completed
     first), and ``ValueError`` for a language the notice is not printed in.
     """
-    from mppdesk.hearings.services import reporting_time
+    from mppdesk.hearings.times import reporting_time
 
     chosen = language or notice.language
     if chosen not in NOTICE_LANGUAGES:

@@ -10,18 +10,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from mppdesk.accounts.permissions import Action, can
+from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
 from mppdesk.core.access import get_visible_or_404, require_owner_write
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.hearings.models import (
     Docket,
     DocketTemplate,
@@ -34,7 +36,7 @@ from mppdesk.hearings.models import (
 from mppdesk.people.models import ContactPoint
 
 if TYPE_CHECKING:
-    from mppdesk.accounts.models import User
+    from mppdesk.accounts.models import Organization, User
     from mppdesk.hearings.evidence import EvidencePacket
     from mppdesk.places.models import Venue
 
@@ -125,6 +127,41 @@ def may_schedule(user: User | None, organization_id: int) -> bool:
     return organization_id in schedulable_org_ids(user)
 
 
+def may_manage_hearing(user: User | None, hearing: Hearing) -> bool:
+    """May ``user`` reschedule, continue or cancel ``hearing`` (if it is still open): the
+    one rule, for the web, the API and the CLI (``schedulable_org_ids``)."""
+    return may_schedule(user, hearing.organization_id)
+
+
+def acts_program_wide(user: User | None, organization: Organization) -> bool:
+    """``user`` schedules for ``organization`` and it is a program-wide scheduler
+    (``PROGRAM_WIDE_SCHEDULERS``): an API token of the program coordinator or a court."""
+    return organization.kind in PROGRAM_WIDE_SCHEDULERS and can(
+        user, Action.DOCKET_MANAGE, organization.pk
+    )
+
+
+def may_manage_dockets(user: User | None) -> bool:
+    """``docket.manage`` in any organization: templates, dockets, closure days."""
+    return can(user, Action.DOCKET_MANAGE)
+
+
+def may_record(user: User | None, organization_id: int) -> bool:
+    """May ``user`` record notices, outcomes and follow-ups of ``organization_id``'s
+    cases (``person.write`` there; shared records are read-only)."""
+    return can(user, Action.PERSON_WRITE, organization_id)
+
+
+def recording_org_ids(user: User | None) -> list[int]:
+    """Organizations whose hearings ``user`` records on (``person.write``)."""
+    return orgs_where(user, Action.PERSON_WRITE)
+
+
+def own_org_ids(user: User | None) -> list[int]:
+    """Organizations whose people ``user`` reads as their own (not shared by referral)."""
+    return orgs_where(user, Action.PERSON_READ)
+
+
 def get_case_to_schedule(user: User | None, pk: Any) -> Case:
     """A case ``user`` may schedule (see ``schedulable_org_ids``), or ``Http404``."""
     if not _is_uuid(pk):
@@ -168,6 +205,61 @@ def lead_languages(case_ids: Iterable[Any]) -> dict[Any, str]:
 
 # --- hearings -----------------------------------------------------------------------------
 
+# Field names recorded in the audit log for each kind of read (names, never values): the
+# same for the web, the API and the CLI.
+HEARING_LIST_FIELDS = [
+    "case", "lead", "a_number", "docket", "scheduled_at", "report_at", "status", "outcome",
+]  # fmt: skip
+HEARING_DETAIL_FIELDS = [*HEARING_LIST_FIELDS, "notices", "continuance_reason", "chain"]
+ROLL_CALL_FIELDS = ["case", "lead", "members", "a_number", "status", "outcome"]
+#: What a program-wide coordinator sees of a hearing they may move but not read.
+PROGRAM_VIEW_FIELDS = ["docket", "scheduled_at", "report_at", "seats", "language"]
+NOTICE_VIEW_FIELDS = ["hearing", "kind", "method", "address", "language", "served_at", "served_by"]
+NOTICE_PDF_FIELDS = ["lead", "a_number", "scheduled_at", "report_at", "report_place", "notice"]
+FOLLOW_UP_FIELDS = ["hearing", "status", "deadlines", "notes", "notices", "contact_points"]
+FOLLOW_UP_LIST_FIELDS = ["hearing", "lead", "a_number", "status", "deadlines", "notes"]
+
+_Row = TypeVar("_Row", Hearing, InAbsentiaFollowUp)
+
+
+def _record_views(
+    actor: User | None, rows: Iterable[_Row], object_type: str, fields: Sequence[str]
+) -> None:
+    """One "view" entry per row shown, filed under each row's owning organization."""
+    by_org: dict[Any, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_org[row.organization].append(row.pk)
+    for organization, ids in by_org.items():
+        audit.record_many(
+            actor=actor,
+            organization=organization,
+            action=AuditAction.VIEW,
+            object_type=object_type,
+            object_ids=ids,
+            fields=fields,
+        )
+
+
+def hearings_shown(
+    actor: User | None, hearings: Iterable[Hearing], *, fields: Sequence[str] = ()
+) -> list[Hearing]:
+    """Hearings as shown in a list (a page of the web's or the API's lists, a docket, a
+    roll-call): records one view of each under its owning organization, the same entries
+    on every channel; returns them. ``fields`` default: ``HEARING_LIST_FIELDS``."""
+    rows = list(hearings)
+    _record_views(actor, rows, ObjectType.HEARING, fields or HEARING_LIST_FIELDS)
+    return rows
+
+
+def roll_call_hearings(user: User | None, docket: Docket) -> QuerySet[Hearing]:
+    """The hearings on ``docket`` the user records attendance for: their own
+    organizations' (``person.write``), scheduled or held."""
+    return hearings_for(user).filter(
+        docket=docket,
+        organization_id__in=recording_org_ids(user),
+        status__in=[HearingStatus.SCHEDULED, HearingStatus.HELD],
+    )
+
 
 def _with_relations(hearings: QuerySet[Hearing]) -> QuerySet[Hearing]:
     return hearings.select_related("docket", "docket__venue", "port", "case", "organization")
@@ -201,8 +293,8 @@ def get_evidence_for_view(
     audit.record(
         actor=actor,
         organization=hearing.organization,
-        action="export",
-        object_type="hearing",
+        action=AuditAction.EXPORT,
+        object_type=ObjectType.HEARING,
         object_id=hearing.pk,
         fields=EVIDENCE_FIELDS,
     )
@@ -215,6 +307,19 @@ def get_hearing(user: User | None, pk: Any) -> Hearing:
         user,
         pk,
     )
+    return hearing
+
+
+def get_hearing_for_view(
+    actor: User | None, pk: Any, *, within: Callable[[Hearing], Hearing] | None = None
+) -> Hearing:
+    """One hearing for its page or the API's detail (``Http404`` if not visible); records
+    one view of it under its owning organization, the same entry on every channel.
+    ``within`` narrows visibility first (an API token's organization)."""
+    hearing = get_hearing(actor, pk)
+    if within is not None:
+        hearing = within(hearing)
+    hearings_shown(actor, [hearing], fields=HEARING_DETAIL_FIELDS)
     return hearing
 
 
@@ -323,6 +428,78 @@ def get_follow_up(user: User | None, pk: Any) -> InAbsentiaFollowUp:
         InAbsentiaFollowUp.objects.select_related("hearing"), user, pk
     )
     return follow_up
+
+
+def get_follow_up_for_view(actor: User | None, pk: Any) -> InAbsentiaFollowUp:
+    """One follow-up for its page (``Http404`` if not visible); records one view of it
+    under its owning organization."""
+    follow_up = get_follow_up(actor, pk)
+    audit.record_view(
+        actor=actor,
+        obj=follow_up,
+        object_type=ObjectType.IN_ABSENTIA_FOLLOW_UP,
+        fields=FOLLOW_UP_FIELDS,
+    )
+    return follow_up
+
+
+def get_follow_up_for_update(user: User | None, pk: Any) -> InAbsentiaFollowUp:
+    """The follow-up if ``user`` may change it (``person.write`` in the owning
+    organization); 404 if not visible, 403 if only shared."""
+    follow_up: InAbsentiaFollowUp = require_owner_write(user, get_follow_up(user, pk))
+    return follow_up
+
+
+def follow_ups_shown(
+    actor: User | None, follow_ups: Sequence[InAbsentiaFollowUp]
+) -> list[InAbsentiaFollowUp]:
+    """A page of follow-ups as shown (web list, API list): records one view of each under
+    its owning organization, the same entries on every channel; returns them."""
+    _record_views(actor, follow_ups, ObjectType.IN_ABSENTIA_FOLLOW_UP, FOLLOW_UP_LIST_FIELDS)
+    return list(follow_ups)
+
+
+def notices_for_view(actor: User | None, hearing: Hearing) -> list[Notice]:
+    """The notices of an already visible hearing, oldest first; records one view of each
+    under the hearing's owning organization."""
+    notices = list(notices_of(hearing))
+    if notices:
+        audit.record_many(
+            actor=actor,
+            organization=hearing.organization,
+            action=AuditAction.VIEW,
+            object_type=ObjectType.NOTICE,
+            object_ids=[n.pk for n in notices],
+            fields=NOTICE_VIEW_FIELDS,
+        )
+    return notices
+
+
+def export_notice_pdf(
+    actor: User | None, hearing_pk: Any, notice_pk: Any, language: str | None = None
+) -> tuple[Hearing, Notice, bytes]:
+    """A hearing's printed notice as a PDF in ``language`` (default and fallback: the
+    notice's own); records one "export" of the notice under the hearing's owning
+    organization. ``Http404`` if not visible; ``notices.NoticeUnavailable`` (nothing
+    recorded) when it cannot be printed."""
+    from mppdesk.hearings import notices as notice_pdf
+    from mppdesk.hearings.pdf.texts import NOTICE_LANGUAGES
+
+    hearing = get_hearing(actor, hearing_pk)
+    notice = get_notice(hearing, notice_pk)
+    notice.hearing = hearing  # already loaded with its docket, venue, port and case
+    if language not in NOTICE_LANGUAGES:
+        language = notice.language
+    pdf = notice_pdf.render_notice_pdf(notice, language)
+    audit.record(
+        actor=actor,
+        organization=hearing.organization,
+        action=AuditAction.EXPORT,
+        object_type=ObjectType.NOTICE,
+        object_id=notice.pk,
+        fields=NOTICE_PDF_FIELDS,
+    )
+    return hearing, notice, pdf
 
 
 def notices_of(hearing: Hearing) -> QuerySet[Notice]:

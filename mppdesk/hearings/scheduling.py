@@ -15,7 +15,7 @@ How the models become the scheduler's input (``mppdesk.lib.scheduling``):
 
 - Units: the cases whose people share a household are one unit (one docket, so one
   session), else one unit per case. Its size is the people on its cases (the seats
-  ``services.schedule_hearing`` books); vulnerable when anyone on it has a
+  ``hearing_services.schedule_hearing`` books); vulnerable when anyone on it has a
   vulnerability; ``waiting_days`` since the oldest ``Case.opened_on`` (else the case's
   creation); its language the interpreter language(s) its cases need: a household
   needing two languages gets a combined code ("por+spa") that only dockets with both
@@ -50,8 +50,10 @@ from django.utils.translation import gettext as _
 from mppdesk.accounts.permissions import Action, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import calendar, queries, services
+from mppdesk.hearings import calendar, hearing_services, queries
+from mppdesk.hearings import dockets as docket_services
 from mppdesk.hearings.models import Docket, Hearing, HearingStatus
 from mppdesk.hearings.models_scheduling import (
     ProposalItem,
@@ -59,7 +61,13 @@ from mppdesk.hearings.models_scheduling import (
     ScheduleProposal,
     UnassignedReason,
 )
-from mppdesk.hearings.times import court_datetime, local_string, report_lead_minutes, utc_today
+from mppdesk.hearings.times import (
+    court_datetime,
+    court_today,
+    local_string,
+    report_lead_minutes,
+    utc_today,
+)
 from mppdesk.lib import scheduling as sched
 from mppdesk.lib.scheduling.model import NO_INTERPRETER_LANGUAGES
 from mppdesk.people.models import HouseholdMember, PersonLanguage
@@ -302,7 +310,7 @@ def _gather(
             continue
         facts.people.append(person_id)
         facts.vulnerable = facts.vulnerable or bool(vulnerabilities)
-    # The lead's preferred language, as ``services.case_language`` reads it.
+    # The lead's preferred language, as ``notice_services.case_language`` reads it.
     first_language: dict[Any, str] = {}
     for person_id, code in (
         PersonLanguage.objects.filter(person__led_cases__in=case_qs)
@@ -639,8 +647,8 @@ def propose(
         audit.record(
             actor=actor,
             organization=_actor_org(actor),
-            action="create",
-            object_type="schedule_proposal",
+            action=AuditAction.CREATE,
+            object_type=ObjectType.SCHEDULE_PROPOSAL,
             object_id=proposal.pk,
             fields=PROPOSAL_FIELDS,
         )
@@ -694,11 +702,11 @@ def _stale_cases(items: list[ProposalItem], cases: dict[Any, Case]) -> list[str]
 
 
 def commit_proposal(*, actor: User | None, proposal: ScheduleProposal) -> ScheduleProposal:
-    """Schedule every placed item of ``proposal`` (``services.schedule_hearing`` with the
+    """Schedule every placed item of ``proposal`` (``hearing_services.schedule_hearing`` with the
     item's docket, port and ``report_at``), all in one transaction, and mark it committed.
 
     All or nothing: if a docket filled up since (``DocketFull`` from the conditional
-    UPDATE of ``services.book``), nothing is committed and ``ProposalConflict`` names
+    UPDATE of ``docket_services.book``), nothing is committed and ``ProposalConflict`` names
     the docket; the coordinator proposes again. ``ProposalStale`` if the proposal is not
     open, or a case was scheduled, closed or changed size since it was made, or a
     docket is now in the past. Items record their hearing. ``PermissionDenied`` unless
@@ -707,7 +715,7 @@ def commit_proposal(*, actor: User | None, proposal: ScheduleProposal) -> Schedu
     Locks are taken in one order — the cases, then the dockets (each by primary key),
     then the audit log's head — so two commits that overlap wait for each other instead
     of deadlocking; the loser finds the places gone. The conditional UPDATE of
-    ``services.book`` and the CHECK constraint still guard every seat.
+    ``docket_services.book`` and the CHECK constraint still guard every seat.
     """
     if proposal.pk is None:
         raise ProposalStale(_("A dry run cannot be committed; save the proposal first."))
@@ -736,8 +744,13 @@ def commit_proposal(*, actor: User | None, proposal: ScheduleProposal) -> Schedu
                 % {"count": len(stale)},
                 stale,
             )
-        today = utc_today()
-        past = [item for item in items if item.docket is not None and item.docket.date < today]
+        # The court's day, not the UTC one: a docket of today is not "past" in the
+        # court's evening, when it is already tomorrow in UTC.
+        past = [
+            item
+            for item in items
+            if item.docket is not None and item.docket.date < court_today(item.docket.venue)
+        ]
         if past:
             raise ProposalStale(
                 _("Some dockets of this proposal are in the past; make a new proposal."),
@@ -763,14 +776,14 @@ def commit_proposal(*, actor: User | None, proposal: ScheduleProposal) -> Schedu
         for item in items:
             docket = locked_dockets[item.docket_id or 0]
             try:
-                hearing = services.schedule_hearing(
+                hearing = hearing_services.schedule_hearing(
                     actor=actor,
                     case=cases[item.case_id],
                     docket=docket,
                     port=item.port,
                     report_at=item.report_at,
                 )
-            except services.DocketFull as exc:
+            except docket_services.DocketFull as exc:
                 raise ProposalConflict(docket) from exc
             item.hearing = hearing
         ProposalItem.objects.bulk_update(items, ["hearing"], batch_size=1000)
@@ -781,8 +794,8 @@ def commit_proposal(*, actor: User | None, proposal: ScheduleProposal) -> Schedu
         audit.record(
             actor=actor,
             organization=_actor_org(actor),
-            action="update",
-            object_type="schedule_proposal",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.SCHEDULE_PROPOSAL,
             object_id=locked.pk,
             fields=["status", "committed_at", "committed_by"],
         )
@@ -804,8 +817,8 @@ def discard_proposal(*, actor: User | None, proposal: ScheduleProposal) -> Sched
         audit.record(
             actor=actor,
             organization=_actor_org(actor),
-            action="update",
-            object_type="schedule_proposal",
+            action=AuditAction.UPDATE,
+            object_type=ObjectType.SCHEDULE_PROPOSAL,
             object_id=locked.pk,
             fields=["status", "discarded_at", "discarded_by"],
         )

@@ -25,6 +25,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -35,6 +36,10 @@ from mppdesk.core.clocks import court_today as court_today
 from mppdesk.core.clocks import port_today as port_today
 from mppdesk.core.clocks import utc_today as utc_today
 from mppdesk.core.clocks import zone_today as zone_today
+
+if TYPE_CHECKING:
+    from mppdesk.hearings.models import Docket
+    from mppdesk.places.models import Port
 
 
 def report_lead_minutes(session: str) -> int:
@@ -59,6 +64,29 @@ def report_datetime(hearing_at: dt.datetime, lead_minutes: int) -> dt.datetime:
     if hearing_at.tzinfo is None:
         raise ValueError("hearing_at must be timezone-aware")
     return (hearing_at - dt.timedelta(minutes=lead_minutes)).astimezone(UTC)
+
+
+def scheduled_time(docket: Docket) -> dt.datetime:
+    """The docket's start in UTC (the venue's time zone and its daylight-saving rules)."""
+    return court_datetime(docket.venue.timezone, docket.date, docket.starts_at)
+
+
+def report_lead(docket: Docket, port: Port | None) -> dt.timedelta:
+    minutes = (
+        port.report_lead_minutes
+        if port is not None and port.report_lead_minutes is not None
+        else report_lead_minutes(docket.session)
+    )
+    return dt.timedelta(minutes=minutes)
+
+
+def reporting_time(docket: Docket, port: Port | None) -> dt.datetime | None:
+    """When people on this docket report at ``port`` (UTC), or None without a port."""
+    if port is None:
+        return None
+    return report_datetime(
+        scheduled_time(docket), int(report_lead(docket, port).total_seconds() // 60)
+    )
 
 
 def in_zone(moment: dt.datetime, zone: str) -> dt.datetime:

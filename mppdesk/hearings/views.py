@@ -4,7 +4,8 @@ Every view asks the permission matrix first (``web.access.requires``: ``docket.r
 read dockets and hearings, ``docket.manage`` to generate dockets and schedule,
 ``person.write`` for notices, outcomes and roll-call) and reads through
 ``hearings.queries``: a hearing, follow-up or person the viewer may not read is a 404,
-like a missing one. Writes go through ``hearings.services`` and ``hearings.scheduling``.
+like a missing one. Writes go through the hearings services (``dockets``, ``hearing_services``,
+``notice_services``, ``outcomes``) and ``hearings.scheduling``.
 
 URLs carry docket numbers and random UUIDs only. Pages showing personal data record a
 view in the audit log; PDF and ZIP downloads record an export, under file names that
@@ -17,13 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,15 +34,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mppdesk.accounts.permissions import Action, can, orgs_where
-from mppdesk.audit import services as audit
+from mppdesk.accounts.permissions import Action
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import CaseMember
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.hearings import calendar as court_days
+from mppdesk.hearings import dockets as docket_services
+from mppdesk.hearings import hearing_services, notice_services, queries
 from mppdesk.hearings import notices as notice_pdf
-from mppdesk.hearings import queries, services
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.evidence import evidence_for
 from mppdesk.hearings.forms import (
     ROLL_CALL_DECISIONS,
@@ -88,34 +89,6 @@ PAGE_SIZE = 50
 UPCOMING_DAYS = 30
 #: The reschedule/continue docket picker lists at most this many dockets.
 DOCKET_CHOICES = 200
-
-# Field names recorded in the audit log for each kind of read (names, never values).
-LIST_VIEW_FIELDS = ["case", "lead", "a_number", "docket", "scheduled_at", "report_at", "status"]
-DETAIL_VIEW_FIELDS = [*LIST_VIEW_FIELDS, "outcome", "notices", "continuance_reason", "chain"]
-ROLL_CALL_VIEW_FIELDS = ["case", "lead", "members", "a_number", "status", "outcome"]
-NOTICE_PDF_FIELDS = ["lead", "a_number", "scheduled_at", "report_at", "report_place", "notice"]
-# What a program-wide coordinator sees of a hearing they may move but not read.
-PROGRAM_VIEW_FIELDS = ["docket", "scheduled_at", "report_at", "seats", "language"]
-FOLLOW_UP_VIEW_FIELDS = ["hearing", "status", "deadlines", "notes", "notices", "contact_points"]
-FOLLOW_UP_LIST_FIELDS = ["hearing", "lead", "a_number", "status", "deadlines"]
-
-
-def _record_list_views(
-    user: User, rows: Iterable[Any], object_type: str, fields: Sequence[str]
-) -> None:
-    """One audit entry per row shown, filed under each row's owning organization."""
-    by_org: dict[Any, list[Any]] = defaultdict(list)
-    for row in rows:
-        by_org[row.organization].append(row.pk)
-    for organization, ids in by_org.items():
-        audit.record_many(
-            actor=user,
-            organization=organization,
-            action="view",
-            object_type=object_type,
-            object_ids=ids,
-            fields=fields,
-        )
 
 
 def _errors_text(errors: dict[str, list[str]]) -> str:
@@ -182,7 +155,7 @@ def _calendar(
     sunday = monday + dt.timedelta(days=6)
     dockets = list(queries.dockets_in(user, venue, monday, sunday)) if venue else []
     court_days.mark_closed(dockets)
-    may_generate = can(user, Action.DOCKET_MANAGE)
+    may_generate = queries.may_manage_dockets(user)
     if may_generate and generate_form is None:
         generate_form = GenerateDocketsForm(
             initial={
@@ -243,7 +216,7 @@ def generate(request: HttpRequest) -> HttpResponse:
         venue: Venue = form.cleaned_data["venue"]
         start: dt.date = form.cleaned_data["start"]
         try:
-            result = services.generate_dockets(
+            result = docket_services.generate_dockets(
                 actor=user, venue=venue, start=start, end=form.cleaned_data["end"]
             )
         except FieldErrors as exc:
@@ -320,9 +293,9 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             rows.append(row)
             others += 1
-    _record_list_views(user, visible.values(), "hearing", LIST_VIEW_FIELDS)
-    _record_list_views(user, unread, "hearing", PROGRAM_VIEW_FIELDS)
-    writable = set(orgs_where(user, Action.PERSON_WRITE))
+    queries.hearings_shown(user, visible.values())
+    queries.hearings_shown(user, unread, fields=queries.PROGRAM_VIEW_FIELDS)
+    writable = set(queries.recording_org_ids(user))
     context = {
         "docket": docket,
         "starts_at": docket.starts_at_utc(),
@@ -338,13 +311,9 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _roll_call_hearings(user: User, docket: Docket) -> list[Hearing]:
     """The hearings on ``docket`` the user records attendance for: their own
     organizations' (``person.write``), scheduled or held, lead respondent first."""
-    hearings = _with_people(
-        queries.hearings_for(user).filter(
-            docket=docket,
-            organization_id__in=orgs_where(user, Action.PERSON_WRITE),
-            status__in=[HearingStatus.SCHEDULED, HearingStatus.HELD],
-        )
-    ).prefetch_related("replaced_by")
+    hearings = _with_people(queries.roll_call_hearings(user, docket)).prefetch_related(
+        "replaced_by"
+    )
     rows = list(hearings.order_by("scheduled_at", "id"))
     follow_ups = {
         f.hearing_id: f for f in InAbsentiaFollowUp.objects.filter(hearing__in=[h.pk for h in rows])
@@ -410,7 +379,7 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
     hearings = _roll_call_hearings(user, docket)
     editable = [h for h in hearings if not h.roll_locked]  # type: ignore[attr-defined]
     if request.method != "POST":
-        _record_list_views(user, hearings, "hearing", ROLL_CALL_VIEW_FIELDS)
+        queries.hearings_shown(user, hearings, fields=queries.ROLL_CALL_FIELDS)
         return _roll_call_page(request, docket, hearings, RollCallForm(hearings=editable))
     form = RollCallForm(request.POST, hearings=editable)
     if form.is_valid():
@@ -419,7 +388,7 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("Nothing to save: no outcome was chosen."))
             return redirect("hearings:roll_call", pk=docket.pk)
         try:
-            done = services.record_attendance(actor=user, docket=docket, outcomes=outcomes)
+            done = outcome_services.record_attendance(actor=user, docket=docket, outcomes=outcomes)
         except FieldErrors as exc:
             _roll_call_errors(form, exc.errors)
         else:
@@ -461,7 +430,7 @@ def _port_of(hearing: Hearing) -> Port | None:
 
 def _replacement_dockets(user: User, hearing: Hearing) -> QuerySet[Docket]:
     """Dockets of the same venue from today with room for everyone on the case."""
-    seats = services.people_on(hearing.case)
+    seats = hearing_services.people_on(hearing.case)
     dockets = (
         queries.dockets_in(user, hearing.docket.venue, start=court_today(hearing.docket.venue))
         .exclude(pk=hearing.docket_id)
@@ -482,8 +451,8 @@ def _hearing_context(request: HttpRequest, hearing: Hearing, **forms: Any) -> di
     notices = list(queries.notices_of(hearing))
     follow_up = InAbsentiaFollowUp.objects.filter(hearing=hearing).first()
     replaced_by = next((h for h in chain if h.replaces_id == hearing.pk), None)
-    can_write = can(user, Action.PERSON_WRITE, hearing.organization_id)
-    can_manage = hearing.is_open and queries.may_schedule(user, hearing.organization_id)
+    can_write = queries.may_record(user, hearing.organization_id)
+    can_manage = hearing.is_open and queries.may_manage_hearing(user, hearing)
     outcome_open = (
         can_write
         and hearing.status in (HearingStatus.SCHEDULED, HearingStatus.HELD)
@@ -548,8 +517,7 @@ def _hearing_page(
 @require_GET
 def hearing_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    hearing = queries.get_hearing(user, pk)
-    audit.record_view(actor=user, obj=hearing, object_type="hearing", fields=DETAIL_VIEW_FIELDS)
+    hearing = queries.get_hearing_for_view(user, pk)
     return _hearing_page(request, hearing)
 
 
@@ -568,7 +536,7 @@ def record_notice(request: HttpRequest, pk: UUID) -> HttpResponse:
     if form.is_valid():
         kwargs = form.notice_kwargs()
         try:
-            services.record_notice(
+            notice_services.record_notice(
                 actor=user,
                 hearing=hearing,
                 served_by=user if kwargs["served_at"] else None,
@@ -598,7 +566,7 @@ def mark_served(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.mark_notice_served(
+            notice_services.mark_notice_served(
                 actor=user,
                 notice=notice,
                 served_at=data.get("served_at"),  # type: ignore[arg-type] # the service names it
@@ -620,28 +588,19 @@ def notice_download(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResp
     """The printed notice as a PDF: ``?lang=`` es, en, pt, ht or fr (default: the
     notice's own language). Recorded in the audit log as an export."""
     user = current_user(request)
-    hearing = queries.get_hearing(user, pk)
-    notice = queries.get_notice(hearing, notice_pk)
-    notice.hearing = hearing  # already loaded with its docket, venue, port and case
-    language = request.GET.get("lang") or notice.language
-    if language not in NOTICE_LANGUAGES:
-        language = notice.language
     try:
-        pdf = notice_pdf.render_notice_pdf(notice, language)
+        hearing, notice, pdf = queries.export_notice_pdf(
+            user, pk, notice_pk, request.GET.get("lang")
+        )
     except notice_pdf.NoticeUnavailable:
         messages.error(
             request,
             _("This notice cannot be printed: the case has no port of entry. Set it first."),
         )
-        return redirect("hearings:detail", pk=hearing.pk)
-    audit.record(
-        actor=user,
-        organization=hearing.organization,
-        action="export",
-        object_type="notice",
-        object_id=notice.pk,
-        fields=NOTICE_PDF_FIELDS,
-    )
+        return redirect("hearings:detail", pk=pk)
+    language = request.GET.get("lang") or notice.language
+    if language not in NOTICE_LANGUAGES:
+        language = notice.language
     return _attachment(pdf, "application/pdf", notice_pdf.file_name(notice, language))
 
 
@@ -689,9 +648,7 @@ def _change_page(
     case can move it; a name is on the hearing page, for those who may read it."""
     port = _port_of(hearing)
     language = queries.lead_languages([hearing.case_id]).get(hearing.case_id, "")
-    audit.record_view(
-        actor=current_user(request), obj=hearing, object_type="hearing", fields=PROGRAM_VIEW_FIELDS
-    )
+    queries.hearings_shown(current_user(request), [hearing], fields=queries.PROGRAM_VIEW_FIELDS)
     context = {
         "hearing": hearing,
         "readable": readable is not None,
@@ -750,7 +707,11 @@ def _replace(request: HttpRequest, pk: UUID, action: str) -> HttpResponse:
         if docket is None:
             errors = {"docket": [_("Choose a docket.")]}
         else:
-            change = services.reschedule if action == "reschedule" else services.continue_hearing
+            change = (
+                hearing_services.reschedule
+                if action == "reschedule"
+                else hearing_services.continue_hearing
+            )
             kwargs = form.notice_kwargs()
             try:
                 new = change(
@@ -802,7 +763,7 @@ def cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
     if form.is_valid():
         kwargs = form.notice_kwargs()
         try:
-            cancelled = services.cancel(
+            cancelled = hearing_services.cancel(
                 actor=user,
                 hearing=hearing,
                 reason=form.cleaned_data.get("reason") or "",
@@ -829,7 +790,7 @@ def record_outcome(request: HttpRequest, pk: UUID) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            hearing = services.record_outcome(
+            hearing = outcome_services.record_outcome(
                 actor=user,
                 hearing=hearing,
                 outcome=data["outcome"],
@@ -863,8 +824,8 @@ def _hearing_list(
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    _record_list_views(user, rows, "hearing", LIST_VIEW_FIELDS)
-    own = set(orgs_where(user, Action.PERSON_READ))
+    queries.hearings_shown(user, rows)
+    own = set(queries.own_org_ids(user))
     for hearing in rows:
         hearing.shared = hearing.organization_id not in own  # type: ignore[attr-defined]
         hearing.report_port = _port_of(hearing)  # type: ignore[attr-defined]
@@ -914,7 +875,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     for follow_up in rows:
         follow_up.days_left = _days_left(follow_up)  # type: ignore[attr-defined]
         follow_up.days_over = -follow_up.days_left  # type: ignore[attr-defined]
-    _record_list_views(user, rows, "in_absentia_follow_up", FOLLOW_UP_LIST_FIELDS)
+    queries.follow_ups_shown(user, rows)
     statuses = [("all", _("All")), *FollowUpStatus.choices]
     return render(
         request,
@@ -932,7 +893,7 @@ def _follow_up_page(
     user = current_user(request)
     hearing = queries.get_hearing(user, follow_up.hearing_id)
     packet = evidence_for(hearing)
-    can_write = can(user, Action.PERSON_WRITE, follow_up.organization_id)
+    can_write = queries.may_record(user, follow_up.organization_id)
     context = {
         "follow_up": follow_up,
         "hearing": hearing,
@@ -954,10 +915,7 @@ def _follow_up_page(
 @require_GET
 def follow_up_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    follow_up = queries.get_follow_up(user, pk)
-    audit.record_view(
-        actor=user, obj=follow_up, object_type="in_absentia_follow_up", fields=FOLLOW_UP_VIEW_FIELDS
-    )
+    follow_up = queries.get_follow_up_for_view(user, pk)
     return _follow_up_page(request, follow_up)
 
 
@@ -965,13 +923,11 @@ def follow_up_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def follow_up_update(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    follow_up = queries.get_follow_up(user, pk)
-    if not can(user, Action.PERSON_WRITE, follow_up.organization_id):
-        raise PermissionDenied  # shared by a referral: read-only
+    follow_up = queries.get_follow_up_for_update(user, pk)  # shared: read-only, 403
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            services.update_follow_up(
+            outcome_services.update_follow_up(
                 actor=user,
                 follow_up=follow_up,
                 status=form.cleaned_data["status"],
@@ -1055,7 +1011,7 @@ def _panel(
     rows = list(hearings.select_related("case__port").order_by("-scheduled_at", "-id"))
     for hearing in rows:
         hearing.report_port = _port_of(hearing)  # type: ignore[attr-defined]
-    _record_list_views(user, rows, "hearing", LIST_VIEW_FIELDS)
+    queries.hearings_shown(user, rows)
     context = {"hearings": rows, "next_hearing": _next_hearing(rows), **extra}
     return render(request, fragment if is_htmx(request) else page_template, context)
 

@@ -121,7 +121,7 @@ def case_timeline(events: list[CaseEvent], names: dict[str, str]) -> list[dict[s
                 labels.append(str(getattr(field, "verbose_name", name)))
             detail = ", ".join(labels)
         elif event.kind == CaseEvent.Kind.HEARING:
-            from mppdesk.hearings.services import case_event_detail
+            from mppdesk.hearings.display import case_event_detail
 
             detail = case_event_detail(data)
         rows.append({"event": event, "detail": detail, "person_id": data.get("person")})

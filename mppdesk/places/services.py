@@ -147,7 +147,7 @@ def update_port(*, actor: User | None, port: Port, **changes: Any) -> Port:
 # Coordinators with ``transfer.manage`` keep facilities and shelters right. Shelter
 # capacity is counted per night in ``ShelterNight`` rows: ``reserve_shelter`` takes places
 # with one conditional UPDATE per shelter (``occupied + n <= capacity``), backed by a CHECK
-# constraint, exactly like ``hearings.services.book`` for dockets.
+# constraint, exactly like ``hearings.dockets.book`` for dockets.
 
 FACILITY_FIELDS = ("name", "city", "state", "reported_capacity", "source", "active")
 SHELTER_FIELDS = ("name", "city", "capacity", "capacity_note", "as_of", "source", "active")

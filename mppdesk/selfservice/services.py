@@ -346,7 +346,7 @@ def answer_for(hearing: Hearing, language: str) -> str:
     port = hearing.port or hearing.case.port
     report_at = hearing.report_at
     if port is not None and report_at is None:
-        from mppdesk.hearings.services import reporting_time
+        from mppdesk.hearings.times import reporting_time
 
         report_at = reporting_time(hearing.docket, port)
     place = ""

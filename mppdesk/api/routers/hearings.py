@@ -28,17 +28,17 @@ from ninja.responses import Status
 from pydantic import StrictBool, StrictInt, StrictStr
 
 from mppdesk.accounts.models import User
-from mppdesk.accounts.permissions import Action, can
+from mppdesk.accounts.permissions import Action
 from mppdesk.api import common
 from mppdesk.api.auth import role
 from mppdesk.api.errors import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, renamed_fields
 from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictInput, WallTime
-from mppdesk.audit import services as audit
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
-from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import calendar, queries, services
+from mppdesk.hearings import calendar, hearing_services, notice_services, queries, support, times
+from mppdesk.hearings import dockets as docket_services
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.models import (
     ClosureDay,
     Docket,
@@ -93,10 +93,6 @@ for _literal, _choices in (
     (FollowUpStatusCode, FollowUpStatus),
 ):
     assert set(_literal.__args__) == set(_choices.values)  # type: ignore[attr-defined]  # noqa: S101
-
-# What a hearing shows besides ids: recorded as a view of the hearing.
-VIEW_FIELDS = ["case", "docket", "scheduled_at", "report_at", "status", "outcome"]
-DETAIL_VIEW_FIELDS = [*VIEW_FIELDS, "notices", "continuance_reason"]
 
 
 # --- schemas: places ----------------------------------------------------------------------
@@ -254,7 +250,7 @@ class TemplateCreateIn(StrictInput):
     weekday: StrictInt = Field(..., ge=0, le=6)
     session: SessionCode
     courtroom: StrictStr = Field(..., min_length=1, max_length=40)
-    capacity: StrictInt = Field(..., ge=1, le=services.MAX_CAPACITY)
+    capacity: StrictInt = Field(..., ge=1, le=docket_services.MAX_CAPACITY)
     judge: StrictStr = Field("", max_length=120)
     interpreter_languages: list[StrictStr] = Field(default_factory=lambda: ["spa"])
     starts_at: WallTime | None = Field(
@@ -267,7 +263,7 @@ class TemplateUpdateIn(StrictInput):
     weekday: StrictInt | None = Field(None, ge=0, le=6)
     session: SessionCode | None = None
     courtroom: StrictStr | None = Field(None, min_length=1, max_length=40)
-    capacity: StrictInt | None = Field(None, ge=1, le=services.MAX_CAPACITY)
+    capacity: StrictInt | None = Field(None, ge=1, le=docket_services.MAX_CAPACITY)
     judge: StrictStr | None = Field(None, max_length=120)
     interpreter_languages: list[StrictStr] | None = None
     starts_at: WallTime | None = Field(
@@ -380,7 +376,7 @@ class FollowUpFilters(PageQuery):
 
 class NoticeFields(StrictInput):
     method: MethodCode = "in_person"
-    address: StrictStr = Field("", max_length=services.MAX_ADDRESS)
+    address: StrictStr = Field("", max_length=support.MAX_ADDRESS)
     language: LanguageCode | None = Field(None, description="Default: the lead's language.")
     served_at: dt.datetime | None = Field(None, description="When it was served, if it was.")
     served_by: StrictStr | None = Field(
@@ -400,12 +396,12 @@ class ScheduleIn(NoticeFields):
 
 class ReplaceIn(NoticeFields):
     docket_id: StrictInt
-    reason: StrictStr = Field(..., min_length=1, max_length=services.MAX_REASON)
+    reason: StrictStr = Field(..., min_length=1, max_length=support.MAX_REASON)
     report_at: dt.datetime | None = None
 
 
 class CancelIn(NoticeFields):
-    reason: StrictStr = Field(..., min_length=1, max_length=services.MAX_REASON)
+    reason: StrictStr = Field(..., min_length=1, max_length=support.MAX_REASON)
 
 
 class NoticeIn(NoticeFields):
@@ -416,7 +412,7 @@ class ServedIn(StrictInput):
     served_at: dt.datetime
     served_by: StrictStr | None = Field(None, max_length=150)
     method: MethodCode | None = None
-    address: StrictStr | None = Field(None, max_length=services.MAX_ADDRESS)
+    address: StrictStr | None = Field(None, max_length=support.MAX_ADDRESS)
 
 
 class OutcomeIn(StrictInput):
@@ -425,7 +421,7 @@ class OutcomeIn(StrictInput):
         False, description="With failed_to_appear: the judge ordered removal in absentia."
     )
     order_date: dt.date | None = Field(None, description="Default: the docket's date.")
-    reason: StrictStr = Field("", max_length=services.MAX_REASON)
+    reason: StrictStr = Field("", max_length=support.MAX_REASON)
     notes: StrictStr = Field("", max_length=4000, description="Notes of the follow-up, if any.")
 
 
@@ -469,7 +465,7 @@ def _docket(request: HttpRequest, docket_id: int, field: str = "docket_id") -> D
 
 
 def _local_docket(docket: Docket) -> tuple[dt.datetime, str]:
-    at = services.scheduled_time(docket)
+    at = times.scheduled_time(docket)
     return at, local_string(at, docket.venue.timezone)
 
 
@@ -605,10 +601,7 @@ def _load_for_update(request: HttpRequest, hearing_id: uuid.UUID) -> Hearing:
 
 def program_wide(request: HttpRequest) -> bool:
     """The token acts for a program-wide scheduler (``queries.PROGRAM_WIDE_SCHEDULERS``)."""
-    org = common.organization(request)
-    return org.kind in queries.PROGRAM_WIDE_SCHEDULERS and can(
-        common.actor(request), Action.DOCKET_MANAGE, org.pk
-    )
+    return queries.acts_program_wide(common.actor(request), common.organization(request))
 
 
 def _case_to_schedule(request: HttpRequest, case_id: uuid.UUID) -> Case:
@@ -649,21 +642,9 @@ def _managed_out(request: HttpRequest, hearing_id: uuid.UUID) -> HearingDetailOu
         )
 
 
-def _record_views(request: HttpRequest, hearings: list[Hearing], fields: list[str]) -> None:
-    if hearings:
-        audit.record_many(
-            actor=common.actor(request),
-            organization=common.organization(request),
-            action=AuditAction.VIEW,
-            object_type=ObjectType.HEARING,
-            object_ids=[h.pk for h in hearings],
-            fields=fields,
-        )
-
-
 def _page(request: HttpRequest, hearings: QuerySet[Hearing], query: PageQuery) -> HearingPage:
     count, items = common.page(hearings, query)
-    _record_views(request, items, VIEW_FIELDS)
+    queries.hearings_shown(common.actor(request), items)
     return HearingPage(**common.page_meta(count, query), items=[hearing_out(h) for h in items])
 
 
@@ -777,7 +758,7 @@ def add_closure(
     already on that day are kept and flagged (``closed``); their hearings are counted,
     not moved."""
     venue = _get_venue(code)
-    result = services.add_closure_day(
+    result = docket_services.add_closure_day(
         actor=common.actor(request), venue=venue, date=payload.date, reason=payload.reason
     )
     out = closure_out(result.closure)
@@ -802,7 +783,7 @@ def remove_closure(request: HttpRequest, code: str, date: dt.date) -> Status[Non
     closure = ClosureDay.objects.filter(venue=venue, date=date).first()
     if closure is None:
         raise Http404
-    services.remove_closure_day(actor=common.actor(request), closure=closure)
+    docket_services.remove_closure_day(actor=common.actor(request), closure=closure)
     return Status(204, None)
 
 
@@ -872,7 +853,7 @@ def generate_dockets(request: HttpRequest, payload: GenerateIn) -> GenerateOut:
                 {f"template_ids[{i}]": ["No such template at this venue."] for i in missing}
             )
         templates = list(found.values())
-    result = services.generate_dockets(
+    result = docket_services.generate_dockets(
         actor=common.actor(request),
         venue=venue,
         start=payload.start,
@@ -893,7 +874,7 @@ def generate_dockets(request: HttpRequest, payload: GenerateIn) -> GenerateOut:
 def create_docket(request: HttpRequest, payload: DocketCreateIn) -> Status[DocketOut]:
     """One docket outside the weekly templates. Refused (422 naming ``date``) on a US
     federal holiday (observed dates included) or a closure day of the venue."""
-    docket = services.create_docket(
+    docket = docket_services.create_docket(
         actor=common.actor(request),
         venue=_venue(payload.venue),
         date=payload.date,
@@ -932,7 +913,7 @@ def list_templates(
 def create_template(request: HttpRequest, payload: TemplateCreateIn) -> Status[DocketTemplateOut]:
     """Add a weekly docket template to a venue."""
     venue = _venue(payload.venue)
-    template = services.create_template(
+    template = docket_services.create_template(
         actor=common.actor(request),
         venue=venue,
         weekday=payload.weekday,
@@ -959,7 +940,9 @@ def update_template(
     generated keep their values."""
     template = queries.get_template(common.actor(request), template_id)
     changes = {name: getattr(payload, name) for name in payload.model_fields_set}
-    template = services.update_template(actor=common.actor(request), template=template, **changes)
+    template = docket_services.update_template(
+        actor=common.actor(request), template=template, **changes
+    )
     return template_out(template)
 
 
@@ -1005,7 +988,7 @@ def roll_call(request: HttpRequest, docket_id: int, payload: RollCallIn) -> list
         )
     for hearing in visible.values():
         common.check_token_owner(request, hearing)
-    done = services.record_attendance(
+    done = outcome_services.record_attendance(
         actor=common.actor(request), docket=docket, outcomes=dict(payload.outcomes)
     )
     return [hearing_out(_load(request, h.pk)) for h in done]
@@ -1050,7 +1033,7 @@ def schedule_hearing(request: HttpRequest, payload: ScheduleIn) -> Status[Hearin
     with renamed_fields({"docket": "docket_id", "case": "case_id"}):
         case = _case_to_schedule(request, payload.case_id)
         docket = _docket(request, payload.docket_id)
-        hearing = services.schedule_hearing(
+        hearing = hearing_services.schedule_hearing(
             actor=common.actor(request),
             case=case,
             docket=docket,
@@ -1097,15 +1080,7 @@ def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilters]) -> Fo
     if filters.status:
         follow_ups = follow_ups.filter(status=filters.status)
     count, items = common.page(follow_ups, filters)
-    if items:
-        audit.record_many(
-            actor=common.actor(request),
-            organization=common.organization(request),
-            action=AuditAction.VIEW,
-            object_type=ObjectType.IN_ABSENTIA_FOLLOW_UP,
-            object_ids=[f.pk for f in items],
-            fields=["hearing", "status", "deadlines", "notes"],
-        )
+    queries.follow_ups_shown(common.actor(request), items)
     return FollowUpPage(**common.page_meta(count, filters), items=[follow_up_out(f) for f in items])
 
 
@@ -1121,7 +1096,7 @@ def update_follow_up(
     follow_up = common.check_token_owner(
         request, queries.get_follow_up(common.actor(request), follow_up_id)
     )
-    follow_up = services.update_follow_up(
+    follow_up = outcome_services.update_follow_up(
         actor=common.actor(request),
         follow_up=follow_up,
         status=payload.status,
@@ -1135,8 +1110,9 @@ def update_follow_up(
 )
 def get_hearing(request: HttpRequest, hearing_id: uuid.UUID) -> HearingDetailOut:
     """One hearing with its notices, its chain of reschedules and any follow-up."""
-    hearing = _load(request, hearing_id)
-    _record_views(request, [hearing], DETAIL_VIEW_FIELDS)
+    hearing = queries.get_hearing_for_view(
+        common.actor(request), hearing_id, within=lambda h: common.check_token_scope(request, h)
+    )
     return hearing_detail_out(hearing)
 
 
@@ -1146,7 +1122,11 @@ def _replace(
     hearing = _hearing_to_manage(request, hearing_id)
     with renamed_fields({"docket": "docket_id"}):
         docket = _docket(request, payload.docket_id)
-        function = services.reschedule if action == "reschedule" else services.continue_hearing
+        function = (
+            hearing_services.reschedule
+            if action == "reschedule"
+            else hearing_services.continue_hearing
+        )
         new = function(
             actor=common.actor(request),
             hearing=hearing,
@@ -1199,7 +1179,7 @@ def cancel(request: HttpRequest, hearing_id: uuid.UUID, payload: CancelIn) -> He
     """Cancel a hearing that has not taken place: its places are released and a
     "cancelled" notice is recorded."""
     hearing = _hearing_to_manage(request, hearing_id)
-    services.cancel(
+    hearing_services.cancel(
         actor=common.actor(request),
         hearing=hearing,
         reason=payload.reason,
@@ -1216,17 +1196,7 @@ def cancel(request: HttpRequest, hearing_id: uuid.UUID, payload: CancelIn) -> He
 def list_notices(request: HttpRequest, hearing_id: uuid.UUID) -> list[NoticeOut]:
     """Every notice of this hearing, oldest first."""
     hearing = _load(request, hearing_id)
-    notices = list(queries.notices_of(hearing))
-    if notices:
-        audit.record_many(
-            actor=common.actor(request),
-            organization=common.organization(request),
-            action=AuditAction.VIEW,
-            object_type=ObjectType.NOTICE,
-            object_ids=[n.pk for n in notices],
-            fields=services.NOTICE_FIELDS,
-        )
-    return [notice_out(n) for n in notices]
+    return [notice_out(n) for n in queries.notices_for_view(common.actor(request), hearing)]
 
 
 @router.post(
@@ -1240,7 +1210,7 @@ def create_notice(
     """Record a notice of this hearing: how, to which address, when and by whom it was
     served."""
     hearing = _load_for_update(request, hearing_id)
-    notice = services.record_notice(
+    notice = notice_services.record_notice(
         actor=common.actor(request),
         hearing=hearing,
         kind=payload.kind,
@@ -1261,7 +1231,7 @@ def mark_served(
     served is not changed; record a new one instead)."""
     hearing = _load_for_update(request, hearing_id)
     notice = queries.get_notice(hearing, notice_id)
-    notice = services.mark_notice_served(
+    notice = notice_services.mark_notice_served(
         actor=common.actor(request),
         notice=notice,
         served_at=payload.served_at,
@@ -1288,7 +1258,7 @@ def record_outcome(
     lack of notice or custody has no deadline (both null).
     """
     hearing = _load_for_update(request, hearing_id)
-    services.record_outcome(
+    outcome_services.record_outcome(
         actor=common.actor(request),
         hearing=hearing,
         outcome=payload.outcome,

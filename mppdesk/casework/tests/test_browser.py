@@ -38,7 +38,7 @@ def test_a_case_workers_day_on_a_phone(
     from mppdesk.casework import services
     from mppdesk.casework.demo import notice_pdf
     from mppdesk.casework.models import CaseAssignment, CaseFile, CaseNote
-    from mppdesk.hearings import services as hearing_services
+    from mppdesk.hearings import hearing_services
     from mppdesk.hearings.tests.conftest import EL_PASO, future_day, make_case, make_docket
     from mppdesk.places.models import Port, Venue
     from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory

@@ -19,7 +19,8 @@ from mppdesk.casework import services
 from mppdesk.casework.models import Task, TaskSource
 from mppdesk.casework.system import refresh_system_tasks
 from mppdesk.casework.tests.conftest import Team
-from mppdesk.hearings import services as hearing_services
+from mppdesk.hearings import hearing_services
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.calendar import federal_holiday
 from mppdesk.places.models import Port, Venue
 from mppdesk.selfservice.tests.conftest import make_docket
@@ -98,7 +99,7 @@ def test_an_in_absentia_order_makes_a_motion_deadline_task(team: Team, personas:
     held = hearing_services.schedule_hearing(
         actor=None, case=team.case, docket=make_docket(venue, past, "ia"), allow_past=True
     )
-    hearing_services.record_outcome(
+    outcome_services.record_outcome(
         actor=None, hearing=held, outcome="failed_to_appear", in_absentia_order=True
     )
     task = Task.objects.get(source=TaskSource.IN_ABSENTIA)

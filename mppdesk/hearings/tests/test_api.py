@@ -11,7 +11,8 @@ from django.utils import timezone
 from mppdesk.accounts.models import Membership, Organization
 from mppdesk.accounts.services import create_api_token
 from mppdesk.api.tests.helpers import ApiClient, assert_error
-from mppdesk.hearings import services
+from mppdesk.hearings import dockets as docket_services
+from mppdesk.hearings import hearing_services
 from mppdesk.hearings.models import Docket, Hearing
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket, user_with_role
 from mppdesk.hearings.times import court_today
@@ -44,7 +45,7 @@ def outsider_api(personas: Any) -> ApiClient:
 
 @pytest.fixture
 def hearing(personas: Any, case: Any, docket: Any) -> Hearing:
-    return services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    return hearing_services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
 
 
 def test_coordinator_schedules_and_sees_local_times(
@@ -88,7 +89,7 @@ def test_schedule_errors_name_the_field(
     coordinator_api: ApiClient, personas: Any, case: Any, el_paso: Any
 ) -> None:
     full = make_docket(el_paso, future_day(), capacity=1)
-    services.book(full, 1)
+    docket_services.book(full, 1)
     assert_error(
         coordinator_api.post(HEARINGS, {"case_id": str(case.pk), "docket_id": full.pk}),
         422,
@@ -149,7 +150,7 @@ def test_outsider_gets_404_everywhere(
 def test_list_filters_and_detail(
     caseworker_api: ApiClient, personas: Any, hearing: Hearing, el_paso: Any
 ) -> None:
-    other = services.schedule_hearing(
+    other = hearing_services.schedule_hearing(
         actor=personas.coordinator,
         case=make_case(personas.org, venue=el_paso),
         docket=make_docket(el_paso, future_day(7)),
@@ -218,7 +219,7 @@ def test_outcome_in_absentia_opens_a_follow_up(
     caseworker_api: ApiClient, personas: Any, case: Any, el_paso: Any
 ) -> None:
     docket = make_docket(el_paso, timezone.localdate() - dt.timedelta(days=1))
-    hearing = services.schedule_hearing(
+    hearing = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=docket, allow_past=True
     )
     response = caseworker_api.post(
@@ -250,7 +251,7 @@ def test_roll_call(
 ) -> None:
     docket = make_docket(el_paso, court_today(el_paso))
     ours = [
-        services.schedule_hearing(
+        hearing_services.schedule_hearing(
             actor=personas.coordinator, case=make_case(personas.org, venue=el_paso), docket=docket
         )
         for _ in range(2)

@@ -12,30 +12,31 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from mppdesk.cases.models import Case
-from mppdesk.hearings import services
+from mppdesk.hearings import dockets as docket_services
+from mppdesk.hearings import hearing_services
+from mppdesk.hearings.dockets import DocketFull
 from mppdesk.hearings.models import Docket, Hearing, Notice
-from mppdesk.hearings.services import DocketFull
 from mppdesk.hearings.tests.conftest import EL_PASO, future_day, make_case, make_docket
 from mppdesk.places.models import Venue
 from mppdesk.testing.concurrency import run_threads
 
 
 def test_book_takes_places_until_full(docket: Docket) -> None:
-    services.book(docket, 4)
-    services.book(docket, 6)
+    docket_services.book(docket, 4)
+    docket_services.book(docket, 6)
     assert docket.booked == 10
     with pytest.raises(DocketFull) as caught:
-        services.book(docket, 1)
+        docket_services.book(docket, 1)
     assert caught.value.errors == {"docket": ["This docket has 0 free places; the case needs 1."]}
     docket.refresh_from_db()
     assert docket.booked == 10
 
 
 def test_release_gives_places_back(docket: Docket) -> None:
-    services.book(docket, 3)
-    services.release(docket, 2)
+    docket_services.book(docket, 3)
+    docket_services.release(docket, 2)
     assert docket.booked == 1
-    services.release(docket, 5)  # more than booked: never below zero
+    docket_services.release(docket, 5)  # more than booked: never below zero
     assert docket.booked == 0
 
 
@@ -59,13 +60,13 @@ class BookingNeverExceedsCapacity(HypothesisTestCase):
         for is_booking, n in steps:
             if is_booking:
                 if expected + n <= capacity:
-                    services.book(docket, n)
+                    docket_services.book(docket, n)
                     expected += n
                 else:
                     with self.assertRaises(DocketFull):
-                        services.book(docket, n)
+                        docket_services.book(docket, n)
             else:
-                services.release(docket, n)
+                docket_services.release(docket, n)
                 expected = max(expected - n, 0)
             docket.refresh_from_db()
             assert docket.booked == expected <= capacity
@@ -73,10 +74,10 @@ class BookingNeverExceedsCapacity(HypothesisTestCase):
 
 def test_a_household_that_does_not_fit_changes_nothing(personas: Any, el_paso: Venue) -> None:
     docket = make_docket(el_paso, future_day(), capacity=3)
-    services.book(docket, 1)
+    docket_services.book(docket, 1)
     family = make_case(personas.org, venue=el_paso, riders=2)  # three people
     with pytest.raises(DocketFull):
-        services.schedule_hearing(actor=personas.coordinator, case=family, docket=docket)
+        hearing_services.schedule_hearing(actor=personas.coordinator, case=family, docket=docket)
     docket.refresh_from_db()
     assert docket.booked == 1
     assert not Hearing.objects.exists()
@@ -91,7 +92,7 @@ def test_concurrent_bookings_never_overbook() -> None:
     def work(index: int) -> str:
         try:
             with transaction.atomic():
-                services.book(Docket.objects.get(pk=docket.pk), 1)
+                docket_services.book(Docket.objects.get(pk=docket.pk), 1)
         except DocketFull:
             return "full"
         return "booked"
@@ -119,7 +120,7 @@ def test_two_coordinators_scheduling_at_once_never_overbook() -> None:
 
     def work(index: int) -> str:
         try:
-            services.schedule_hearing(
+            hearing_services.schedule_hearing(
                 actor=coordinators[index],
                 case=Case.objects.get(pk=cases[index].pk),
                 docket=Docket.objects.get(pk=docket.pk),

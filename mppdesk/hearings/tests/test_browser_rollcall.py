@@ -26,7 +26,7 @@ def test_roll_call_on_a_phone_opens_the_in_absentia_follow_up(
 
     from mppdesk.accounts.models import Membership
     from mppdesk.accounts.testing import confirmed_device
-    from mppdesk.hearings import services
+    from mppdesk.hearings import hearing_services
     from mppdesk.hearings.tests.conftest import EL_PASO, make_case, make_docket
     from mppdesk.places.models import Port, Venue
     from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -41,7 +41,9 @@ def test_roll_call_on_a_phone_opens_the_in_absentia_follow_up(
     present = make_case(org, venue=venue, port=port)
     absent = make_case(org, venue=venue, port=port)
     hearings = {
-        key: services.schedule_hearing(actor=None, case=case, docket=docket, allow_past=True)
+        key: hearing_services.schedule_hearing(
+            actor=None, case=case, docket=docket, allow_past=True
+        )
         for key, case in (("present", present), ("absent", absent))
     }
 

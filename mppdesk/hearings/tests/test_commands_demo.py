@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from mppdesk.cli import cli
-from mppdesk.hearings import services
+from mppdesk.hearings import dockets as docket_services
 from mppdesk.hearings.models import Docket
 
 
@@ -17,7 +17,7 @@ def run(*args: str) -> Any:
 
 
 def test_generate_from_the_command_line(personas: Any, el_paso: Any) -> None:
-    services.create_template(
+    docket_services.create_template(
         actor=None, venue=el_paso, weekday=0, session="am", courtroom="1", capacity=20
     )
     args = ["generate", "--venue", el_paso.code, "--from", "2027-01-01", "--to", "2027-01-31"]
@@ -47,7 +47,7 @@ def test_generate_refuses_bad_input(db: Any, args: list[str], message: str) -> N
 
 
 def test_generate_checks_the_role(personas: Any, el_paso: Any) -> None:
-    services.create_template(
+    docket_services.create_template(
         actor=None, venue=el_paso, weekday=0, session="am", courtroom="1", capacity=20
     )
     result = run(

@@ -20,7 +20,8 @@ from mppdesk.accounts.testing import verified_login
 from mppdesk.api.tests.helpers import ApiClient, assert_error
 from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import calendar, scheduling, services
+from mppdesk.hearings import calendar, hearing_services, scheduling
+from mppdesk.hearings import dockets as docket_services
 from mppdesk.hearings.models import ClosureDay, Docket, Hearing
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket
 from mppdesk.places.models import Port, Venue
@@ -74,7 +75,7 @@ def test_no_docket_can_be_made_on_martin_luther_king_day_2027(
     personas: Any, el_paso: Venue
 ) -> None:
     with pytest.raises(FieldErrors) as caught:
-        services.create_docket(
+        docket_services.create_docket(
             actor=personas.coordinator,
             venue=el_paso,
             date=MLK_2027,
@@ -88,10 +89,10 @@ def test_no_docket_can_be_made_on_martin_luther_king_day_2027(
     body = {"venue": el_paso.code, "date": "2027-01-18", "session": "am", "courtroom": "1",
             "capacity": 20}  # fmt: skip
     assert_error(_api(personas.coordinator).post(DOCKETS, body), 422, "date")
-    services.create_template(
+    docket_services.create_template(
         actor=None, venue=el_paso, weekday=0, session="am", courtroom="1", capacity=20
     )
-    result = services.generate_dockets(
+    result = docket_services.generate_dockets(
         actor=personas.coordinator, venue=el_paso, start=MLK_2027, end=MLK_2027
     )
     assert (result.created, result.closed_days) == (0, 1)
@@ -119,10 +120,10 @@ def test_a_docket_on_an_ordinary_day_is_made_and_audited(personas: Any, el_paso:
 def test_a_friday_template_skips_the_observed_independence_day(
     personas: Any, el_paso: Venue
 ) -> None:
-    services.create_template(
+    docket_services.create_template(
         actor=None, venue=el_paso, weekday=4, session="am", courtroom="1", capacity=20
     )
-    result = services.generate_dockets(
+    result = docket_services.generate_dockets(
         actor=None, venue=el_paso, start=dt.date(2026, 6, 29), end=dt.date(2026, 7, 12)
     )
     made = sorted(Docket.objects.filter(venue=el_paso).values_list("date", flat=True))
@@ -150,7 +151,7 @@ def test_generated_dockets_fall_on_court_days_only(
     us = holiday_calendars.US(years=range(start.year, end.year + 1), observed=True)
     with transaction.atomic():
         for weekday in weekdays:
-            services.create_template(
+            docket_services.create_template(
                 actor=None, venue=el_paso, weekday=weekday, session="am", courtroom="1",
                 capacity=10,
             )  # fmt: skip
@@ -158,9 +159,9 @@ def test_generated_dockets_fall_on_court_days_only(
         for offset in closures:
             day = start + dt.timedelta(days=offset)
             if day not in us:
-                services.add_closure_day(actor=None, venue=el_paso, date=day, reason="Flood")
+                docket_services.add_closure_day(actor=None, venue=el_paso, date=day, reason="Flood")
                 closed.add(day)
-        result = services.generate_dockets(actor=None, venue=el_paso, start=start, end=end)
+        result = docket_services.generate_dockets(actor=None, venue=el_paso, start=start, end=end)
         made = set(Docket.objects.filter(venue=el_paso).values_list("date", flat=True))
         days = {start + dt.timedelta(days=k) for k in range(length + 1)}
         expected = {d for d in days if d.weekday() in weekdays and d not in us and d not in closed}
@@ -176,7 +177,9 @@ def test_generated_dockets_fall_on_court_days_only(
 def closed_docket(personas: Any, el_paso: Venue, juarez: Port) -> tuple[Docket, Hearing]:
     docket = make_docket(el_paso, future_day(weeks=4))
     case = make_case(personas.org, venue=el_paso, port=juarez)
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
     return docket, hearing
 
 
@@ -185,7 +188,7 @@ def test_closing_a_day_flags_its_dockets_and_refuses_new_hearings(
 ) -> None:
     docket, hearing = closed_docket
     mark = audit_mark()
-    result = services.add_closure_day(
+    result = docket_services.add_closure_day(
         actor=personas.coordinator, venue=el_paso, date=docket.date, reason="Building closed"
     )
     assert (result.dockets_flagged, result.hearings_ahead) == (1, 1)
@@ -197,31 +200,33 @@ def test_closing_a_day_flags_its_dockets_and_refuses_new_hearings(
 
     other = make_case(personas.org, venue=el_paso, port=juarez)
     with pytest.raises(FieldErrors) as caught:
-        services.schedule_hearing(actor=personas.coordinator, case=other, docket=docket)
+        hearing_services.schedule_hearing(actor=personas.coordinator, case=other, docket=docket)
     assert list(caught.value.errors) == ["docket"]
     # Moving a hearing onto it is refused too; moving the flagged one away works.
     later = make_docket(el_paso, future_day(weeks=5))
-    moved_here = services.schedule_hearing(actor=personas.coordinator, case=other, docket=later)
+    moved_here = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=other, docket=later
+    )
     with pytest.raises(FieldErrors) as caught:
-        services.reschedule(
+        hearing_services.reschedule(
             actor=personas.coordinator, hearing=moved_here, new_docket=docket, reason="x"
         )
     assert list(caught.value.errors) == ["docket"]
     with pytest.raises(FieldErrors) as caught:
-        services.continue_hearing(
+        hearing_services.continue_hearing(
             actor=personas.coordinator, hearing=moved_here, new_docket=docket, reason="x"
         )
     assert list(caught.value.errors) == ["docket"]
-    services.reschedule(
+    hearing_services.reschedule(
         actor=personas.coordinator, hearing=hearing, new_docket=later, reason="Court closed"
     )
 
     # Opened again: no flag, and hearings may be put there.
     closure = ClosureDay.objects.get(venue=el_paso, date=docket.date)
-    services.remove_closure_day(actor=personas.coordinator, closure=closure)
+    docket_services.remove_closure_day(actor=personas.coordinator, closure=closure)
     assert Docket.objects.get(pk=docket.pk).closed_reason == ""
     third = make_case(personas.org, venue=el_paso, port=juarez)
-    services.schedule_hearing(actor=personas.coordinator, case=third, docket=docket)
+    hearing_services.schedule_hearing(actor=personas.coordinator, case=third, docket=docket)
 
 
 def test_a_docket_made_on_a_holiday_before_the_rule_is_flagged_not_deleted(
@@ -244,17 +249,25 @@ def test_a_docket_made_on_a_holiday_before_the_rule_is_flagged_not_deleted(
 def test_closure_days_checks_and_permissions(personas: Any, el_paso: Venue) -> None:
     day = future_day(weeks=6, weekday=2)
     with pytest.raises(FieldErrors) as caught:
-        services.add_closure_day(actor=personas.coordinator, venue=el_paso, date=MLK_2027,
+        docket_services.add_closure_day(actor=personas.coordinator, venue=el_paso, date=MLK_2027,
                                  reason="Holiday")  # fmt: skip
     assert list(caught.value.errors) == ["date"]
     with pytest.raises(FieldErrors) as caught:
-        services.add_closure_day(actor=personas.coordinator, venue=el_paso, date=day, reason=" ")
+        docket_services.add_closure_day(
+            actor=personas.coordinator, venue=el_paso, date=day, reason=" "
+        )
     assert list(caught.value.errors) == ["reason"]
     with pytest.raises(PermissionDenied):
-        services.add_closure_day(actor=personas.caseworker, venue=el_paso, date=day, reason="x")
-    services.add_closure_day(actor=personas.coordinator, venue=el_paso, date=day, reason="Storm")
+        docket_services.add_closure_day(
+            actor=personas.caseworker, venue=el_paso, date=day, reason="x"
+        )
+    docket_services.add_closure_day(
+        actor=personas.coordinator, venue=el_paso, date=day, reason="Storm"
+    )
     with pytest.raises(FieldErrors) as caught:
-        services.add_closure_day(actor=personas.coordinator, venue=el_paso, date=day, reason="x")
+        docket_services.add_closure_day(
+            actor=personas.coordinator, venue=el_paso, date=day, reason="x"
+        )
     assert list(caught.value.errors) == ["date"]
 
 
@@ -292,7 +305,7 @@ def test_the_scheduler_never_proposes_a_closed_day(
 ) -> None:
     early = make_docket(el_paso, future_day(weeks=3), capacity=10)
     late = make_docket(el_paso, future_day(weeks=4), capacity=10)
-    services.add_closure_day(actor=None, venue=el_paso, date=early.date, reason="Flood")
+    docket_services.add_closure_day(actor=None, venue=el_paso, date=early.date, reason="Flood")
     cases = [make_case(personas.org, venue=el_paso, port=juarez) for _ in range(3)]
     start = future_day(weeks=0)
     proposal = scheduling.propose(

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from mppdesk.hearings import services
+from mppdesk.hearings import hearing_services, notice_services
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.evidence import EvidencePacket, MessageRecord, check_address, evidence_for
 from mppdesk.hearings.tests.conftest import make_case, make_docket
 from mppdesk.testing.factories import ContactPointFactory
@@ -22,7 +23,7 @@ def test_the_packet_lists_every_notice_of_every_hearing_in_the_chain(
     case = make_case(personas.org, venue=el_paso, port=juarez, riders=1)
     ContactPointFactory(person=case.lead, opted_out=True, opted_out_at=timezone.now())
     today = timezone.localdate()
-    first = services.schedule_hearing(
+    first = hearing_services.schedule_hearing(
         actor=personas.coordinator,
         case=case,
         docket=make_docket(el_paso, today - dt.timedelta(days=40)),
@@ -30,14 +31,14 @@ def test_the_packet_lists_every_notice_of_every_hearing_in_the_chain(
         served_by=personas.coordinator,
         allow_past=True,
     )
-    services.record_notice(
+    notice_services.record_notice(
         actor=personas.caseworker,
         hearing=first,
         method="mail",
         address="Facebook",
         served_at=timezone.now() - dt.timedelta(days=50),
     )
-    second = services.reschedule(
+    second = hearing_services.reschedule(
         actor=personas.coordinator,
         hearing=first,
         new_docket=make_docket(el_paso, today - dt.timedelta(days=5)),
@@ -46,7 +47,7 @@ def test_the_packet_lists_every_notice_of_every_hearing_in_the_chain(
         address="Albergue San Juan Bosco",  # a Nogales shelter; the family is in Juárez
         allow_past=True,
     )
-    services.record_outcome(
+    outcome_services.record_outcome(
         actor=personas.caseworker,
         hearing=second,
         outcome="failed_to_appear",
@@ -129,7 +130,9 @@ def test_address_check(
 def test_a_hearing_without_any_notice(personas: Any, case: Any, docket: Any) -> None:
     from mppdesk.hearings.models import Notice
 
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
     Notice.objects.filter(hearing=hearing).delete()
     packet = evidence_for(hearing)
     assert packet.notices == [] and packet.address_could_reach.code == "no_notice"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from mppdesk.hearings import services
+from mppdesk.hearings import hearing_services
 from mppdesk.hearings.evidence import evidence_for
 from mppdesk.hearings.pdf import render_evidence_packet
 from mppdesk.hearings.pdf.tests.pdftext import text as pdf_text
@@ -21,10 +21,10 @@ def test_the_packet_lists_the_messages_of_every_hearing_of_the_chain(
 ) -> None:
     case = make_case(personas.org, venue=el_paso, port=juarez)
     phone = ContactPointFactory(person=case.lead, consent=True)
-    first = services.schedule_hearing(
+    first = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=make_docket(el_paso, future_day(weeks=3))
     )
-    second = services.reschedule(
+    second = hearing_services.reschedule(
         actor=personas.coordinator,
         hearing=first,
         new_docket=make_docket(el_paso, future_day(weeks=5), courtroom="2"),
@@ -70,7 +70,7 @@ def test_the_packet_lists_the_messages_of_every_hearing_of_the_chain(
 def test_no_messages_without_a_reachable_contact(personas: Any, el_paso: Any, juarez: Any) -> None:
     case = make_case(personas.org, venue=el_paso, port=juarez)
     ContactPointFactory(person=case.lead, consent=False)
-    hearing = services.schedule_hearing(
+    hearing = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=make_docket(el_paso, future_day())
     )
     assert evidence_for(hearing).messages == []

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from mppdesk.hearings import notices, services
+from mppdesk.hearings import hearing_services, notices
 from mppdesk.hearings.models import Hearing, NoticeKind
 from mppdesk.hearings.pdf.tests.pdftext import text as pdf_text
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket
@@ -17,7 +17,7 @@ from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket
 @pytest.fixture
 def nogales_hearing(personas: Any, el_paso: Any, nogales: Any) -> Hearing:
     case = make_case(personas.org, venue=el_paso, port=nogales)
-    return services.schedule_hearing(
+    return hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=make_docket(el_paso, future_day())
     )
 
@@ -48,7 +48,9 @@ def test_a_scheduled_notice_carries_the_stored_times_and_zones(
 def test_a_recorded_reporting_place_is_printed_as_written(
     personas: Any, case: Any, docket: Any
 ) -> None:
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
     data = notices.notice_data(hearing.notices.get(), "fr")
     assert data.report_place == "Paso del Norte International Bridge"
 
@@ -56,7 +58,7 @@ def test_a_recorded_reporting_place_is_printed_as_written(
 def test_a_changed_notice_gives_the_previous_date_and_the_reason(
     personas: Any, nogales_hearing: Hearing, el_paso: Any
 ) -> None:
-    new = services.reschedule(
+    new = hearing_services.reschedule(
         actor=personas.coordinator,
         hearing=nogales_hearing,
         new_docket=make_docket(el_paso, future_day(5)),
@@ -74,7 +76,9 @@ def test_a_changed_notice_gives_the_previous_date_and_the_reason(
 
 
 def test_a_cancelled_notice_gives_the_reason(personas: Any, nogales_hearing: Hearing) -> None:
-    services.cancel(actor=personas.coordinator, hearing=nogales_hearing, reason="Case terminated")
+    hearing_services.cancel(
+        actor=personas.coordinator, hearing=nogales_hearing, reason="Case terminated"
+    )
     nogales_hearing.refresh_from_db()
     notice = nogales_hearing.notices.get(kind=NoticeKind.CANCELLED)
     data = notices.notice_data(notice, "en")
@@ -83,7 +87,9 @@ def test_a_cancelled_notice_gives_the_reason(personas: Any, nogales_hearing: Hea
 
 def test_no_port_no_printed_notice(personas: Any, el_paso: Any, docket: Any) -> None:
     case = make_case(personas.org, venue=el_paso, port=None)
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
     notice = hearing.notices.get()
     with pytest.raises(notices.NoticeUnavailable):
         notices.notice_data(notice)

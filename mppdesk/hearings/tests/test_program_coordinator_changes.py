@@ -13,7 +13,7 @@ from django.urls import reverse
 from mppdesk.accounts.models import Membership, Organization
 from mppdesk.accounts.testing import verified_login
 from mppdesk.audit.testing import audit_mark, entries_after
-from mppdesk.hearings import services
+from mppdesk.hearings import hearing_services
 from mppdesk.hearings.models import Docket, Hearing, HearingStatus, NoticeKind
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket, user_with_role
 from mppdesk.testing.factories import OrganizationFactory
@@ -38,7 +38,7 @@ def program_client(db: Any) -> Client:
 @pytest.fixture
 def legal_hearing(personas: Any, el_paso: Any, juarez: Any, docket: Docket) -> Hearing:
     case = make_case(personas.org, venue=el_paso, port=juarez, riders=1, language="por")
-    return services.schedule_hearing(actor=None, case=case, docket=docket)
+    return hearing_services.schedule_hearing(actor=None, case=case, docket=docket)
 
 
 def _assert_no_personal_data(html: str, hearing: Hearing) -> None:
@@ -81,7 +81,7 @@ def test_docket_page_offers_no_change_to_a_case_worker(
 def test_no_change_is_offered_for_a_hearing_that_is_no_longer_open(
     program_client: Client, legal_hearing: Hearing
 ) -> None:
-    services.cancel(actor=None, hearing=legal_hearing, reason="Case terminated")
+    hearing_services.cancel(actor=None, hearing=legal_hearing, reason="Case terminated")
     html = program_client.get(
         reverse("hearings:docket", kwargs={"pk": legal_hearing.docket_id})
     ).content.decode()

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from mppdesk.hearings import queries, services
+from mppdesk.hearings import hearing_services, queries
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.tests.conftest import future_day, make_case, make_docket
 from mppdesk.people.models import ContactPoint
 from mppdesk.sharing import services as sharing
@@ -19,7 +20,7 @@ from mppdesk.testing.factories import ContactPointFactory
 
 @pytest.fixture
 def hearing(personas: Any, case: Any, docket: Any) -> Any:
-    return services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    return hearing_services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
 
 
 def test_outsider_gets_404(personas: Any, hearing: Any) -> None:
@@ -55,11 +56,11 @@ def test_a_referral_shares_the_persons_hearings_read_only(
     sharing.accept_referral(actor=personas.outsider, referral=referral)
     assert queries.get_hearing(personas.outsider, hearing.pk) == hearing
     hearing_past = make_docket(el_paso, timezone.localdate() - dt.timedelta(days=1))
-    services.cancel(actor=personas.coordinator, hearing=hearing, reason="moved")
-    old = services.schedule_hearing(
+    hearing_services.cancel(actor=personas.coordinator, hearing=hearing, reason="moved")
+    old = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=hearing_past, allow_past=True
     )
-    services.record_outcome(actor=None, hearing=old, outcome="removal_in_absentia")
+    outcome_services.record_outcome(actor=None, hearing=old, outcome="removal_in_absentia")
     assert queries.follow_ups_for(personas.outsider).count() == 1
     with pytest.raises(PermissionDenied):
         queries.get_hearing_for_update(personas.outsider, hearing.pk)
@@ -68,12 +69,12 @@ def test_a_referral_shares_the_persons_hearings_read_only(
 
 
 def test_upcoming_lists_the_next_days_only(personas: Any, el_paso: Any) -> None:
-    soon = services.schedule_hearing(
+    soon = hearing_services.schedule_hearing(
         actor=personas.coordinator,
         case=make_case(personas.org, venue=el_paso),
         docket=make_docket(el_paso, timezone.localdate() + dt.timedelta(days=3)),
     )
-    services.schedule_hearing(
+    hearing_services.schedule_hearing(
         actor=personas.coordinator,
         case=make_case(personas.org, venue=el_paso),
         docket=make_docket(el_paso, future_day(5)),
@@ -95,12 +96,12 @@ def test_no_confirmed_contact_list(personas: Any, el_paso: Any) -> None:
     ContactPointFactory(person=no_consent.lead, consent=False)
     far = make_case(personas.org, venue=el_paso)
     for index, case in enumerate([silent, reachable, opted_out, no_consent]):
-        services.schedule_hearing(
+        hearing_services.schedule_hearing(
             actor=personas.coordinator,
             case=case,
             docket=make_docket(el_paso, day, courtroom=str(index)),
         )
-    services.schedule_hearing(
+    hearing_services.schedule_hearing(
         actor=personas.coordinator, case=far, docket=make_docket(el_paso, future_day(4))
     )
     listed = {h.case_id for h in queries.without_confirmed_contact(personas.caseworker)}

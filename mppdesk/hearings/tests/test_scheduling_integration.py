@@ -18,7 +18,8 @@ from mppdesk.api.tests.helpers import ApiClient, assert_error
 from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.cases.models import Case, CaseMember
 from mppdesk.cli import cli
-from mppdesk.hearings import scheduling, services
+from mppdesk.hearings import dockets as docket_services
+from mppdesk.hearings import hearing_services, scheduling, times
 from mppdesk.hearings.models import Docket, Hearing, Notice
 from mppdesk.hearings.models_scheduling import ProposalItem, ScheduleProposal
 from mppdesk.hearings.scheduling import ProposalConflict, ProposalStale
@@ -71,7 +72,7 @@ def test_pending_cases_are_proposed_then_committed_as_hearings(
     second = make_docket(el_paso, future_day(weeks=4), capacity=6)
     cases = [_aged(make_case(personas.org, venue=el_paso, port=juarez, riders=i % 3), 30 + i)
              for i in range(5)]  # fmt: skip
-    people = sum(services.people_on(c) for c in cases)  # 1+2+3+1+2 = 9
+    people = sum(hearing_services.people_on(c) for c in cases)  # 1+2+3+1+2 = 9
     mark = audit_mark()
 
     proposal = _propose(personas.coordinator, el_paso)
@@ -164,7 +165,7 @@ def test_a_new_case_joins_its_households_scheduled_session(
     early = make_docket(el_paso, future_day(weeks=3), capacity=5)
     late = make_docket(el_paso, future_day(weeks=5), capacity=5, courtroom="2")
     father = make_case(personas.org, venue=el_paso, port=juarez)
-    services.schedule_hearing(actor=personas.coordinator, case=father, docket=late)
+    hearing_services.schedule_hearing(actor=personas.coordinator, case=father, docket=late)
     daughter = _aged(make_case(personas.org, venue=el_paso, port=juarez), 200)
     household = Household.objects.create(organization=personas.org, lead=father.lead)
     HouseholdMember.objects.create(household=household, person=father.lead, relationship="lead")
@@ -185,7 +186,7 @@ def test_a_full_household_session_leaves_the_new_case_out(
     make_docket(el_paso, future_day(weeks=3), capacity=5)
     session = make_docket(el_paso, future_day(weeks=5), capacity=1)
     father = make_case(personas.org, venue=el_paso, port=juarez)
-    services.schedule_hearing(actor=personas.coordinator, case=father, docket=session)
+    hearing_services.schedule_hearing(actor=personas.coordinator, case=father, docket=session)
     daughter = make_case(personas.org, venue=el_paso, port=juarez)
     household = Household.objects.create(organization=personas.org, lead=father.lead)
     HouseholdMember.objects.create(household=household, person=father.lead, relationship="lead")
@@ -265,7 +266,7 @@ def test_port_reporting_capacity_staggers_reporting_times(
     proposal = _propose(personas.coordinator, el_paso)
     assert proposal.cases_placed == 5
     scheduling.commit_proposal(actor=personas.coordinator, proposal=proposal)
-    starts = services.scheduled_time(docket)
+    starts = times.scheduled_time(docket)
     counts: dict[dt.datetime, int] = {}
     for hearing in Hearing.objects.filter(case__in=cases):
         assert hearing.report_at is not None
@@ -285,7 +286,7 @@ def test_a_proposal_older_than_its_data_is_refused(
     docket = make_docket(el_paso, future_day(weeks=3))
     cases = [make_case(personas.org, venue=el_paso, port=juarez) for _ in range(3)]
     proposal = _propose(personas.coordinator, el_paso)
-    services.schedule_hearing(actor=personas.coordinator, case=cases[1], docket=docket)
+    hearing_services.schedule_hearing(actor=personas.coordinator, case=cases[1], docket=docket)
     with pytest.raises(ProposalStale) as caught:
         scheduling.commit_proposal(actor=personas.coordinator, proposal=proposal)
     assert caught.value.case_ids == [str(cases[1].pk)]
@@ -320,7 +321,7 @@ def test_a_docket_filled_meanwhile_fails_the_whole_commit(
         make_case(personas.org, venue=el_paso, port=juarez)
     proposal = _propose(personas.coordinator, el_paso)
     assert proposal.cases_placed == 4
-    services.book(late, 1)  # someone else took a place on the later docket
+    docket_services.book(late, 1)  # someone else took a place on the later docket
     with pytest.raises(ProposalConflict) as caught:
         scheduling.commit_proposal(actor=personas.coordinator, proposal=proposal)
     assert caught.value.docket_id == late.pk
@@ -471,10 +472,10 @@ def test_proposals_crossing_on_one_docket_do_not_deadlock() -> None:
                 actor=users[0], venue=venue, start=_period()[0], end=_period()[1],
                 organization_ids=[org.pk],
             )  # fmt: skip
-            services.book(d1, 3)  # hide docket 1 from B's proposal
+            docket_services.book(d1, 3)  # hide docket 1 from B's proposal
             d3 = make_docket(venue, future_day(weeks=5), capacity=3, courtroom="3")
     second = _propose(users[1], venue)
-    services.release(d1, 3)
+    docket_services.release(d1, 3)
     assert set(_placements(first).values()) == {d1.pk, d2.pk}
     assert set(_placements(second).values()) == {d2.pk, d3.pk}
     proposals = [first, second]
@@ -626,7 +627,7 @@ def test_api_commit_of_a_filled_docket_names_it(
     make_case(personas.org, venue=el_paso, port=juarez)
     api = _client(personas.coordinator)
     proposal_id = api.post(PROPOSALS, _body(el_paso)).json()["id"]
-    services.book(docket, 1)
+    docket_services.book(docket, 1)
     body = assert_error(api.post(f"{PROPOSALS}/{proposal_id}/commit"), 422, "docket")
     assert f"Docket {docket.pk} (" in body["errors"][0]["message"]
     discarded = api.post(f"{PROPOSALS}/{proposal_id}/discard")

@@ -13,7 +13,9 @@ from mppdesk.accounts.models import Membership, Organization
 from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.cases.models import CaseStatus
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import queries, services
+from mppdesk.hearings import display, erasure, hearing_services, notice_services, queries, support
+from mppdesk.hearings import dockets as docket_services
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.models import (
     Docket,
     DocketTemplate,
@@ -32,10 +34,10 @@ from mppdesk.testing.factories import OrganizationFactory
 
 
 def _two_templates(personas: Any, venue: Any) -> None:
-    services.create_template(
+    docket_services.create_template(
         actor=personas.coordinator, venue=venue, weekday=0, session="am", courtroom="1", capacity=25
     )
-    services.create_template(
+    docket_services.create_template(
         actor=personas.coordinator,
         venue=venue,
         weekday=2,
@@ -50,7 +52,7 @@ def test_generate_dockets_from_templates_is_idempotent(personas: Any, el_paso: A
     _two_templates(personas, el_paso)
     start = dt.date(2027, 1, 4)  # a Monday
     mark = audit_mark()
-    result = services.generate_dockets(
+    result = docket_services.generate_dockets(
         actor=personas.coordinator, venue=el_paso, start=start, end=start + dt.timedelta(days=13)
     )
     assert (result.created, result.skipped, result.days) == (4, 0, 14)
@@ -59,9 +61,9 @@ def test_generate_dockets_from_templates_is_idempotent(personas: Any, el_paso: A
     assert (wednesday.session, wednesday.courtroom, wednesday.capacity) == ("pm", "2", 15)
     assert wednesday.interpreter_languages == ["spa", "mam"]
     assert wednesday.starts_at == dt.time(13)
-    services.book(wednesday, 3)
+    docket_services.book(wednesday, 3)
 
-    again = services.generate_dockets(
+    again = docket_services.generate_dockets(
         actor=personas.coordinator, venue=el_paso, start=start, end=start + dt.timedelta(days=20)
     )
     # Monday 18 January 2027 is Martin Luther King Jr. Day: only Wednesday the 20th is new.
@@ -76,7 +78,7 @@ def test_generate_dockets_checks_its_input(personas: Any, el_paso: Any) -> None:
 
     _two_templates(personas, el_paso)
     with pytest.raises(FieldErrors) as caught:
-        services.generate_dockets(
+        docket_services.generate_dockets(
             actor=personas.coordinator,
             venue=el_paso,
             start=dt.date(2027, 2, 1),
@@ -85,7 +87,7 @@ def test_generate_dockets_checks_its_input(personas: Any, el_paso: Any) -> None:
     assert "end" in caught.value.errors
     other = Venue.objects.exclude(pk=el_paso.pk).first()
     with pytest.raises(FieldErrors) as caught:
-        services.generate_dockets(
+        docket_services.generate_dockets(
             actor=personas.coordinator,
             venue=other,
             start=dt.date(2027, 1, 1),
@@ -97,7 +99,7 @@ def test_generate_dockets_checks_its_input(personas: Any, el_paso: Any) -> None:
 
 def test_only_docket_managers_generate_or_make_templates(personas: Any, el_paso: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.create_template(
+        docket_services.create_template(
             actor=personas.caseworker,
             venue=el_paso,
             weekday=0,
@@ -106,7 +108,7 @@ def test_only_docket_managers_generate_or_make_templates(personas: Any, el_paso:
             capacity=5,
         )
     with pytest.raises(PermissionDenied):
-        services.generate_dockets(
+        docket_services.generate_dockets(
             actor=personas.caseworker,
             venue=el_paso,
             start=dt.date(2027, 1, 1),
@@ -117,7 +119,7 @@ def test_only_docket_managers_generate_or_make_templates(personas: Any, el_paso:
 def test_a_courtroom_has_one_template_per_weekday_and_session(personas: Any, el_paso: Any) -> None:
     _two_templates(personas, el_paso)
     with pytest.raises(FieldErrors) as caught:
-        services.create_template(
+        docket_services.create_template(
             actor=personas.coordinator,
             venue=el_paso,
             weekday=0,
@@ -127,7 +129,7 @@ def test_a_courtroom_has_one_template_per_weekday_and_session(personas: Any, el_
         )
     assert "courtroom" in caught.value.errors
     template = DocketTemplate.objects.get(weekday=2)
-    services.update_template(actor=personas.coordinator, template=template, active=False)
+    docket_services.update_template(actor=personas.coordinator, template=template, active=False)
     template.refresh_from_db()
     assert template.active is False
 
@@ -141,7 +143,9 @@ def test_schedule_books_every_person_and_records_notice_event_and_audit(
     case = make_case(personas.org, venue=el_paso, port=juarez, riders=2)
     docket = make_docket(el_paso, future_day())
     mark = audit_mark()
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
 
     docket.refresh_from_db()
     assert docket.booked == 3 == hearing.seats
@@ -155,7 +159,7 @@ def test_schedule_books_every_person_and_records_notice_event_and_audit(
         "es",
         None,
     )
-    event = case.events.get(kind=services.CASE_EVENT_KIND)
+    event = case.events.get(kind=support.CASE_EVENT_KIND)
     assert event.data["action"] == "scheduled"
     assert event.data["hearing"] == str(hearing.pk)
     case.refresh_from_db()
@@ -166,7 +170,7 @@ def test_schedule_books_every_person_and_records_notice_event_and_audit(
 
 def test_notice_language_follows_the_lead(personas: Any, el_paso: Any, juarez: Any) -> None:
     case = make_case(personas.org, venue=el_paso, port=juarez, language="por")
-    hearing = services.schedule_hearing(
+    hearing = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=make_docket(el_paso, future_day())
     )
     assert hearing.notices.get().language == "pt"
@@ -196,26 +200,28 @@ def test_schedule_refuses(personas: Any, el_paso: Any, juarez: Any, setup: str, 
     elif setup == "past":
         docket = make_docket(el_paso, court_today(el_paso) - dt.timedelta(days=3))
     elif setup == "already_scheduled":
-        services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+        hearing_services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
     elif setup == "closed":
         case.status = CaseStatus.CLOSED
         case.save()
     elif setup == "bad_method":
         kwargs["method"] = "pigeon"
     with pytest.raises(FieldErrors) as caught:
-        services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket, **kwargs)
+        hearing_services.schedule_hearing(
+            actor=personas.coordinator, case=case, docket=docket, **kwargs
+        )
     assert field in caught.value.errors
 
 
 def test_who_may_schedule(personas: Any, case: Any, docket: Any) -> None:
     with pytest.raises(PermissionDenied):  # case workers do not schedule
-        services.schedule_hearing(actor=personas.caseworker, case=case, docket=docket)
+        hearing_services.schedule_hearing(actor=personas.caseworker, case=case, docket=docket)
     elsewhere = user_with_role(personas.other_org, Membership.Role.COORDINATOR, "coord.other")
     with pytest.raises(PermissionDenied):  # a coordinator of another (non program-wide) org
-        services.schedule_hearing(actor=elsewhere, case=case, docket=docket)
+        hearing_services.schedule_hearing(actor=elsewhere, case=case, docket=docket)
     program = OrganizationFactory(slug="program", kind=Organization.Kind.COORDINATOR)
     program_coordinator = user_with_role(program, Membership.Role.COORDINATOR, "coord.program")
-    hearing = services.schedule_hearing(actor=program_coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(actor=program_coordinator, case=case, docket=docket)
     assert hearing.organization_id == case.organization_id
     # ... who places cases without reading their people.
     assert not queries.hearings_for(program_coordinator).exists()
@@ -233,8 +239,8 @@ def test_reschedule_keeps_history_moves_places_and_creates_a_changed_notice(
     case = make_case(personas.org, venue=el_paso, port=juarez, riders=1)
     first = make_docket(el_paso, future_day(3))
     second = make_docket(el_paso, future_day(5))
-    old = services.schedule_hearing(actor=personas.coordinator, case=case, docket=first)
-    new = services.reschedule(
+    old = hearing_services.schedule_hearing(actor=personas.coordinator, case=case, docket=first)
+    new = hearing_services.reschedule(
         actor=personas.coordinator,
         hearing=old,
         new_docket=second,
@@ -257,7 +263,7 @@ def test_reschedule_keeps_history_moves_places_and_creates_a_changed_notice(
     actions = [e.data["action"] for e in case.events.filter(kind="hearing").order_by("id")]
     assert actions == ["scheduled", "rescheduled"]
     with pytest.raises(FieldErrors) as caught:  # the old one is history now
-        services.reschedule(
+        hearing_services.reschedule(
             actor=personas.coordinator, hearing=old, new_docket=first, reason="again"
         )
     assert "hearing" in caught.value.errors
@@ -268,10 +274,10 @@ def test_reschedule_to_a_full_docket_changes_nothing(
 ) -> None:
     first = make_docket(el_paso, future_day(3))
     full = make_docket(el_paso, future_day(5), capacity=1)
-    services.book(full, 1)
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=first)
-    with pytest.raises(services.DocketFull):
-        services.reschedule(
+    docket_services.book(full, 1)
+    hearing = hearing_services.schedule_hearing(actor=personas.coordinator, case=case, docket=first)
+    with pytest.raises(docket_services.DocketFull):
+        hearing_services.reschedule(
             actor=personas.coordinator, hearing=hearing, new_docket=full, reason="move"
         )
     hearing.refresh_from_db()
@@ -285,10 +291,10 @@ def test_continue_keeps_the_places_used_and_chains_the_next_hearing(
 ) -> None:
     first = make_docket(el_paso, court_today(el_paso) - dt.timedelta(days=1))
     second = make_docket(el_paso, future_day(6))
-    old = services.schedule_hearing(
+    old = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=first, allow_past=True
     )
-    new = services.continue_hearing(
+    new = hearing_services.continue_hearing(
         actor=personas.coordinator,
         hearing=old,
         new_docket=second,
@@ -308,31 +314,39 @@ def test_continue_keeps_the_places_used_and_chains_the_next_hearing(
 def test_cancel_releases_places_and_records_a_cancelled_notice(
     personas: Any, case: Any, docket: Any
 ) -> None:
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
-    services.cancel(actor=personas.coordinator, hearing=hearing, reason="Case terminated")
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
+    hearing_services.cancel(actor=personas.coordinator, hearing=hearing, reason="Case terminated")
     hearing.refresh_from_db()
     docket.refresh_from_db()
     assert hearing.status == HearingStatus.CANCELLED and docket.booked == 0
     assert [n.kind for n in hearing.notices.order_by("created_at")] == ["scheduled", "cancelled"]
     with pytest.raises(FieldErrors):
-        services.record_outcome(actor=personas.caseworker, hearing=hearing, outcome="appeared")
+        outcome_services.record_outcome(
+            actor=personas.caseworker, hearing=hearing, outcome="appeared"
+        )
 
 
 # --- notices ------------------------------------------------------------------------------
 
 
 def test_record_notice_and_mark_served_once(personas: Any, case: Any, docket: Any) -> None:
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
     pending = hearing.notices.get()
     served = timezone.now() - dt.timedelta(hours=2)
-    services.mark_notice_served(
+    notice_services.mark_notice_served(
         actor=personas.caseworker, notice=pending, served_at=served, served_by=personas.caseworker
     )
     pending.refresh_from_db()
     assert pending.served_at == served and pending.served_by == personas.caseworker
     with pytest.raises(FieldErrors):
-        services.mark_notice_served(actor=personas.caseworker, notice=pending, served_at=served)
-    extra = services.record_notice(
+        notice_services.mark_notice_served(
+            actor=personas.caseworker, notice=pending, served_at=served
+        )
+    extra = notice_services.record_notice(
         actor=personas.caseworker,
         hearing=hearing,
         method="electronic",
@@ -342,7 +356,7 @@ def test_record_notice_and_mark_served_once(personas: Any, case: Any, docket: An
     )
     assert extra.kind == NoticeKind.SCHEDULED
     with pytest.raises(FieldErrors) as caught:
-        services.record_notice(
+        notice_services.record_notice(
             actor=personas.caseworker,
             hearing=hearing,
             method="mail",
@@ -350,7 +364,7 @@ def test_record_notice_and_mark_served_once(personas: Any, case: Any, docket: An
         )
     assert "served_at" in caught.value.errors
     with pytest.raises(PermissionDenied):
-        services.record_notice(actor=personas.outsider, hearing=hearing, method="mail")
+        notice_services.record_notice(actor=personas.outsider, hearing=hearing, method="mail")
 
 
 # --- outcomes -----------------------------------------------------------------------------
@@ -358,7 +372,7 @@ def test_record_notice_and_mark_served_once(personas: Any, case: Any, docket: An
 
 def _past_hearing(personas: Any, el_paso: Any, case: Any, days_ago: int = 2) -> Hearing:
     docket = make_docket(el_paso, court_today(el_paso) - dt.timedelta(days=days_ago))
-    return services.schedule_hearing(
+    return hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=docket, allow_past=True
     )
 
@@ -368,7 +382,7 @@ def test_in_absentia_order_opens_a_follow_up_with_the_180_day_deadline(
 ) -> None:
     hearing = _past_hearing(personas, el_paso, case)
     mark = audit_mark()
-    services.record_outcome(
+    outcome_services.record_outcome(
         actor=personas.caseworker,
         hearing=hearing,
         outcome=Outcome.FAILED_TO_APPEAR,
@@ -390,14 +404,16 @@ def test_in_absentia_order_opens_a_follow_up_with_the_180_day_deadline(
     assert entries_after(mark).filter(object_type="in_absentia_follow_up").exists()
     assert list(queries.open_follow_ups(personas.caseworker)) == [follow_up]
     with pytest.raises(FieldErrors) as caught:  # its outcome cannot be changed any more
-        services.record_outcome(actor=personas.caseworker, hearing=hearing, outcome="appeared")
+        outcome_services.record_outcome(
+            actor=personas.caseworker, hearing=hearing, outcome="appeared"
+        )
     assert "outcome" in caught.value.errors
 
 
 def test_the_order_date_sets_the_deadline(personas: Any, el_paso: Any, case: Any) -> None:
     hearing = _past_hearing(personas, el_paso, case, days_ago=10)
     order = timezone.localdate() - dt.timedelta(days=1)
-    services.record_outcome(
+    outcome_services.record_outcome(
         actor=personas.caseworker,
         hearing=hearing,
         outcome=Outcome.REMOVAL_IN_ABSENTIA,
@@ -409,36 +425,40 @@ def test_the_order_date_sets_the_deadline(personas: Any, el_paso: Any, case: Any
 
 def test_absence_without_an_order_opens_nothing(personas: Any, el_paso: Any, case: Any) -> None:
     hearing = _past_hearing(personas, el_paso, case)
-    services.record_outcome(actor=personas.caseworker, hearing=hearing, outcome="failed_to_appear")
+    outcome_services.record_outcome(
+        actor=personas.caseworker, hearing=hearing, outcome="failed_to_appear"
+    )
     assert not InAbsentiaFollowUp.objects.exists()
     # A roll-call mistake can be corrected.
-    services.record_outcome(actor=personas.caseworker, hearing=hearing, outcome="appeared")
+    outcome_services.record_outcome(actor=personas.caseworker, hearing=hearing, outcome="appeared")
     hearing.refresh_from_db()
     assert hearing.outcome == "appeared"
 
 
 def test_a_decision_decides_the_case(personas: Any, el_paso: Any, case: Any) -> None:
     hearing = _past_hearing(personas, el_paso, case)
-    services.record_outcome(actor=personas.caseworker, hearing=hearing, outcome="relief_granted")
+    outcome_services.record_outcome(
+        actor=personas.caseworker, hearing=hearing, outcome="relief_granted"
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.DECIDED
 
 
 def test_roll_call_records_all_or_nothing(personas: Any, el_paso: Any, juarez: Any) -> None:
     docket = make_docket(el_paso, court_today(el_paso))
-    first = services.schedule_hearing(
+    first = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=make_case(personas.org, venue=el_paso), docket=docket
     )
-    second = services.schedule_hearing(
+    second = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=make_case(personas.org, venue=el_paso), docket=docket
     )
-    elsewhere = services.schedule_hearing(
+    elsewhere = hearing_services.schedule_hearing(
         actor=personas.coordinator,
         case=make_case(personas.org, venue=el_paso),
         docket=make_docket(el_paso, court_today(el_paso), courtroom="2"),
     )
     with pytest.raises(FieldErrors) as caught:
-        services.record_attendance(
+        outcome_services.record_attendance(
             actor=personas.caseworker,
             docket=docket,
             outcomes={first.pk: "appeared", elsewhere.pk: "failed_to_appear"},
@@ -447,7 +467,7 @@ def test_roll_call_records_all_or_nothing(personas: Any, el_paso: Any, juarez: A
     first.refresh_from_db()
     assert first.outcome == ""
     with pytest.raises(FieldErrors) as caught:
-        services.record_attendance(
+        outcome_services.record_attendance(
             actor=personas.caseworker,
             docket=docket,
             outcomes={first.pk: "appeared", second.pk: "sleeping"},
@@ -455,23 +475,25 @@ def test_roll_call_records_all_or_nothing(personas: Any, el_paso: Any, juarez: A
     assert f"outcomes[{second.pk}].outcome" in caught.value.errors
     first.refresh_from_db()
     assert first.outcome == ""
-    done = services.record_attendance(
+    done = outcome_services.record_attendance(
         actor=personas.caseworker,
         docket=docket,
         outcomes={first.pk: "appeared", second.pk: "failed_to_appear"},
     )
     assert sorted(h.outcome for h in done) == ["appeared", "failed_to_appear"]
     with pytest.raises(PermissionDenied):
-        services.record_attendance(
+        outcome_services.record_attendance(
             actor=personas.outsider, docket=docket, outcomes={first.pk: "appeared"}
         )
 
 
 def test_follow_up_moves_on(personas: Any, el_paso: Any, case: Any) -> None:
     hearing = _past_hearing(personas, el_paso, case)
-    services.record_outcome(actor=None, hearing=hearing, outcome="removal_in_absentia")
+    outcome_services.record_outcome(actor=None, hearing=hearing, outcome="removal_in_absentia")
     follow_up = InAbsentiaFollowUp.objects.get()
-    services.update_follow_up(actor=personas.caseworker, follow_up=follow_up, status="motion_filed")
+    outcome_services.update_follow_up(
+        actor=personas.caseworker, follow_up=follow_up, status="motion_filed"
+    )
     follow_up.refresh_from_db()
     assert follow_up.status == "motion_filed"
     assert not queries.open_follow_ups(personas.caseworker).exists()
@@ -482,27 +504,35 @@ def test_erasing_hearing_texts_blanks_reasons_addresses_and_notes(
     personas: Any, el_paso: Any, case: Any
 ) -> None:
     hearing = _past_hearing(personas, el_paso, case)
-    services.record_notice(actor=None, hearing=hearing, method="mail", address="Calle 1, Juárez")
-    services.record_outcome(
+    notice_services.record_notice(
+        actor=None, hearing=hearing, method="mail", address="Calle 1, Juárez"
+    )
+    outcome_services.record_outcome(
         actor=None, hearing=hearing, outcome="removal_in_absentia", notes="private"
     )
-    assert services.erase_hearing_texts(actor=None, case=case) == 2
+    assert erasure.erase_hearing_texts(actor=None, case=case) == 2
     assert [n.address for n in Notice.objects.filter(hearing=hearing)] == ["", ""]
     assert InAbsentiaFollowUp.objects.get().notes == ""
 
 
 def test_timeline_lines_for_hearing_events(personas: Any, case: Any, docket: Any) -> None:
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
-    services.record_notice(actor=personas.caseworker, hearing=hearing, method="mail")
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
+    notice_services.record_notice(actor=personas.caseworker, hearing=hearing, method="mail")
     lines = [
-        services.case_event_detail(e.data)
-        for e in case.events.filter(kind=services.CASE_EVENT_KIND).order_by("id")
+        display.case_event_detail(e.data)
+        for e in case.events.filter(kind=support.CASE_EVENT_KIND).order_by("id")
     ]
     assert lines == [f"Scheduled: {docket.date.isoformat()}", "Notice: By mail"]
 
 
 def test_no_outcome_before_the_hearing_day(personas: Any, case: Any, docket: Any) -> None:
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
     with pytest.raises(FieldErrors) as caught:
-        services.record_outcome(actor=personas.caseworker, hearing=hearing, outcome="appeared")
+        outcome_services.record_outcome(
+            actor=personas.caseworker, hearing=hearing, outcome="appeared"
+        )
     assert "hearing" in caught.value.errors

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mppdesk.hearings import services
+from mppdesk.hearings import hearing_services
 from mppdesk.hearings.models import Session
 from mppdesk.hearings.tests.conftest import make_case, make_docket
 from mppdesk.hearings.times import court_datetime, local_string, report_datetime
@@ -124,7 +124,7 @@ def test_scheduled_hearing_stores_utc_and_reports_in_the_ports_zone(
     port = Port.objects.get(code=port_code)
     case = make_case(personas.org, venue=el_paso, port=port)
     docket = make_docket(el_paso, day)
-    hearing = services.schedule_hearing(
+    hearing = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=docket, allow_past=True
     )
     hearing.refresh_from_db()
@@ -140,7 +140,7 @@ def test_afternoon_sessions_and_a_ports_own_lead(
     settings.MPPDESK_REPORT_LEAD_PM_MINUTES = 180
     case = make_case(personas.org, venue=el_paso, port=nogales)
     pm = make_docket(el_paso, dt.date(2026, 7, 6), session=Session.PM)
-    hearing = services.schedule_hearing(
+    hearing = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=pm, allow_past=True
     )
     # 13:00 MDT = 12:00 in Nogales; three hours before.
@@ -150,7 +150,7 @@ def test_afternoon_sessions_and_a_ports_own_lead(
     nogales.save()
     other = make_case(personas.org, venue=el_paso, port=nogales)
     am = make_docket(el_paso, dt.date(2026, 7, 6))
-    hearing = services.schedule_hearing(
+    hearing = hearing_services.schedule_hearing(
         actor=personas.coordinator, case=other, docket=am, allow_past=True
     )
     # 08:00 MDT = 07:00 in Nogales; five hours before.

@@ -16,7 +16,8 @@ import pytest
 import time_machine
 
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import services
+from mppdesk.hearings import hearing_services
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.tests.conftest import make_case, make_docket
 from mppdesk.hearings.times import court_today, port_today, utc_today, zone_today
 
@@ -47,14 +48,14 @@ def test_roll_call_on_the_courts_today(
     with time_machine.travel(moment, tick=False):
         # Booked on the court's today in its evening: not "in the past".
         hearings = [
-            services.schedule_hearing(
+            hearing_services.schedule_hearing(
                 actor=personas.coordinator,
                 case=make_case(personas.org, venue=el_paso),
                 docket=docket,
             )
             for _ in range(2)
         ]
-        done = services.record_attendance(
+        done = outcome_services.record_attendance(
             actor=personas.caseworker,
             docket=docket,
             outcomes={hearings[0].pk: "appeared", hearings[1].pk: "failed_to_appear"},
@@ -68,11 +69,11 @@ def test_utc_tomorrow_has_not_taken_place_at_court(
 ) -> None:
     docket = make_docket(el_paso, DAY + dt.timedelta(days=1))
     with time_machine.travel(moment, tick=False):
-        hearing = services.schedule_hearing(
+        hearing = hearing_services.schedule_hearing(
             actor=personas.coordinator, case=make_case(personas.org, venue=el_paso), docket=docket
         )
         with pytest.raises(FieldErrors) as caught:
-            services.record_attendance(
+            outcome_services.record_attendance(
                 actor=personas.caseworker, docket=docket, outcomes={hearing.pk: "appeared"}
             )
         assert f"outcomes[{hearing.pk}]" in str(caught.value.errors)
@@ -85,9 +86,58 @@ def test_yesterday_at_court_is_in_the_past(
     docket = make_docket(el_paso, DAY - dt.timedelta(days=1))
     with time_machine.travel(moment, tick=False):
         with pytest.raises(FieldErrors) as caught:
-            services.schedule_hearing(
+            hearing_services.schedule_hearing(
                 actor=personas.coordinator,
                 case=make_case(personas.org, venue=el_paso),
                 docket=docket,
             )
         assert caught.value.errors
+
+
+@MOMENTS
+def test_a_proposal_on_the_courts_today_commits_in_its_evening(
+    moment: dt.datetime, personas: Any, el_paso: Any, juarez: Any
+) -> None:
+    """Committing a proposal refused a docket of the court's today as "in the past" once
+    the UTC day had turned (from 00:00 to 07:00 UTC at a Mountain-time court)."""
+    from mppdesk.hearings import scheduling
+
+    docket = make_docket(el_paso, DAY)
+    case = make_case(personas.org, venue=el_paso, port=juarez)
+    with time_machine.travel(moment, tick=False):
+        proposal = scheduling.propose(
+            actor=personas.coordinator, venue=el_paso, start=DAY, end=DAY, lead_days=0, today=DAY
+        )
+        assert proposal.cases_placed == 1
+        committed = scheduling.commit_proposal(actor=personas.coordinator, proposal=proposal)
+    assert committed.status == "committed"
+    hearing = case.hearings.get()
+    assert hearing.docket_id == docket.pk
+
+
+@MOMENTS
+def test_the_roll_call_page_saves_the_courts_today(
+    moment: dt.datetime, personas: Any, el_paso: Any, juarez: Any
+) -> None:
+    """The web roll-call of today's docket, at 03:00 UTC and at 22:00 at the court."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from mppdesk.accounts.testing import verified_login
+
+    docket = make_docket(el_paso, DAY)
+    with time_machine.travel(moment, tick=False):
+        client = verified_login(Client(), personas.caseworker)
+        hearing = hearing_services.schedule_hearing(
+            actor=personas.coordinator,
+            case=make_case(personas.org, venue=el_paso, port=juarez),
+            docket=docket,
+        )
+        url = reverse("hearings:roll_call", kwargs={"pk": docket.pk})
+        page = client.get(url)
+        assert page.status_code == 200
+        assert page.context["not_yet"] is False
+        response = client.post(url, {f"outcome-{hearing.pk}": "appeared"})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    hearing.refresh_from_db()
+    assert hearing.outcome == "appeared"

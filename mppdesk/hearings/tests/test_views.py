@@ -19,7 +19,9 @@ from django.utils import timezone
 from mppdesk.accounts.models import Membership, Organization
 from mppdesk.accounts.testing import verified_login
 from mppdesk.audit.testing import audit_mark, entries_after
-from mppdesk.hearings import services
+from mppdesk.hearings import dockets as docket_services
+from mppdesk.hearings import hearing_services, notice_services
+from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.models import (
     Docket,
     DocketTemplate,
@@ -56,7 +58,7 @@ def _past_day(days: int = 7) -> dt.date:
 
 @pytest.fixture
 def hearing(personas: Any, case: Any, docket: Any) -> Hearing:
-    return services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    return hearing_services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def past_docket(el_paso: Any) -> Docket:
 
 def _past_hearing(personas: Any, docket: Docket, port: Any, **kwargs: Any) -> Hearing:
     case = make_case(personas.org, venue=docket.venue, port=port, **kwargs)
-    return services.schedule_hearing(
+    return hearing_services.schedule_hearing(
         actor=personas.coordinator, case=case, docket=docket, allow_past=True
     )
 
@@ -79,14 +81,14 @@ def analyst_client(analyst: Any) -> Client:
 @pytest.fixture
 def follow_up(personas: Any, past_docket: Docket, juarez: Any) -> InAbsentiaFollowUp:
     hearing = _past_hearing(personas, past_docket, juarez)
-    services.mark_notice_served(
+    notice_services.mark_notice_served(
         actor=personas.caseworker,
         notice=hearing.notices.get(),
         served_at=timezone.now() - dt.timedelta(days=20),
         method="shelter",
         address="Facebook",
     )
-    services.record_outcome(
+    outcome_services.record_outcome(
         actor=personas.caseworker,
         hearing=hearing,
         outcome=Outcome.FAILED_TO_APPEAR,
@@ -196,7 +198,7 @@ def test_calendar_refuses_a_malformed_week(caseworker_client: Client, el_paso: A
 def test_coordinator_generates_dockets_from_the_calendar(
     coordinator_client: Client, personas: Any, el_paso: Any
 ) -> None:
-    services.create_template(
+    docket_services.create_template(
         actor=personas.coordinator, venue=el_paso, weekday=0, session="am", courtroom="7",
         capacity=25, interpreter_languages=["spa"],
     )  # fmt: skip
@@ -220,7 +222,7 @@ def test_docket_page_names_own_cases_only(
     caseworker_client: Client, personas: Any, hearing: Hearing, el_paso: Any, juarez: Any
 ) -> None:
     other_case = make_case(personas.other_org, venue=el_paso, port=juarez)
-    services.schedule_hearing(actor=None, case=other_case, docket=hearing.docket)
+    hearing_services.schedule_hearing(actor=None, case=other_case, docket=hearing.docket)
     mark = audit_mark()
     response = _english(caseworker_client).get(
         reverse("hearings:docket", kwargs={"pk": hearing.docket_id})
@@ -321,7 +323,9 @@ def test_hearing_page_shows_court_and_port_times_with_their_zones(
 ) -> None:
     case = make_case(personas.org, venue=el_paso, port=nogales)
     docket = make_docket(el_paso, future_day())
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
     mark = audit_mark()
     html = caseworker_client.get(reverse("hearings:detail", kwargs={"pk": hearing.pk})).content
     page = html.decode()
@@ -368,7 +372,9 @@ def test_notice_pdf_defaults_to_the_notices_language(
 ) -> None:
     case = make_case(personas.org, venue=el_paso, port=juarez, language="por")
     docket = make_docket(el_paso, future_day())
-    hearing = services.schedule_hearing(actor=personas.coordinator, case=case, docket=docket)
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket
+    )
     notice = hearing.notices.get()
     assert notice.language == "pt"
     url = reverse("hearings:notice_pdf", kwargs={"pk": hearing.pk, "notice_pk": notice.pk})
@@ -528,9 +534,11 @@ def test_upcoming_and_no_contact_lists(
     unreachable = make_case(personas.org, venue=el_paso, port=juarez)
     soon = make_docket(el_paso, timezone.localdate() + dt.timedelta(days=5), courtroom="5")
     for case in (reachable, unreachable):
-        services.schedule_hearing(actor=personas.coordinator, case=case, docket=soon)
+        hearing_services.schedule_hearing(actor=personas.coordinator, case=case, docket=soon)
     later = make_case(personas.org, venue=el_paso, port=juarez)
-    services.schedule_hearing(actor=personas.coordinator, case=later, docket=docket)  # 3 weeks
+    hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=later, docket=docket
+    )  # 3 weeks
     upcoming = caseworker_client.get(reverse("hearings:upcoming")).content.decode()
     for case in (reachable, unreachable, later):
         assert case.lead.full_name in upcoming

@@ -16,7 +16,7 @@ from django.test import Client
 from mppdesk.accounts.models import Membership
 from mppdesk.accounts.testing import verified_login
 from mppdesk.cases.models import Case
-from mppdesk.hearings import services as hearing_services
+from mppdesk.hearings import hearing_services
 from mppdesk.hearings.models import Docket, Hearing
 from mppdesk.hearings.tests.conftest import EL_PASO, future_day, make_case, make_docket
 from mppdesk.messaging.models import Message, MessageStatus

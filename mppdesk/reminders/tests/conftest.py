@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mppdesk.cases.models import Case
-from mppdesk.hearings import services
+from mppdesk.hearings import hearing_services
 from mppdesk.hearings.models import Docket, Hearing
 from mppdesk.hearings.tests.conftest import el_paso, juarez, make_case, make_docket, nogales
 from mppdesk.people.models import ContactPoint
@@ -54,7 +54,7 @@ def reachable_case(
 
 
 def schedule(actor: Any, case: Case, docket: Docket, **kwargs: Any) -> Hearing:
-    return services.schedule_hearing(actor=actor, case=case, docket=docket, **kwargs)
+    return hearing_services.schedule_hearing(actor=actor, case=case, docket=docket, **kwargs)
 
 
 def next_dst_change(zone: str, *, after: dt.date) -> dt.date:

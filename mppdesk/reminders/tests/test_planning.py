@@ -13,8 +13,7 @@ from django.utils import timezone
 from faker import Faker
 
 from mppdesk.cases.models import CaseMember
-from mppdesk.hearings import services as hearings
-from mppdesk.hearings import signals
+from mppdesk.hearings import hearing_services, signals
 from mppdesk.hearings.models import Hearing
 from mppdesk.hearings.tests.conftest import future_day
 from mppdesk.messaging.models import Message, MessageStatus
@@ -140,7 +139,7 @@ def test_rescheduling_cancels_pending_queues_a_change_and_plans_the_new_hearing(
 ) -> None:
     case = reachable_case(personas.org, venue=el_paso, port=juarez)
     old = schedule(personas.coordinator, case, make_docket(el_paso, future_day(weeks=3)))
-    new = hearings.reschedule(
+    new = hearing_services.reschedule(
         actor=personas.coordinator,
         hearing=old,
         new_docket=make_docket(el_paso, future_day(weeks=5), courtroom="2"),
@@ -168,7 +167,7 @@ def test_cancelling_cancels_pending_and_sends_a_cancellation(
         case,
         make_docket(el_paso, future_day(), languages=LANGS),
     )
-    hearings.cancel(actor=personas.coordinator, hearing=hearing, reason="Court closed")
+    hearing_services.cancel(actor=personas.coordinator, hearing=hearing, reason="Court closed")
     planned = by_rule(hearing)
     for rule in ("7d", "2d", "evening"):
         assert planned[rule].status == MessageStatus.CANCELLED
@@ -284,13 +283,13 @@ def test_no_name_and_no_a_number_in_any_message(personas: Any, el_paso: Any, jua
             case,
             make_docket(el_paso, future_day(weeks=3 + index), languages=LANGS),
         )
-        hearing = hearings.reschedule(
+        hearing = hearing_services.reschedule(
             actor=personas.coordinator,
             hearing=hearing,
             new_docket=make_docket(el_paso, future_day(weeks=9 + index), languages=LANGS),
             reason="x",
         )
-        hearings.cancel(actor=personas.coordinator, hearing=hearing, reason="x")
+        hearing_services.cancel(actor=personas.coordinator, hearing=hearing, reason="x")
         secrets = [t for t in re.split(r"\W+", case.lead.full_name) if len(t) >= 4]
         secrets += [case.a_number, case.a_number_display]
         bodies += [(m.body, secrets) for m in Message.objects.filter(person=case.lead)]

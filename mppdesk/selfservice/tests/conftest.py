@@ -19,8 +19,8 @@ from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from mppdesk.cases.models import Case
+from mppdesk.hearings.hearing_services import schedule_hearing
 from mppdesk.hearings.models import Docket, Hearing, Session
-from mppdesk.hearings.services import schedule_hearing
 from mppdesk.people.models import PersonLanguage
 from mppdesk.places.models import Port, Venue
 from mppdesk.testing.factories import CaseFactory

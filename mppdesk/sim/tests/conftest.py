@@ -78,7 +78,7 @@ def program_analyst(db: Any) -> User:
 
 @pytest.fixture
 def installation(personas: Any) -> Installation:
-    from mppdesk.hearings import services as hearing_services
+    from mppdesk.hearings import hearing_services
     from mppdesk.hearings.calendar import federal_holiday
     from mppdesk.hearings.models import Docket, DocketTemplate, Notice
     from mppdesk.transfers.models import TransferGroup

@@ -55,7 +55,7 @@ def _empty_cache() -> None:
 
 @pytest.fixture
 def installation(personas: Any) -> list[Case]:
-    from mppdesk.hearings import services as hearing_services
+    from mppdesk.hearings import hearing_services
     from mppdesk.hearings.calendar import federal_holiday
     from mppdesk.hearings.models import Docket
 

@@ -199,7 +199,8 @@ def new_case(org: Organization, lead: Person) -> Case:
 
 
 def _hearing_records(world: World, person: Person) -> dict[str, Any]:
-    from mppdesk.hearings import services as hearing_services
+    from mppdesk.hearings import hearing_services
+    from mppdesk.hearings import outcomes as outcome_services
     from mppdesk.hearings.models import Docket
     from mppdesk.hearings.models_scheduling import ScheduleProposal
     from mppdesk.places.models import Port, Venue
@@ -234,7 +235,7 @@ def _hearing_records(world: World, person: Person) -> dict[str, Any]:
         docket=docket(court_day(today - dt.timedelta(days=7), -1)),
         allow_past=True,
     )
-    hearing_services.record_outcome(
+    outcome_services.record_outcome(
         actor=None, hearing=held, outcome="failed_to_appear", in_absentia_order=True
     )
     proposal = ScheduleProposal.objects.create(

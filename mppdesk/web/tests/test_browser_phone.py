@@ -31,7 +31,7 @@ def test_a_case_workers_pages_fit_a_phone(
 
     from mppdesk.accounts.models import Membership
     from mppdesk.accounts.testing import confirmed_device
-    from mppdesk.hearings import services
+    from mppdesk.hearings import hearing_services
     from mppdesk.hearings.tests.conftest import EL_PASO, future_day, make_case, make_docket
     from mppdesk.places.models import Port, Venue
     from mppdesk.testing.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -46,9 +46,9 @@ def test_a_case_workers_pages_fit_a_phone(
     soon = make_docket(venue, future_day(weeks=1))
     cases = [make_case(org, venue=venue, port=port, riders=2) for _ in range(6)]
     for case in cases[:3]:
-        services.schedule_hearing(actor=None, case=case, docket=past, allow_past=True)
+        hearing_services.schedule_hearing(actor=None, case=case, docket=past, allow_past=True)
     for case in cases[3:]:
-        services.schedule_hearing(actor=None, case=case, docket=soon)
+        hearing_services.schedule_hearing(actor=None, case=case, docket=soon)
 
     # Long unbroken values (an email address, a compound family name) must wrap.
     from mppdesk.people.models import ContactPoint
