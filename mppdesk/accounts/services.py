@@ -27,8 +27,18 @@ from mppdesk.accounts.models import (
     User,
     default_token_expiry,
 )
+from mppdesk.accounts.permissions import Action, can, role_in
 from mppdesk.audit import services as audit
 from mppdesk.core.errors import FieldErrors
+
+
+def import_refusal(actor: User, organization: Organization) -> tuple[bool, str | None]:
+    """Whether ``actor``'s role in ``organization`` forbids importing people, and that
+    role (which the refusal names). Asked before a file is read, so that a refused
+    import stops before any row is checked."""
+    if can(actor, Action.PERSON_IMPORT, organization.pk):
+        return False, None
+    return True, role_in(actor, organization.pk)
 
 
 @transaction.atomic
