@@ -29,7 +29,8 @@ import mppdesk
 from mppdesk.accounts.commands import get_org, get_user
 from mppdesk.core.cli_support import UserError, progress_bar, setup_django
 from mppdesk.core.errors import FieldErrors
-from mppdesk.ops.supervisor import RestartingSupervisor, Supervisor
+from mppdesk.ops import supervisor as supervisors
+from mppdesk.ops.supervisor import Supervisor
 
 if TYPE_CHECKING:
     from mppdesk.people.demo import DemoLogin
@@ -387,7 +388,7 @@ def _run_production(
         + ", ".join(name for name, _argv in commands)
         + ". SIGTERM stops them all."
     )
-    return RestartingSupervisor(commands, env=env, echo=_supervisor_echo()).run()
+    return supervisors.RestartingSupervisor(commands, env=env, echo=_supervisor_echo()).run()
 
 
 def _supervisor_echo() -> Callable[[str], None]:
