@@ -10,6 +10,8 @@ import json
 
 import click
 
+from mppdesk.core.cli_support import UserError, setup_django
+
 
 @click.group("services")
 def services_group() -> None:
@@ -22,8 +24,6 @@ def services_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
 def list_command(city: str, service: str | None, as_json: bool) -> None:
     """List active providers (name, city, services, languages, contact, in MPP Desk)."""
-    from mppdesk.cli import UserError, setup_django
-
     setup_django()
     from mppdesk.assistance import queries
     from mppdesk.assistance.models import NeedKind, ServiceProvider
@@ -75,8 +75,6 @@ def documents_group() -> None:
 @documents_group.command("remind")
 def remind_command() -> None:
     """Queue expiry reminders (person's language) for documents expiring within 30 days."""
-    from mppdesk.cli import setup_django
-
     setup_django()
     from mppdesk.assistance.services import send_expiry_reminders
     from mppdesk.core import context
@@ -87,3 +85,9 @@ def remind_command() -> None:
     finally:
         context.reset(token)
     click.echo(f"{count} reminder(s) queued.")
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``services`` and ``documents`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(services_group)
+    group.add_command(documents_group)

@@ -1,15 +1,14 @@
 """``mppdesk audit ...``: the audit log from the command line.
 
-The lead registers this group on the top-level ``mppdesk`` group in ``mppdesk/cli.py``
-(``cli.add_command(audit_group)``). It sets Django up through ``mppdesk.cli`` when run
-from the console script; under tests Django is already set up.
+``register_commands`` mounts this group on the top-level ``mppdesk`` group
+(``mppdesk.cli``). Django is set up inside the command, so ``--help`` stays instant.
 """
 
 from __future__ import annotations
 
-import sys
-
 import click
+
+from mppdesk.core.cli_support import setup_django
 
 
 @click.group("audit")
@@ -27,12 +26,15 @@ def audit_group() -> None:
 )
 def verify(chunk_size: int) -> None:
     """Walk the chain in order; exit 0 when intact, 1 naming the first bad entry."""
-    cli = sys.modules.get("mppdesk.cli")
-    if cli is not None:  # the console script: set Django up and pick the terminal's language
-        cli.setup_django()
+    setup_django()  # a no-op under tests, where Django is set up; picks the terminal's language
     from mppdesk.audit.verify import verify_chain
 
     result = verify_chain(chunk_size=chunk_size)
     click.echo(result.message, err=not result.ok)
     if not result.ok:
         raise click.exceptions.Exit(1)
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``audit`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(audit_group)

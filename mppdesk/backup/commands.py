@@ -13,14 +13,10 @@ from pathlib import Path
 import click
 
 from mppdesk.backup.archive import ArchiveError, Secret, read_key_file
+from mppdesk.core.cli_support import setup_django
+from mppdesk.core.commands import keys_group
 
 PASSPHRASE_ENV = "MPPDESK_BACKUP_PASSPHRASE"  # noqa: S105 - a variable name
-
-
-def _setup() -> None:
-    cli = sys.modules.get("mppdesk.cli")
-    if cli is not None and hasattr(cli, "setup_django"):
-        cli.setup_django()
 
 
 def _passphrase(passphrase_file: Path | None, *, confirm: bool, env: str = PASSPHRASE_ENV) -> str:
@@ -72,7 +68,7 @@ def backup_command(out: Path, key_file: Path | None, passphrase_file: Path | Non
     holds the field keys: back them up apart with `mppdesk keys export`.
     """
     secret = _secret(key_file, passphrase_file, confirm=True)
-    _setup()
+    setup_django()
     from mppdesk.backup.engines import backup
 
     try:
@@ -98,7 +94,7 @@ def restore_command(archive: Path, key_file: Path | None, passphrase_file: Path 
     status 1 if either fails.
     """
     secret = _secret(key_file, passphrase_file, confirm=False)
-    _setup()
+    setup_django()
     from mppdesk.backup.checks import check_restored
     from mppdesk.backup.engines import RestoreRefused, restore
 
@@ -143,7 +139,7 @@ def keys_export(out: Path, passphrase_file: Path | None) -> None:
         Secret(passphrase=passphrase)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
-    _setup()
+    setup_django()
     from mppdesk.backup.keyfile import export_keys
 
     try:
@@ -198,3 +194,12 @@ def keys_import(
         click.echo("Wrote " + ", ".join(str(p) for p in written) + " (mode 0600).")
     else:
         click.echo(f"The keys in {target} are these already; nothing to do.")
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``backup`` and ``restore`` on the top-level group (``mppdesk.cli``), and
+    ``export`` and ``import`` under ``keys``: the keys are backed up apart."""
+    group.add_command(backup_command)
+    group.add_command(restore_command)
+    keys_group.add_command(keys_export)
+    keys_group.add_command(keys_import)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from mppdesk.core.cli_support import setup_django
+
 
 @click.group("tasks")
 def tasks_group() -> None:
@@ -17,8 +19,6 @@ def tasks_group() -> None:
 @click.option("--enqueue", is_flag=True, help="Queue it for the task worker instead.")
 def refresh_command(enqueue: bool) -> None:
     """Create the system tasks due now (safe to run again)."""
-    from mppdesk.cli import setup_django
-
     setup_django()
     if enqueue:
         from mppdesk.casework.tasks import refresh_system_tasks
@@ -29,3 +29,8 @@ def refresh_command(enqueue: bool) -> None:
     from mppdesk.casework.system import refresh_system_tasks as refresh
 
     click.echo(f"{refresh()} system tasks created")
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``tasks`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(tasks_group)

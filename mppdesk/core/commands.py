@@ -1,8 +1,8 @@
 """``mppdesk keys ...``: encryption keys from the command line.
 
-The lead registers this group on the top-level ``mppdesk`` group in ``mppdesk/cli.py``
-(``cli.add_command(keys_group)``). Django is set up through ``mppdesk.cli`` when run from
-the console script; under tests it is already set up.
+``register_commands`` mounts this group on the top-level ``mppdesk`` group
+(``mppdesk.cli``); ``mppdesk.backup`` adds ``keys export`` and ``keys import`` to it.
+Django is set up inside each command, so ``--help`` stays instant.
 """
 
 from __future__ import annotations
@@ -11,11 +11,7 @@ import sys
 
 import click
 
-
-def _setup() -> None:
-    cli = sys.modules.get("mppdesk.cli")
-    if cli is not None and hasattr(cli, "setup_django"):
-        cli.setup_django()
+from mppdesk.core.cli_support import setup_django
 
 
 @click.group("keys")
@@ -45,7 +41,7 @@ def generate(for_index: bool) -> None:
     if not for_index:
         click.echo(generate_key())
         return
-    _setup()
+    setup_django()
     from mppdesk.lib.crypto import keyring
 
     version = max(keyring().index_keys) + 1
@@ -68,7 +64,7 @@ def generate(for_index: bool) -> None:
 )
 def rotate(batch_size: int) -> None:
     """Re-encrypt every value not under the current key. Safe to interrupt and re-run."""
-    _setup()
+    setup_django()
     from mppdesk.core.keys import rotate_keys
     from mppdesk.lib.crypto import keyring
 
@@ -97,7 +93,7 @@ def rotate_index_command(batch_size: int) -> None:
     restarting every process. Searches keep finding everyone meanwhile; safe to
     interrupt and re-run. Exits with status 1 if rows are left.
     """
-    _setup()
+    setup_django()
     from mppdesk.core.keys import pending_index_work, rotate_index
     from mppdesk.lib.crypto import keyring
 
@@ -140,7 +136,7 @@ def retire_index(version: int) -> None:
     Refuses (status 1) while any row still uses it, or if it is the current version.
     Then remove it from MPPDESK_INDEX_KEY (or var/keys.json) and restart every process.
     """
-    _setup()
+    setup_django()
     from mppdesk.core.keys import index_version_usage
     from mppdesk.lib.crypto import keyring
 
@@ -163,3 +159,8 @@ def retire_index(version: int) -> None:
         f"No blind index uses index key version {version} (it {where}): remove it from "
         "MPPDESK_INDEX_KEY (or var/keys.json) and restart every process."
     )
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``keys`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(keys_group)

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from mppdesk.accounts.commands import get_user
+from mppdesk.core.cli_support import UserError, progress_bar, setup_django
+
 if TYPE_CHECKING:
     from mppdesk.hearings.models_scheduling import ScheduleProposal
     from mppdesk.places.models import Venue
@@ -33,8 +36,6 @@ def dockets_group() -> None:
 
 
 def _date(value: str, option: str) -> dt.date:
-    from mppdesk.cli import UserError
-
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
@@ -42,7 +43,6 @@ def _date(value: str, option: str) -> dt.date:
 
 
 def _venue(code: str) -> Venue:
-    from mppdesk.cli import UserError
     from mppdesk.places.models import Venue
 
     venue: Venue | None = Venue.objects.filter(code=code).first()
@@ -63,8 +63,6 @@ def _venue(code: str) -> Venue:
 @click.option("--user", "username", default=None, help="Act as this coordinator (docket.manage).")
 def generate_command(venue_code: str, start: str, end: str, username: str | None) -> None:
     """Create the venue's dockets for a period from its active weekly templates."""
-    from mppdesk.cli import UserError, get_user, progress_bar, setup_django
-
     setup_django()
     from django.core.exceptions import PermissionDenied
 
@@ -102,8 +100,6 @@ def generate_command(venue_code: str, start: str, end: str, username: str | None
 @click.option("--to", "end", required=True, help="Last date (inclusive), YYYY-MM-DD.")
 def list_command(venue_code: str, start: str, end: str) -> None:
     """Dockets of a venue with places booked and capacity (tab-separated)."""
-    from mppdesk.cli import setup_django
-
     setup_django()
     from mppdesk.hearings.models import Docket
 
@@ -200,8 +196,6 @@ def schedule_command(
     Saves the proposal for review in MPP Desk (its id is printed), or with --commit
     schedules it at once; --dry-run writes nothing.
     """
-    from mppdesk.cli import UserError, get_user, setup_django
-
     setup_django()
     from django.core.exceptions import PermissionDenied
 
@@ -247,3 +241,9 @@ def schedule_command(
         ) from exc
     hearings = committed.items.filter(hearing__isnull=False).count()
     click.echo(f"Proposal {committed.pk} committed: {hearings} hearings scheduled.")
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``dockets`` and ``schedule`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(dockets_group)
+    group.add_command(schedule_command)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import click
 
+from mppdesk.accounts.commands import get_user
+from mppdesk.core.cli_support import UserError, setup_django
+
 
 @click.group("incidents")
 def incidents_group() -> None:
@@ -35,8 +38,6 @@ def export_command(
     output: str | None,
 ) -> None:
     """Tallies of incidents consented for reporting: month, city, kind, perpetrator."""
-    from mppdesk.cli import UserError, get_user, setup_django
-
     setup_django()
     from django.http import Http404
 
@@ -74,3 +75,8 @@ def export_command(
         click.echo(f"Wrote {len(result.cross)} lines to {output}.", err=True)
     else:
         click.echo(body.decode("utf-8"), nl=False)
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``incidents`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(incidents_group)

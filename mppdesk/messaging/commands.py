@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from mppdesk.core.cli_support import setup_django
+
 
 @click.command("dispatch", short_help="Send the messages of the outbox.")
 @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
@@ -23,8 +25,6 @@ def dispatch_command(once: bool, threads: int | None, batch: int | None, interva
     """Claim due messages, send them through their providers, record the outcome.
 
     SIGTERM or Ctrl-C finishes the batch in hand, then exits."""
-    from mppdesk.cli import setup_django
-
     setup_django()
     from mppdesk.core import context
     from mppdesk.messaging.dispatch import drain, run_dispatcher
@@ -45,3 +45,8 @@ def dispatch_command(once: bool, threads: int | None, batch: int | None, interva
         worker_id, stop=stop, batch=batch, threads=threads, poll_seconds=interval
     )
     click.echo(f"Dispatcher stopped after {total} messages.")
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``dispatch`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(dispatch_command)

@@ -21,6 +21,8 @@ import urllib.request
 
 import click
 
+from mppdesk.core.cli_support import UserError, setup_django
+
 INBOUND_PATH = "/hooks/twilio/inbound"
 STATUS_PATH = "/hooks/twilio/status"
 STATUSES = ("queued", "sending", "sent", "delivered", "read", "undelivered", "failed")
@@ -47,8 +49,6 @@ def signed_post(
     exception; an unreachable server is a ``UserError``)."""
     from django.conf import settings
     from twilio.request_validator import RequestValidator
-
-    from mppdesk.cli import UserError
 
     token = str(settings.TWILIO_AUTH_TOKEN or "")
     if not token and not forge:
@@ -117,8 +117,6 @@ def twilio_group() -> None:
 @click.option("--whatsapp", is_flag=True, help="Send as a WhatsApp message.")
 def text_command(body: str, sender: str, to: str | None, url: str | None, whatsapp: bool) -> None:
     """Text BODY to the inbound hook, as Twilio would, and print the reply."""
-    from mppdesk.cli import setup_django
-
     setup_django()
     from django.conf import settings
 
@@ -162,8 +160,6 @@ def status_command(
     sid: str | None, latest: bool, status_: str, error_code: str, forge: bool, url: str | None
 ) -> None:
     """Post a delivery receipt for one message and print the HTTP status."""
-    from mppdesk.cli import UserError, setup_django
-
     setup_django()
     from mppdesk.messaging.models import Message
 
@@ -199,3 +195,8 @@ def status_command(
     expected_ok = (code == 403) if forge else (200 <= code < 300)
     if not expected_ok:
         raise SystemExit(1)
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``twilio`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(twilio_group)

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from mppdesk.core.cli_support import setup_django
+
 
 @click.command("periodic", short_help="Run the periodic jobs (purge, clean-ups, audit verify).")
 @click.option("--once", is_flag=True, help="Run the jobs that are due, then exit.")
@@ -24,8 +26,6 @@ def periodic_command(once: bool, run_all: bool, interval: float) -> None:
     the retention purge and the audit chain check daily; expired self-service lookup
     counters, sessions and failed logins hourly. Each run is recorded (JobRun) and shown
     in /metrics. Run one per deployment. SIGTERM finishes the job in hand, then exits."""
-    from mppdesk.cli import setup_django
-
     setup_django()
     from mppdesk.core import context
     from mppdesk.ops import services
@@ -49,3 +49,8 @@ def periodic_command(once: bool, run_all: bool, interval: float) -> None:
         close_old_connections()
         stop.wait(interval)
     click.echo("Periodic runner stopped.")
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``periodic`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(periodic_command)

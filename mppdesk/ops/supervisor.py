@@ -1,6 +1,7 @@
-"""The production supervisor: every child restarted on its own, with backoff.
+"""The supervisors of ``mppdesk run``: the local one, and the production one that
+restarts every child on its own, with backoff.
 
-``mppdesk run`` (the local layout) stops everything when one child dies, which is what
+``Supervisor`` (the local layout) stops everything when one child dies, which is what
 a developer wants to see. In production a crashed dispatcher must not take the web
 server down: the child that exited is started again after ``backoff_base * 2**n``
 seconds (at most ``backoff_cap``), ``n`` counting its crashes since it last ran for
@@ -11,13 +12,108 @@ their batch and leases), and what is still alive after ``grace`` seconds gets SI
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import FrameType
 
-from mppdesk.cli import Supervisor
+import click
+
+
+class Supervisor:
+    """Run child processes until a signal or until one of them exits.
+
+    Each child gets its own process group, so a Ctrl-C in the terminal reaches only
+    the supervisor, which then sends every child one SIGTERM: a worker that received
+    both the terminal's SIGINT and a SIGTERM would abandon the task it is running.
+    Children still alive after ``grace`` seconds (or after a second Ctrl-C) are killed.
+    """
+
+    def __init__(
+        self,
+        commands: Sequence[tuple[str, Sequence[str]]],
+        *,
+        env: dict[str, str] | None = None,
+        grace: float = 15.0,
+        poll_interval: float = 0.2,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
+        self.commands = [(name, list(argv)) for name, argv in commands]
+        self.env = env
+        self.grace = grace
+        self.poll_interval = poll_interval
+        self.echo = echo or (lambda message: click.echo(message, err=True))
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.stop_signal: int | None = None
+        self._stopping = False
+        self._force = False
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._stopping:
+            self._force = True
+        self.stop_signal = signum
+
+    def start(self) -> None:
+        for name, argv in self.commands:
+            self.processes[name] = subprocess.Popen(argv, env=self.env, process_group=0)  # noqa: S603
+
+    @staticmethod
+    def _signal_group(process: subprocess.Popen[bytes], signum: int) -> bool:
+        """Signal the child's whole process group (gunicorn's workers too); False if empty."""
+        try:
+            os.killpg(process.pid, signum)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # a group member we cannot signal; it is still there
+            return True
+        return True
+
+    def stop(self) -> None:
+        """SIGTERM every child's group, wait up to ``grace`` seconds, then SIGKILL it."""
+        self._stopping = True
+        for process in self.processes.values():
+            self._signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        while (
+            any(p.poll() is None for p in self.processes.values())
+            and time.monotonic() < deadline
+            and not self._force
+        ):
+            time.sleep(min(self.poll_interval, 0.05))
+        for name, process in self.processes.items():
+            if process.poll() is None:
+                self.echo(f"{name} did not stop in time; killing it.")
+            # Also reaches what a dead leader left behind (orphaned gunicorn workers).
+            self._signal_group(process, signal.SIGKILL)
+            process.wait()
+
+    def run(self) -> int:
+        """Start the children and block; return 0 after a signal, non-zero if a child died."""
+        handled = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in handled}
+        try:
+            self.start()
+            while self.stop_signal is None:
+                for name, process in self.processes.items():
+                    code = process.poll()
+                    if code is not None:
+                        self.echo(f"{name} exited with status {code}; stopping the others.")
+                        self.stop()
+                        # A child killed by a signal reports -N; say 128+N as shells do.
+                        return code if code > 0 else (128 - code if code < 0 else 1)
+                time.sleep(self.poll_interval)
+            self.echo(f"Received {signal.Signals(self.stop_signal).name}; stopping...")
+            self.stop()
+            self.echo("Stopped.")
+            return 0
+        finally:
+            if not self._stopping:
+                self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 @dataclass

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from mppdesk.accounts.commands import get_user
+from mppdesk.core.cli_support import UserError, setup_django
+
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
     from mppdesk.sharing.models import Referral
@@ -26,8 +29,6 @@ def referrals() -> None:
 
 @contextmanager
 def _as_user(username: str) -> Iterator[User]:
-    from mppdesk.cli import get_user, setup_django
-
     setup_django()
     from mppdesk.core import context
 
@@ -39,8 +40,6 @@ def _as_user(username: str) -> Iterator[User]:
 
 
 def _fail(field: str, message: str) -> click.ClickException:
-    from mppdesk.cli import UserError
-
     return UserError(f"{field}: {message}", [f"{field}: {message}"])
 
 
@@ -144,3 +143,8 @@ def revoke_command(referral_id: str, username: str) -> None:
         services.revoke_referral(actor=user, referral=referral)
 
     _act(referral_id, username, "revoke", revoke)
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``referrals`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(referrals)

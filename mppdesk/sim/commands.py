@@ -20,6 +20,8 @@ from typing import Any
 
 import click
 
+from mppdesk.accounts.commands import get_user
+from mppdesk.core.cli_support import UserError, setup_django
 from mppdesk.sim.scenarios import SCENARIOS
 
 
@@ -67,8 +69,6 @@ def simulate_command(
     as_json: bool,
 ) -> None:
     """Simulate the program and compare a what-if with its baseline."""
-    from mppdesk.cli import UserError, get_user, setup_django
-
     setup_django()
     from django.core.exceptions import PermissionDenied
 
@@ -172,3 +172,8 @@ def as_text(answer: dict[str, Any]) -> str:
             )
     lines.append(f"\n{answer['seconds']:.1f} s")
     return "\n".join(lines)
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``simulate`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(simulate_command)

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from mppdesk.accounts.commands import get_user
+from mppdesk.core.cli_support import UserError, setup_django
+
 if TYPE_CHECKING:
     from mppdesk.stats.queries import Filters, Row, Table
 
@@ -41,8 +44,6 @@ def stats_command(
     ``mppdesk stats export`` writes the research exports of the dashboards."""
     if ctx.invoked_subcommand is not None:
         return
-    from mppdesk.cli import UserError, get_user, setup_django
-
     setup_django()
     from django.http import Http404
 
@@ -146,8 +147,6 @@ def export_command(
     to_week: str | None,
 ) -> None:
     """Research export (docs/statistics.md, data dictionary): CSV or Parquet, audited."""
-    from mppdesk.cli import UserError, get_user, setup_django
-
     setup_django()
     from django.http import Http404
 
@@ -180,3 +179,8 @@ def export_command(
     with open(output, "wb") as out:
         out.write(content)
     click.echo(f"{len(result.rows)} rows written to {output} ({result.format}).")
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``stats`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(stats_command)

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mppdesk.accounts.commands import get_user
+from mppdesk.core.cli_support import UserError, setup_django
+
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
     from mppdesk.transfers.models import TransferGroup
@@ -26,8 +29,6 @@ def transfers_group() -> None:
 
 
 def _setup(username: str) -> User:
-    from mppdesk.cli import get_user, setup_django
-
     setup_django()
     return get_user(username)
 
@@ -35,7 +36,6 @@ def _setup(username: str) -> User:
 def _group(user: User, group_id: str) -> TransferGroup:
     from django.http import Http404
 
-    from mppdesk.cli import UserError
     from mppdesk.transfers import queries
 
     try:
@@ -45,8 +45,6 @@ def _group(user: User, group_id: str) -> TransferGroup:
 
 
 def _denied(username: str) -> Any:
-    from mppdesk.cli import UserError
-
     return UserError("user: not allowed", [f"user: {username!r} may not do this."])
 
 
@@ -80,7 +78,6 @@ def plan_command(
     user = _setup(username)
     from django.core.exceptions import PermissionDenied
 
-    from mppdesk.cli import UserError
     from mppdesk.places.models import DetentionFacility, Port
     from mppdesk.transfers import services
     from mppdesk.transfers.models import DEFAULT_STAY_NIGHTS
@@ -204,7 +201,6 @@ def import_roster_command(
     user = _setup(username)
     from django.core.exceptions import PermissionDenied
 
-    from mppdesk.cli import UserError
     from mppdesk.places.models import DetentionFacility
     from mppdesk.transfers.queries import may_manage
     from mppdesk.transfers.roster import import_roster
@@ -385,3 +381,8 @@ def sample_roster_command(people: int, out: Path, seed: int, facility: str) -> N
         writer.writerows(rows)
     families = len({r["grupo_familiar"] for r in rows if r["grupo_familiar"]})
     click.echo(f"{out}: {len(rows)} people, {families} families.")
+
+
+def register_commands(group: click.Group) -> None:
+    """Mount ``transfers`` on the top-level group (``mppdesk.cli``)."""
+    group.add_command(transfers_group)

@@ -101,7 +101,7 @@ def _is_edge(path: Path) -> bool:
         or name.endswith("_views.py")
         or name in ("api.py", "commands.py", "hook_commands.py")
         or relative.parts[:2] == ("api", "routers")
-        or relative.as_posix() == "cli.py"
+        or relative.parts[0] == "cli"
     )
 
 

@@ -17,10 +17,12 @@ import pytest
 from click.testing import CliRunner
 from django.utils import translation
 
-from mppdesk import cli as cli_module
 from mppdesk.accounts.models import ApiToken, Organization, User
 from mppdesk.accounts.services import authenticate_token
-from mppdesk.cli import Supervisor, cli
+from mppdesk.cli import app as cli_app
+from mppdesk.cli import cli
+from mppdesk.core import cli_support
+from mppdesk.ops.supervisor import Supervisor
 from mppdesk.people.models import Household, Person
 
 PASSWORD = "a long enough passphrase 42"
@@ -112,8 +114,8 @@ def test_python_dash_m_mppdesk_shows_the_commands():
 
 
 def test_setup_django_is_a_no_op_when_already_set_up():
-    cli_module.setup_django()
-    cli_module.setup_django()
+    cli_support.setup_django()
+    cli_support.setup_django()
 
 
 @pytest.mark.parametrize(
@@ -132,15 +134,15 @@ def test_setup_django_is_a_no_op_when_already_set_up():
     ],
 )
 def test_cli_language_follows_the_locale_variables(environ, language):
-    assert cli_module.cli_language(environ) == language
+    assert cli_support.cli_language(environ) == language
 
 
 def test_setup_django_activates_the_terminal_language(monkeypatch):
     monkeypatch.setenv("LANG", "es_MX.UTF-8")
-    cli_module.setup_django()
+    cli_support.setup_django()
     assert translation.get_language() == "es"
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    cli_module.setup_django()
+    cli_support.setup_django()
     assert translation.get_language() == "en"
 
 
@@ -492,7 +494,7 @@ def test_run_prepares_var_and_supervises_web_and_worker(
     settings.VAR_DIR = tmp_path / "var"
     settings.STATIC_ROOT = tmp_path / "var" / "static"
     RecordingSupervisor.instances.clear()
-    monkeypatch.setattr(cli_module, "Supervisor", RecordingSupervisor)
+    monkeypatch.setattr(cli_app, "Supervisor", RecordingSupervisor)
     from mppdesk.people import demo
 
     demo.load_demo(people=6, households=3)
@@ -515,7 +517,7 @@ def test_run_without_worker_and_demo(runner, db, settings, tmp_path, monkeypatch
     settings.VAR_DIR = tmp_path / "var"
     settings.STATIC_ROOT = tmp_path / "var" / "static"
     RecordingSupervisor.instances.clear()
-    monkeypatch.setattr(cli_module, "Supervisor", RecordingSupervisor)
+    monkeypatch.setattr(cli_app, "Supervisor", RecordingSupervisor)
     result = runner.invoke(cli, ["run", "--port", str(_free_port()), "--no-worker", "--no-demo"])
     assert result.exit_code == 0, result.output
     assert [name for name, _ in RecordingSupervisor.instances[0].commands] == ["web"]

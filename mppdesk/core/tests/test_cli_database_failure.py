@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from django.db.utils import InterfaceError, OperationalError
 
-from mppdesk import cli as cli_module
-from mppdesk.cli import DATABASE_ERROR_EXIT, cli
+from mppdesk.cli import cli
+from mppdesk.cli.app import DATABASE_ERROR_EXIT
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -75,7 +75,7 @@ def test_the_line_names_the_cause_in_fixed_words_never_the_database_message(
         raise error
 
     monkeypatch.setattr("mppdesk.audit.verify.verify_chain", fail)
-    monkeypatch.setattr(cli_module, "setup_django", lambda: None)
+    monkeypatch.setattr("mppdesk.audit.commands.setup_django", lambda: None)
     result = CliRunner().invoke(cli, ["audit", "verify"])
     assert result.exit_code == DATABASE_ERROR_EXIT
     assert reason in result.output

@@ -1,10 +1,10 @@
-"""The ``mppdesk`` command line (console script; also ``python -m mppdesk``).
+"""The top-level ``mppdesk`` group, its own commands and the mounting of the apps'.
 
 ``mppdesk run`` is what ``make run`` calls: it prepares ``./var`` (database, static
 files, demo data) and supervises a gunicorn web server and a background worker until
-Ctrl-C. The other commands are the pieces a coordinator or an operator scripts:
-``serve``, ``worker``, ``demo``, ``import people``, ``org create``, ``user create``,
-``token create`` and ``token revoke``.
+Ctrl-C. The other commands here are the pieces a coordinator or an operator scripts:
+``serve``, ``worker``, ``demo`` and ``import people``. Every other command lives next
+to its domain, in ``<app>/commands.py``, and is mounted by ``mount_app_commands``.
 
 Django is set up lazily, only by commands that need it, so ``--help`` is instant and
 the module can be imported by tests in which pytest-django already set Django up.
@@ -14,63 +14,31 @@ as ``field: message`` with exit status 2, never as a traceback.
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 import json
 import os
-import signal
 import socket
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 import click
 
+import mppdesk
+from mppdesk.accounts.commands import get_org, get_user
+from mppdesk.core.cli_support import UserError, progress_bar, setup_django
 from mppdesk.core.errors import FieldErrors
+from mppdesk.ops import supervisor as supervisors
+from mppdesk.ops.supervisor import Supervisor
 
 if TYPE_CHECKING:
-    from mppdesk.accounts.models import Organization, User
     from mppdesk.people.demo import DemoLogin
 
-USER_ERROR_EXIT = 2
 #: The database went away (refused, closed, timed out, full): one line, no traceback.
 DATABASE_ERROR_EXIT = 3
-ROLES_HELP = "caseworker, supervisor, attorney, coordinator, analyst, auditor or admin"
-KINDS_HELP = "coordinator, legal_services, shelter, court, receiving_authority or monitor"
-
-
-def cli_language(environ: Mapping[str, str]) -> str:
-    """Spanish when the terminal's locale is Spanish, else English.
-
-    The first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set
-    decides, in gettext's order of precedence (``es_MX.UTF-8``, ``es``, ``es:en``).
-    """
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "").strip()
-        if value:
-            return "es" if value.lower().startswith("es") else "en"
-    return "en"
-
-
-def setup_django() -> None:
-    """Configure Django once (a no-op when already set up: tests, nested calls) and
-    activate the terminal's language for the messages the services raise."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mppdesk.settings")
-    from django.apps import apps
-
-    if not apps.ready:
-        import django
-
-        django.setup()
-    # No request and no LocaleMiddleware here: without this, messages would be in
-    # whatever language happens to be active (LANGUAGE_CODE, Spanish).
-    from django.utils import translation
-
-    translation.activate(cli_language(os.environ))
+#: The modules of an app that hold its commands; each defines ``register_commands(group)``.
+COMMAND_MODULES = ("commands", "hook_commands")
 
 
 def _release_connections() -> None:
@@ -84,23 +52,6 @@ def _release_connections() -> None:
     for conn in connections.all(initialized_only=True):
         if not conn.in_atomic_block:
             conn.close()
-
-
-class UserError(click.ClickException):
-    """A mistake in the input: shown without a traceback, exit status 2."""
-
-    exit_code = USER_ERROR_EXIT
-
-    def __init__(self, message: str, lines: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.lines = list(lines)
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        if self.lines:
-            for line in self.lines:
-                click.echo(line, err=True)
-        else:
-            click.echo(f"Error: {self.format_message()}", err=True)
 
 
 def _as_user_error(exc: BaseException) -> UserError | None:
@@ -229,50 +180,6 @@ def main() -> None:
 # Helpers ---------------------------------------------------------------------------
 
 
-@contextmanager
-def progress_bar(unit: str, *, desc: str = "") -> Iterator[Callable[[int, int], None]]:
-    """A ``progress(done, total)`` callback drawing a tqdm bar on stderr (only on a terminal)."""
-    from tqdm import tqdm
-
-    bar: Any = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(
-                total=total, unit=unit, desc=desc, disable=None, leave=False, file=sys.stderr
-            )
-        bar.total = total
-        bar.update(done - bar.n)
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.close()
-
-
-def _get_org(slug: str) -> Organization:
-    from mppdesk.accounts.models import Organization
-
-    org = Organization.objects.filter(slug=slug).first()
-    if org is None:
-        raise UserError(
-            f"org: no organization with the short name {slug!r}.",
-            [f"org: no organization {slug!r}."],
-        )
-    return org
-
-
-def get_user(username: str) -> User:
-    from mppdesk.accounts.models import User
-
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise UserError(f"user: no user {username!r}.", [f"user: no user {username!r}."])
-    return user
-
-
 def print_logins(logins: Sequence[DemoLogin]) -> None:
     from mppdesk.accounts.models import Organization
 
@@ -298,99 +205,6 @@ def print_logins(logins: Sequence[DemoLogin]) -> None:
 
 
 # run / serve / worker ----------------------------------------------------------------
-
-
-class Supervisor:
-    """Run child processes until a signal or until one of them exits.
-
-    Each child gets its own process group, so a Ctrl-C in the terminal reaches only
-    the supervisor, which then sends every child one SIGTERM: a worker that received
-    both the terminal's SIGINT and a SIGTERM would abandon the task it is running.
-    Children still alive after ``grace`` seconds (or after a second Ctrl-C) are killed.
-    """
-
-    def __init__(
-        self,
-        commands: Sequence[tuple[str, Sequence[str]]],
-        *,
-        env: dict[str, str] | None = None,
-        grace: float = 15.0,
-        poll_interval: float = 0.2,
-        echo: Callable[[str], None] | None = None,
-    ) -> None:
-        self.commands = [(name, list(argv)) for name, argv in commands]
-        self.env = env
-        self.grace = grace
-        self.poll_interval = poll_interval
-        self.echo = echo or (lambda message: click.echo(message, err=True))
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
-        self.stop_signal: int | None = None
-        self._stopping = False
-        self._force = False
-
-    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self._stopping:
-            self._force = True
-        self.stop_signal = signum
-
-    def start(self) -> None:
-        for name, argv in self.commands:
-            self.processes[name] = subprocess.Popen(argv, env=self.env, process_group=0)  # noqa: S603
-
-    @staticmethod
-    def _signal_group(process: subprocess.Popen[bytes], signum: int) -> bool:
-        """Signal the child's whole process group (gunicorn's workers too); False if empty."""
-        try:
-            os.killpg(process.pid, signum)
-        except ProcessLookupError:
-            return False
-        except PermissionError:  # a group member we cannot signal; it is still there
-            return True
-        return True
-
-    def stop(self) -> None:
-        """SIGTERM every child's group, wait up to ``grace`` seconds, then SIGKILL it."""
-        self._stopping = True
-        for process in self.processes.values():
-            self._signal_group(process, signal.SIGTERM)
-        deadline = time.monotonic() + self.grace
-        while (
-            any(p.poll() is None for p in self.processes.values())
-            and time.monotonic() < deadline
-            and not self._force
-        ):
-            time.sleep(min(self.poll_interval, 0.05))
-        for name, process in self.processes.items():
-            if process.poll() is None:
-                self.echo(f"{name} did not stop in time; killing it.")
-            # Also reaches what a dead leader left behind (orphaned gunicorn workers).
-            self._signal_group(process, signal.SIGKILL)
-            process.wait()
-
-    def run(self) -> int:
-        """Start the children and block; return 0 after a signal, non-zero if a child died."""
-        handled = (signal.SIGINT, signal.SIGTERM)
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in handled}
-        try:
-            self.start()
-            while self.stop_signal is None:
-                for name, process in self.processes.items():
-                    code = process.poll()
-                    if code is not None:
-                        self.echo(f"{name} exited with status {code}; stopping the others.")
-                        self.stop()
-                        # A child killed by a signal reports -N; say 128+N as shells do.
-                        return code if code > 0 else (128 - code if code < 0 else 1)
-                time.sleep(self.poll_interval)
-            self.echo(f"Received {signal.Signals(self.stop_signal).name}; stopping...")
-            self.stop()
-            self.echo("Stopped.")
-            return 0
-        finally:
-            if not self._stopping:
-                self.stop()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -560,8 +374,6 @@ def _run_production(
     shared through a fresh prometheus-client multiprocess directory."""
     import shutil
 
-    from mppdesk.ops.supervisor import RestartingSupervisor
-
     metrics_dir = var_dir / "prometheus"
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(mode=0o700, parents=True)
@@ -576,7 +388,7 @@ def _run_production(
         + ", ".join(name for name, _argv in commands)
         + ". SIGTERM stops them all."
     )
-    return RestartingSupervisor(commands, env=env, echo=_supervisor_echo()).run()
+    return supervisors.RestartingSupervisor(commands, env=env, echo=_supervisor_echo()).run()
 
 
 def _supervisor_echo() -> Callable[[str], None]:
@@ -911,7 +723,7 @@ def import_people_command(
 
     actor = get_user(username) if username else None
     if org_slug:
-        organization = _get_org(org_slug)
+        organization = get_org(org_slug)
         if actor is not None and not actor.memberships.filter(organization=organization).exists():
             raise UserError(
                 "user is not a member of that organization",
@@ -952,210 +764,23 @@ def import_people_command(
         sys.exit(1)
 
 
-# org / user / token ----------------------------------------------------------------
+def mount_app_commands(group: click.Group) -> None:
+    """Mount the commands every app declares next to its domain code.
 
-
-@cli.group()
-def org() -> None:
-    """Manage organizations."""
-
-
-@org.command("create")
-@click.argument("name")
-@click.option("--kind", required=True, help=f"One of: {KINDS_HELP}.")
-@click.option("--slug", default="", help="Short name (default: derived from NAME).")
-def org_create(name: str, kind: str, slug: str) -> None:
-    """Create an organization called NAME."""
-    setup_django()
-    from mppdesk.accounts import services
-
-    organization = services.create_organization(actor=None, name=name, kind=kind, slug=slug)
-    click.echo(f"Created organization {organization.name} (short name: {organization.slug}).")
-
-
-@cli.group()
-def user() -> None:
-    """Manage staff accounts."""
-
-
-def _read_password(password_stdin: bool) -> str:
-    if password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    if sys.stdin.isatty():
-        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
-    raise UserError(
-        "password: no terminal",
-        ["password: no terminal to ask on; pipe it in with --password-stdin."],
-    )
-
-
-@user.command("create")
-@click.argument("username")
-@click.option("--org", "org_slug", required=True, help="Short name of the user's organization.")
-@click.option("--role", required=True, help=f"One of: {ROLES_HELP}.")
-@click.option("--email", default="", help="E-mail address.")
-@click.option(
-    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
-)
-@click.option("--superuser", is_flag=True, help="Also give access to /admin with every permission.")
-def user_create(
-    username: str, org_slug: str, role: str, email: str, password_stdin: bool, superuser: bool
-) -> None:
-    """Create a staff account USERNAME in an organization.
-
-    The password is asked twice on a terminal, or read from stdin with
-    --password-stdin; it is never taken as an argument (that would show in `ps`).
+    Each ``mppdesk/<app>/commands.py`` (and ``hook_commands.py``) defines
+    ``register_commands(group)``, which adds its commands to ``group``; a new app's
+    commands appear without an edit here, and no app imports the command line. The
+    modules are found by their files, without setting Django up: ``--help`` stays
+    instant, and ``run --production`` chooses the mode before the settings are read.
     """
-    setup_django()
-    from mppdesk.accounts import services
-
-    organization = _get_org(org_slug)
-    password = _read_password(password_stdin)
-    account = services.create_user(
-        actor=None,
-        username=username,
-        password=password,
-        organization=organization,
-        role=role,
-        email=email,
-        is_staff=superuser,
-        is_superuser=superuser,
-    )
-    click.echo(f"Created user {account.username} ({role} at {organization.slug}).")
+    root = Path(mppdesk.__file__).parent
+    for package in sorted(path.name for path in root.iterdir() if path.is_dir()):
+        if package == "cli":
+            continue
+        for leaf in COMMAND_MODULES:
+            if (root / package / f"{leaf}.py").is_file():
+                module = importlib.import_module(f"mppdesk.{package}.{leaf}")
+                module.register_commands(group)
 
 
-@cli.group()
-def token() -> None:
-    """Manage API tokens."""
-
-
-@token.command("create")
-@click.option("--user", "username", required=True, help="The user the token acts as.")
-@click.option(
-    "--org", "org_slug", help="Organization the token is scoped to (default: the user's first)."
-)
-@click.option(
-    "--name", default="CLI token", show_default=True, help="A label to recognize the token by."
-)
-@click.option(
-    "--days",
-    default=90,
-    show_default=True,
-    type=click.IntRange(1, 3650),
-    help="Days until it expires.",
-)
-@click.option(
-    "--scope",
-    "scopes",
-    multiple=True,
-    type=click.Choice(["read", "write", "import"]),
-    help="What the token may do; repeat the option. Default: all.",
-)
-def token_create(
-    username: str, org_slug: str | None, name: str, days: int, scopes: tuple[str, ...]
-) -> None:
-    """Create an API token and print its secret once (on stdout; the rest goes to stderr)."""
-    setup_django()
-    from django.utils import timezone
-
-    from mppdesk.accounts import services
-
-    account = get_user(username)
-    organization = _get_org(org_slug) if org_slug else None
-    api_token, secret = services.create_api_token(
-        actor=None,
-        user=account,
-        name=name,
-        organization=organization,
-        expires_at=timezone.now() + dt.timedelta(days=days),
-        scopes=list(scopes) or None,
-    )
-    expires = (
-        api_token.expires_at.isoformat(timespec="minutes") if api_token.expires_at else "never"
-    )
-    click.echo(
-        f"Token {api_token.key_prefix} for {account.username} at {api_token.organization.slug}, "
-        f"scopes {', '.join(api_token.scopes)}, expires {expires}. Store the secret now; it cannot be shown again:",
-        err=True,
-    )
-    click.echo(secret)
-    click.echo(f"Revoke it with: mppdesk token revoke {api_token.key_prefix}", err=True)
-
-
-@token.command("revoke")
-@click.argument("prefix")
-def token_revoke(prefix: str) -> None:
-    """Revoke the API token whose secret starts with PREFIX (as printed at creation)."""
-    setup_django()
-    from mppdesk.accounts import services
-    from mppdesk.accounts.models import ApiToken
-
-    matches = list(
-        ApiToken.objects.select_related("organization").filter(key_prefix=prefix.strip())
-    )
-    if not matches:
-        raise UserError("prefix: no token", [f"prefix: no token starts with {prefix!r}."])
-    if len(matches) > 1:
-        raise UserError(
-            "prefix: ambiguous", [f"prefix: {len(matches)} tokens start with {prefix!r}."]
-        )
-    api_token = matches[0]
-    already = api_token.revoked_at is not None
-    services.revoke_api_token(actor=None, token=api_token)
-    click.echo(f"Token {api_token.key_prefix} {'was already' if already else 'is now'} revoked.")
-
-
-def _register_domain_commands() -> None:
-    """Commands that live next to their domain code (``<app>/commands.py``)."""
-    from mppdesk.audit.commands import audit_group
-    from mppdesk.core.commands import keys_group
-    from mppdesk.hearings.commands import dockets_group, schedule_command
-    from mppdesk.messaging.commands import dispatch_command
-    from mppdesk.messaging.hook_commands import twilio_group
-    from mppdesk.ops.commands import periodic_command
-    from mppdesk.privacy.commands import privacy as privacy_group
-    from mppdesk.sharing.commands import referrals as referrals_group
-    from mppdesk.sim.commands import simulate_command
-    from mppdesk.stats.commands import stats_command
-    from mppdesk.transfers.commands import transfers_group
-
-    cli.add_command(audit_group)
-    cli.add_command(keys_group)
-    cli.add_command(dockets_group)
-    cli.add_command(schedule_command)
-    cli.add_command(referrals_group)
-    cli.add_command(stats_command)
-    cli.add_command(simulate_command)
-    cli.add_command(dispatch_command)
-    cli.add_command(twilio_group)
-    cli.add_command(transfers_group)
-    cli.add_command(periodic_command)
-
-    # `mppdesk purge` and `mppdesk subject-export`, as the operators' runbook names them.
-    for command in privacy_group.commands.values():
-        cli.add_command(command)
-
-    # Issue 14: documents, needs and services.
-    from mppdesk.assistance.commands import documents_group, services_group
-
-    cli.add_command(services_group)
-    cli.add_command(documents_group)
-    from mppdesk.incidents.commands import incidents_group
-
-    cli.add_command(incidents_group)
-
-    # Issue 13: caseload and tasks.
-    from mppdesk.casework.commands import tasks_group
-
-    cli.add_command(tasks_group)
-
-    # Issue 16: backup and restore; the keys backed up apart.
-    from mppdesk.backup.commands import backup_command, keys_export, keys_import, restore_command
-
-    cli.add_command(backup_command)
-    cli.add_command(restore_command)
-    keys_group.add_command(keys_export)
-    keys_group.add_command(keys_import)
-
-
-_register_domain_commands()
+mount_app_commands(cli)
