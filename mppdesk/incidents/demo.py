@@ -17,6 +17,8 @@ import random
 
 from django.utils import timezone
 
+from mppdesk.core.registry import DemoContext, register_demo_loader
+
 KINDS = [
     ("extortion", "criminal_group"),
     ("robbery", "individual"),
@@ -100,3 +102,9 @@ def add_demo_incidents() -> int:
             )  # fmt: skip
             made += 1
     return made
+
+
+@register_demo_loader("incidents", order=600)
+def load_incidents(context: DemoContext) -> int:
+    """Incident reports for the tallies and the document-exposure flag."""
+    return add_demo_incidents()
