@@ -57,7 +57,7 @@ def add_demo_incidents() -> int:
         cases = (cases[12:] if len(cases) > 14 else cases)[:8]
         if not cases:
             continue
-        if slug == "demo-shelters":
+        if slug == "demo-shelters" and len(cases) >= 2:
             first, second = cases[0], cases[1]
             services.record_incident(
                 actor=actor, organization=first.organization,

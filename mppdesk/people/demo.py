@@ -614,6 +614,7 @@ def load_people(context: DemoContext) -> int:
             people_services.add_household_member(
                 actor=actor, household=household, person=person, relationship=relationship
             )
+        a_number = gen.a_number()  # drawn before the details, so a seed keeps its people
         details = gen.case_details()
         outcome = details["status"] if details["status"] in PAST_STATUSES else ""
         if outcome:
@@ -621,7 +622,7 @@ def load_people(context: DemoContext) -> int:
         case = case_services.open_case(
             actor=actor,
             organization=organization,
-            a_number=gen.a_number(),
+            a_number=a_number,
             lead=lead,
             venue=port.venue,
             port=port,
