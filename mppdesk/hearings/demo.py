@@ -450,8 +450,8 @@ def date_timelines(*, organizations: list[Any], now: dt.datetime | None = None) 
                 key = next((k for k in when_sat if str(k) == hearing), None)
                 if event.data.get("action") in AT_HEARING and key in when_sat:
                     when = when_sat[key] + dt.timedelta(hours=2)
-                elif key in served:
-                    when = served[key]
+                elif (served_at := served.get(key)) is not None:  # type: ignore[arg-type]
+                    when = served_at
                 elif key in when_sat:
                     when = min(when_sat[key] - dt.timedelta(days=30), when)
             elif event.kind == CaseEvent.Kind.STATUS_CHANGED:
