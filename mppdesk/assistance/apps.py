@@ -7,4 +7,4 @@ class AssistanceConfig(AppConfig):
     verbose_name = "Documents, needs and services"
 
     def ready(self) -> None:
-        from mppdesk.assistance import erasure, subject_access  # noqa: F401  (registers)
+        from mppdesk.assistance import demo, erasure, subject_access  # noqa: F401  (registers)

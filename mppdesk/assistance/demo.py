@@ -17,6 +17,7 @@ import datetime as dt
 from django.utils import timezone
 
 from mppdesk.core.clocks import utc_today
+from mppdesk.core.registry import DemoContext, register_demo_loader
 
 FAMILIES = {"demo-shelters": ("caseworker.shelter", 12), "demo-legal-aid": ("caseworker.legal", 6)}
 LEGAL_PROVIDER = "demo-legal-aid"
@@ -113,3 +114,9 @@ def add_demo_assistance() -> int:
                         actor=actor, referral=referral, outcome="received"
                     )
     return made
+
+
+@register_demo_loader("assistance", order=500)
+def load_assistance(context: DemoContext) -> int:
+    """Documents, needs and service referrals of the first families."""
+    return add_demo_assistance()

@@ -7,4 +7,4 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Caseload, tasks, notes and case documents"
 
     def ready(self) -> None:
-        from mppdesk.casework import erasure, signals, subject_access  # noqa: F401  (registers)
+        from mppdesk.casework import demo, erasure, signals, subject_access  # noqa: F401  (registers)

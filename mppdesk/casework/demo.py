@@ -10,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from mppdesk.core.clocks import utc_today
+from mppdesk.core.registry import DemoContext, register_demo_loader
 
 CASELOADS = {"caseworker.legal": ("demo-legal-aid", 8), "caseworker.shelter": ("demo-shelters", 6)}
 SUPERVISOR = "supervisor.legal"
@@ -102,3 +103,9 @@ def add_demo_casework() -> int:
             )  # fmt: skip
     refresh_system_tasks()
     return made
+
+
+@register_demo_loader("casework", order=700)
+def load_casework(context: DemoContext) -> int:
+    """Caseloads, tasks, a note and a notice PDF for each demo case worker."""
+    return add_demo_casework()

@@ -1,4 +1,4 @@
-"""Registries for work that cuts across the apps: erasure and subject access.
+"""Registries for work that cuts across the apps: erasure, subject access, demo data.
 
 Every app registers its own part from ``AppConfig.ready()`` (the way pretix apps register
 their data shredders), so that the privacy app, which runs an erasure or builds a
@@ -15,15 +15,22 @@ forgotten:
   (``privacy.subject_access``): a function from the person to JSON-ready data. It names
   the models it accounts for; the system check ``core.E003`` fails for any model with
   personal data that no section names, as ``core.E001`` does for erasers.
+- a **demo loader** adds one app's part of the synthetic demo (``core.demo.run_demo_loaders``,
+  started by ``people.demo.load_demo``): a function of a ``DemoContext`` (the demo
+  organizations, logins, ports, a seeded random generator, today). Loaders run in
+  ``order`` inside the demo's one transaction; a later loader builds on what the earlier
+  ones wrote (people and cases first, hearings on their cases, caseloads last).
 
 No models here and no imports of domain apps: the callables receive the objects.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -89,6 +96,49 @@ class SubjectSection:
     describe: Callable[[Any], tuple[str, list[str]]] | None = None
 
 
+@dataclass
+class DemoContext:
+    """What every demo loader is given (built by ``people.demo.load_demo``).
+
+    ``organizations`` maps the demo organization keys (``legal``, ``shelter``,
+    ``coordinator``, ``monitor``) to their rows, ``users`` the demo usernames to theirs;
+    ``ports`` are the ports of entry with their venues; ``rng`` is seeded from ``seed``
+    so a seed gives the same demo; ``today`` is the day the demo is loaded for.
+    ``people``, ``households`` and ``detained`` are the sizes asked for, ``progress``
+    the caller's progress callback. ``shared`` carries what one loader leaves for a later
+    one (by a key the two agree on), ``results`` what each loader returned, by name.
+    """
+
+    organizations: dict[str, Any]
+    users: dict[str, Any]
+    ports: list[Any]
+    rng: random.Random
+    today: dt.date
+    seed: int
+    people: int = 0
+    households: int = 0
+    detained: int = 0
+    progress: Callable[[int, int], None] | None = None
+    shared: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def user(self, username: str) -> Any:
+        """The demo login ``username`` (``None`` if the demo has no such login)."""
+        return self.users.get(username)
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """One app's part of the demo: ``load(context)`` writes it through the app's services
+    and returns a summary (kept in ``context.results[name]``). It runs inside the demo's
+    one transaction and must not commit."""
+
+    name: str
+    load: Callable[[DemoContext], Any]
+    order: int = 500
+    description: str = ""
+
+
 class _Named(Protocol):
     @property
     def name(self) -> str: ...
@@ -146,6 +196,7 @@ class Registry(Generic[T]):
 
 erasers: Registry[Eraser] = Registry("eraser")
 subject_sections: Registry[SubjectSection] = Registry("subject-access section")
+demo_loaders: Registry[DemoLoader] = Registry("demo loader")
 
 
 def register_eraser(
@@ -181,6 +232,26 @@ def register_subject_section(
     def decorator(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
         subject_sections.register(
             SubjectSection(name=name, build=func, order=order, models=models, describe=describe)
+        )
+        return func
+
+    return decorator
+
+
+def register_demo_loader(
+    name: str, *, order: int = 500, description: str = ""
+) -> Callable[[Callable[[DemoContext], Any]], Callable[[DemoContext], Any]]:
+    """Decorator: register ``load(context)`` as the demo loader ``name`` (see
+    ``DemoLoader``); loaders run by ``order``, then name."""
+
+    def decorator(func: Callable[[DemoContext], Any]) -> Callable[[DemoContext], Any]:
+        demo_loaders.register(
+            DemoLoader(
+                name=name,
+                load=func,
+                order=order,
+                description=description or (func.__doc__ or "").strip().split("\n")[0],
+            )
         )
         return func
 

@@ -6,4 +6,4 @@ class HearingsConfig(AppConfig):
     label = "hearings"
 
     def ready(self) -> None:
-        from mppdesk.hearings import erasure, subject_access  # noqa: F401  (registrations)
+        from mppdesk.hearings import demo, erasure, subject_access  # noqa: F401  (registrations)

@@ -7,4 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incident reports"
 
     def ready(self) -> None:
-        from mppdesk.incidents import erasure, subject_access  # noqa: F401  (registers)
+        from mppdesk.incidents import demo, erasure, subject_access  # noqa: F401  (registers)

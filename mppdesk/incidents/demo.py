@@ -16,6 +16,7 @@ import datetime as dt
 import random
 
 from mppdesk.core.clocks import utc_today
+from mppdesk.core.registry import DemoContext, register_demo_loader
 
 KINDS = [
     ("extortion", "criminal_group"),
@@ -55,7 +56,7 @@ def add_demo_incidents() -> int:
         cases = (cases[12:] if len(cases) > 14 else cases)[:8]
         if not cases:
             continue
-        if slug == "demo-shelters":
+        if slug == "demo-shelters" and len(cases) >= 2:
             first, second = cases[0], cases[1]
             services.record_incident(
                 actor=actor, organization=first.organization,
@@ -100,3 +101,9 @@ def add_demo_incidents() -> int:
             )  # fmt: skip
             made += 1
     return made
+
+
+@register_demo_loader("incidents", order=600)
+def load_incidents(context: DemoContext) -> int:
+    """Incident reports for the tallies and the document-exposure flag."""
+    return add_demo_incidents()

@@ -7,7 +7,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from mppdesk.core.keys import register_name_tokens
-        from mppdesk.people import erasure, subject_access  # noqa: F401  (registrations)
+        from mppdesk.people import demo, erasure, subject_access  # noqa: F401  (registrations)
         from mppdesk.people.services import name_token_digests
 
         register_name_tokens(name_token_digests)

@@ -51,6 +51,7 @@ from django.conf import settings
 from django.db import transaction
 
 from mppdesk.core.clocks import utc_today
+from mppdesk.core.registry import DemoContext, register_demo_loader
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -496,6 +497,14 @@ def _create_organizations_and_users() -> tuple[dict[str, Organization], dict[str
     return orgs, users
 
 
+#: ``DemoContext.shared`` key: case id -> the outcome a case of an earlier program
+#: version reached ("in_absentia", "decided", "closed"). Such cases are opened "active"
+#: and the hearings demo gives each the hearing that led there (``hearings.demo``), so
+#: no case has an outcome without the hearing behind it.
+PAST_OUTCOMES = "past_outcomes"
+PAST_STATUSES = ("in_absentia", "decided", "closed")
+
+
 def load_demo(
     *,
     people: int = DEFAULT_PEOPLE,
@@ -506,6 +515,11 @@ def load_demo(
 ) -> DemoResult:
     """Load the demo once, in one transaction; a second call changes nothing.
 
+    Creates the demo organizations and logins, then runs every app's registered demo
+    loader in order (``core.demo.run_demo_loaders``): this app's people, households and
+    cases first (``load_people``), then referrals, hearings, transfers, assistance,
+    incidents and caseloads, each from its own app's ``demo.py``.
+
     ``detained`` people more wait in detention at El Paso SPC for the coordinator to
     screen and transfer (``transfers.demo``); they have no case yet. ``mppdesk run`` and
     ``mppdesk demo`` ask for ``DEFAULT_DETAINED``.
@@ -513,8 +527,7 @@ def load_demo(
     ``progress(done, total)`` is called as people are created. Raises ``DemoError`` in
     production mode or for impossible sizes.
     """
-    from mppdesk.cases import services as case_services
-    from mppdesk.people import services as people_services
+    from mppdesk.core.demo import run_demo_loaders
     from mppdesk.places.models import Port
 
     _ensure_allowed()
@@ -534,66 +547,22 @@ def load_demo(
         raise DemoError(
             "No ports of entry: run the migrations first (they seed the reference places)."
         )
-    gen = _Generator(seed, ports)
-    sizes = household_sizes(gen.rng, people, households)
-    port_counts: dict[str, int] = {}
-    done = 0
+    household_sizes(random.Random(seed), people, households)  # noqa: S311 - sizes check only
     with transaction.atomic():
         orgs, users = _create_organizations_and_users()
-        actors = {"legal": users["caseworker.legal"], "shelter": users["caseworker.shelter"]}
-        for index, size in enumerate(sizes):
-            owner_key = _weighted(gen.rng, HOUSEHOLD_OWNERS)
-            organization, actor = orgs[owner_key], actors[owner_key]
-            port = gen.port_for(index)
-            port_counts[port.code] = port_counts.get(port.code, 0) + 1
-            members = gen.household(size)
-            created: list[tuple[str, Person]] = []
-            for position, (relationship, data) in enumerate(members):
-                adult = "child" not in data["vulnerabilities"]
-                contacts = gen.contacts(port.code, lead=position == 0) if adult else []
-                person = people_services.create_person(
-                    actor=actor, organization=organization, data=data, contacts=contacts
-                )
-                created.append((relationship, person))
-            lead = created[0][1]
-            household = people_services.create_household(
-                actor=actor, organization=organization, lead=lead, port=port
-            )
-            for relationship, person in created[1:]:
-                people_services.add_household_member(
-                    actor=actor, household=household, person=person, relationship=relationship
-                )
-            case_services.open_case(
-                actor=actor,
-                organization=organization,
-                a_number=gen.a_number(),
-                lead=lead,
-                venue=port.venue,
-                port=port,
-                members=[p for _, p in created[1:]],
-                **gen.case_details(),
-            )
-            done += size
-            if progress is not None:
-                progress(done, people)
-        from mppdesk.sharing.demo import add_demo_referrals
-
-        add_demo_referrals()
-        from mppdesk.hearings.demo import add_demo_dockets_and_hearings
-
-        add_demo_dockets_and_hearings()
-        from mppdesk.transfers.demo import add_demo_transfers
-
-        add_demo_transfers(people=detained)
-        from mppdesk.assistance.demo import add_demo_assistance
-
-        add_demo_assistance()
-        from mppdesk.incidents.demo import add_demo_incidents
-
-        add_demo_incidents()
-        from mppdesk.casework.demo import add_demo_casework
-
-        add_demo_casework()
+        context = DemoContext(
+            organizations=dict(orgs),
+            users=dict(users),
+            ports=ports,
+            rng=random.Random(seed),  # noqa: S311 - synthetic data, reproducible by seed
+            today=utc_today(),
+            seed=seed,
+            people=people,
+            households=households,
+            detained=detained,
+            progress=progress,
+        )
+        run_demo_loaders(context)
     return DemoResult(
         created=True,
         organizations=[o.slug for o in DEMO_ORGANIZATIONS],
@@ -602,8 +571,70 @@ def load_demo(
         households=households,
         cases=households,
         seconds=time.monotonic() - started,
-        ports=port_counts,
+        ports=dict(context.shared.get("port_counts", {})),
     )
+
+
+@register_demo_loader("people", order=100)
+def load_people(context: DemoContext) -> int:
+    """People in households, each household's case (the lead and riders): returns how many
+    people were created."""
+    from mppdesk.cases import services as case_services
+    from mppdesk.people import services as people_services
+
+    gen = _Generator(context.seed, context.ports)
+    sizes = household_sizes(gen.rng, context.people, context.households)
+    orgs = context.organizations
+    actors = {
+        "legal": context.user("caseworker.legal"),
+        "shelter": context.user("caseworker.shelter"),
+    }
+    port_counts: dict[str, int] = context.shared.setdefault("port_counts", {})
+    past: dict[Any, str] = context.shared.setdefault(PAST_OUTCOMES, {})
+    done = 0
+    for index, size in enumerate(sizes):
+        owner_key = _weighted(gen.rng, HOUSEHOLD_OWNERS)
+        organization, actor = orgs[owner_key], actors[owner_key]
+        port = gen.port_for(index)
+        port_counts[port.code] = port_counts.get(port.code, 0) + 1
+        members = gen.household(size)
+        created: list[tuple[str, Person]] = []
+        for position, (relationship, data) in enumerate(members):
+            adult = "child" not in data["vulnerabilities"]
+            contacts = gen.contacts(port.code, lead=position == 0) if adult else []
+            person = people_services.create_person(
+                actor=actor, organization=organization, data=data, contacts=contacts
+            )
+            created.append((relationship, person))
+        lead = created[0][1]
+        household = people_services.create_household(
+            actor=actor, organization=organization, lead=lead, port=port
+        )
+        for relationship, person in created[1:]:
+            people_services.add_household_member(
+                actor=actor, household=household, person=person, relationship=relationship
+            )
+        a_number = gen.a_number()  # drawn before the details, so a seed keeps its people
+        details = gen.case_details()
+        outcome = details["status"] if details["status"] in PAST_STATUSES else ""
+        if outcome:
+            details["status"] = "active"  # the hearings demo records how it ended
+        case = case_services.open_case(
+            actor=actor,
+            organization=organization,
+            a_number=a_number,
+            lead=lead,
+            venue=port.venue,
+            port=port,
+            members=[p for _, p in created[1:]],
+            **details,
+        )
+        if outcome:
+            past[case.pk] = outcome
+        done += size
+        if context.progress is not None:
+            context.progress(done, context.people)
+    return done
 
 
 def reset_demo() -> None:

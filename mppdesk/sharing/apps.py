@@ -6,4 +6,4 @@ class SharingConfig(AppConfig):
     label = "sharing"
 
     def ready(self) -> None:
-        from mppdesk.sharing import erasure, subject_access  # noqa: F401  (registrations)
+        from mppdesk.sharing import demo, erasure, subject_access  # noqa: F401  (registrations)

@@ -12,6 +12,7 @@ import datetime as dt
 from django.utils import timezone
 
 from mppdesk.accounts.models import Organization, User
+from mppdesk.core.registry import DemoContext, register_demo_loader
 from mppdesk.people.models import Household
 from mppdesk.sharing import services
 from mppdesk.sharing.models import Referral
@@ -54,3 +55,9 @@ def add_demo_referrals(count: int = 3) -> int:
         )
         created += 1
     return created
+
+
+@register_demo_loader("sharing", order=200)
+def load_referrals(context: DemoContext) -> int:
+    """Pending referrals from the legal-aid organization to the shelter network."""
+    return add_demo_referrals()

@@ -8,4 +8,4 @@ class TransfersConfig(AppConfig):
     verbose_name = _("Transfers")
 
     def ready(self) -> None:
-        from mppdesk.transfers import erasure, subject_access  # noqa: F401  (registrations)
+        from mppdesk.transfers import demo, erasure, subject_access  # noqa: F401  (registrations)

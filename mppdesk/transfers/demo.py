@@ -21,10 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from mppdesk.core.clocks import utc_today
+from mppdesk.core.registry import DemoContext, register_demo_loader
 
 if TYPE_CHECKING:
-    from mppdesk.accounts.models import Organization
+    from mppdesk.accounts.models import Organization, User
     from mppdesk.places.models import DetentionFacility
+    from mppdesk.transfers.models import TransferGroup
 
 DEMO_FACILITY = "el-paso-service-processing-center"
 DEMO_ORG = "demo-coordinator"
@@ -269,6 +271,69 @@ def add_demo_transfers(people: int = 60) -> RosterResult | None:
     return roster
 
 
+#: The demo's transfer groups, one in each state: (status, days from today, target size).
+#: Planned in this order so the people of the finished groups are no longer candidates.
+GROUP_STORIES = (
+    ("arrived", 0, 8),
+    ("departed", 0, 8),
+    ("approved", 3, 8),
+    ("cancelled", 5, 6),
+    ("planned", 7, 10),
+)
+GROUP_PORT = "el-paso"
+COORDINATOR = "coordinator"
+
+
+def add_demo_groups(*, coordinator: User, today: dt.date) -> dict[str, TransferGroup]:
+    """One transfer group in each state (planned, approved, departed, arrived, cancelled)
+    from El Paso SPC back through El Paso to Ciudad Juárez, each moved through the
+    services as the coordinator would; returns them by status. Groups that find nobody
+    to include are left out."""
+    from mppdesk.accounts.models import Organization
+    from mppdesk.places.models import DetentionFacility, Port
+    from mppdesk.transfers import services
+    from mppdesk.transfers.models import TransferGroup
+
+    org = Organization.objects.filter(slug=DEMO_ORG).first()
+    facility = DetentionFacility.objects.filter(code=DEMO_FACILITY).first()
+    port = Port.objects.filter(code=GROUP_PORT).first()
+    if org is None or facility is None or port is None:
+        return {}
+    if TransferGroup.objects.filter(organization=org).exists():
+        return {}
+    groups: dict[str, TransferGroup] = {}
+    for status, days, size in GROUP_STORIES:
+        group = services.plan_group(
+            actor=coordinator, organization=org, facilities=[facility], port=port,
+            date=today + dt.timedelta(days=days), target_size=size,
+        )  # fmt: skip
+        if not group.members.filter(included=True).exists():
+            continue
+        if status == "cancelled":
+            group = services.cancel_group(actor=coordinator, group=group)
+        elif status != "planned":
+            group = services.approve_group(actor=coordinator, group=group)
+            if status in ("departed", "arrived"):
+                group = services.depart_group(actor=coordinator, group=group)
+            if status == "arrived":
+                group = services.arrive_group(actor=coordinator, group=group)
+        groups[status] = group
+    return groups
+
+
+@register_demo_loader("transfers", order=400)
+def load_transfers(context: DemoContext) -> RosterResult | None:
+    """Facilities and shelters; ``context.detained`` people held at El Paso SPC, and
+    transfer groups of them in every state."""
+    roster = add_demo_transfers(people=context.detained)
+    coordinator = context.user(COORDINATOR)
+    if roster is not None and coordinator is not None:
+        context.shared["transfer_groups"] = add_demo_groups(
+            coordinator=coordinator, today=utc_today()
+        )
+    return roster
+
+
 def facility_by_code(code: str) -> DetentionFacility:
     from mppdesk.places.models import DetentionFacility
 
@@ -276,9 +341,11 @@ def facility_by_code(code: str) -> DetentionFacility:
 
 
 __all__: Sequence[str] = (
+    "add_demo_groups",
     "add_demo_transfers",
     "add_unaccompanied_children",
     "build_roster",
     "household_sizes",
+    "load_transfers",
     "seed_places",
 )
