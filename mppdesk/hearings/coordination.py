@@ -150,6 +150,8 @@ class ReviewRow:
     port: Port | None
 
     def __getattr__(self, name: str) -> Any:  # the row's own facts (docket, seats...)
+        if name == "row":  # not set yet (copying): no recursion
+            raise AttributeError(name)
         return getattr(self.row, name)
 
 
