@@ -234,7 +234,9 @@ def program_hearing(user: User | None, pk: Any) -> ProgramHearing:
     hearing = queries.get_hearing_to_manage(user, pk)
     summary = case_summaries(user, [hearing.case_id], record=False)[str(hearing.case_id)]
     audit.record_view(actor=user, obj=hearing, object_type="hearing", fields=PROGRAM_HEARING_FIELDS)
-    port = hearing.port or Port.objects.filter(pk=hearing.case.port_id).first()
+    port = hearing.port or (
+        Port.objects.filter(pk=hearing.case.port_id).first() if hearing.case.port_id else None
+    )
     return ProgramHearing(hearing=hearing, case=summary, port=port, may_change=hearing.is_open)
 
 
