@@ -213,7 +213,7 @@ HEARING_LIST_FIELDS = [
 HEARING_DETAIL_FIELDS = [*HEARING_LIST_FIELDS, "notices", "continuance_reason", "chain"]
 ROLL_CALL_FIELDS = ["case", "lead", "members", "a_number", "status", "outcome"]
 #: What a program-wide coordinator sees of a hearing they may move but not read.
-PROGRAM_VIEW_FIELDS = ["docket", "scheduled_at", "report_at", "seats", "language"]
+PROGRAM_VIEW_FIELDS = ["docket", "scheduled_at", "report_at", "seats", "language", "vulnerable"]
 NOTICE_VIEW_FIELDS = ["hearing", "kind", "method", "address", "language", "served_at", "served_by"]
 NOTICE_PDF_FIELDS = ["lead", "a_number", "scheduled_at", "report_at", "report_place", "notice"]
 FOLLOW_UP_FIELDS = ["hearing", "status", "deadlines", "notes", "notices", "contact_points"]

@@ -40,8 +40,8 @@ from mppdesk.cases.models import CaseMember
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.hearings import calendar as court_days
+from mppdesk.hearings import coordination, hearing_services, notice_services, queries
 from mppdesk.hearings import dockets as docket_services
-from mppdesk.hearings import hearing_services, notice_services, queries
 from mppdesk.hearings import notices as notice_pdf
 from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.evidence import evidence_for
@@ -273,7 +273,7 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hearings = list(Hearing.objects.filter(docket=docket).order_by("scheduled_at", "id"))
     movable = {h.pk for h in hearings if h.is_open and h.organization_id in schedulable}
     unread = [h for h in hearings if h.pk in movable and h.pk not in visible]
-    languages = queries.lead_languages(h.case_id for h in unread)
+    summaries = coordination.case_summaries(user, (h.case_id for h in unread), record=False)
     rows: list[dict[str, Any]] = []
     others = 0
     for hearing in hearings:
@@ -285,12 +285,7 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Another organization's case: only that a place is taken, and how many.
             row: dict[str, Any] = {"hearing": None, "visible": False, "seats": hearing.seats}
             if manage:
-                row.update(
-                    manage=True,
-                    pk=hearing.pk,
-                    short_id=str(hearing.pk)[:8],
-                    language=languages.get(hearing.case_id, ""),
-                )
+                row.update(manage=True, pk=hearing.pk, case=summaries[str(hearing.case_id)])
             rows.append(row)
             others += 1
     queries.hearings_shown(user, visible.values())
@@ -517,7 +512,12 @@ def _hearing_page(
 @require_GET
 def hearing_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     user = current_user(request)
-    hearing = queries.get_hearing_for_view(user, pk)
+    try:
+        hearing = queries.get_hearing_for_view(user, pk)
+    except Http404:
+        # A coordinator who scheduled a case they may not read: program data only.
+        program = coordination.program_hearing(user, pk)
+        return render(request, "hearings/program_hearing.html", {"program": program})
     return _hearing_page(request, hearing)
 
 
@@ -647,7 +647,7 @@ def _change_page(
     the language of the case), so that a program-wide coordinator who may not read the
     case can move it; a name is on the hearing page, for those who may read it."""
     port = _port_of(hearing)
-    language = queries.lead_languages([hearing.case_id]).get(hearing.case_id, "")
+    case = coordination.case_summaries(current_user(request), [hearing.case_id], record=False)
     queries.hearings_shown(current_user(request), [hearing], fields=queries.PROGRAM_VIEW_FIELDS)
     context = {
         "hearing": hearing,
@@ -655,8 +655,7 @@ def _change_page(
         "docket": hearing.docket,
         "venue": hearing.docket.venue,
         "port": port,
-        "language": language,
-        "short_id": str(hearing.pk)[:8],
+        "case_summary": case[str(hearing.case_id)],
         "action": action,
         "form": form,
         "open": hearing.is_open,
@@ -1081,6 +1080,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
             initial={"start": today + dt.timedelta(days=14), "end": today + dt.timedelta(weeks=8)}
         )
     proposals = list(scheduling.proposals_for(user)[:20])
+    for proposal in proposals:
+        proposal.venue_names = coordination.venue_names(proposal.venue_codes)  # type: ignore[attr-defined]
     return render(
         request, "hearings/schedule.html", {"form": form, "proposals": proposals}, status=status
     )
@@ -1116,7 +1117,8 @@ def _proposal_groups(rows: Sequence[Any]) -> list[dict[str, Any]]:
 @requires(Action.DOCKET_MANAGE)
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A proposal's figures and its items by docket (case ids only: a program
+    """A proposal's figures and its items by docket: a case by its lead's name where the
+    viewer may read it, else summarized ("household of 4, Spanish, vulnerable"; a program
     coordinator places cases of organizations whose people they may not read)."""
     from mppdesk.hearings import scheduling
     from mppdesk.hearings.models_scheduling import UnassignedReason
@@ -1125,14 +1127,13 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = scheduling.get_proposal_or_404(user, pk)
     rows = scheduling.proposal_rows(proposal)
     page = Paginator(_proposal_groups(rows), PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = [row.case_id for group in page.object_list for row in group["rows"]]
     left_out = [row for row in rows if row.docket_id is None]
-    readable = {
-        str(pk)
-        for pk in case_queries.cases_for(user)
-        .filter(pk__in=shown + [row.case_id for row in left_out[:PAGE_SIZE]])
-        .values_list("pk", flat=True)
-    }
+    # Names of the cases the viewer may read, summaries of the others (recorded).
+    placed = [row for group in page.object_list for row in group["rows"]]
+    reviewed = iter(coordination.review_rows(user, placed + left_out[:PAGE_SIZE]))
+    for group in page.object_list:
+        group["rows"] = [next(reviewed) for _row in group["rows"]]
+        group["venue"] = group["rows"][0].venue_name
     reasons = []
     for code, count in sorted(proposal.unassigned_counts.items(), key=lambda item: -int(item[1])):
         try:
@@ -1145,10 +1146,10 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposal": proposal,
         "page": page,
         "groups": page.object_list,
-        "left_out": left_out[:PAGE_SIZE],
+        "left_out": list(reviewed),
         "left_out_count": len(left_out),
         "reasons": reasons,
-        "readable": readable,
+        "method": coordination.solver_summary(proposal.method),
         "venues": [venues[code] for code in proposal.venue_codes if code in venues],
         "improvement_pct": proposal.improvement * 100 if proposal.improvement is not None else None,
         "gap_pct": proposal.gap * 100 if proposal.gap is not None else None,

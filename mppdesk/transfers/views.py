@@ -36,10 +36,10 @@ from mppdesk.transfers.forms import (
     ShelterForm,
 )
 from mppdesk.transfers.models import GroupStatus, TransferGroup
+from mppdesk.transfers.reasons import reason_text
 from mppdesk.transfers.roster import RosterReport, import_roster
 from mppdesk.transfers.templatetags.transfers_ui import (
     NEXT_STEPS,
-    PLANNER_RULES,
     movement_rows,
     rule_label,
 )
@@ -114,13 +114,8 @@ def _shelter_rows(group: TransferGroup) -> list[dict[str, Any]]:
 
 
 def _with_reason_text(member: Any) -> Any:
-    """The member with ``reason_text``: a screening rule's reason in the reader's language
-    (the planner stored the engine's English sentence); the planner's own reasons (kept
-    with the household, group full) as written, since they name the member's rule."""
-    if member.rule in PLANNER_RULES:
-        member.reason_text = member.reason
-    else:
-        member.reason_text = rule_label(member.rule, member.reason)
+    """The member with ``reason_text`` in the reader's language, no rule code in it."""
+    member.reason_text = reason_text(member.rule, member.reason)
     return member
 
 

@@ -63,8 +63,9 @@ def test_docket_page_offers_program_coordinator_the_changes_without_names(
     assert "Case of another organization" in html
     assert reverse("hearings:reschedule", kwargs={"pk": legal_hearing.pk}) in html
     assert reverse("hearings:cancel", kwargs={"pk": legal_hearing.pk}) in html
-    assert str(legal_hearing.pk)[:8] in html  # the hearing's id, to tell rows apart
-    assert "Portuguese" in html  # the language an interpreter is needed for
+    # A summary tells rows apart: people, the language an interpreter is needed for.
+    assert "Household of 2, Portuguese" in html
+    assert f">{str(legal_hearing.pk)[:8]}<" not in html  # no internal id as text
     _assert_no_personal_data(html, legal_hearing)
 
 
@@ -97,7 +98,7 @@ def test_program_coordinator_reschedules_from_the_change_page(
     assert form_page.status_code == 200
     html = form_page.content.decode()
     assert f'<option value="{target.pk}">' in html
-    assert "Portuguese" in html and str(legal_hearing.pk)[:8] in html
+    assert "Household of 2, Portuguese" in html
     _assert_no_personal_data(html, legal_hearing)
     # A missing reason comes back on the same page, still without names.
     missing = program_client.post(
@@ -143,8 +144,14 @@ def test_program_coordinator_cancels_from_the_change_page(
 def test_the_case_stays_unreadable_to_the_program_coordinator(
     program_client: Client, legal_hearing: Hearing
 ) -> None:
+    # The hearing page is the program summary: no name, no A-number, no notice.
     detail = program_client.get(reverse("hearings:detail", kwargs={"pk": legal_hearing.pk}))
-    assert detail.status_code == 404
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    assert "Household of 2, Portuguese" in html
+    _assert_no_personal_data(html, legal_hearing)
+    case_page = program_client.get(reverse("cases:detail", kwargs={"pk": legal_hearing.case_id}))
+    assert case_page.status_code == 404
 
 
 def test_change_page_is_404_outside_the_schedulers_organizations(

@@ -118,7 +118,7 @@ def test_group_page_shows_households_shelters_and_exclusions_with_reason(
     text = html.decode()
     assert 'id="included-count">3 / 50' in text
     assert "Test A" in text  # the shelter of the household
-    assert "2021.health" in text and "household_review" in text
+    assert 'data-rule="2021.health"' in text and 'data-rule="household_review"' in text
     assert rule_label("household_review") in text
     assert "People with known physical or mental health issues are not amenable." in text
     # Only the valid next steps of a planned group.
