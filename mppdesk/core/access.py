@@ -7,6 +7,8 @@ so a probe cannot learn that a person is registered elsewhere.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -21,12 +23,39 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """How scoping asks the permission matrix, registered by ``accounts`` at start-up
+    (core sits below accounts and may not import it).
+
+    ``readable_orgs(user)`` — the organizations whose records the user may read;
+    ``may_write(user, organization_id)`` — may the user change that organization's records.
+    """
+
+    readable_orgs: Callable[[Any], list[int]]
+    may_write: Callable[[Any, int], bool]
+
+
+_scope: Scope | None = None
+
+
+def register_scope(scope: Scope) -> None:
+    """Called once by ``accounts`` (``AccountsConfig.ready``)."""
+    global _scope
+    _scope = scope
+
+
+def registered_scope() -> Scope:
+    if _scope is None:
+        # Fail closed and loudly: without the permission matrix nothing may be read.
+        raise RuntimeError("no access scope registered: is mppdesk.accounts in INSTALLED_APPS?")
+    return _scope
+
+
 def visible_org_ids(user: User) -> list[int]:
     """Organizations whose records the user may read: those where their role has
     ``person.read`` (``accounts.permissions``). Analysts and auditors get none."""
-    from mppdesk.accounts.permissions import Action, orgs_where
-
-    return orgs_where(user, Action.PERSON_READ)
+    return registered_scope().readable_orgs(user)
 
 
 def active_membership(user: User) -> Membership | None:
@@ -48,9 +77,7 @@ def require_owner_write(user: User | None, obj: Any) -> Any:
     Records shared with the user's organization by a referral are read-only there
     (``PermissionDenied``, a 403: the user already sees the record).
     """
-    from mppdesk.accounts.permissions import Action, can
-
-    if not can(user, Action.PERSON_WRITE, obj.organization_id):
+    if not registered_scope().may_write(user, obj.organization_id):
         raise PermissionDenied
     return obj
 

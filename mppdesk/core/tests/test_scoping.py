@@ -269,3 +269,30 @@ def test_possible_duplicates_stay_in_the_organization(personas):
 def test_cases_of_person(personas, records):
     person, _, case = records
     assert list(cases_of(person)) == [case]
+
+
+def test_scoping_fails_closed_without_the_registered_scope(records, personas, monkeypatch):
+    """core asks accounts' permission matrix only through the registration; without it
+    nothing is readable (a RuntimeError, never an empty filter that looks like "none")."""
+    from mppdesk.core import access
+
+    person, _household, _case = records
+    assert Person.objects.visible_to(personas.caseworker).filter(pk=person.pk).exists()
+    monkeypatch.setattr(access, "_scope", None)
+    with pytest.raises(RuntimeError, match="no access scope registered"):
+        list(Person.objects.visible_to(personas.caseworker))
+    with pytest.raises(RuntimeError, match="no access scope registered"):
+        access.require_owner_write(personas.caseworker, person)
+
+
+def test_the_registered_scope_is_the_permission_matrix(records, personas):
+    """Read and write follow accounts.permissions exactly: PERSON_READ and PERSON_WRITE."""
+    from mppdesk.accounts.permissions import Action, can, orgs_where
+    from mppdesk.core.access import registered_scope
+
+    scope = registered_scope()
+    for user in (personas.caseworker, personas.coordinator, personas.outsider):
+        assert scope.readable_orgs(user) == orgs_where(user, Action.PERSON_READ)
+        assert scope.may_write(user, personas.org.id) == can(
+            user, Action.PERSON_WRITE, personas.org.id
+        )
