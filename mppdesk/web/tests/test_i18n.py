@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import polib
-import pytest
 from django.core.management import call_command
 
 from mppdesk.lib import compilemessages
@@ -75,10 +74,13 @@ def test_no_spanish_entry_is_fuzzy_or_empty():
     assert _untranslated(spanish) == []
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs gettext (xgettext, msgmerge)")
 def test_makemessages_finds_nothing_missing_from_the_spanish_catalogues(tmp_path, settings):
     """Extract the messages of a copy of the package, as ``make messages`` would: every
-    string marked for translation in code and templates has its Spanish entry."""
+    string marked for translation in code and templates has its Spanish entry.
+
+    Needs GNU gettext (``.ci/run`` installs it, as ``apt-get install gettext`` does here).
+    """
+    assert shutil.which("xgettext") and shutil.which("msgmerge"), "install gettext"
     package = compilemessages.PACKAGE_DIR
     copy = tmp_path / package.name
     shutil.copytree(
