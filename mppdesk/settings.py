@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",
-    "django_tasks_db",
+    "mppdesk.ops.tasks_app.TasksDatabaseConfig",  # django_tasks_db, translated name
     "ninja",  # serves the Swagger UI assets locally instead of from a CDN
     "mppdesk.core",
     "mppdesk.accounts",

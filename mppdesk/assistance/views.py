@@ -278,7 +278,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
 def providers(request: HttpRequest) -> HttpResponse:
     city = request.GET.get("city", "")
     service = request.GET.get("service", "")
-    rows = queries.providers(city=city, service=service)
+    rows = list(queries.providers(city=city, service=service))
+    names = dict(NeedKind.choices)
+    for row in rows:
+        row.service_labels = [str(names.get(code, code)) for code in row.services]  # type: ignore[attr-defined]
     cities = sorted(set(ServiceProvider.objects.values_list("city", flat=True)))
     return render(
         request, "assistance/providers.html",

@@ -86,7 +86,7 @@ def add_demo_incidents() -> int:
                     actor=actor, organization=case.organization, occurred_on=last_month,
                     port=first.port, kinds=["extortion"], perpetrator="criminal_group",
                     people=[case.lead], consent_method="verbal_in_person",
-                    uses=["keep", "report"], narrative="(demo) Synthetic account for the demo.",
+                    uses=["keep", "report"], narrative="(demo) Relato sintético para la demostración.",
                 )  # fmt: skip
                 made += 1
             cases = cases[2:]
@@ -97,7 +97,7 @@ def add_demo_incidents() -> int:
                 occurred_on=today - dt.timedelta(days=rng.randrange(2, 80)), port=case.port,
                 kinds=[kind], perpetrator=perpetrator, people=[case.lead],
                 consent_method="verbal_in_person", uses=["keep", "report"],
-                narrative="(demo) Synthetic account for the demo.",
+                narrative="(demo) Relato sintético para la demostración.",
             )  # fmt: skip
             made += 1
     return made

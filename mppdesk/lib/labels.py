@@ -12,9 +12,31 @@ import gettext
 
 import pycountry
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from mppdesk.lib.countries import country_name
 from mppdesk.lib.languages import language_name
+from mppdesk.lib.text import fold
+
+#: Names pycountry's catalogues leave in English or get wrong in Spanish ("Algeria",
+#: "Haitian", "Árábe"), and the two collective codes it has no name for; translated in
+#: the project catalogue.
+_COUNTRY_NAMES: dict[str, Promise] = {
+    "DZA": pgettext_lazy("country", "Algeria"),
+    "BRN": pgettext_lazy("country", "Brunei"),
+    "NER": pgettext_lazy("country", "Niger"),
+}
+_LANGUAGE_NAMES: dict[str, Promise] = {
+    "hat": pgettext_lazy("language", "Haitian Creole"),
+    "ara": pgettext_lazy("language", "Arabic"),
+    "amh": pgettext_lazy("language", "Amharic"),
+    "cmn": pgettext_lazy("language", "Mandarin Chinese"),
+    "tir": pgettext_lazy("language", "Tigrinya"),
+    "pan": pgettext_lazy("language", "Punjabi"),
+    "nah": pgettext_lazy("language", "Nahuatl"),
+    "myn": pgettext_lazy("language", "Mayan languages"),
+}
 
 
 @functools.cache
@@ -32,6 +54,8 @@ def _localized(domain: str, english: str) -> str:
 def country_label(code: str | None) -> str:
     if not code:
         return ""
+    if code in _COUNTRY_NAMES:
+        return str(_COUNTRY_NAMES[code])
     country = pycountry.countries.get(alpha_3=code)
     if country is None:
         return code
@@ -43,4 +67,12 @@ def country_label(code: str | None) -> str:
 def language_label(code: str | None) -> str:
     if not code:
         return ""
+    if code in _LANGUAGE_NAMES:
+        return str(_LANGUAGE_NAMES[code])
     return _localized("iso639-3", language_name(code))
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """Sort key for names in the active language: case and accents ignored first
+    ("Áfganistán" beside "Afganistán", not after "Zimbabue"), then as written."""
+    return (fold(text), text)

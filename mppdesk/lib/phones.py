@@ -80,3 +80,30 @@ def normalize_phone(raw: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> str
     raise PhoneError(
         _("Not a valid phone number; give it with its country code, e.g. +52 656 123 4567.")
     )
+
+
+def display_phone(value: str | None) -> str:
+    """An E.164 number as people write it: national format when it is a number of the
+    border countries people call from (``+526561234567`` → ``656 123 4567``), the
+    international format otherwise; anything unparsable as stored."""
+    text = (value or "").strip()
+    if not text.startswith("+"):
+        return text
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_valid_number(parsed):
+        return text
+    region = phonenumbers.region_code_for_number(parsed)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if region in _NATIONAL_REGIONS
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)
+
+
+#: Where a national number is unambiguous to staff at the border: Mexico and the US.
+#: Numbers of other countries keep their country code ("+504 9876-5432").
+_NATIONAL_REGIONS = frozenset({"MX", "US"})

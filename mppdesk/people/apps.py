@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "mppdesk.people"
+    verbose_name = _("People")
     label = "people"
 
     def ready(self) -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mppdesk.cases.forms import CaseFields
 from mppdesk.lib.dates import slashed_order_hint
-from mppdesk.lib.labels import country_label, language_label
+from mppdesk.lib.labels import collation_key, country_label, language_label
 from mppdesk.lib.languages import COMMON_LANGUAGES
 from mppdesk.people.models import ContactPoint, Person, Relationship, Sex, Vulnerability
 
@@ -30,14 +30,17 @@ def _country_choices(language: str) -> list[tuple[str, str]]:
 
     with translation.override(language):
         labelled = [(c.alpha_3, country_label(c.alpha_3)) for c in pycountry.countries]
-    return sorted(labelled, key=lambda item: item[1].casefold())
+    return sorted(labelled, key=lambda item: collation_key(item[1]))
 
 
 def _language_choices(extra: str = "") -> list[tuple[str, str]]:
     codes = list(COMMON_LANGUAGES)
     if extra and extra not in codes:
         codes.append(extra)
-    return [("", "—")] + [(code, f"{language_label(code)} ({code})") for code in codes]
+    labelled = sorted(
+        ((code, language_label(code)) for code in codes), key=lambda i: collation_key(i[1])
+    )
+    return [("", "—")] + [(code, f"{label} ({code})") for code, label in labelled]
 
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")

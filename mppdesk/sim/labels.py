@@ -39,6 +39,25 @@ LEVERS: dict[str, Promise] = {
     "wait_weeks": _("Weeks to the first hearing"),
 }
 
+#: The published figures the baseline is checked against (``calibration.TARGETS``).
+CALIBRATION: dict[str, Promise] = {
+    "missed_hearing_share": _("People who missed a hearing"),
+    "in_absentia_share_of_completed": _("Completed cases ended in absentia"),
+    "represented_share": _("Cases with counsel"),
+    "represented_share_2020_01": _("Cases with counsel (January 2020)"),
+    "represented_pending_share_2019_06": _("Pending cases with counsel (June 2019)"),
+    "relief_share_of_completed": _("Completed cases granted relief"),
+    "pending_share": _("Cases pending (January 2021)"),
+    "still_in_mexico_share": _("Cases pending, people not admitted into the US (May 2021)"),
+    "completed_share": _("Cases completed (December 2020)"),
+    "waiting_for_first_hearing_share": _("Waiting for a first hearing (November 2019)"),
+    "termination_share_of_completed": _("Completed cases terminated"),
+}
+
+
+def calibration_label(name: str, default: str) -> str:
+    return str(CALIBRATION.get(name, default))
+
 
 def outcome_label(name: str) -> str:
     return str(OUTCOMES.get(name, name))

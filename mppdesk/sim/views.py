@@ -150,7 +150,7 @@ def table(answer: dict[str, Any]) -> list[dict[str, str]]:
 def calibration_rows(answer: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
-            "label": row["label"],
+            "label": labels.calibration_label(row["name"], row["label"]),
             "model": _pct(row["model"]),
             "target": _pct(row["target"]),
             "difference": formats.number_format(row["difference"] * 100, decimal_pos=1),

@@ -183,7 +183,7 @@ def test_calendar_shows_the_week_with_places_and_interpreters(
     assert reverse("hearings:docket", kwargs={"pk": docket.pk}) in html
     assert "1/10" in html  # booked / capacity
     assert ">hat<" in html and ">por<" in html  # interpreter languages
-    assert "America/Denver" in html
+    assert "hora de la montaña" in html and "America/Denver" not in html
     assert hearing.case.lead.family_names not in html  # program data only
     assert "Generar" not in html  # no generate form for a case worker
 
@@ -332,8 +332,8 @@ def test_hearing_page_shows_court_and_port_times_with_their_zones(
     court = hearing.scheduled_at.astimezone(DENVER)
     report = hearing.report_at.astimezone(HERMOSILLO)  # type: ignore[union-attr]
     assert court.strftime("%H:%M") == "08:00"
-    assert f"{court:%H:%M} {court.tzname()}" in page and "(America/Denver)" in page
-    assert f"{report:%H:%M} MST" in page and "(America/Hermosillo)" in page
+    assert f"{court:%H:%M} {court.tzname()}" in page and "(hora de la montaña)" in page
+    assert f"{report:%H:%M} MST" in page and "(hora de Hermosillo)" in page
     assert nogales.report_place_display in page or "Nogales" in page
     entry = entries_after(mark).get(action="view")
     assert (entry.object_type, entry.object_id) == ("hearing", str(hearing.pk))

@@ -66,4 +66,6 @@ def test_timeline_page_shows_the_ports_zone_for_a_message_without_hearing(
     message = outbox(person=person)
     page = caseworker_client.get(reverse("messaging:timeline", kwargs={"pk": message.pk}))
     assert page.status_code == 200
-    assert Port.objects.get(code="el-paso").timezone in page.content.decode()
+    # The port's zone by its place, not its IANA id.
+    assert Port.objects.get(code="el-paso").timezone == "America/Ciudad_Juarez"
+    assert "Todas las horas: hora de Ciudad Juárez." in page.content.decode()

@@ -143,7 +143,7 @@ def test_detail_shows_registry_data_case_and_timeline(personas, caseworker_clien
     assert "A012-345-678" in text
     assert "Honduras" in text
     assert "Embarazada" in text  # vulnerability label in Spanish
-    assert "+526561112233" in text
+    assert "656 111 2233" in text  # national format, not E.164
     assert "Llamó para confirmar" in text
     assert "Nota" in text  # timeline event kind
     if venue is not None:

@@ -10,7 +10,9 @@ from django import template
 
 from mppdesk.lib.anumber import format_anumber
 from mppdesk.lib.labels import country_label, language_label
+from mppdesk.lib.phones import display_phone
 from mppdesk.people.models import Relationship, Vulnerability
+from mppdesk.places.labels import place_name, reference_text, zone_label
 
 register = template.Library()
 
@@ -24,6 +26,10 @@ def anumber(digits: str | None) -> str:
 
 register.filter("country_label", country_label)
 register.filter("language_label", language_label)
+register.filter("place_name", place_name)
+register.filter("reference_text", reference_text)
+register.filter("zone_label", zone_label)
+register.filter("phone", display_phone)
 
 
 @register.filter

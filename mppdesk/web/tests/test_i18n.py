@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import gettext
+import os
+import shutil
 from pathlib import Path
 
 import polib
+from django.core.management import call_command
 
 from mppdesk.lib import compilemessages
 
@@ -54,3 +57,55 @@ def test_compiler_skips_fuzzy_entries(tmp_path: Path):
     assert translations.gettext("People") == "Personas"
     assert translations.gettext("Case") == "Case"  # fuzzy: left to the source text
     assert translations.ngettext("%(n)s year", "%(n)s years", 2) == "%(n)s años"
+
+
+def _untranslated(paths: list[Path]) -> list[tuple[str, str]]:
+    """(catalogue, msgid) of every entry without a Spanish translation or still fuzzy."""
+    return [
+        (str(path), entry.msgid)
+        for path in paths
+        for entry in polib.pofile(str(path))
+        if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
+    ]
+
+
+def test_no_spanish_entry_is_fuzzy_or_empty():
+    spanish = [p for p in compilemessages.catalogues() if "es" in p.parts]
+    assert _untranslated(spanish) == []
+
+
+def test_makemessages_finds_nothing_missing_from_the_spanish_catalogues(tmp_path, settings):
+    """Extract the messages of a copy of the package, as ``make messages`` would: every
+    string marked for translation in code and templates has its Spanish entry.
+
+    Needs GNU gettext (``.ci/run`` installs it, as ``apt-get install gettext`` does here).
+    """
+    assert shutil.which("xgettext") and shutil.which("msgmerge"), "install gettext"
+    package = compilemessages.PACKAGE_DIR
+    copy = tmp_path / package.name
+    shutil.copytree(
+        package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static", "tests")
+    )
+    settings.LOCALE_PATHS = [copy / "locale"]
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        call_command("makemessages", locale=["es"], verbosity=0)
+    finally:
+        os.chdir(cwd)
+    # Django merges every catalogue at run time: an entry may live in any of them.
+    known = {
+        (entry.msgctxt, entry.msgid)
+        for path in compilemessages.catalogues()
+        if "es" in path.parts
+        for entry in polib.pofile(str(path))
+        if entry.translated() and "fuzzy" not in entry.flags
+    }
+    missing = sorted(
+        (str(path.relative_to(tmp_path)), entry.msgid)
+        for path in compilemessages.catalogues(copy)
+        if "es" in path.parts
+        for entry in polib.pofile(str(path))
+        if not entry.obsolete and (entry.msgctxt, entry.msgid) not in known
+    )
+    assert missing == [], "run `make messages` and translate the new entries"
