@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mppdesk.accounts.models import Organization
@@ -28,10 +27,10 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(label=_("Object type"), max_length=64, required=False)
     object_id = forms.CharField(label=_("Object id"), max_length=64, required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From (UTC day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To (UTC day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
@@ -63,7 +62,7 @@ class AuditFilterForm(forms.Form):
             entries = entries.filter(object_type=data["object_type"].strip())
         if data.get("object_id"):
             entries = entries.filter(object_id=data["object_id"].strip())
-        # Days in the site's time zone, as bounds on ``at`` (its index serves them).
+        # UTC days, as the page shows the times, as bounds on ``at`` (its index serves them).
         if data.get("date_from"):
             entries = entries.filter(at__gte=_start_of(data["date_from"]))
         if data.get("date_to"):
@@ -72,4 +71,4 @@ class AuditFilterForm(forms.Form):
 
 
 def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
