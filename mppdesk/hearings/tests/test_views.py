@@ -182,10 +182,28 @@ def test_calendar_shows_the_week_with_places_and_interpreters(
     html = response.content.decode()
     assert reverse("hearings:docket", kwargs={"pk": docket.pk}) in html
     assert "1/10" in html  # booked / capacity
-    assert ">hat<" in html and ">por<" in html  # interpreter languages
+    # Interpreter languages by name in the page's language (Spanish here), not ISO codes.
+    assert "Español, Criollo haitiano" in html and "Portugués" in html
+    assert ">hat<" not in html and ">spa<" not in html
     assert "hora de la montaña" in html and "America/Denver" not in html
     assert hearing.case.lead.family_names not in html  # program data only
     assert "Generar" not in html  # no generate form for a case worker
+
+
+def test_calendar_names_interpreter_languages_in_english(
+    caseworker_client: Client, hearing: Hearing, el_paso: Any
+) -> None:
+    docket = hearing.docket
+    other = make_docket(el_paso, docket.date, session="pm", courtroom="2", languages=["spa", "hat"])
+    year, week, _ = docket.date.isocalendar()
+    caseworker_client.cookies["django_language"] = "en"
+    page = caseworker_client.get(reverse("hearings:docket", kwargs={"pk": other.pk}))
+    assert "Spanish, Haitian Creole" in page.content.decode()
+    html = caseworker_client.get(
+        reverse("hearings:calendar"), {"venue": el_paso.code, "week": f"{year}-W{week:02d}"}
+    ).content.decode()
+    assert "Spanish, Haitian Creole" in html
+    assert ">hat<" not in html and "spa<" not in html
 
 
 def test_calendar_refuses_a_malformed_week(caseworker_client: Client, el_paso: Any) -> None:
