@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mppdesk.hearings.models import (
@@ -190,12 +191,21 @@ class NoticeServedForm(forms.Form):
 
 
 class DocketChoiceField(forms.ModelChoiceField[Docket]):
+    """A docket by its day as the reader writes it ("martes 8 de diciembre de 2026",
+    "Tuesday Dec. 8, 2026"); the submitted value stays the docket's id."""
+
     def label_from_instance(self, obj: Docket) -> str:
         session = obj.get_session_display()
         return (
-            f"{obj.date:%Y-%m-%d} · {session} · {_('courtroom')} {obj.courtroom}"
+            f"{docket_day(obj.date)} · {session} · {_('courtroom')} {obj.courtroom}"
             f" · {obj.judge or '—'} · {obj.seats_left}/{obj.capacity}"
         )
+
+
+def docket_day(day: dt.date) -> str:
+    """A court day in the active language: weekday and the locale's ``DATE_FORMAT``
+    (as ``hearings/_moment.html`` writes it), never ISO."""
+    return f"{date_format(day, 'l')} {date_format(day, 'DATE_FORMAT')}"
 
 
 class ReplaceForm(NoticeFieldsForm):

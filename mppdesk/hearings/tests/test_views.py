@@ -464,6 +464,37 @@ def test_coordinator_reschedules_and_the_history_shows_both(
     assert "Judge unavailable" in html
 
 
+def test_reschedule_picker_shows_days_as_the_reader_writes_them(
+    coordinator_client: Client, hearing: Hearing, el_paso: Any
+) -> None:
+    day = future_day(5, weekday=1)
+    target = make_docket(el_paso, day, courtroom="3")
+    url = reverse("hearings:reschedule", kwargs={"pk": hearing.pk})
+    spanish = coordinator_client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+              "septiembre", "octubre", "noviembre", "diciembre"]  # fmt: skip
+    written = f"Martes {day.day} de {months[day.month - 1]} de {day.year}"
+    assert f'<option value="{target.pk}">{written} · ' in spanish
+    assert (
+        day.isoformat() not in spanish.split('id="id_reschedule-docket"')[-1].split("</select>")[0]
+    )
+    coordinator_client.cookies["django_language"] = "en"
+    english = coordinator_client.get(url).content.decode()
+    assert f'<option value="{target.pk}">Tuesday {day:%b}. {day.day}, {day.year} · ' in english
+    # What is submitted is the docket, as before.
+    response = coordinator_client.post(
+        url,
+        {
+            "page": "change",
+            "reschedule-docket": target.pk,
+            "reschedule-reason": "Judge unavailable",
+            "reschedule-method": "mail",
+        },
+    )
+    assert response.status_code == 302, _errors(response)
+    assert Hearing.objects.get(replaces=hearing).docket == target
+
+
 def test_coordinator_cancels_a_hearing(coordinator_client: Client, hearing: Hearing) -> None:
     response = coordinator_client.post(
         reverse("hearings:cancel", kwargs={"pk": hearing.pk}),
