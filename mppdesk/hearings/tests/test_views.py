@@ -705,3 +705,14 @@ def test_evidence_packet_is_the_same_entry_on_web_and_api(
     assert on_web == on_api
     assert (on_web["action"], on_web["object_type"]) == ("export", "hearing")
     assert on_web["organization_id"] == follow_up.hearing.organization_id
+
+
+def test_notice_forms_name_the_clock_by_its_place_not_its_zone_id(
+    caseworker_client: Client, hearing: Hearing
+) -> None:
+    page = caseworker_client.get(
+        reverse("hearings:detail", kwargs={"pk": hearing.pk}), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    html = page.content.decode()
+    assert "Hora de Ciudad Juárez. Vacío: todavía no entregada." in html
+    assert "America/Ciudad_Juarez" not in html and "Ciudad Juarez" not in html
