@@ -74,3 +74,14 @@ def test_person_page_message_panel_names_the_zone(scene: Scene, waiting: Any) ->
     case, _message = waiting
     html = _page(scene, reverse("people:detail", kwargs={"pk": case.lead.pk}))
     assert any("(hora de Ciudad Juárez)" in time for time in zoned_times(html))
+
+
+@pytest.mark.parametrize(("language", "name"), [("es", "Español"), ("en", "Spanish")])
+def test_message_history_names_the_language_not_its_code(
+    scene: Scene, waiting: Any, language: str, name: str
+) -> None:
+    case, message = waiting
+    assert message.language == "es"
+    html = _page(scene, reverse("messaging:person", kwargs={"pk": case.lead.pk}), language)
+    assert f'<td class="optional">{name}</td>' in html
+    assert '<td class="optional">es</td>' not in html
