@@ -482,6 +482,11 @@ def serve(bind: str, workers: int, threads: int, timeout: int) -> None:
             "threads": threads,
             "timeout": timeout,
             "graceful_timeout": 10,
+            # Keep idle connections longer than a client (or the proxy's upstream pool)
+            # waits between requests: with gunicorn's 2 s default, a request sent on a
+            # connection the server was closing at that moment was lost ("remote end
+            # closed connection": every failure of the 200-user load run).
+            "keepalive": KEEPALIVE_SECONDS,
             **logging_options,
             "proc_name": "mppdesk-web",
             # gunicorn's runtime control socket lives in $HOME and is shared by every
@@ -489,6 +494,10 @@ def serve(bind: str, workers: int, threads: int, timeout: int) -> None:
             "control_socket_disable": True,
         }
     ).run()
+
+
+#: Above nginx's default upstream idle (60 s): the proxy closes first, never the server.
+KEEPALIVE_SECONDS = 75
 
 
 def _gunicorn_json_logging() -> dict[str, Any]:
