@@ -67,7 +67,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     visible_memberships = CaseMember.objects.filter(
         case__in=case_queries.cases_for(user)
     ).select_related("case")
-    people = queries.search_people(user, q).prefetch_related(
+    search_error = ""
+    try:
+        found = queries.search_people(user, q)
+    except FieldErrors as exc:
+        # Too short to narrow anything: say so instead of listing the whole scope.
+        search_error = " ".join(exc.errors.get("q", []))
+        found = queries.people_for(user).none()
+    people = found.prefetch_related(
         Prefetch(
             "case_memberships", queryset=visible_memberships, to_attr="visible_case_memberships"
         )
@@ -83,7 +90,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(people, PAGE_SIZE).get_page(source.get("page"))
     # The names shown are on record, like a page of the API's list.
     queries.record_people_listed(user, page.object_list)
-    context = {"q": q, "page": page, "mine": mine}
+    context = {"q": q, "page": page, "mine": mine, "search_error": search_error}
     # The live search swaps only the results table; a plain GET renders the whole page.
     template = "people/_results.html" if htmx_target(request) == "results" else "people/list.html"
     response = render(request, template, context)
