@@ -6,16 +6,32 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
-from mppdesk.cases.models import Case
+from mppdesk.cases.models import Case, CaseStatus
 from mppdesk.core.access import get_visible_or_404, require_owner_write
 from mppdesk.core.audit_vocabulary import ObjectType
+from mppdesk.core.sorting import SortColumn, Sorting, choice_order
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
     from mppdesk.people.models import Person
+
+
+#: The orders of the case list (``?sort=``): the A-number and the lead's name are
+#: ciphertext in the database and cannot be sorted there.
+CASES_SORTING = Sorting(
+    [
+        # In the order of the proceedings (intake first, closed last), not of the codes.
+        SortColumn("status", _("Status"), (choice_order("status", CaseStatus.values),)),
+        SortColumn("venue", _("Hearing venue"), ("venue__name",)),
+        SortColumn("opened", _("Opened on"), ("opened_on",)),
+        SortColumn("registered", _("Registered"), ("created_at",)),
+    ],
+    default="-registered",
+)
 
 
 def cases_for(user: User | None) -> QuerySet[Case]:

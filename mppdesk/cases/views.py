@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
 from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
+from mppdesk.core.pagination import CappedPaginator
 from mppdesk.people import queries as people_queries
 from mppdesk.people.views import case_timeline
 from mppdesk.web.access import requires
@@ -41,10 +41,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         from mppdesk.casework.queries import mine_filter
 
         cases = cases.filter(mine_filter(current_user(request)))
-    cases = cases.prefetch_related("assignments__user")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = queries.CASES_SORTING.parse(request.GET.get("sort"))
+    cases = queries.CASES_SORTING.apply(cases.prefetch_related("assignments__user"), sort)
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     queries.record_cases_listed(current_user(request), page.object_list)
-    context = {"page": page, "status": status, "statuses": CaseStatus.choices, "mine": mine}
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": CaseStatus.choices,
+        "mine": mine,
+        "sort": sort,
+        "sorting": queries.CASES_SORTING,
+    }
     return render(request, "cases/list.html", context)
 
 

@@ -18,12 +18,14 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
 from mppdesk.core.access import get_visible_or_404, require_owner_write
 from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.sorting import SortColumn, Sorting
 from mppdesk.hearings.models import (
     Docket,
     DocketTemplate,
@@ -42,6 +44,18 @@ if TYPE_CHECKING:
 
 
 # --- dockets ------------------------------------------------------------------------------
+
+
+#: The orders of the hearing lists a case worker reads (upcoming, no confirmed contact):
+#: the hearing's time, the court, the reporting time at the port.
+HEARINGS_SORTING = Sorting(
+    [
+        SortColumn("hearing", gettext_lazy("Hearing (court's time)"), ("scheduled_at",)),
+        SortColumn("court", gettext_lazy("Court"), ("docket__venue__name", "scheduled_at")),
+        SortColumn("report", gettext_lazy("Report at the port (local time)"), ("report_at",)),
+    ],
+    default="hearing",
+)
 
 
 def may_read_dockets(user: User | None) -> bool:

@@ -818,8 +818,11 @@ def _hearing_list(
     request: HttpRequest, hearings: QuerySet[Hearing], template: str, **extra: Any
 ) -> HttpResponse:
     user = current_user(request)
+    sort = queries.HEARINGS_SORTING.parse(request.GET.get("sort"))
     page = Paginator(
-        hearings.select_related("case__lead", "case__port").order_by("scheduled_at", "id"),
+        queries.HEARINGS_SORTING.apply(
+            hearings.select_related("case__lead", "case__port", "docket__venue"), sort
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -828,7 +831,14 @@ def _hearing_list(
     for hearing in rows:
         hearing.shared = hearing.organization_id not in own  # type: ignore[attr-defined]
         hearing.report_port = _port_of(hearing)  # type: ignore[attr-defined]
-    return render(request, template, {"page": page, "rows": rows, **extra})
+    context = {
+        "page": page,
+        "rows": rows,
+        "sort": sort,
+        "sorting": queries.HEARINGS_SORTING,
+        **extra,
+    }
+    return render(request, template, context)
 
 
 @requires(Action.DOCKET_READ)

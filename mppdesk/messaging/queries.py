@@ -31,6 +31,7 @@ from mppdesk.cases.models import CaseMember
 from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.sorting import SortColumn, Sorting
 from mppdesk.messaging.models import Channel, Message, MessageEvent, MessageStatus, TemplateKind
 from mppdesk.people import queries as people_queries
 from mppdesk.people.models import ContactPoint, Person
@@ -58,6 +59,18 @@ def _with_relations(messages: QuerySet[Message]) -> QuerySet[Message]:
         "hearing__case__port",
         "contact_point",
     ).prefetch_related(Prefetch("events", queryset=MessageEvent.objects.order_by("at", "id")))
+
+
+#: The orders of a person's messages (``?sort=``): the text and the recipient are
+#: ciphertext in the database; the default is newest first.
+MESSAGES_SORTING = Sorting(
+    [
+        SortColumn("created", gettext_lazy("Created"), ("created_at",)),
+        SortColumn("status", gettext_lazy("Status"), ("status", "created_at")),
+        SortColumn("channel", gettext_lazy("Channel"), ("channel", "created_at")),
+    ],
+    default="-created",
+)
 
 
 def messages_of(person: Person) -> QuerySet[Message]:
@@ -200,6 +213,25 @@ class AtRisk:
     @property
     def reason_labels(self) -> list[str]:
         return [str(REASONS[r]) for r in self.reasons]
+
+
+#: The orders of the at-risk list (``?sort=``), sorted in Python (the list is computed):
+#: the hearing's time, the number of reasons. Names are never sorted on.
+AT_RISK_SORTING = Sorting(
+    [
+        SortColumn(
+            "hearing",
+            gettext_lazy("Hearing (court's time)"),
+            value=lambda row: row.hearing.scheduled_at,
+        ),
+        SortColumn(
+            "reasons",
+            gettext_lazy("Reason"),
+            value=lambda row: (len(row.reasons), row.hearing.scheduled_at),
+        ),
+    ],
+    default="hearing",
+)
 
 
 def at_risk(

@@ -13,7 +13,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages as flash
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from mppdesk.accounts.permissions import Action
 from mppdesk.cases.models import ProgramVersion
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
+from mppdesk.core.pagination import CappedPaginator
 from mppdesk.messaging import queries
 from mppdesk.messaging.forms import ManualSendForm, PolicyForm, RuleFormSet, TemplateForm
 from mppdesk.messaging.models import Channel, TemplateKind
@@ -50,13 +50,17 @@ def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Every message to one person, newest first, each with its status timeline."""
     user = current_user(request)
     person, history = queries.get_person_messages_for_view(user, pk)
-    page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = queries.MESSAGES_SORTING.parse(request.GET.get("sort"))
+    history = queries.MESSAGES_SORTING.apply(history, sort)
+    page = CappedPaginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.with_zones(list(page.object_list))
     context = {
         "person": person,
         "page": page,
         "rows": rows,
         "can_send": queries.may_send(user, person.organization_id),
+        "sort": sort,
+        "sorting": queries.MESSAGES_SORTING,
     }
     return render(request, "messaging/person_messages.html", context)
 
@@ -89,8 +93,11 @@ def at_risk(request: HttpRequest) -> HttpResponse:
         venue = Venue.objects.filter(code=venue_code).first()
         if venue is None:
             venue_code = ""
-    rows = queries.at_risk(user, reason=reason or None, venue=venue)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = queries.AT_RISK_SORTING.parse(request.GET.get("sort"))
+    rows = queries.AT_RISK_SORTING.sort_rows(
+        queries.at_risk(user, reason=reason or None, venue=venue), sort
+    )
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     queries.record_at_risk_viewed(user, shown)
     shown_orgs = {row.person.organization_id for row in shown}
@@ -104,6 +111,8 @@ def at_risk(request: HttpRequest) -> HttpResponse:
         "venues": Venue.objects.order_by("name"),
         "sendable": sendable,
         "days": queries.AT_RISK_DAYS,
+        "sort": sort,
+        "sorting": queries.AT_RISK_SORTING,
     }
     return render(request, "messaging/at_risk.html", context)
 

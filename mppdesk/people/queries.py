@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
@@ -14,6 +15,7 @@ from mppdesk.cases.models import A_NUMBER_PREFIX_PURPOSE, A_NUMBER_PURPOSE, Case
 from mppdesk.core.access import get_visible_or_404, require_owner_write
 from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.sorting import SortColumn, Sorting
 from mppdesk.lib.anumber import PREFIX_MAX as ANUMBER_PREFIX_MAX
 from mppdesk.lib.anumber import PREFIX_MIN as ANUMBER_PREFIX_MIN
 from mppdesk.lib.anumber import ANumberError, anumber_fragment, normalize_anumber
@@ -32,6 +34,18 @@ from mppdesk.people.services import prefix_lookup_digests, word_lookup_digests
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
+
+
+#: The orders of the people list (``?sort=``). Names are ciphertext in the database and
+#: cannot be sorted there; the default walks the ``person_newest_first`` index.
+PEOPLE_SORTING = Sorting(
+    [
+        SortColumn("registered", gettext_lazy("Registered"), ("created_at",)),
+        SortColumn("nationality", gettext_lazy("Nationality"), ("nationality",)),
+    ],
+    default="-registered",
+    tiebreak=("id",),
+)
 
 
 def people_for(user: User | None) -> QuerySet[Person]:

@@ -87,10 +87,20 @@ def person_list(request: HttpRequest) -> HttpResponse:
         people = people.filter(
             pk__in=CaseMember.objects.filter(case__in=my_cases).values("person_id")
         )
+    # The sort key is no personal data: it is in the URL even for a POSTed search.
+    sort = queries.PEOPLE_SORTING.parse(request.GET.get("sort"))
+    people = queries.PEOPLE_SORTING.apply(people, sort)
     page = CappedPaginator(people, PAGE_SIZE).get_page(source.get("page"))
     # The names shown are on record, like a page of the API's list.
     queries.record_people_listed(user, page.object_list)
-    context = {"q": q, "page": page, "mine": mine, "search_error": search_error}
+    context = {
+        "q": q,
+        "page": page,
+        "mine": mine,
+        "search_error": search_error,
+        "sort": sort,
+        "sorting": queries.PEOPLE_SORTING,
+    }
     # The live search swaps only the results table; a plain GET renders the whole page.
     template = "people/_results.html" if htmx_target(request) == "results" else "people/list.html"
     response = render(request, template, context)
