@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.audit.exports import ListExport, export_list
 from mppdesk.cases.models import A_NUMBER_PREFIX_PURPOSE, A_NUMBER_PURPOSE, CaseMember
 from mppdesk.core.access import get_visible_or_404, require_owner_write
 from mppdesk.core.audit_vocabulary import ObjectType
@@ -220,6 +221,53 @@ def _phone_condition(text: str) -> Q:
         pk__in=ContactPoint.objects.filter(
             value_bidx__in=lookup_digests(CONTACT_PURPOSE, phone)
         ).values("person_id")
+    )
+
+
+#: What a people export holds of each person (its audit entries name these fields).
+PERSON_EXPORT_FIELDS = [
+    "given_names", "family_names", "other_names", "birth_date", "sex", "nationality", "cases",
+]  # fmt: skip
+
+
+def export_people(actor: User | None, people: QuerySet[Person]) -> ListExport:
+    """The people list (``people``: scoped, searched, filtered and sorted like the page)
+    as CSV: the people of the organizations where ``actor`` may export, up to the cap,
+    each recorded as exported (``audit.exports.export_list``)."""
+    from mppdesk.cases.queries import cases_for
+
+    visible = CaseMember.objects.filter(case__in=cases_for(actor)).select_related("case")
+    people = people.prefetch_related(
+        Prefetch("case_memberships", queryset=visible, to_attr="exported_case_memberships")
+    )
+
+    def cells(person: Person) -> list[Any]:
+        return [
+            person.pk, person.family_names, person.given_names,
+            "; ".join(person.other_names or []), person.birth_display, person.sex,
+            person.nationality,
+            " ".join(m.case.a_number_display for m in person.exported_case_memberships),  # type: ignore[attr-defined]
+            person.created_at.date(),
+        ]  # fmt: skip
+
+    return export_list(
+        actor=actor,
+        rows=people,
+        filename="people.csv",
+        header=[
+            "id",
+            _("family names"),
+            _("given names"),
+            _("other names"),
+            _("date of birth"),
+            _("sex"),
+            _("nationality"),
+            _("A-number"),
+            _("Registered"),
+        ],  # fmt: skip
+        cells=cells,
+        object_type=ObjectType.PERSON,
+        fields=PERSON_EXPORT_FIELDS,
     )
 
 
