@@ -8,12 +8,11 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mppdesk.accounts.models import Organization
 from mppdesk.audit.models import AuditEntry
-from mppdesk.core.audit_vocabulary import AuditAction
+from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 
 
 class AuditFilterForm(forms.Form):
@@ -25,13 +24,13 @@ class AuditFilterForm(forms.Form):
         empty_label=_("All"),
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
-    object_type = forms.CharField(label=_("Object type"), max_length=64, required=False)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), max_length=64, required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From (UTC day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To (UTC day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
@@ -42,6 +41,10 @@ class AuditFilterForm(forms.Form):
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)  # noqa: S101
         action_field.choices = [("", _("All")), *AuditAction.choices]
+        # By their names in the page's language: the codes ("case") are not shown.
+        type_field = self.fields["object_type"]
+        assert isinstance(type_field, forms.ChoiceField)  # noqa: S101
+        type_field.choices = [("", _("All")), *ObjectType.choices]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -60,10 +63,10 @@ class AuditFilterForm(forms.Form):
         if data.get("action"):
             entries = entries.filter(action=data["action"])
         if data.get("object_type"):
-            entries = entries.filter(object_type=data["object_type"].strip())
+            entries = entries.filter(object_type=data["object_type"])
         if data.get("object_id"):
             entries = entries.filter(object_id=data["object_id"].strip())
-        # Days in the site's time zone, as bounds on ``at`` (its index serves them).
+        # UTC days, as the page shows the times, as bounds on ``at`` (its index serves them).
         if data.get("date_from"):
             entries = entries.filter(at__gte=_start_of(data["date_from"]))
         if data.get("date_to"):
@@ -72,4 +75,4 @@ class AuditFilterForm(forms.Form):
 
 
 def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

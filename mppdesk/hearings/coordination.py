@@ -51,6 +51,10 @@ class CaseSummary:
     label: str
     readable: bool
     summary: str
+    #: The summary's facts, for the API: the language an interpreter is needed for (ISO
+    #: 639-3, empty when unknown) and whether anyone on the case is vulnerable.
+    language: str = ""
+    vulnerable: bool = False
 
 
 def household_summary(seats: int, language: str, vulnerable: bool) -> str:
@@ -99,7 +103,12 @@ def case_summaries(
         case = readable.get(pk)
         label = (case.lead.full_name if case is not None and case.lead else "") or summary
         summaries[pk] = CaseSummary(
-            case_id=pk, label=label, readable=case is not None, summary=summary
+            case_id=pk,
+            label=label,
+            readable=case is not None,
+            summary=summary,
+            language=languages.get(pk, ""),
+            vulnerable=vulnerable,
         )
     if record:
         _record(user, ids, set(readable))
@@ -231,7 +240,8 @@ class ProgramHearing:
 def program_hearing(user: User | None, pk: Any) -> ProgramHearing:
     """The read-only program view of a hearing ``user`` may schedule (else ``Http404``):
     docket, times, the case summarized, never a name or an A-number. Recorded in the
-    audit log as a view of those fields."""
+    audit log as a view of those fields, the same entry for the web page and the API's
+    detail (``GET /api/v1/hearings/{id}`` of a program-wide token)."""
     hearing = queries.get_hearing_to_manage(user, pk)
     summary = case_summaries(user, [hearing.case_id], record=False)[str(hearing.case_id)]
     audit.record_view(

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from mppdesk.hearings.models import (
@@ -29,6 +31,7 @@ from mppdesk.hearings.models import (
     Outcome,
 )
 from mppdesk.hearings.times import utc_today
+from mppdesk.places.labels import zone_label
 from mppdesk.places.models import Venue
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -142,15 +145,12 @@ class NoticeFieldsForm(forms.Form):
     )
     served_at = LocalDateTimeField(label=_("Served at"), required=False)
 
-    def __init__(self, *args: Any, zone: str = "UTC", zone_label: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zone: str = "UTC", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["served_at"]
         assert isinstance(field, LocalDateTimeField)  # noqa: S101 - narrows the type
         field.zone = zone
-        field.help_text = _("Local time in %(place)s (%(zone)s). Empty: not served yet.") % {
-            "place": zone_label or zone,
-            "zone": zone,
-        }
+        field.help_text = f"{zone_help(zone)} {_('Empty: not served yet.')}"
 
     def notice_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -178,24 +178,36 @@ class NoticeServedForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, zone: str = "UTC", zone_label: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zone: str = "UTC", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["served_at"]
         assert isinstance(field, LocalDateTimeField)  # noqa: S101 - narrows the type
         field.zone = zone
-        field.help_text = _("Local time in %(place)s (%(zone)s).") % {
-            "place": zone_label or zone,
-            "zone": zone,
-        }
+        field.help_text = zone_help(zone)
+
+
+def zone_help(zone: str) -> str:
+    """The clock a time is entered on, by its place: "Hora de Ciudad Juárez.", "UTC."
+    (never the IANA id)."""
+    return f"{capfirst(zone_label(zone))}."
 
 
 class DocketChoiceField(forms.ModelChoiceField[Docket]):
+    """A docket by its day as the reader writes it ("martes 8 de diciembre de 2026",
+    "Tuesday Dec. 8, 2026"); the submitted value stays the docket's id."""
+
     def label_from_instance(self, obj: Docket) -> str:
         session = obj.get_session_display()
         return (
-            f"{obj.date:%Y-%m-%d} · {session} · {_('courtroom')} {obj.courtroom}"
+            f"{docket_day(obj.date)} · {session} · {_('courtroom')} {obj.courtroom}"
             f" · {obj.judge or '—'} · {obj.seats_left}/{obj.capacity}"
         )
+
+
+def docket_day(day: dt.date) -> str:
+    """A court day in the active language: weekday and the locale's ``DATE_FORMAT``
+    (as ``hearings/_moment.html`` writes it), never ISO."""
+    return f"{date_format(day, 'l')} {date_format(day, 'DATE_FORMAT')}"
 
 
 class ReplaceForm(NoticeFieldsForm):

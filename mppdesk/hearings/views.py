@@ -442,7 +442,6 @@ def _hearing_context(request: HttpRequest, hearing: Hearing, **forms: Any) -> di
     user = current_user(request)
     port = _port_of(hearing)
     zone = port.timezone if port else "UTC"
-    zone_label = port.mexican_city if port else "UTC"
     chain = queries.chain_of(hearing)
     notices = list(queries.notices_of(hearing))
     follow_up = InAbsentiaFollowUp.objects.filter(hearing=hearing).first()
@@ -471,9 +470,8 @@ def _hearing_context(request: HttpRequest, hearing: Hearing, **forms: Any) -> di
         "outcome_open": outcome_open,
         "before_hearing_day": hearing.docket.date > court_today(hearing.docket.venue),
         "zone": zone,
-        "zone_label": zone_label,
     }
-    form_kwargs = {"zone": zone, "zone_label": zone_label}
+    form_kwargs = {"zone": zone}
     if can_write:
         context["notice_form"] = forms.get("notice_form") or RecordNoticeForm(**form_kwargs)
         served_forms = forms.get("served_forms", {})
@@ -532,7 +530,6 @@ def record_notice(request: HttpRequest, pk: UUID) -> HttpResponse:
     form = RecordNoticeForm(
         request.POST,
         zone=port.timezone if port else "UTC",
-        zone_label=port.mexican_city if port else "UTC",
     )
     if form.is_valid():
         kwargs = form.notice_kwargs()
@@ -562,7 +559,6 @@ def mark_served(request: HttpRequest, pk: UUID, notice_pk: UUID) -> HttpResponse
     form = NoticeServedForm(
         request.POST,
         zone=port.timezone if port else "UTC",
-        zone_label=port.mexican_city if port else "UTC",
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -621,10 +617,7 @@ def _change_form(
     request: HttpRequest, hearing: Hearing, action: str, data: Any = None
 ) -> ReplaceForm | CancelForm:
     port = _port_of(hearing)
-    zone_kwargs = {
-        "zone": port.timezone if port else "UTC",
-        "zone_label": port.mexican_city if port else "UTC",
-    }
+    zone_kwargs = {"zone": port.timezone if port else "UTC"}
     if action == "cancel":
         return CancelForm(data, prefix="cancel", **zone_kwargs)
     return ReplaceForm(

@@ -64,8 +64,8 @@ def add_demo_incidents() -> int:
                 kinds=["attempted_kidnapping"], perpetrator="criminal_group",
                 people=[first.lead], consent_method="verbal_in_person",
                 uses=["keep", "report"],
-                narrative="(demo) Two men tried to force her into a car outside the shelter; "
-                "neighbours intervened.",
+                narrative="(demo) Dos hombres intentaron subirla a un coche frente al albergue; "
+                "los vecinos intervinieron.",
             )  # fmt: skip
             family = [m.person for m in second.members.all()] or [second.lead]
             services.record_incident(
@@ -74,8 +74,8 @@ def add_demo_incidents() -> int:
                 kinds=["robbery", "document_theft"], perpetrator="criminal_group",
                 people=family, consent_method="interpreter_assisted",
                 uses=["keep", "refer", "report"],
-                narrative="(demo) The family's bag with the hearing notices was taken at a "
-                "bus stop.",
+                narrative="(demo) En una parada de autobús le quitaron a la familia la bolsa "
+                "con los avisos de audiencia.",
             )  # fmt: skip
             made += 2
             # Five extortions at the same bus station last month: five in one cell of the

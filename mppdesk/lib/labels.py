@@ -67,6 +67,10 @@ def country_label(code: str | None) -> str:
 def language_label(code: str | None) -> str:
     if not code:
         return ""
+    if len(code) == 2:
+        # A message's language is ISO 639-1 ("es"); the labels are keyed by 639-3.
+        language = pycountry.languages.get(alpha_2=code)
+        code = str(language.alpha_3) if language else code
     if code in _LANGUAGE_NAMES:
         return str(_LANGUAGE_NAMES[code])
     return _localized("iso639-3", language_name(code))

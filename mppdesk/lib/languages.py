@@ -123,7 +123,9 @@ def normalize_language(raw: str) -> str:
 
 
 def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_3=code)
+    """English name of an ISO 639-3 code, or of an ISO 639-1 code (a message's "es")."""
+    key = "alpha_2" if len(code) == 2 else "alpha_3"
+    language = pycountry.languages.get(**{key: code})
     return str(language.name) if language else code
 
 

@@ -36,7 +36,15 @@ from mppdesk.api.schemas import PageOut, PageQuery, PlaceCode, QueryIn, StrictIn
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import Case
 from mppdesk.core.errors import FieldErrors
-from mppdesk.hearings import calendar, hearing_services, notice_services, queries, support, times
+from mppdesk.hearings import (
+    calendar,
+    coordination,
+    hearing_services,
+    notice_services,
+    queries,
+    support,
+    times,
+)
 from mppdesk.hearings import dockets as docket_services
 from mppdesk.hearings import outcomes as outcome_services
 from mppdesk.hearings.models import (
@@ -352,6 +360,40 @@ class HearingDetailOut(HearingOut):
     follow_up: FollowUpOut | None = None
 
 
+class ProgramHearingOut(Schema):
+    """A hearing a program-wide coordinator may schedule but not read (another
+    organization's case): what the web's read-only summary shows, program data only —
+    no case id, names, A-numbers, notices, reasons or outcome."""
+
+    view: Literal["program"] = Field(
+        "program", description="Always `program`: the read-only summary, not the full hearing."
+    )
+    id: uuid.UUID
+    docket_id: int
+    venue: str
+    kind: KindCode
+    status: StatusCode
+    seats: int = Field(..., description="Places booked: the people on the case.")
+    scheduled_at: dt.datetime
+    scheduled_local: str = Field(..., description="In the court's time zone.")
+    venue_timezone: str
+    port: str | None = None
+    port_timezone: str | None = None
+    report_at: dt.datetime | None = None
+    report_local: str | None = Field(None, description="In the port's (Mexican side) time zone.")
+    report_place: str
+    household: str = Field(
+        ...,
+        description="The case summarized in the request's language (\"household of 4, "
+        'Spanish, vulnerable").',
+    )
+    language: str | None = Field(
+        None, description="ISO 639-3: the language an interpreter is needed for, if known."
+    )
+    vulnerable: bool = Field(..., description="Anyone on the case is vulnerable.")
+    may_change: bool = Field(..., description="Still open: it may be rescheduled or cancelled.")
+
+
 class HearingPage(PageOut):
     items: list[HearingOut]
 
@@ -566,6 +608,34 @@ def follow_up_out(follow_up: InAbsentiaFollowUp) -> FollowUpOut:
         lack_of_notice_deadline=None,
         custody_deadline=None,
         notes=follow_up.notes or "",
+    )
+
+
+def program_hearing_out(program: coordination.ProgramHearing) -> ProgramHearingOut:
+    hearing, port = program.hearing, program.port
+    venue = hearing.docket.venue
+    return ProgramHearingOut(
+        view="program",
+        id=hearing.pk,
+        docket_id=hearing.docket_id,
+        venue=venue.code,
+        kind=hearing.kind,  # type: ignore[arg-type]
+        status=hearing.status,  # type: ignore[arg-type]
+        seats=hearing.seats,
+        scheduled_at=hearing.scheduled_at,
+        scheduled_local=local_string(hearing.scheduled_at, venue.timezone),
+        venue_timezone=venue.timezone,
+        port=port.code if port else None,
+        port_timezone=port.timezone if port else None,
+        report_at=hearing.report_at,
+        report_local=local_string(hearing.report_at, port.timezone)
+        if port and hearing.report_at
+        else None,
+        report_place=hearing.report_place_display,
+        household=program.case.summary,
+        language=program.case.language or None,
+        vulnerable=program.case.vulnerable,
+        may_change=program.may_change,
     )
 
 
@@ -1106,13 +1176,27 @@ def update_follow_up(
 
 
 @router.get(
-    "/{hearing_id}", auth=role(Action.DOCKET_READ), response={200: HearingDetailOut, **READ_ERRORS}
+    "/{hearing_id}",
+    auth=role(Action.DOCKET_READ),
+    response={200: HearingDetailOut | ProgramHearingOut, **READ_ERRORS},
 )
-def get_hearing(request: HttpRequest, hearing_id: uuid.UUID) -> HearingDetailOut:
-    """One hearing with its notices, its chain of reschedules and any follow-up."""
-    hearing = queries.get_hearing_for_view(
-        common.actor(request), hearing_id, within=lambda h: common.check_token_scope(request, h)
-    )
+def get_hearing(
+    request: HttpRequest, hearing_id: uuid.UUID
+) -> HearingDetailOut | ProgramHearingOut:
+    """One hearing with its notices, its chain of reschedules and any follow-up.
+
+    A program-wide coordinator's token gets, for a hearing of a case it may schedule but
+    not read, the read-only summary its web page shows (`view: program`); any other
+    hearing not visible to the token is a 404."""
+    user = common.actor(request)
+    try:
+        hearing = queries.get_hearing_for_view(
+            user, hearing_id, within=lambda h: common.check_token_scope(request, h)
+        )
+    except Http404:
+        if not program_wide(request):
+            raise
+        return program_hearing_out(coordination.program_hearing(user, hearing_id))
     return hearing_detail_out(hearing)
 
 

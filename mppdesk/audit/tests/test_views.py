@@ -163,3 +163,11 @@ def test_the_page_is_in_spanish(auditor_client, activity):
     assert "Registro de auditoría" in html
     html = auditor_client.post(VERIFY, headers={"accept-language": "es"}).content.decode()
     assert "Registro de auditoría íntegro" in html
+
+
+def test_object_types_are_named_in_spanish_and_filtered_by_name(auditor_client, activity):
+    html = auditor_client.get(URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'title="person"' not in html and 'title="case"' not in html  # no English codes
+    assert '<option value="person">persona</option>' in html
+    unknown = auditor_client.get(URL, {"object_type": "not-a-type"})
+    assert "family_names" not in unknown.content.decode()  # refused, nothing listed

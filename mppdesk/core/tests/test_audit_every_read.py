@@ -160,6 +160,33 @@ def test_at_risk(personas: Any) -> None:
     assert [e[1:5] for e in entries] == [(personas.org.pk, "view", "person", str(case.lead_id))]
 
 
+def test_program_coordinators_summary_of_a_hearing(personas: Any) -> None:
+    """A program-wide coordinator reads a hearing of a case it schedules but may not read:
+    the read-only summary (``hearings.coordination.program_hearing``), filed under the
+    case's organization with the summary's fields, on the web page and the API detail."""
+    from mppdesk.accounts.models import Membership, Organization
+    from mppdesk.hearings import hearing_services
+    from mppdesk.hearings.coordination import PROGRAM_HEARING_FIELDS
+    from mppdesk.hearings.tests.conftest import make_case, user_with_role
+    from mppdesk.messaging.tests.test_web_support import Scene
+    from mppdesk.testing.factories import OrganizationFactory
+
+    program = OrganizationFactory(slug="program", kind=Organization.Kind.COORDINATOR)
+    coordinator = user_with_role(program, Membership.Role.COORDINATOR, "coord.program")
+    docket = Scene.build(personas).docket
+    case = make_case(personas.org, venue=docket.venue)
+    hearing = hearing_services.schedule_hearing(actor=None, case=case, docket=docket)
+    [entry] = _same_on_web_and_api(
+        coordinator,
+        reverse("hearings:detail", kwargs={"pk": hearing.pk}),
+        f"/api/v1/hearings/{hearing.pk}",
+    )
+    assert entry == (
+        coordinator.pk, personas.org.pk, "view", "hearing", str(hearing.pk),
+        tuple(sorted(PROGRAM_HEARING_FIELDS)),
+    )  # fmt: skip
+
+
 def test_incoming_referrals_filed_under_the_referring_organization(personas: Any) -> None:
     """The receiving organization's reads land in the owner's log on both channels."""
     from mppdesk.sharing.tests.conftest import refer

@@ -124,13 +124,53 @@ def test_program_coordinator_schedules_any_case_without_reading_it(
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["notices"] == [] and body["report_local"]
-    assert_error(api.get(f"{HEARINGS}/{body['id']}"), 404)
+    summary = api.get(f"{HEARINGS}/{body['id']}")  # the web's read-only summary
+    assert summary.status_code == 200 and summary.json()["view"] == "program"
     other = make_docket(docket.venue, future_day(6))
     moved = api.post(
         f"{HEARINGS}/{body['id']}/reschedule", {"docket_id": other.pk, "reason": "Judge ill"}
     )
     assert moved.status_code == 201, moved.content
     assert moved.json()["chain"] == [body["id"], moved.json()["id"]]
+
+
+def test_program_coordinator_reads_the_summary_the_web_shows(
+    personas: Any, case: Any, docket: Any
+) -> None:
+    """Issue 13: a program-wide coordinator got 404 from the detail of hearings it
+    scheduled, while the web shows it a read-only summary: now the API gives the same,
+    and nothing the summary leaves out."""
+    program = OrganizationFactory(slug="program", kind=Organization.Kind.COORDINATOR)
+    api = _client(user_with_role(program, Membership.Role.COORDINATOR, "coord.program"))
+    hearing = hearing_services.schedule_hearing(
+        actor=personas.coordinator, case=case, docket=docket, address="Calle 5 de Mayo 12"
+    )
+    response = api.client.get(f"{HEARINGS}/{hearing.pk}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["view"] == "program" and body["id"] == str(hearing.pk)
+    assert body["docket_id"] == docket.pk and body["seats"] == hearing.seats
+    assert body["scheduled_local"] and body["venue_timezone"] == "America/Denver"
+    assert body["household"] == "one person, Spanish"
+    assert body["language"] == "spa" and body["vulnerable"] is False
+    assert body["may_change"] is True
+    # Program data only: no case, notices, reasons, outcome or anyone's name.
+    for left_out in ("case_id", "notices", "chain", "continuance_reason", "outcome"):
+        assert left_out not in body
+    text = response.content.decode()
+    for member in case.members.select_related("person"):
+        assert member.person.family_names not in text
+    assert case.a_number not in text and "Calle 5 de Mayo" not in text
+    # The summary is in the request's language.
+    spanish = api.client.get(f"{HEARINGS}/{hearing.pk}", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert spanish["household"].endswith(", Español")
+
+
+def test_a_coordinator_who_is_not_program_wide_still_gets_404(
+    personas: Any, hearing: Hearing
+) -> None:
+    other = user_with_role(personas.other_org, Membership.Role.COORDINATOR, "coord.other")
+    assert_error(_client(other).get(f"{HEARINGS}/{hearing.pk}"), 404)
 
 
 def test_outsider_gets_404_everywhere(

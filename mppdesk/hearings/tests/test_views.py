@@ -182,10 +182,28 @@ def test_calendar_shows_the_week_with_places_and_interpreters(
     html = response.content.decode()
     assert reverse("hearings:docket", kwargs={"pk": docket.pk}) in html
     assert "1/10" in html  # booked / capacity
-    assert ">hat<" in html and ">por<" in html  # interpreter languages
+    # Interpreter languages by name in the page's language (Spanish here), not ISO codes.
+    assert "Español, Criollo haitiano" in html and "Portugués" in html
+    assert ">hat<" not in html and ">spa<" not in html
     assert "hora de la montaña" in html and "America/Denver" not in html
     assert hearing.case.lead.family_names not in html  # program data only
     assert "Generar" not in html  # no generate form for a case worker
+
+
+def test_calendar_names_interpreter_languages_in_english(
+    caseworker_client: Client, hearing: Hearing, el_paso: Any
+) -> None:
+    docket = hearing.docket
+    other = make_docket(el_paso, docket.date, session="pm", courtroom="2", languages=["spa", "hat"])
+    year, week, _ = docket.date.isocalendar()
+    caseworker_client.cookies["django_language"] = "en"
+    page = caseworker_client.get(reverse("hearings:docket", kwargs={"pk": other.pk}))
+    assert "Spanish, Haitian Creole" in page.content.decode()
+    html = caseworker_client.get(
+        reverse("hearings:calendar"), {"venue": el_paso.code, "week": f"{year}-W{week:02d}"}
+    ).content.decode()
+    assert "Spanish, Haitian Creole" in html
+    assert ">hat<" not in html and "spa<" not in html
 
 
 def test_calendar_refuses_a_malformed_week(caseworker_client: Client, el_paso: Any) -> None:
@@ -446,6 +464,37 @@ def test_coordinator_reschedules_and_the_history_shows_both(
     assert "Judge unavailable" in html
 
 
+def test_reschedule_picker_shows_days_as_the_reader_writes_them(
+    coordinator_client: Client, hearing: Hearing, el_paso: Any
+) -> None:
+    day = future_day(5, weekday=1)
+    target = make_docket(el_paso, day, courtroom="3")
+    url = reverse("hearings:reschedule", kwargs={"pk": hearing.pk})
+    spanish = coordinator_client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+              "septiembre", "octubre", "noviembre", "diciembre"]  # fmt: skip
+    written = f"Martes {day.day} de {months[day.month - 1]} de {day.year}"
+    assert f'<option value="{target.pk}">{written} · ' in spanish
+    assert (
+        day.isoformat() not in spanish.split('id="id_reschedule-docket"')[-1].split("</select>")[0]
+    )
+    coordinator_client.cookies["django_language"] = "en"
+    english = coordinator_client.get(url).content.decode()
+    assert f'<option value="{target.pk}">Tuesday {day:%b}. {day.day}, {day.year} · ' in english
+    # What is submitted is the docket, as before.
+    response = coordinator_client.post(
+        url,
+        {
+            "page": "change",
+            "reschedule-docket": target.pk,
+            "reschedule-reason": "Judge unavailable",
+            "reschedule-method": "mail",
+        },
+    )
+    assert response.status_code == 302, _errors(response)
+    assert Hearing.objects.get(replaces=hearing).docket == target
+
+
 def test_coordinator_cancels_a_hearing(coordinator_client: Client, hearing: Hearing) -> None:
     response = coordinator_client.post(
         reverse("hearings:cancel", kwargs={"pk": hearing.pk}),
@@ -656,3 +705,14 @@ def test_evidence_packet_is_the_same_entry_on_web_and_api(
     assert on_web == on_api
     assert (on_web["action"], on_web["object_type"]) == ("export", "hearing")
     assert on_web["organization_id"] == follow_up.hearing.organization_id
+
+
+def test_notice_forms_name_the_clock_by_its_place_not_its_zone_id(
+    caseworker_client: Client, hearing: Hearing
+) -> None:
+    page = caseworker_client.get(
+        reverse("hearings:detail", kwargs={"pk": hearing.pk}), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    html = page.content.decode()
+    assert "Hora de Ciudad Juárez. Vacío: todavía no entregada." in html
+    assert "America/Ciudad_Juarez" not in html and "Ciudad Juarez" not in html

@@ -28,6 +28,10 @@ def test_country_and_language_names_pycountry_lacks_in_spanish():
     with translation.override("es"):
         assert country_label("DZA") == "Argelia"
         assert language_label("hat") == "Criollo haitiano"
+        # A message's language is ISO 639-1.
+        assert language_label("es") == "Español"
+        assert language_label("ht") == "Criollo haitiano"
+        assert language_label("zz") == "zz"
         names = sorted(["Zambia", "Árabe", "Alemania", "Ecuador"], key=collation_key)
     assert names == ["Alemania", "Árabe", "Ecuador", "Zambia"]
 
