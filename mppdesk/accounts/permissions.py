@@ -34,6 +34,7 @@ class Action(StrEnum):
     PERSON_IMPORT = "person.import"
     PERSON_EXPORT = "person.export"
     PERSON_ERASE = "person.erase"
+    LIST_EXPORT = "list.export"
     CASE_ASSIGN = "case.assign"
     REFERRAL_SEND = "referral.send"
     REFERRAL_DECIDE = "referral.decide"
@@ -60,6 +61,10 @@ DESCRIPTIONS: dict[Action, Promise] = {
     Action.PERSON_IMPORT: _("Import people from a CSV or XLSX file"),
     Action.PERSON_EXPORT: _("Export everything held about a person (subject access)"),
     Action.PERSON_ERASE: _("Erase a person (retention, or on request)"),
+    Action.LIST_EXPORT: _(
+        "Download a list (people, cases, hearings, messages, people at risk) as CSV: "
+        "the records of the organization only, every row audited"
+    ),
     Action.CASE_ASSIGN: _(
         "Assign cases to any worker of the organization and reassign in bulk "
         "(a case worker may assign herself)"
@@ -103,12 +108,17 @@ _INCIDENTS = frozenset({A.INCIDENT_READ, A.INCIDENT_WRITE})
 
 MATRIX: dict[str, frozenset[Action]] = {
     # Incident reports are not in _CASEWORK: the coordinator holds that but not them.
-    Role.CASEWORKER: _CASEWORK | _INCIDENTS | {A.PERSON_IMPORT},
-    Role.SUPERVISOR: _CASEWORK | _INCIDENTS | {A.PERSON_IMPORT, A.PERSON_ERASE, A.CASE_ASSIGN},
+    # A list in a file leaves the system: case workers, supervisors and coordinators, who
+    # work with lists of people, may download them; an attorney works client by client.
+    Role.CASEWORKER: _CASEWORK | _INCIDENTS | {A.PERSON_IMPORT, A.LIST_EXPORT},
+    Role.SUPERVISOR: _CASEWORK
+    | _INCIDENTS
+    | {A.PERSON_IMPORT, A.PERSON_ERASE, A.CASE_ASSIGN, A.LIST_EXPORT},
     Role.ATTORNEY: _CASEWORK | _INCIDENTS,
     Role.COORDINATOR: _CASEWORK
     | {
         A.PERSON_IMPORT,
+        A.LIST_EXPORT,
         A.DOCKET_MANAGE,
         A.TRANSFER_READ,
         A.TRANSFER_MANAGE,
@@ -130,6 +140,7 @@ PERSONAL_DATA_ACTIONS = frozenset(
         A.PERSON_IMPORT,
         A.PERSON_EXPORT,
         A.PERSON_ERASE,
+        A.LIST_EXPORT,
         A.CASE_ASSIGN,
         A.REFERRAL_SEND,
         A.REFERRAL_DECIDE,

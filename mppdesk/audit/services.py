@@ -243,10 +243,12 @@ def record_list_view(
     fields: Sequence[str],
     object_id: Callable[[Any], Any] = lambda obj: obj.pk,
     organization_of: Callable[[Any], Organization | None] = lambda obj: obj.organization,
+    action: AuditAction = AuditAction.VIEW,
 ) -> int:
     """A read of many records (a list page, an API page): one entry per record, filed
     under each record's owning organization — like ``record_view`` for one record, so a
-    list read and a detail read land in the same auditor's log whatever the channel."""
+    list read and a detail read land in the same auditor's log whatever the channel.
+    ``action=AuditAction.EXPORT`` files a list downloaded as a file the same way."""
     by_org: dict[Any, tuple[Organization | None, list[Any]]] = {}
     for obj in objects:
         organization = organization_of(obj)
@@ -256,7 +258,7 @@ def record_list_view(
         record_many(
             actor=actor,
             organization=organization,
-            action=AuditAction.VIEW,
+            action=action,
             object_type=object_type,
             object_ids=ids,
             fields=fields,

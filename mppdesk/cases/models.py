@@ -5,15 +5,31 @@ from django.utils.translation import gettext_lazy as _
 
 from mppdesk.core.fields import BlindIndexField, EncryptedTextField
 from mppdesk.core.models import EncryptedModelMixin, OrgOwnedModel
-from mppdesk.lib.anumber import format_anumber
+from mppdesk.lib.anumber import anumber_prefix, format_anumber
 from mppdesk.lib.crypto import blind_index
 
 A_NUMBER_PURPOSE = "a_number"
+#: Blind indexes of the first 4, 5, 6 and 7 digits of the A-number (one column each), for
+#: searches by a fragment of the number (``people.queries.search_people``).
+A_NUMBER_PREFIX_PURPOSE = "a_number_prefix"
 
 
 def anumber_index(digits: str) -> str:
     """The blind index of a normalized (9-digit) A-number, as stored in ``a_number_bidx``."""
     return blind_index(A_NUMBER_PURPOSE, digits)
+
+
+#: The prefix lengths that have a column each (``a_number_p<n>_bidx``).
+A_NUMBER_PREFIX_LENGTHS = (4, 5, 6, 7)
+
+
+def anumber_prefix_indexes(digits: str) -> tuple[str, ...]:
+    """The blind indexes of the A-number's first 4, 5, 6 and 7 digits, in that order, as a
+    save stores them (``core.bulk`` writes skip ``save``)."""
+    return tuple(
+        blind_index(A_NUMBER_PREFIX_PURPOSE, prefix) if prefix else ""
+        for prefix in (anumber_prefix(digits, n) for n in A_NUMBER_PREFIX_LENGTHS)
+    )
 
 
 class ProgramVersion(models.TextChoices):
@@ -34,6 +50,19 @@ class Case(EncryptedModelMixin, OrgOwnedModel):
     # The 9 digits, encrypted; looked up through the blind index of the same digits.
     a_number = EncryptedTextField(_("A-number"))
     a_number_bidx = BlindIndexField(purpose=A_NUMBER_PURPOSE, source="a_number")
+    # Recomputed on every save from the properties below; an erased case has none.
+    a_number_p4_bidx = BlindIndexField(
+        purpose=A_NUMBER_PREFIX_PURPOSE, source="a_number_p4", db_index=True
+    )
+    a_number_p5_bidx = BlindIndexField(
+        purpose=A_NUMBER_PREFIX_PURPOSE, source="a_number_p5", db_index=True
+    )
+    a_number_p6_bidx = BlindIndexField(
+        purpose=A_NUMBER_PREFIX_PURPOSE, source="a_number_p6", db_index=True
+    )
+    a_number_p7_bidx = BlindIndexField(
+        purpose=A_NUMBER_PREFIX_PURPOSE, source="a_number_p7", db_index=True
+    )
     lead = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,
@@ -91,6 +120,22 @@ class Case(EncryptedModelMixin, OrgOwnedModel):
     @property
     def a_number_display(self) -> str:
         return format_anumber(self.a_number)
+
+    @property
+    def a_number_p4(self) -> str:
+        return anumber_prefix(self.a_number or "", 4)
+
+    @property
+    def a_number_p5(self) -> str:
+        return anumber_prefix(self.a_number or "", 5)
+
+    @property
+    def a_number_p6(self) -> str:
+        return anumber_prefix(self.a_number or "", 6)
+
+    @property
+    def a_number_p7(self) -> str:
+        return anumber_prefix(self.a_number or "", 7)
 
     @classmethod
     def shared_scope(cls, org_ids: list[int]) -> models.Q:

@@ -10,28 +10,32 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from mppdesk.accounts.permissions import Action
+from mppdesk.audit.exports import ExportTooLarge
 from mppdesk.cases import queries, services
 from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
 from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
+from mppdesk.core.pagination import CappedPaginator
 from mppdesk.people import queries as people_queries
 from mppdesk.people.views import case_timeline
 from mppdesk.web.access import requires
-from mppdesk.web.request import current_user, htmx_target
+from mppdesk.web.request import csv_response, current_user, htmx_target
 
 PAGE_SIZE = 25
 
 
-@requires(Action.PERSON_READ)
-def case_list(request: HttpRequest) -> HttpResponse:
+def _case_selection(request: HttpRequest) -> tuple[QuerySet[Case], dict[str, Any]]:
+    """The cases the list shows (filters and sort from the query string) and the context
+    that describes them."""
     cases = queries.cases_for(current_user(request))
     status = request.GET.get("status", "")
     if status in CaseStatus.values:
@@ -41,11 +45,36 @@ def case_list(request: HttpRequest) -> HttpResponse:
         from mppdesk.casework.queries import mine_filter
 
         cases = cases.filter(mine_filter(current_user(request)))
-    cases = cases.prefetch_related("assignments__user")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = queries.CASES_SORTING.parse(request.GET.get("sort"))
+    cases = queries.CASES_SORTING.apply(cases.prefetch_related("assignments__user"), sort)
+    return cases, {"status": status, "mine": mine, "sort": sort}
+
+
+@requires(Action.PERSON_READ)
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases, selection = _case_selection(request)
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     queries.record_cases_listed(current_user(request), page.object_list)
-    context = {"page": page, "status": status, "statuses": CaseStatus.choices, "mine": mine}
+    context = {
+        "page": page,
+        "statuses": CaseStatus.choices,
+        "sorting": queries.CASES_SORTING,
+        **selection,
+    }
     return render(request, "cases/list.html", context)
+
+
+@requires(Action.LIST_EXPORT)
+@require_GET
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The case list as CSV, with the page's filters and sort (no personal data in them)."""
+    cases, _selection = _case_selection(request)
+    try:
+        export = queries.export_cases(current_user(request), cases)
+    except ExportTooLarge as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
+    return csv_response(export)
 
 
 def detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[str, Any]:

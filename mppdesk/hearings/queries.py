@@ -18,12 +18,15 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mppdesk.accounts.permissions import Action, can, orgs_where
 from mppdesk.audit import services as audit
+from mppdesk.audit.exports import ListExport, export_list
 from mppdesk.cases.models import Case, CaseMember, CaseStatus
 from mppdesk.core.access import get_visible_or_404, require_owner_write
 from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
+from mppdesk.core.sorting import SortColumn, Sorting
 from mppdesk.hearings.models import (
     Docket,
     DocketTemplate,
@@ -42,6 +45,18 @@ if TYPE_CHECKING:
 
 
 # --- dockets ------------------------------------------------------------------------------
+
+
+#: The orders of the hearing lists a case worker reads (upcoming, no confirmed contact):
+#: the hearing's time, the court, the reporting time at the port.
+HEARINGS_SORTING = Sorting(
+    [
+        SortColumn("hearing", gettext_lazy("Hearing (court's time)"), ("scheduled_at",)),
+        SortColumn("court", gettext_lazy("Court"), ("docket__venue__name", "scheduled_at")),
+        SortColumn("report", gettext_lazy("Report at the port (local time)"), ("report_at",)),
+    ],
+    default="hearing",
+)
 
 
 def may_read_dockets(user: User | None) -> bool:
@@ -249,6 +264,50 @@ def hearings_shown(
     rows = list(hearings)
     _record_views(actor, rows, ObjectType.HEARING, fields or HEARING_LIST_FIELDS)
     return rows
+
+
+def export_hearings(actor: User | None, hearings: QuerySet[Hearing], name: str) -> ListExport:
+    """A hearing list (``hearings``: scoped, filtered and sorted like the page) as CSV
+    named ``name``: the hearings of the organizations where ``actor`` may export, up to
+    the cap, each recorded as exported (``audit.exports.export_list``). Times are written
+    with their offset in the court's (hearing) and the port's (reporting) zone."""
+    from zoneinfo import ZoneInfo
+
+    def local(at: dt.datetime | None, zone: str | None) -> str:
+        if at is None:
+            return ""
+        return at.astimezone(ZoneInfo(zone)).isoformat() if zone else at.isoformat()
+
+    def cells(hearing: Hearing) -> list[Any]:
+        venue = hearing.docket.venue
+        port = hearing.port or hearing.case.port
+        return [
+            hearing.pk, local(hearing.scheduled_at, venue.timezone), venue.name,
+            hearing.get_kind_display(), hearing.get_status_display(),
+            hearing.case.lead.full_name, hearing.case.a_number_display,
+            local(hearing.report_at, port.timezone if port else None),
+            hearing.report_place_display,
+        ]  # fmt: skip
+
+    return export_list(
+        actor=actor,
+        rows=hearings.select_related("docket__venue", "port", "case__lead", "case__port"),
+        filename=name,
+        header=[
+            "id",
+            gettext_lazy("Hearing (court's time)"),
+            gettext_lazy("Court"),
+            gettext_lazy("kind"),
+            gettext_lazy("status"),
+            gettext_lazy("Person"),
+            gettext_lazy("A-number"),
+            gettext_lazy("Report at the port (local time)"),
+            gettext_lazy("reporting place"),
+        ],  # fmt: skip
+        cells=cells,
+        object_type=ObjectType.HEARING,
+        fields=HEARING_LIST_FIELDS,
+    )
 
 
 def roll_call_hearings(user: User | None, docket: Docket) -> QuerySet[Hearing]:

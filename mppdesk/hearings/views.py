@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mppdesk.accounts.permissions import Action
+from mppdesk.audit.exports import ExportTooLarge
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import CaseMember
 from mppdesk.core.errors import FieldErrors
@@ -77,7 +78,7 @@ from mppdesk.hearings.times import court_today, utc_today
 from mppdesk.people import queries as people_queries
 from mppdesk.places.models import Port, Venue
 from mppdesk.web.access import requires
-from mppdesk.web.request import current_user, is_htmx
+from mppdesk.web.request import csv_response, current_user, is_htmx
 
 if TYPE_CHECKING:
     from django import forms
@@ -811,8 +812,11 @@ def _hearing_list(
     request: HttpRequest, hearings: QuerySet[Hearing], template: str, **extra: Any
 ) -> HttpResponse:
     user = current_user(request)
+    sort = queries.HEARINGS_SORTING.parse(request.GET.get("sort"))
     page = Paginator(
-        hearings.select_related("case__lead", "case__port").order_by("scheduled_at", "id"),
+        queries.HEARINGS_SORTING.apply(
+            hearings.select_related("case__lead", "case__port", "docket__venue"), sort
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -821,7 +825,28 @@ def _hearing_list(
     for hearing in rows:
         hearing.shared = hearing.organization_id not in own  # type: ignore[attr-defined]
         hearing.report_port = _port_of(hearing)  # type: ignore[attr-defined]
-    return render(request, template, {"page": page, "rows": rows, **extra})
+    context = {
+        "page": page,
+        "rows": rows,
+        "sort": sort,
+        "sorting": queries.HEARINGS_SORTING,
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def _hearing_export(
+    request: HttpRequest, hearings: QuerySet[Hearing], name: str, page: str
+) -> HttpResponse:
+    sort = queries.HEARINGS_SORTING.parse(request.GET.get("sort"))
+    try:
+        export = queries.export_hearings(
+            current_user(request), queries.HEARINGS_SORTING.apply(hearings, sort), name
+        )
+    except ExportTooLarge as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse(page)}?{request.GET.urlencode()}")
+    return csv_response(export)
 
 
 @requires(Action.DOCKET_READ)
@@ -830,7 +855,13 @@ def upcoming(request: HttpRequest) -> HttpResponse:
     """Hearings of the next 30 days of the cases the user reads (own organizations',
     and those shared with them by referral): an attorney's or case worker's list."""
     hearings = queries.upcoming_for(current_user(request), days=UPCOMING_DAYS)
-    return _hearing_list(request, hearings, "hearings/upcoming.html", days=UPCOMING_DAYS)
+    return _hearing_list(
+        request,
+        hearings,
+        "hearings/upcoming.html",
+        days=UPCOMING_DAYS,
+        export_url=reverse("hearings:upcoming_export"),
+    )
 
 
 @requires(Action.DOCKET_READ)
@@ -839,8 +870,28 @@ def no_contact(request: HttpRequest) -> HttpResponse:
     """Hearings of the next 14 days where nobody on the case has a confirmed contact."""
     hearings = queries.without_confirmed_contact(current_user(request))
     return _hearing_list(
-        request, hearings, "hearings/no_contact.html", days=settings.MPPDESK_NO_CONTACT_DAYS
+        request,
+        hearings,
+        "hearings/no_contact.html",
+        days=settings.MPPDESK_NO_CONTACT_DAYS,
+        export_url=reverse("hearings:no_contact_export"),
     )
+
+
+@requires(Action.LIST_EXPORT)
+@require_GET
+def upcoming_export(request: HttpRequest) -> HttpResponse:
+    """The upcoming hearings as CSV, in the page's order."""
+    hearings = queries.upcoming_for(current_user(request), days=UPCOMING_DAYS)
+    return _hearing_export(request, hearings, "upcoming-hearings.csv", "hearings:upcoming")
+
+
+@requires(Action.LIST_EXPORT)
+@require_GET
+def no_contact_export(request: HttpRequest) -> HttpResponse:
+    """The hearings without confirmed contact as CSV, in the page's order."""
+    hearings = queries.without_confirmed_contact(current_user(request))
+    return _hearing_export(request, hearings, "hearings-without-contact.csv", "hearings:no_contact")
 
 
 # --- in absentia follow-ups ---------------------------------------------------------------

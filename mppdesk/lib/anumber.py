@@ -51,3 +51,31 @@ def normalize_anumber(raw: str) -> str:
 def format_anumber(digits: str) -> str:
     """Display form used on screens and notices: ``A012-345-678``."""
     return f"A{digits[0:3]}-{digits[3:6]}-{digits[6:9]}"
+
+
+#: A fragment of an A-number is searched as the first digits of the 9: at least this many
+#: digits, so that a search cannot walk through every case a few digits at a time ...
+PREFIX_MIN = 4
+#: ... and at most this many (8 or 9 digits are a whole A-number, matched exactly).
+PREFIX_MAX = 7
+
+
+def anumber_fragment(raw: str) -> str | None:
+    """The digits of ``raw`` if it reads as (part of) an A-number, else ``None``.
+
+    The notations ``normalize_anumber`` accepts (an ``A`` prefix, separators) are
+    accepted; any letter or other sign means the text is not an A-number fragment.
+    """
+    text = unicodedata.normalize("NFKC", str(raw or "")).strip()
+    text = _SEPARATORS.sub("", _PREFIX.sub("", _SEPARATORS.sub("", text), count=1))
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    return text
+
+
+def anumber_prefix(digits: str, length: int) -> str:
+    """The first ``length`` digits of a normalized A-number ("" for anything else, such
+    as the placeholder of an erased case), the value its prefix index is made from."""
+    if len(digits) != 9 or not digits.isascii() or not digits.isdigit():
+        return ""
+    return digits[:length]

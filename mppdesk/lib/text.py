@@ -51,3 +51,14 @@ def name_tokens(*names: str) -> list[str]:
             if token:
                 seen.setdefault(token, None)
     return list(seen)
+
+
+#: A name is searched by its beginning from this many letters on: fewer would let a search
+#: list everyone whose name starts with "a".
+NAME_PREFIX_MIN = 3
+
+
+def word_prefixes(word: str, minimum: int = NAME_PREFIX_MIN) -> list[str]:
+    """The beginnings of a folded word from ``minimum`` characters up to the whole word:
+    ``'hernandez'`` -> ``['her', 'hern', ..., 'hernandez']``."""
+    return [word[:length] for length in range(minimum, len(word) + 1)]

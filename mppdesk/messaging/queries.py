@@ -27,10 +27,13 @@ from django.utils.translation import gettext_lazy
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
+from mppdesk.audit.exports import ListExport, export_list
 from mppdesk.cases.models import CaseMember
 from mppdesk.core.audit_vocabulary import ObjectType
 from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
+from mppdesk.core.pagination import LIST_CAP
+from mppdesk.core.sorting import SortColumn, Sorting
 from mppdesk.messaging.models import Channel, Message, MessageEvent, MessageStatus, TemplateKind
 from mppdesk.people import queries as people_queries
 from mppdesk.people.models import ContactPoint, Person
@@ -58,6 +61,18 @@ def _with_relations(messages: QuerySet[Message]) -> QuerySet[Message]:
         "hearing__case__port",
         "contact_point",
     ).prefetch_related(Prefetch("events", queryset=MessageEvent.objects.order_by("at", "id")))
+
+
+#: The orders of a person's messages (``?sort=``): the text and the recipient are
+#: ciphertext in the database; the default is newest first.
+MESSAGES_SORTING = Sorting(
+    [
+        SortColumn("created", gettext_lazy("Created"), ("created_at",)),
+        SortColumn("status", gettext_lazy("Status"), ("status", "created_at")),
+        SortColumn("channel", gettext_lazy("Channel"), ("channel", "created_at")),
+    ],
+    default="-created",
+)
 
 
 def messages_of(person: Person) -> QuerySet[Message]:
@@ -200,6 +215,25 @@ class AtRisk:
     @property
     def reason_labels(self) -> list[str]:
         return [str(REASONS[r]) for r in self.reasons]
+
+
+#: The orders of the at-risk list (``?sort=``), sorted in Python (the list is computed):
+#: the hearing's time, the number of reasons. Names are never sorted on.
+AT_RISK_SORTING = Sorting(
+    [
+        SortColumn(
+            "hearing",
+            gettext_lazy("Hearing (court's time)"),
+            value=lambda row: row.hearing.scheduled_at,
+        ),
+        SortColumn(
+            "reasons",
+            gettext_lazy("Reason"),
+            value=lambda row: (len(row.reasons), row.hearing.scheduled_at),
+        ),
+    ],
+    default="hearing",
+)
 
 
 def at_risk(
@@ -492,3 +526,82 @@ __all__ = [
     "usable",
     "with_zones",
 ]
+
+
+#: What an export of a person's messages holds of each (its audit entries name these).
+MESSAGE_EXPORT_FIELDS = ["template", "channel", "recipient", "language", "status"]
+
+
+def export_person_messages(actor: User | None, person_pk: Any, sort_param: Any) -> ListExport:
+    """A person's messages (``Http404`` if the person is not visible) as CSV, in the
+    order ``sort_param`` asks (``MESSAGES_SORTING``), times in the zone where the person
+    waits, recipients masked; each message recorded as exported. Only a person of an
+    organization where ``actor`` may export gives rows."""
+    from zoneinfo import ZoneInfo
+
+    from mppdesk.reminders.templatetags.reminders import masked
+
+    person = people_queries.get_person(actor, person_pk)
+    sort = MESSAGES_SORTING.parse(sort_param)
+    rows = list(MESSAGES_SORTING.apply(messages_of(person), sort)[: LIST_CAP + 1])
+    zones = dict(zip((m.pk for m in rows), local_zones(rows), strict=True))
+
+    def cells(message: Message) -> list[Any]:
+        zone = zones.get(message.pk)
+        created = message.created_at.astimezone(ZoneInfo(zone)) if zone else message.created_at
+        return [
+            message.pk, created.isoformat(), message.get_template_display(),
+            message.get_channel_display(), masked(message.recipient), message.language,
+            message.get_status_display(),
+        ]  # fmt: skip
+
+    return export_list(
+        actor=actor,
+        rows=rows,
+        filename="messages.csv",
+        header=[
+            "id",
+            gettext_lazy("Created"),
+            gettext_lazy("Message"),
+            gettext_lazy("Channel"),
+            gettext_lazy("To"),
+            gettext_lazy("Language"),
+            gettext_lazy("Status"),
+        ],  # fmt: skip
+        cells=cells,
+        object_type=ObjectType.MESSAGE,
+        fields=MESSAGE_EXPORT_FIELDS,
+    )
+
+
+def export_at_risk(actor: User | None, rows: list[AtRisk]) -> ListExport:
+    """The at-risk list (``rows``: filtered and sorted like the page) as CSV; each person
+    written is recorded as exported under their owning organization."""
+    from zoneinfo import ZoneInfo
+
+    def cells(row: AtRisk) -> list[Any]:
+        venue = row.hearing.docket.venue
+        return [
+            row.person.pk, row.person.full_name,
+            row.hearing.scheduled_at.astimezone(ZoneInfo(venue.timezone)).isoformat(),
+            venue.name, "; ".join(row.reason_labels),
+        ]  # fmt: skip
+
+    return export_list(
+        actor=actor,
+        rows=rows,
+        filename="people-at-risk.csv",
+        header=[
+            "id",
+            gettext_lazy("Person"),
+            gettext_lazy("Hearing (court's time)"),
+            gettext_lazy("Court"),
+            gettext_lazy("Reason"),
+        ],  # fmt: skip
+        cells=cells,
+        object_type=ObjectType.PERSON,
+        fields=AT_RISK_VIEW_FIELDS,
+        organization_id_of=lambda row: row.person.organization_id,
+        organization_of=lambda row: row.person.organization,
+        object_id=lambda row: row.person.pk,
+    )

@@ -8,7 +8,9 @@ from mppdesk.messaging import web_views as views
 app_name = "messaging"
 urlpatterns = [
     path("at-risk/", views.at_risk, name="at_risk"),
+    path("at-risk/export.csv", views.at_risk_export, name="at_risk_export"),
     path("person/<uuid:pk>/", views.person_messages, name="person"),
+    path("person/<uuid:pk>/export.csv", views.person_messages_export, name="person_export"),
     path("person/<uuid:pk>/send/", views.send, name="send"),
     path("person/<uuid:pk>/send/preview/", views.send_preview, name="send_preview"),
     path("templates/", views.template_list, name="templates"),

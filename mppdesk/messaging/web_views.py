@@ -13,17 +13,19 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages as flash
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action
+from mppdesk.audit.exports import ExportTooLarge
 from mppdesk.cases.models import ProgramVersion
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
+from mppdesk.core.pagination import CappedPaginator
 from mppdesk.messaging import queries
 from mppdesk.messaging.forms import ManualSendForm, PolicyForm, RuleFormSet, TemplateForm
 from mppdesk.messaging.models import Channel, TemplateKind
@@ -36,7 +38,7 @@ from mppdesk.reminders.models import LANGUAGE_CHOICES, LANGUAGES
 from mppdesk.reminders.policy import get_policy_row
 from mppdesk.reminders.segments import is_gsm7, non_gsm_characters, segment_info
 from mppdesk.web.access import requires
-from mppdesk.web.request import current_user, is_htmx
+from mppdesk.web.request import csv_response, current_user, is_htmx
 
 PAGE_SIZE = 50
 
@@ -50,15 +52,31 @@ def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Every message to one person, newest first, each with its status timeline."""
     user = current_user(request)
     person, history = queries.get_person_messages_for_view(user, pk)
-    page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = queries.MESSAGES_SORTING.parse(request.GET.get("sort"))
+    history = queries.MESSAGES_SORTING.apply(history, sort)
+    page = CappedPaginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.with_zones(list(page.object_list))
     context = {
         "person": person,
         "page": page,
         "rows": rows,
         "can_send": queries.may_send(user, person.organization_id),
+        "sort": sort,
+        "sorting": queries.MESSAGES_SORTING,
     }
     return render(request, "messaging/person_messages.html", context)
+
+
+@requires(Action.LIST_EXPORT)
+@require_GET
+def person_messages_export(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """A person's messages as CSV, in the page's order."""
+    try:
+        export = queries.export_person_messages(current_user(request), pk, request.GET.get("sort"))
+    except ExportTooLarge as exc:
+        flash.error(request, str(exc))
+        return redirect("messaging:person", pk=pk)
+    return csv_response(export)
 
 
 @requires(Action.PERSON_READ)
@@ -80,6 +98,28 @@ def message_timeline(request: HttpRequest, pk: UUID) -> HttpResponse:
 def at_risk(request: HttpRequest) -> HttpResponse:
     """People with a hearing in the next 14 days who may not hear about it."""
     user = current_user(request)
+    rows, selection = _at_risk_rows(request)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    queries.record_at_risk_viewed(user, shown)
+    shown_orgs = {row.person.organization_id for row in shown}
+    sendable = {org_id for org_id in shown_orgs if queries.may_send(user, org_id)}
+    context = {
+        "page": page,
+        "rows": shown,
+        "reasons": list(queries.REASONS.items()),
+        "venues": Venue.objects.order_by("name"),
+        "sendable": sendable,
+        "days": queries.AT_RISK_DAYS,
+        "sorting": queries.AT_RISK_SORTING,
+        **selection,
+    }
+    return render(request, "messaging/at_risk.html", context)
+
+
+def _at_risk_rows(request: HttpRequest) -> tuple[list[Any], dict[str, Any]]:
+    """The at-risk rows the page's filters and sort select, and what describes them."""
+    user = current_user(request)
     reason = request.GET.get("reason", "")
     if reason not in queries.REASONS:
         reason = ""
@@ -89,23 +129,24 @@ def at_risk(request: HttpRequest) -> HttpResponse:
         venue = Venue.objects.filter(code=venue_code).first()
         if venue is None:
             venue_code = ""
-    rows = queries.at_risk(user, reason=reason or None, venue=venue)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(page.object_list)
-    queries.record_at_risk_viewed(user, shown)
-    shown_orgs = {row.person.organization_id for row in shown}
-    sendable = {org_id for org_id in shown_orgs if queries.may_send(user, org_id)}
-    context = {
-        "page": page,
-        "rows": shown,
-        "reason": reason,
-        "reasons": list(queries.REASONS.items()),
-        "venue": venue_code,
-        "venues": Venue.objects.order_by("name"),
-        "sendable": sendable,
-        "days": queries.AT_RISK_DAYS,
-    }
-    return render(request, "messaging/at_risk.html", context)
+    sort = queries.AT_RISK_SORTING.parse(request.GET.get("sort"))
+    rows = queries.AT_RISK_SORTING.sort_rows(
+        queries.at_risk(user, reason=reason or None, venue=venue), sort
+    )
+    return rows, {"reason": reason, "venue": venue_code, "sort": sort}
+
+
+@requires(Action.LIST_EXPORT)
+@require_GET
+def at_risk_export(request: HttpRequest) -> HttpResponse:
+    """The at-risk list as CSV, with the page's filters and sort."""
+    rows, _selection = _at_risk_rows(request)
+    try:
+        export = queries.export_at_risk(current_user(request), rows)
+    except ExportTooLarge as exc:
+        flash.error(request, str(exc))
+        return redirect(f"{reverse('messaging:at_risk')}?{request.GET.urlencode()}")
+    return csv_response(export)
 
 
 # --- manual send --------------------------------------------------------------------------

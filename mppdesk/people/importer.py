@@ -43,6 +43,7 @@ from mppdesk.cases.models import (
     CaseStatus,
     ProgramVersion,
     anumber_index,
+    anumber_prefix_indexes,
 )
 from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.bulk import BulkRows
@@ -906,6 +907,7 @@ class _Plan:
             household_members=BulkRows(HouseholdMember, ["household", "person", "relationship"]),
             cases=BulkRows(Case, [
                 "id", "created_at", "updated_at", "organization", "a_number", "a_number_bidx",
+                "a_number_p4_bidx", "a_number_p5_bidx", "a_number_p6_bidx", "a_number_p7_bidx",
                 "lead", "venue",
                 "port", "program_version", "status", "opened_on", "closed_on",
             ]),
@@ -1007,7 +1009,8 @@ def plan_import(units: list[list[Row]], organization: Organization, actor: User 
                 case_of[index] = cid
                 plan.case_ids.append(cid)
                 plan.cases.add(
-                    cid, now, now, org_id, row.a_number, anumber_index(row.a_number), ids[index],
+                    cid, now, now, org_id, row.a_number, anumber_index(row.a_number),
+                    *anumber_prefix_indexes(row.a_number), ids[index],
                     row.venue.pk if row.venue else None, row.port.pk if row.port else None,
                     row.program_version, CaseStatus.INTAKE, today, None,
                 )  # fmt: skip

@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mppdesk.accounts.permissions import Action, can
 from mppdesk.audit import services as audit
-from mppdesk.cases.models import A_NUMBER_PURPOSE, CaseMember
+from mppdesk.audit.exports import ListExport, export_list
+from mppdesk.cases.models import A_NUMBER_PREFIX_PURPOSE, A_NUMBER_PURPOSE, CaseMember
 from mppdesk.core.access import get_visible_or_404, require_owner_write
 from mppdesk.core.audit_vocabulary import ObjectType
-from mppdesk.lib.anumber import ANumberError, normalize_anumber
+from mppdesk.core.errors import FieldErrors
+from mppdesk.core.sorting import SortColumn, Sorting
+from mppdesk.lib.anumber import PREFIX_MAX as ANUMBER_PREFIX_MAX
+from mppdesk.lib.anumber import PREFIX_MIN as ANUMBER_PREFIX_MIN
+from mppdesk.lib.anumber import ANumberError, anumber_fragment, normalize_anumber
 from mppdesk.lib.crypto import lookup_digests
 from mppdesk.lib.phones import PhoneError, normalize_phone
-from mppdesk.lib.text import name_tokens
+from mppdesk.lib.text import NAME_PREFIX_MIN, name_tokens
 from mppdesk.people.models import (
     CONTACT_PURPOSE,
     DEDUPE_PURPOSE,
@@ -24,10 +31,22 @@ from mppdesk.people.models import (
     Person,
     PersonNameToken,
 )
-from mppdesk.people.services import word_lookup_digests
+from mppdesk.people.services import prefix_lookup_digests, word_lookup_digests
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
+
+
+#: The orders of the people list (``?sort=``). Names are ciphertext in the database and
+#: cannot be sorted there; the default walks the ``person_newest_first`` index.
+PEOPLE_SORTING = Sorting(
+    [
+        SortColumn("registered", gettext_lazy("Registered"), ("created_at",)),
+        SortColumn("nationality", gettext_lazy("Nationality"), ("nationality",)),
+    ],
+    default="-registered",
+    tiebreak=("id",),
+)
 
 
 def people_for(user: User | None) -> QuerySet[Person]:
@@ -117,18 +136,49 @@ def get_household_for_update(user: User | None, pk: Any) -> Household:
 
 
 def search_people(user: User | None, query: str) -> QuerySet[Person]:
-    """A-number (exact), phone number (exact) or name (every word, accents ignored).
+    """A-number (whole or its first digits), phone number (exact) or name (every word,
+    accents ignored, whole or its beginning).
 
     Everything is matched through blind indexes (the columns themselves are encrypted):
     a name word matches a whole word of the given, family or other names, exactly or by
-    its Spanish phonetic key ("Hernandes" finds "Hernández"); parts of words do not match.
-    Each value is looked up under every index key version (``crypto.lookup_digests``), so
-    search keeps working while ``mppdesk keys rotate-index`` runs.
+    its Spanish phonetic key ("Hernandes" finds "Hernández"), or the beginning of one
+    ("Hern" finds "Hernández") from ``NAME_PREFIX_MIN`` letters on. A run of 4 to 7 digits
+    matches the cases whose 9-digit A-number starts with them ("01234" finds
+    A012-345-678); 8 or 9 digits are a whole A-number. Each value is looked up under every
+    index key version (``crypto.lookup_digests``), so search keeps working while
+    ``mppdesk keys rotate-index`` runs.
+
+    A query too short to narrow anything (a name of fewer than 3 letters and nothing
+    else, fewer than 4 digits) raises ``FieldErrors`` on ``q``: it would list nearly
+    everyone in the viewer's scope.
     """
     people = people_for(user)
     text = (query or "").strip()
     if not text:
         return people
+    fragment = anumber_fragment(text)
+    if fragment is not None and len(fragment) < ANUMBER_PREFIX_MIN:
+        raise FieldErrors(
+            {
+                "q": [
+                    _("Type at least %(count)s digits of an A-number.")
+                    % {"count": ANUMBER_PREFIX_MIN}
+                ]
+            }
+        )
+    if fragment is not None and len(fragment) <= ANUMBER_PREFIX_MAX:
+        condition = Q(
+            pk__in=CaseMember.objects.filter(
+                **{
+                    f"case__a_number_p{len(fragment)}_bidx__in": lookup_digests(
+                        A_NUMBER_PREFIX_PURPOSE, fragment
+                    )
+                }
+            ).values("person_id")
+        )
+        if sum(ch.isdigit() for ch in text) >= 7:
+            condition |= _phone_condition(text)
+        return people.filter(condition)
     if sum(ch.isdigit() for ch in text) >= 7:
         # An 8-digit Central American phone number is also a valid 8-digit A-number, so
         # a query that reads as both finds either.
@@ -145,28 +195,80 @@ def search_people(user: User | None, query: str) -> QuerySet[Person]:
                     case__a_number_bidx__in=lookup_digests(A_NUMBER_PURPOSE, digits)
                 ).values("person_id")
             )
-        try:
-            phone = normalize_phone(text)
-        except PhoneError:
-            pass
-        else:
-            condition |= Q(
-                pk__in=ContactPoint.objects.filter(
-                    value_bidx__in=lookup_digests(CONTACT_PURPOSE, phone)
-                ).values("person_id")
-            )
-        return people.filter(condition)
+        return people.filter(condition | _phone_condition(text))
     words = name_tokens(text)
     if not words:
         return people
+    if all(len(word) < NAME_PREFIX_MIN for word in words):
+        raise FieldErrors(
+            {"q": [_("Type at least %(count)s letters of a name.") % {"count": NAME_PREFIX_MIN}]}
+        )
     condition = Q()
     for word in words:
-        condition &= Q(
-            pk__in=PersonNameToken.objects.filter(bidx__in=word_lookup_digests(word)).values(
-                "person_id"
-            )
-        )
+        digests = word_lookup_digests(word)
+        if len(word) >= NAME_PREFIX_MIN:
+            digests += prefix_lookup_digests(word)
+        condition &= Q(pk__in=PersonNameToken.objects.filter(bidx__in=digests).values("person_id"))
     return people.filter(condition)
+
+
+def _phone_condition(text: str) -> Q:
+    try:
+        phone = normalize_phone(text)
+    except PhoneError:
+        return Q(pk__in=[])
+    return Q(
+        pk__in=ContactPoint.objects.filter(
+            value_bidx__in=lookup_digests(CONTACT_PURPOSE, phone)
+        ).values("person_id")
+    )
+
+
+#: What a people export holds of each person (its audit entries name these fields).
+PERSON_EXPORT_FIELDS = [
+    "given_names", "family_names", "other_names", "birth_date", "sex", "nationality", "cases",
+]  # fmt: skip
+
+
+def export_people(actor: User | None, people: QuerySet[Person]) -> ListExport:
+    """The people list (``people``: scoped, searched, filtered and sorted like the page)
+    as CSV: the people of the organizations where ``actor`` may export, up to the cap,
+    each recorded as exported (``audit.exports.export_list``)."""
+    from mppdesk.cases.queries import cases_for
+
+    visible = CaseMember.objects.filter(case__in=cases_for(actor)).select_related("case")
+    people = people.prefetch_related(
+        Prefetch("case_memberships", queryset=visible, to_attr="exported_case_memberships")
+    )
+
+    def cells(person: Person) -> list[Any]:
+        return [
+            person.pk, person.family_names, person.given_names,
+            "; ".join(person.other_names or []), person.birth_display, person.sex,
+            person.nationality,
+            " ".join(m.case.a_number_display for m in person.exported_case_memberships),  # type: ignore[attr-defined]
+            person.created_at.date(),
+        ]  # fmt: skip
+
+    return export_list(
+        actor=actor,
+        rows=people,
+        filename="people.csv",
+        header=[
+            "id",
+            _("family names"),
+            _("given names"),
+            _("other names"),
+            _("date of birth"),
+            _("sex"),
+            _("nationality"),
+            _("A-number"),
+            _("Registered"),
+        ],  # fmt: skip
+        cells=cells,
+        object_type=ObjectType.PERSON,
+        fields=PERSON_EXPORT_FIELDS,
+    )
 
 
 def possible_duplicates(person: Person) -> QuerySet[Person]:

@@ -20,7 +20,7 @@ from mppdesk.core.errors import FieldErrors
 from mppdesk.core.validation import to_bool
 from mppdesk.lib.crypto import blind_index, lookup_digests
 from mppdesk.lib.phonetic import phonetic_key
-from mppdesk.lib.text import name_tokens
+from mppdesk.lib.text import name_tokens, word_prefixes
 from mppdesk.people.models import (
     CONTACT_PURPOSE,
     ContactPoint,
@@ -93,13 +93,27 @@ def word_lookup_digests(word: str) -> tuple[str, ...]:
     return lookup_digests(PHONETIC_PURPOSE, _word_key(word))
 
 
+#: Name tokens of the beginnings of each folded word ("her", "hern", ... of "hernandez"),
+#: for searches by the first letters of a name. Its own purpose, so a beginning never
+#: equals a phonetic key.
+PREFIX_PURPOSE = "name_prefix"
+
+
+def prefix_lookup_digests(prefix: str) -> tuple[str, ...]:
+    """The token digests a folded beginning of a word matches, one per index key version."""
+    return lookup_digests(PREFIX_PURPOSE, prefix)
+
+
 def name_token_digests(
     given_names: str, family_names: str, other_names: Iterable[str]
 ) -> list[str]:
-    """The name-token digests of one person, without repeats."""
+    """The name-token digests of one person, without repeats: each folded word's phonetic
+    key, and each of its beginnings of ``lib.text.NAME_PREFIX_MIN`` letters or more."""
     digests: dict[str, None] = {}
     for word in name_tokens(given_names, family_names, *other_names):
         digests[word_digest(word)] = None
+        for prefix in word_prefixes(word):
+            digests[blind_index(PREFIX_PURPOSE, prefix)] = None
     return list(digests)
 
 

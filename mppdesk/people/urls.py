@@ -9,6 +9,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_create, name="create"),
+    path("export.csv", views.person_export, name="export"),
     path("import/", import_views.import_people_view, name="import"),
     path(
         "import/template.csv",

@@ -8,13 +8,14 @@ are shown next to the form fields. Pages that show personal data are marked
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mppdesk.accounts.permissions import Action
+from mppdesk.audit.exports import ExportTooLarge
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases import services as case_services
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
@@ -31,11 +33,12 @@ from mppdesk.core.clocks import utc_today
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
 from mppdesk.core.pagination import CappedPaginator
+from mppdesk.core.sorting import Sort
 from mppdesk.people import queries, services
 from mppdesk.people.forms import ContactPointForm, FamilyMemberForm, PersonCreateForm, PersonForm
 from mppdesk.people.models import Person, Relationship
 from mppdesk.web.access import requires
-from mppdesk.web.request import current_user, htmx_target
+from mppdesk.web.request import csv_response, current_user, htmx_target
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
@@ -58,8 +61,18 @@ def current_organization(request: HttpRequest) -> Organization:
 # --- list and search -------------------------------------------------------------------
 
 
-@requires(Action.PERSON_READ)
-def person_list(request: HttpRequest) -> HttpResponse:
+@dataclass
+class PeopleSelection:
+    """What the people list shows, from the request: the search, the filter, the order."""
+
+    people: QuerySet[Person]
+    q: str
+    mine: bool
+    sort: Sort
+    search_error: str
+
+
+def _people_selection(request: HttpRequest) -> PeopleSelection:
     user = current_user(request)
     # Searches arrive by POST only: search words are personal data and must stay out of URLs.
     source = request.POST if request.method == "POST" else request.GET
@@ -67,7 +80,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     visible_memberships = CaseMember.objects.filter(
         case__in=case_queries.cases_for(user)
     ).select_related("case")
-    people = queries.search_people(user, q).prefetch_related(
+    search_error = ""
+    try:
+        found = queries.search_people(user, q)
+    except FieldErrors as exc:
+        # Too short to narrow anything: say so instead of listing the whole scope.
+        search_error = " ".join(exc.errors.get("q", []))
+        found = queries.people_for(user).none()
+    people = found.prefetch_related(
         Prefetch(
             "case_memberships", queryset=visible_memberships, to_attr="visible_case_memberships"
         )
@@ -80,15 +100,50 @@ def person_list(request: HttpRequest) -> HttpResponse:
         people = people.filter(
             pk__in=CaseMember.objects.filter(case__in=my_cases).values("person_id")
         )
-    page = CappedPaginator(people, PAGE_SIZE).get_page(source.get("page"))
+    # The sort key is no personal data: it is in the URL even for a POSTed search.
+    sort = queries.PEOPLE_SORTING.parse(request.GET.get("sort"))
+    people = queries.PEOPLE_SORTING.apply(people, sort)
+    return PeopleSelection(people, q, mine, sort, search_error)
+
+
+@requires(Action.PERSON_READ)
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    selection = _people_selection(request)
+    source = request.POST if request.method == "POST" else request.GET
+    page = CappedPaginator(selection.people, PAGE_SIZE).get_page(source.get("page"))
     # The names shown are on record, like a page of the API's list.
     queries.record_people_listed(user, page.object_list)
-    context = {"q": q, "page": page, "mine": mine}
+    context = {
+        "q": selection.q,
+        "page": page,
+        "mine": selection.mine,
+        "search_error": selection.search_error,
+        "sort": selection.sort,
+        "sorting": queries.PEOPLE_SORTING,
+    }
     # The live search swaps only the results table; a plain GET renders the whole page.
     template = "people/_results.html" if htmx_target(request) == "results" else "people/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@requires(Action.LIST_EXPORT)
+@require_POST
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The people list as CSV: the same search (POSTed, never in the URL), filter and
+    sort as the page, every person of the user's own organizations up to the cap."""
+    selection = _people_selection(request)
+    if selection.search_error:
+        messages.error(request, selection.search_error)
+        return redirect("people:list")
+    try:
+        export = queries.export_people(current_user(request), selection.people)
+    except ExportTooLarge as exc:
+        messages.error(request, str(exc))
+        return redirect("people:list")
+    return csv_response(export)
 
 
 # --- person page -----------------------------------------------------------------------

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import User
+    from mppdesk.audit.exports import ListExport
 
 
 def current_user(request: HttpRequest) -> User:
@@ -29,3 +30,11 @@ def htmx_target(request: HttpRequest) -> str | None:
     """The id of the element htmx will swap, if any (the ``HX-Target`` header)."""
     htmx = getattr(request, "htmx", None)
     return htmx.target if htmx else None
+
+
+def csv_response(export: ListExport) -> HttpResponse:
+    """A list export (``audit.exports``) as a download; never stored by a cache."""
+    response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

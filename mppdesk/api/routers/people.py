@@ -152,8 +152,10 @@ def search_people(request: HttpRequest, payload: PersonSearchIn) -> PersonPage:
     because URLs end up in server access logs, proxy logs and browser history, and
     names, A-numbers and phone numbers are personal data that must never appear there.
 
-    `q` searches like the web interface: every word of a name (accents ignored), or an
-    exact A-number in any notation, or an exact phone number. `nationality` and
+    `q` searches like the web interface: every word of a name (accents ignored; a whole
+    word, or its first 3 letters or more), an A-number in any notation (whole, or its
+    first 4 to 7 digits), or an exact phone number. A query too short to narrow anything
+    (only words of 1-2 letters, fewer than 4 digits) is a 422 on `q`. `nationality` and
     `has_case` narrow the results as on the list. Each person returned is recorded in
     the audit log as viewed; the search terms are not recorded.
     """

@@ -134,6 +134,9 @@ def _assert_everyone_is_found(personas: Any, people: list[Person], numbers: list
         # (A twin with the same names may be found too.)
         assert person in search_people(user, f"{given.lower()} {plain}"), "name"
         assert list(search_people(user, f"la {given}")) == [person], "other names"
+        # The beginnings of names and of the A-number are name tokens and blind indexes too.
+        assert person in search_people(user, f"{given[:3]} {family[:4]}"), "name prefixes"
+        assert person in search_people(user, _anumber(i)[:5]), "A-number prefix"
         assert (
             Case.objects.filter(
                 a_number_bidx__in=crypto.lookup_digests(A_NUMBER_PURPOSE, _anumber(i))
@@ -213,6 +216,7 @@ def test_rotation_recomputes_every_blind_index_and_name_token(personas, new_ring
         "people_person.dedupe_bidx": 3,
         "people_contactpoint.value_bidx": 3,
         "cases_case.a_number_bidx": 3,
+        **{f"cases_case.a_number_p{n}_bidx": 3 for n in (4, 5, 6, 7)},
         TOKENS: 3,
     }
     result = rotate_index(batch_size=2)
@@ -222,6 +226,7 @@ def test_rotation_recomputes_every_blind_index_and_name_token(personas, new_ring
         "people_person.dedupe_bidx": 3,
         "people_contactpoint.value_bidx": 3,
         "cases_case.a_number_bidx": 3,
+        **{f"cases_case.a_number_p{n}_bidx": 3 for n in (4, 5, 6, 7)},
         TOKENS: 3,
     }
     assert all(found == {version} for found in _versions().values())

@@ -6,6 +6,7 @@ from mppdesk.audit.models import AuditEntry
 from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus
 from mppdesk.core.errors import FieldErrors
+from mppdesk.lib.crypto import blind_index
 from mppdesk.people import services
 from mppdesk.people.models import (
     ContactPoint,
@@ -17,7 +18,7 @@ from mppdesk.people.models import (
     dedupe_index,
 )
 from mppdesk.people.queries import search_people
-from mppdesk.people.services import word_digest
+from mppdesk.people.services import PREFIX_PURPOSE, word_digest
 from mppdesk.testing.factories import (
     CaseFactory,
     ContactPointFactory,
@@ -92,7 +93,11 @@ def test_create_person_writes_search_tokens_and_dedupe_index(personas):
     person.refresh_from_db()
     assert person.dedupe_bidx == dedupe_index("jose lopez perez|1990-05-17")
     tokens = set(PersonNameToken.objects.filter(person=person).values_list("bidx", flat=True))
-    assert tokens == {word_digest(w) for w in ("jose", "perez", "lopez")}
+    words = ("jose", "perez", "lopez")
+    prefixes = {w[:n] for w in words for n in range(3, len(w) + 1)}
+    assert tokens == {word_digest(w) for w in words} | {
+        blind_index(PREFIX_PURPOSE, p) for p in prefixes
+    }
 
 
 def test_create_person_writes_normalized_contacts(personas):

@@ -429,6 +429,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:api-root": PUBLIC,
     "^api/": PUBLIC,  # unknown API paths: a 404 in the API's error shape
     "people:list": page(A.PERSON_READ),
+    "people:export": page(A.LIST_EXPORT),
     "people:create": page(A.PERSON_WRITE),
     "people:import": page(A.PERSON_IMPORT),
     "people:import_template_csv": page(A.PERSON_IMPORT),
@@ -442,6 +443,7 @@ EXPECTATIONS: dict[str, Expect] = {
         A.PERSON_WRITE, lambda r: {"pk": r.person.pk, "contact_id": r.contact.pk}
     ),
     "cases:list": page(A.PERSON_READ),
+    "cases:export": page(A.LIST_EXPORT),
     "cases:open": page(A.PERSON_WRITE, lambda r: {"person_pk": r.person.pk}),
     "cases:detail": page(A.PERSON_READ, case),
     "cases:edit": page(A.PERSON_WRITE, case),
@@ -467,7 +469,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "hearings:docket": Expect(Kind.PAGE, A.DOCKET_READ, docket, program_data=True),
     "hearings:roll_call": Expect(Kind.PAGE, A.PERSON_WRITE, docket, program_data=True),
     "hearings:upcoming": page(A.DOCKET_READ),
+    "hearings:upcoming_export": page(A.LIST_EXPORT),
     "hearings:no_contact": page(A.DOCKET_READ),
+    "hearings:no_contact_export": page(A.LIST_EXPORT),
     "hearings:follow_ups": page(A.DOCKET_READ),
     "hearings:follow_up": page(A.DOCKET_READ, follow_up),
     "hearings:follow_up_update": page(A.PERSON_WRITE, follow_up),
@@ -498,7 +502,9 @@ EXPECTATIONS: dict[str, Expect] = {
     # A case worker clears the self-service lock of a case's A-number (POST only).
     "selfservice_unlock": page(A.PERSON_WRITE, case),
     "messaging:at_risk": page(A.PERSON_READ),
+    "messaging:at_risk_export": page(A.LIST_EXPORT),
     "messaging:person": page(A.PERSON_READ, person),
+    "messaging:person_export": page(A.LIST_EXPORT, person),
     "messaging:timeline": page(A.PERSON_READ, lambda r: {"pk": r.message.pk}),
     "messaging:send": page(A.MESSAGE_SEND, person),
     "messaging:send_preview": page(A.MESSAGE_SEND, person),
