@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mppdesk.accounts.permissions import Action
-from mppdesk.audit.exports import ExportTooLarge
 from mppdesk.cases import queries, services
 from mppdesk.cases.forms import CaseEditForm, CaseNoteForm, OpenCaseForm
 from mppdesk.cases.models import Case, CaseStatus, ProgramVersion
@@ -28,7 +27,7 @@ from mppdesk.core.pagination import CappedPaginator
 from mppdesk.people import queries as people_queries
 from mppdesk.people.views import case_timeline
 from mppdesk.web.access import requires
-from mppdesk.web.request import csv_response, current_user, htmx_target
+from mppdesk.web.request import current_user, export_response, htmx_target
 
 PAGE_SIZE = 25
 
@@ -69,12 +68,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_export(request: HttpRequest) -> HttpResponse:
     """The case list as CSV, with the page's filters and sort (no personal data in them)."""
     cases, _selection = _case_selection(request)
-    try:
-        export = queries.export_cases(current_user(request), cases)
-    except ExportTooLarge as exc:
-        messages.error(request, str(exc))
-        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
-    return csv_response(export)
+    return export_response(
+        request,
+        lambda: queries.export_cases(current_user(request), cases),
+        f"{reverse('cases:list')}?{request.GET.urlencode()}",
+    )
 
 
 def detail_context(case: Case, *, can_edit: bool = True, **forms: Any) -> dict[str, Any]:

@@ -35,7 +35,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mppdesk.accounts.permissions import Action
-from mppdesk.audit.exports import ExportTooLarge
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases.models import CaseMember
 from mppdesk.core.errors import FieldErrors
@@ -78,7 +77,7 @@ from mppdesk.hearings.times import court_today, utc_today
 from mppdesk.people import queries as people_queries
 from mppdesk.places.models import Port, Venue
 from mppdesk.web.access import requires
-from mppdesk.web.request import csv_response, current_user, is_htmx
+from mppdesk.web.request import current_user, export_response, is_htmx
 
 if TYPE_CHECKING:
     from django import forms
@@ -839,14 +838,13 @@ def _hearing_export(
     request: HttpRequest, hearings: QuerySet[Hearing], name: str, page: str
 ) -> HttpResponse:
     sort = queries.HEARINGS_SORTING.parse(request.GET.get("sort"))
-    try:
-        export = queries.export_hearings(
+    return export_response(
+        request,
+        lambda: queries.export_hearings(
             current_user(request), queries.HEARINGS_SORTING.apply(hearings, sort), name
-        )
-    except ExportTooLarge as exc:
-        messages.error(request, str(exc))
-        return redirect(f"{reverse(page)}?{request.GET.urlencode()}")
-    return csv_response(export)
+        ),
+        f"{reverse(page)}?{request.GET.urlencode()}",
+    )
 
 
 @requires(Action.DOCKET_READ)

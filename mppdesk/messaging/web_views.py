@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mppdesk.accounts.models import User
 from mppdesk.accounts.permissions import Action
-from mppdesk.audit.exports import ExportTooLarge
 from mppdesk.cases.models import ProgramVersion
 from mppdesk.core.errors import FieldErrors
 from mppdesk.core.forms import apply_field_errors
@@ -38,7 +37,7 @@ from mppdesk.reminders.models import LANGUAGE_CHOICES, LANGUAGES
 from mppdesk.reminders.policy import get_policy_row
 from mppdesk.reminders.segments import is_gsm7, non_gsm_characters, segment_info
 from mppdesk.web.access import requires
-from mppdesk.web.request import csv_response, current_user, is_htmx
+from mppdesk.web.request import current_user, export_response, is_htmx
 
 PAGE_SIZE = 50
 
@@ -71,12 +70,11 @@ def person_messages(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_GET
 def person_messages_export(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A person's messages as CSV, in the page's order."""
-    try:
-        export = queries.export_person_messages(current_user(request), pk, request.GET.get("sort"))
-    except ExportTooLarge as exc:
-        flash.error(request, str(exc))
-        return redirect("messaging:person", pk=pk)
-    return csv_response(export)
+    return export_response(
+        request,
+        lambda: queries.export_person_messages(current_user(request), pk, request.GET.get("sort")),
+        reverse("messaging:person", kwargs={"pk": pk}),
+    )
 
 
 @requires(Action.PERSON_READ)
@@ -141,12 +139,11 @@ def _at_risk_rows(request: HttpRequest) -> tuple[list[Any], dict[str, Any]]:
 def at_risk_export(request: HttpRequest) -> HttpResponse:
     """The at-risk list as CSV, with the page's filters and sort."""
     rows, _selection = _at_risk_rows(request)
-    try:
-        export = queries.export_at_risk(current_user(request), rows)
-    except ExportTooLarge as exc:
-        flash.error(request, str(exc))
-        return redirect(f"{reverse('messaging:at_risk')}?{request.GET.urlencode()}")
-    return csv_response(export)
+    return export_response(
+        request,
+        lambda: queries.export_at_risk(current_user(request), rows),
+        f"{reverse('messaging:at_risk')}?{request.GET.urlencode()}",
+    )
 
 
 # --- manual send --------------------------------------------------------------------------

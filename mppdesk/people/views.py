@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mppdesk.accounts.permissions import Action
-from mppdesk.audit.exports import ExportTooLarge
 from mppdesk.cases import queries as case_queries
 from mppdesk.cases import services as case_services
 from mppdesk.cases.models import Case, CaseEvent, CaseMember, CaseStatus, ProgramVersion
@@ -38,7 +37,7 @@ from mppdesk.people import queries, services
 from mppdesk.people.forms import ContactPointForm, FamilyMemberForm, PersonCreateForm, PersonForm
 from mppdesk.people.models import Person, Relationship
 from mppdesk.web.access import requires
-from mppdesk.web.request import csv_response, current_user, htmx_target
+from mppdesk.web.request import current_user, export_response, htmx_target
 
 if TYPE_CHECKING:
     from mppdesk.accounts.models import Organization, User
@@ -138,12 +137,11 @@ def person_export(request: HttpRequest) -> HttpResponse:
     if selection.search_error:
         messages.error(request, selection.search_error)
         return redirect("people:list")
-    try:
-        export = queries.export_people(current_user(request), selection.people)
-    except ExportTooLarge as exc:
-        messages.error(request, str(exc))
-        return redirect("people:list")
-    return csv_response(export)
+    return export_response(
+        request,
+        lambda: queries.export_people(current_user(request), selection.people),
+        reverse("people:list"),
+    )
 
 
 # --- person page -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ Views behind ``login_required`` or ``web.access.requires`` read the user with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest, HttpResponse
@@ -38,3 +39,21 @@ def csv_response(export: ListExport) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def export_response(
+    request: HttpRequest, make_export: Callable[[], ListExport], back: str
+) -> HttpResponse:
+    """A list export as a download; when it is refused for its size (``ExportTooLarge``),
+    back to the list at ``back`` with the reason as a message."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from mppdesk.audit.exports import ExportTooLarge
+
+    try:
+        export = make_export()
+    except ExportTooLarge as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    return csv_response(export)
