@@ -265,6 +265,45 @@ def read_stats(prefix: Path) -> dict[str, dict]:
     return result
 
 
+def process_group(name: str, cmdline: list[str]) -> str:
+    """Which part of the layout a process belongs to (for the CPU breakdown)."""
+    line = " ".join(cmdline)
+    if name.startswith("postgres") or line.startswith("postgres:"):
+        return "postgresql"
+    if "locust" in line:
+        return "locust"
+    if "gunicorn" in line or " serve" in line:
+        return "web"
+    for part in ("worker", "dispatch", "periodic"):
+        if f"mppdesk {part}" in line or line.endswith(f" {part}"):
+            return part
+    if "mppdesk" in line:
+        return "supervisor"
+    return "other"
+
+
+def process_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of every process on the machine, with its group."""
+    import psutil
+
+    seen = {}
+    for proc in psutil.process_iter(["pid", "name", "cmdline", "cpu_times"]):
+        info = proc.info
+        times = info.get("cpu_times")
+        if times is None:
+            continue
+        group = process_group(info.get("name") or "", info.get("cmdline") or [])
+        seen[info["pid"]] = (group, float(times.user + times.system))
+    return seen
+
+
+def _cpu_modes() -> dict[str, float]:
+    import psutil
+
+    times = psutil.cpu_times()
+    return {field: float(getattr(times, field)) for field in times._fields}
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds the whole machine has spent busy (all cores, not idle or waiting)."""
     import psutil
@@ -287,6 +326,8 @@ class CpuAccount:
         self.busy = machine_busy_seconds()
         self.children = self._children()
         self.load_before = os.getloadavg()[0]
+        self.processes = process_cpu()
+        self.modes = _cpu_modes()
 
     def _children(self) -> float:
         usage = self._resource.getrusage(self._resource.RUSAGE_CHILDREN)
@@ -298,6 +339,12 @@ class CpuAccount:
         locust = self._children() - self.children
         app = max(0.0, busy - locust)
         cores = os.cpu_count() or 1
+        modes = {k: round(v - self.modes.get(k, 0.0), 1) for k, v in _cpu_modes().items()}
+        by_group: dict[str, float] = {}
+        for pid, (group, seconds) in process_cpu().items():
+            before = self.processes.get(pid)
+            spent = seconds - before[1] if before and before[0] == group else seconds
+            by_group[group] = by_group.get(group, 0.0) + spent
         per_request = 1000 * app / requests if requests else None
         return {
             "wall_s": round(wall, 1),
@@ -305,6 +352,9 @@ class CpuAccount:
             "machine_busy_share": round(busy / (wall * cores), 2),
             "locust_cpu_s": round(locust, 1),
             "application_cpu_s": round(app, 1),
+            # Processes alive at the end (a process that ended during the run is missing).
+            "cpu_s_by_process": {k: round(v, 1) for k, v in sorted(by_group.items())},
+            "machine_cpu_s_by_mode": {k: v for k, v in modes.items() if v},
             "requests": requests,
             "achieved_rps": round(requests / wall, 1) if wall else None,
             "application_cpu_ms_per_request": round(per_request, 1) if per_request else None,

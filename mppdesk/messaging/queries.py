@@ -602,6 +602,5 @@ def export_at_risk(actor: User | None, rows: list[AtRisk]) -> ListExport:
         object_type=ObjectType.PERSON,
         fields=AT_RISK_VIEW_FIELDS,
         organization_id_of=lambda row: row.person.organization_id,
-        organization_of=lambda row: row.person.organization,
         object_id=lambda row: row.person.pk,
     )

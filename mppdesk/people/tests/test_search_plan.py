@@ -1,0 +1,111 @@
+"""A name search narrows by its rarest words first (``people.queries._name_condition``):
+whichever words take the ids route and whichever stay subqueries, the same people are
+found, never another organization's; a word that names nobody ends the search without
+reading the people; a list page's audit reads the organizations once, not per row."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from mppdesk.accounts.models import Membership, Organization
+from mppdesk.audit.models import AuditEntry
+from mppdesk.lib.text import fold
+from mppdesk.people import queries
+from mppdesk.people.queries import search_people
+from mppdesk.testing.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    PersonFactory,
+    UserFactory,
+)
+
+GIVEN = ["María", "José", "Ana", "Marisol", "Josefina"]
+FAMILY = ["Hernández", "García", "Herrera", "López", "Gómez"]
+QUERIES = ["María", "Hernández", "Her", "mari hern", "José García", "Zzyzx", "Ana Zzyzx", "Jos"]
+
+
+def _same_under_every_probe(monkeypatch: pytest.MonkeyPatch, user, query: str) -> set:  # type: ignore[no-untyped-def]
+    results = []
+    for probe in (0, 1, 2, 3, 10_000):  # every word common .. every word rare
+        monkeypatch.setattr(queries, "NAME_PROBE", probe)
+        results.append({p.pk for p in search_people(user, query)})
+    assert all(r == results[0] for r in results), (query, results)
+    return results[0]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_same_people_whichever_words_are_rare(personas, monkeypatch, query) -> None:  # type: ignore[no-untyped-def]
+    for n in range(12):
+        PersonFactory(
+            organization=personas.org,
+            given_names=GIVEN[n % 5],
+            family_names=f"{FAMILY[n % 5]} {FAMILY[(n * 2) % 5]}",
+        )
+        PersonFactory(organization=personas.other_org, given_names=GIVEN[n % 5],
+                      family_names=FAMILY[n % 5])  # fmt: skip
+    found = _same_under_every_probe(monkeypatch, personas.caseworker, query)
+    mine = set(queries.people_for(personas.caseworker).values_list("pk", flat=True))
+    assert found <= mine  # never the other organization's look-alikes
+
+
+def test_a_word_that_names_nobody_reads_no_people(personas, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    PersonFactory(organization=personas.org, given_names="María", family_names="Hernández")
+    found = search_people(personas.caseworker, "Hernández Zzyzx")
+    with CaptureQueriesContext(connection) as captured:
+        assert list(found) == []
+    assert not any("people_person" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_page_of_people_from_two_organizations_reads_them_once(personas) -> None:  # type: ignore[no-untyped-def]
+    third = OrganizationFactory(name="Tercera", slug="tercera", kind=Organization.Kind.SHELTER)
+    people = [PersonFactory(organization=personas.org) for _ in range(5)]
+    people += [PersonFactory(organization=third) for _ in range(5)]
+    listed = list(type(people[0]).objects.filter(pk__in=[p.pk for p in people]))
+    with CaptureQueriesContext(connection) as captured:
+        queries.record_people_listed(personas.caseworker, listed)
+    reads = [q for q in captured.captured_queries if 'FROM "accounts_organization"' in q["sql"]]
+    assert len(reads) == 1
+    entries = AuditEntry.objects.filter(object_id__in=[str(p.pk) for p in people])
+    assert entries.count() == 10
+    assert {e.organization_id for e in entries} == {personas.org.pk, third.pk}
+
+
+class SearchProperty(TestCase):
+    """Random rosters and queries: the ids route and the subquery route agree with a
+    plain reading of the names."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        roster=st.lists(
+            st.tuples(st.sampled_from(GIVEN), st.sampled_from(FAMILY), st.booleans()),
+            min_size=1,
+            max_size=12,
+        ),  # fmt: skip
+        words=st.lists(st.sampled_from(GIVEN + FAMILY + ["Zzyzx"]), min_size=1, max_size=3),
+        probe=st.integers(min_value=0, max_value=6),
+    )
+    def test_matches_a_plain_reading(self, roster, words, probe) -> None:  # type: ignore[no-untyped-def]
+        org = OrganizationFactory()
+        other = OrganizationFactory()
+        user = UserFactory()
+        MembershipFactory(user=user, organization=org, role=Membership.Role.CASEWORKER)
+        expected = set()
+        for given_name, family, ours in roster:
+            person = PersonFactory(organization=org if ours else other,
+                                   given_names=given_name, family_names=family)  # fmt: skip
+            names = [fold(given_name), fold(family)]
+            # A word finds a name it is, or begins ("José" finds "Josefina").
+            if ours and all(any(n.startswith(fold(w)) for n in names) for w in words):
+                expected.add(person.pk)
+        original = queries.NAME_PROBE
+        queries.NAME_PROBE = probe
+        try:
+            found = {p.pk for p in search_people(user, " ".join(words))}
+        finally:
+            queries.NAME_PROBE = original
+        assert found == expected
