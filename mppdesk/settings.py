@@ -176,6 +176,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # SQLite creates a missing file with the umask's mode (0644); an empty file is a
         # valid new database, and its -wal and -shm files take the database file's mode.
         _create_private(_sqlite_file)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parallel query workers per statement (PostgreSQL's default is 2). Each parallel
+    # plan starts worker processes; under many concurrent web requests on a small
+    # machine that costs more than it saves: at 50 users on 2 cores, 68 -> 54 ms of CPU
+    # per request and a person page's p99 810 -> 520 ms with 0 (docs/benchmarks.md).
+    # ``server``: leave the server's setting (e.g. behind a pooler refusing ``options``).
+    if env_str("MPPDESK_PG_PARALLEL_WORKERS", "0") != "server":
+        _parallel = env_int("MPPDESK_PG_PARALLEL_WORKERS", 0)
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c max_parallel_workers_per_gather={_parallel}"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
