@@ -76,7 +76,7 @@ def populate(people: int, log) -> dict:  # type: ignore[no-untyped-def]
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from benchmarks.import_bench import FAMILY, write_csv
+    from benchmarks.import_bench import FAMILY, GIVEN, write_csv
     from mppdesk.accounts.models import Membership, Organization, User
     from mppdesk.cases.models import Case
     from mppdesk.hearings.models import Docket, Hearing
@@ -197,6 +197,7 @@ def populate(people: int, log) -> dict:  # type: ignore[no-untyped-def]
         "people": [str(p) for p in sample.values_list("id", flat=True)],
         "a_numbers": [str(a) for a in a_numbers],
         "surnames": FAMILY,
+        "given_names": GIVEN,
         "dockets": list(
             Docket.objects.filter(courtroom__startswith="load").values_list("id", flat=True)
         ),

@@ -2,8 +2,9 @@
 
 Who is on the system at once, in these proportions (``weight``):
 
-- **case workers** (6): search people by surname or A-number (POST, as the list page
-  does: search words never go in URLs) and open a person's page;
+- **case workers** (6): search people by surname, by a whole name ("María Hernández":
+  two common words) or by A-number (POST, as the list page does: search words never go
+  in URLs) and open a person's page;
 - **coordinators** (2): open the docket calendar and a docket;
 - **the public** (2): a text to the text line ("CITA <A-number> <date of birth>") through
   the signed Twilio webhook, and the lookup page (GET);
@@ -82,6 +83,17 @@ class CaseWorker(StaffUser):
             data={"q": random.choice(FIXTURE["surnames"])},  # noqa: S311
             headers={"X-CSRFToken": self.csrf, "HX-Request": "true", "HX-Target": "results"},
             name="case worker: search by name",
+        )
+
+    @task(1)
+    def search_by_full_name(self) -> None:
+        name = f"{random.choice(FIXTURE['given_names'])} {random.choice(FIXTURE['surnames'])}"  # noqa: S311
+        self.staff(
+            "POST",
+            "/people/",
+            data={"q": name},
+            headers={"X-CSRFToken": self.csrf, "HX-Request": "true", "HX-Target": "results"},
+            name="case worker: search by whole name",
         )
 
     @task(2)

@@ -1,5 +1,6 @@
-"""A name search narrows by its rarest words first (``people.queries._name_condition``):
-whichever words take the ids route and whichever stay subqueries, the same people are
+"""A name search narrows by its rarest words first (``people.queries._name_condition``),
+and several common words by the one set they name together: whichever words take the
+ids route and whichever stay subqueries, the same people are
 found, never another organization's; a word that names nobody ends the search without
 reading the people; a list page's audit reads the organizations once, not per row."""
 
@@ -32,8 +33,10 @@ QUERIES = ["María", "Hernández", "Her", "mari hern", "José García", "Zzyzx",
 def _same_under_every_probe(monkeypatch: pytest.MonkeyPatch, user, query: str) -> set:  # type: ignore[no-untyped-def]
     results = []
     for probe in (0, 1, 2, 3, 10_000):  # every word common .. every word rare
-        monkeypatch.setattr(queries, "NAME_PROBE", probe)
-        results.append({p.pk for p in search_people(user, query)})
+        for both in (0, 1, 10_000):  # common words walked, or kept as one set of ids
+            monkeypatch.setattr(queries, "NAME_PROBE", probe)
+            monkeypatch.setattr(queries, "NAME_PROBE_BOTH", both)
+            results.append({p.pk for p in search_people(user, query)})
     assert all(r == results[0] for r in results), (query, results)
     return results[0]
 
@@ -88,8 +91,9 @@ class SearchProperty(TestCase):
         ),  # fmt: skip
         words=st.lists(st.sampled_from(GIVEN + FAMILY + ["Zzyzx"]), min_size=1, max_size=3),
         probe=st.integers(min_value=0, max_value=6),
+        both=st.integers(min_value=0, max_value=6),
     )
-    def test_matches_a_plain_reading(self, roster, words, probe) -> None:  # type: ignore[no-untyped-def]
+    def test_matches_a_plain_reading(self, roster, words, probe, both) -> None:  # type: ignore[no-untyped-def]
         org = OrganizationFactory()
         other = OrganizationFactory()
         user = UserFactory()
@@ -102,10 +106,10 @@ class SearchProperty(TestCase):
             # A word finds a name it is, or begins ("José" finds "Josefina").
             if ours and all(any(n.startswith(fold(w)) for n in names) for w in words):
                 expected.add(person.pk)
-        original = queries.NAME_PROBE
-        queries.NAME_PROBE = probe
+        original = queries.NAME_PROBE, queries.NAME_PROBE_BOTH
+        queries.NAME_PROBE, queries.NAME_PROBE_BOTH = probe, both
         try:
             found = {p.pk for p in search_people(user, " ".join(words))}
         finally:
-            queries.NAME_PROBE = original
+            queries.NAME_PROBE, queries.NAME_PROBE_BOTH = original
         assert found == expected

@@ -38,6 +38,9 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # the ORM calls the test makes between browser steps. Set only for this test, so the
     # variable does not leak into other tests (``check --deploy`` warns about it).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
+
+    outside = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
@@ -46,6 +49,12 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+            # ORM calls between browser steps may run in Playwright's own context and
+            # open a connection of their own: close it, or PostgreSQL keeps the session
+            # and the test database cannot be dropped at the end of the run.
+            for alias in connections:
+                if connections[alias] is not outside[alias]:
+                    connections[alias].close()
 
 
 def sign_in(page: Any, url: str, username: str, device: Any) -> None:
