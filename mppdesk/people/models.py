@@ -160,7 +160,9 @@ class PersonNameToken(models.Model):
     the table reveals; see docs/security.md. Rebuilt by ``people.services.reindex_person``.
 
     The primary key is (person, bidx): it serves the per-person deletes of a reindex and
-    keeps the table at two indexes (this and the one on ``bidx`` for searches).
+    keeps the table at two indexes (this and the one on ``bidx, person`` for searches:
+    a search reads who has a token from the index alone, without visiting the table,
+    which for a common word at 1,000,000 people was 30,000 pages).
     """
 
     pk = models.CompositePrimaryKey("person", "bidx")
@@ -170,7 +172,7 @@ class PersonNameToken(models.Model):
     bidx = models.CharField(max_length=32)
 
     class Meta:
-        indexes = [models.Index(fields=["bidx"], name="person_name_token_bidx")]
+        indexes = [models.Index(fields=["bidx", "person"], name="person_name_token_search")]
 
     def __str__(self) -> str:
         return "name token"
