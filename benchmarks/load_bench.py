@@ -305,12 +305,9 @@ def _cpu_modes() -> dict[str, float]:
     return {field: float(getattr(times, field)) for field in times._fields}
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds the whole machine has spent busy (all cores, not idle or waiting)."""
-    import psutil
-
-    times = psutil.cpu_times()
-    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
+def busy_seconds(modes: dict[str, float]) -> float:
+    """CPU seconds spent busy (all cores, not idle or waiting) of a ``_cpu_modes`` reading."""
+    return sum(modes.values()) - modes["idle"] - modes.get("iowait", 0.0)
 
 
 class CpuAccount:
@@ -324,7 +321,6 @@ class CpuAccount:
 
         self._resource = resource
         self.started = time.perf_counter()
-        self.busy = machine_busy_seconds()
         self.children = self._children()
         self.load_before = os.getloadavg()[0]
         self.processes = process_cpu()
@@ -336,16 +332,16 @@ class CpuAccount:
 
     def finish(self, requests: int) -> dict:
         wall = time.perf_counter() - self.started
-        busy = machine_busy_seconds() - self.busy
+        spent = {k: v - self.modes.get(k, 0.0) for k, v in _cpu_modes().items()}
+        busy = busy_seconds(spent)
         locust = self._children() - self.children
         app = max(0.0, busy - locust)
         cores = os.cpu_count() or 1
-        modes = {k: round(v - self.modes.get(k, 0.0), 1) for k, v in _cpu_modes().items()}
         by_group: dict[str, float] = {}
         for pid, (group, seconds) in process_cpu().items():
             before = self.processes.get(pid)
-            spent = seconds - before[1] if before and before[0] == group else seconds
-            by_group[group] = by_group.get(group, 0.0) + spent
+            used = seconds - before[1] if before and before[0] == group else seconds
+            by_group[group] = by_group.get(group, 0.0) + used
         per_request = 1000 * app / requests if requests else None
         return {
             "wall_s": round(wall, 1),
@@ -355,7 +351,7 @@ class CpuAccount:
             "application_cpu_s": round(app, 1),
             # Processes alive at the end (a process that ended during the run is missing).
             "cpu_s_by_process": {k: round(v, 1) for k, v in sorted(by_group.items())},
-            "machine_cpu_s_by_mode": {k: v for k, v in modes.items() if v},
+            "machine_cpu_s_by_mode": {k: round(v, 1) for k, v in spent.items() if round(v, 1)},
             "requests": requests,
             "achieved_rps": round(requests / wall, 1) if wall else None,
             "application_cpu_ms_per_request": round(per_request, 1) if per_request else None,

@@ -82,7 +82,6 @@ def export_list(
     object_type: str,
     fields: Sequence[str],
     organization_id_of: Callable[[T], int] = lambda row: row.organization_id,  # type: ignore[attr-defined]
-    organization_of: Callable[[T], Any] | None = None,
     object_id: Callable[[T], Any] = lambda row: row.pk,  # type: ignore[attr-defined]
     scope_field: str = "organization_id",
     cap: int | None = None,
@@ -108,7 +107,6 @@ def export_list(
             object_type=object_type,
             fields=fields,
             object_id=object_id,
-            organization_of=organization_of,
             organization_id_of=organization_id_of,
             action=AuditAction.EXPORT,
         )

@@ -242,7 +242,6 @@ def record_list_view(
     object_type: str,
     fields: Sequence[str],
     object_id: Callable[[Any], Any] = lambda obj: obj.pk,
-    organization_of: Callable[[Any], Organization | None] | None = None,
     organization_id_of: Callable[[Any], Any] = lambda obj: obj.organization_id,
     action: AuditAction = AuditAction.VIEW,
 ) -> int:
@@ -251,23 +250,14 @@ def record_list_view(
     list read and a detail read land in the same auditor's log whatever the channel.
     ``action=AuditAction.EXPORT`` files a list downloaded as a file the same way.
 
-    Without ``organization_of``, ``organization_id_of`` names each record's organization,
-    and the organizations are read in one query (not one per record: a page of 25 people
-    cost 25 queries)."""
-    by_org: dict[Any, list[Any]] = {}
-    owners: dict[Any, Organization | None] = {}
-    for obj in objects:
-        if organization_of is None:
-            key = organization_id_of(obj)
-        else:
-            organization = organization_of(obj)
-            key = organization.pk if organization is not None else None
-            owners[key] = organization
-        by_org.setdefault(key, []).append(object_id(obj))
-    if organization_of is None:
-        from mppdesk.accounts.models import Organization
+    The organizations (``organization_id_of`` each record) are read in one query, not
+    one per record: a page of 25 people cost 25 queries."""
+    from mppdesk.accounts.models import Organization
 
-        owners = dict(Organization.objects.in_bulk([key for key in by_org if key is not None]))
+    by_org: dict[Any, list[Any]] = {}
+    for obj in objects:
+        by_org.setdefault(organization_id_of(obj), []).append(object_id(obj))
+    owners = Organization.objects.in_bulk([key for key in by_org if key is not None])
     return sum(
         record_many(
             actor=actor,

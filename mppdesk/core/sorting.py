@@ -125,15 +125,12 @@ class Sorting:
             # NULLS LAST only where a NULL can occur: on a NOT NULL column it would keep
             # PostgreSQL from walking an index in that order (the people list's
             # ``person_newest_first``: a sort of 1,000,000 rows on every search instead).
-            nulls_last = not isinstance(f, str) or _nullable(queryset.model, f)
-            if nulls_last:
-                order.append(
-                    expression.desc(nulls_last=True)
-                    if sort.descending
-                    else expression.asc(nulls_last=True)
-                )
-            else:
-                order.append(expression.desc() if sort.descending else expression.asc())
+            nulls = (
+                {"nulls_last": True}
+                if not isinstance(f, str) or _nullable(queryset.model, f)
+                else {}
+            )
+            order.append(expression.desc(**nulls) if sort.descending else expression.asc(**nulls))
         return queryset.order_by(*order, *self.tiebreak)
 
     def sort_rows(self, rows: Iterable[T], sort: Sort) -> list[T]:

@@ -234,11 +234,7 @@ def _name_condition(per_word: list[tuple[str, ...]]) -> Q:
     candidates: set[Any] | None = None
     common = []
     for digests in per_word:
-        found = list(
-            PersonNameToken.objects.filter(bidx__in=digests).values_list("person_id", flat=True)[
-                : NAME_PROBE + 1
-            ]
-        )
+        found = list(_holders(digests)[: NAME_PROBE + 1])
         if len(found) > NAME_PROBE:
             common.append(digests)
         else:
@@ -247,17 +243,19 @@ def _name_condition(per_word: list[tuple[str, ...]]) -> Q:
         # Only common words ("María Hernández"): the people who have them all, as one
         # set over the token index (INTERSECT), kept as ids when it is small enough; the
         # walk probing each word per person counted such a search in 1.5 s.
-        tokens = [
-            PersonNameToken.objects.filter(bidx__in=digests).values_list("person_id", flat=True)
-            for digests in common
-        ]
-        both = list(tokens[0].intersection(*tokens[1:])[: NAME_PROBE_BOTH + 1])
+        first, *others = [_holders(digests) for digests in common]
+        both = list(first.intersection(*others)[: NAME_PROBE_BOTH + 1])
         if len(both) <= NAME_PROBE_BOTH:
             candidates, common = set(both), []
     condition = Q() if candidates is None else Q(pk__in=sorted(candidates))
     for digests in common:
-        condition &= Q(pk__in=PersonNameToken.objects.filter(bidx__in=digests).values("person_id"))
+        condition &= Q(pk__in=_holders(digests))
     return condition
+
+
+def _holders(digests: tuple[str, ...]) -> QuerySet[PersonNameToken, Any]:
+    """The ids of the people who have one of the name tokens ``digests``."""
+    return PersonNameToken.objects.filter(bidx__in=digests).values_list("person_id", flat=True)
 
 
 def _phone_condition(text: str) -> Q:

@@ -331,14 +331,15 @@ class FollowUpOut(Schema):
     notes: str
 
 
-class HearingOut(Schema):
+class HearingTimesOut(Schema):
+    """What any reader of a hearing may see: when and where, in the court's and the
+    port's time zones (the base of the full hearing and of the program summary)."""
+
     id: uuid.UUID
-    case_id: uuid.UUID
     docket_id: int
     venue: str
     kind: KindCode
     status: StatusCode
-    outcome: OutcomeCode | None = None
     seats: int = Field(..., description="Places booked: the people on the case.")
     scheduled_at: dt.datetime
     scheduled_local: str = Field(..., description="In the court's time zone.")
@@ -348,6 +349,11 @@ class HearingOut(Schema):
     report_at: dt.datetime | None = None
     report_local: str | None = Field(None, description="In the port's (Mexican side) time zone.")
     report_place: str
+
+
+class HearingOut(HearingTimesOut):
+    case_id: uuid.UUID
+    outcome: OutcomeCode | None = None
     replaces_id: uuid.UUID | None = None
     created_at: dt.datetime
 
@@ -360,7 +366,7 @@ class HearingDetailOut(HearingOut):
     follow_up: FollowUpOut | None = None
 
 
-class ProgramHearingOut(Schema):
+class ProgramHearingOut(HearingTimesOut):
     """A hearing a program-wide coordinator may schedule but not read (another
     organization's case): what the web's read-only summary shows, program data only —
     no case id, names, A-numbers, notices, reasons or outcome."""
@@ -368,20 +374,6 @@ class ProgramHearingOut(Schema):
     view: Literal["program"] = Field(
         "program", description="Always `program`: the read-only summary, not the full hearing."
     )
-    id: uuid.UUID
-    docket_id: int
-    venue: str
-    kind: KindCode
-    status: StatusCode
-    seats: int = Field(..., description="Places booked: the people on the case.")
-    scheduled_at: dt.datetime
-    scheduled_local: str = Field(..., description="In the court's time zone.")
-    venue_timezone: str
-    port: str | None = None
-    port_timezone: str | None = None
-    report_at: dt.datetime | None = None
-    report_local: str | None = Field(None, description="In the port's (Mexican side) time zone.")
-    report_place: str
     household: str = Field(
         ...,
         description="The case summarized in the request's language (\"household of 4, "
@@ -549,17 +541,15 @@ def template_out(template: DocketTemplate) -> DocketTemplateOut:
     )
 
 
-def _hearing_fields(hearing: Hearing) -> dict[str, Any]:
+def _times_fields(hearing: Hearing, port: Port | None) -> dict[str, Any]:
+    """The fields of ``HearingTimesOut`` (``port``: where the person reports)."""
     venue = hearing.docket.venue
-    port = hearing.port
     return {
         "id": hearing.pk,
-        "case_id": hearing.case_id,
         "docket_id": hearing.docket_id,
         "venue": venue.code,
         "kind": hearing.kind,
         "status": hearing.status,
-        "outcome": hearing.outcome or None,
         "seats": hearing.seats,
         "scheduled_at": hearing.scheduled_at,
         "scheduled_local": local_string(hearing.scheduled_at, venue.timezone),
@@ -571,6 +561,14 @@ def _hearing_fields(hearing: Hearing) -> dict[str, Any]:
         if port and hearing.report_at
         else None,
         "report_place": hearing.report_place_display,
+    }
+
+
+def _hearing_fields(hearing: Hearing) -> dict[str, Any]:
+    return {
+        **_times_fields(hearing, hearing.port),
+        "case_id": hearing.case_id,
+        "outcome": hearing.outcome or None,
         "replaces_id": hearing.replaces_id,
         "created_at": hearing.created_at,
     }
@@ -612,26 +610,9 @@ def follow_up_out(follow_up: InAbsentiaFollowUp) -> FollowUpOut:
 
 
 def program_hearing_out(program: coordination.ProgramHearing) -> ProgramHearingOut:
-    hearing, port = program.hearing, program.port
-    venue = hearing.docket.venue
     return ProgramHearingOut(
+        **_times_fields(program.hearing, program.port),
         view="program",
-        id=hearing.pk,
-        docket_id=hearing.docket_id,
-        venue=venue.code,
-        kind=hearing.kind,  # type: ignore[arg-type]
-        status=hearing.status,  # type: ignore[arg-type]
-        seats=hearing.seats,
-        scheduled_at=hearing.scheduled_at,
-        scheduled_local=local_string(hearing.scheduled_at, venue.timezone),
-        venue_timezone=venue.timezone,
-        port=port.code if port else None,
-        port_timezone=port.timezone if port else None,
-        report_at=hearing.report_at,
-        report_local=local_string(hearing.report_at, port.timezone)
-        if port and hearing.report_at
-        else None,
-        report_place=hearing.report_place_display,
         household=program.case.summary,
         language=program.case.language or None,
         vulnerable=program.case.vulnerable,

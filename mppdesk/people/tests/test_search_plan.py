@@ -56,7 +56,7 @@ def test_the_same_people_whichever_words_are_rare(personas, monkeypatch, query) 
     assert found <= mine  # never the other organization's look-alikes
 
 
-def test_a_word_that_names_nobody_reads_no_people(personas, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_a_word_that_names_nobody_reads_no_people(personas) -> None:  # type: ignore[no-untyped-def]
     PersonFactory(organization=personas.org, given_names="María", family_names="Hernández")
     found = search_people(personas.caseworker, "Hernández Zzyzx")
     with CaptureQueriesContext(connection) as captured:
