@@ -762,9 +762,12 @@ def commit_proposal(*, actor: User | None, proposal: ScheduleProposal) -> Schedu
         needed: Counter[int] = Counter()
         for item in items:
             needed[item.docket_id or 0] += item.seats
+        # Only the dockets (``of``): with the venue joined, FOR UPDATE locked the venue row
+        # too, and two commits sharing a venue could each hold a docket and wait for the
+        # venue the other took with its first docket (a deadlock seen once in CI).
         locked_dockets = {
             d.pk: d
-            for d in Docket.objects.select_for_update()
+            for d in Docket.objects.select_for_update(of=("self",))
             .select_related("venue")
             .filter(pk__in=list(needed))
             .order_by("pk")
