@@ -98,17 +98,22 @@ def _actor_id(actor: User | None) -> Any:
 def record(
     *,
     actor: User | None,
-    organization: Organization | None,
+    organization: Organization | int | None,
     action: str,
     object_type: str,
     object_id: Any,
     fields: Sequence[str] = (),
 ) -> AuditEntry:
-    """Append one entry (in the caller's transaction, or its own)."""
+    """Append one entry (in the caller's transaction, or its own). ``organization`` may
+    be given by its id where the caller has not read it."""
     ctx = context.current()
     entry = AuditEntry(
         actor_id=_actor_id(actor),
-        organization=organization,
+        organization_id=(
+            organization
+            if organization is None or isinstance(organization, int)
+            else organization.pk
+        ),
         # The stored value, whether an ``AuditAction``/``ObjectType`` or a string came in.
         action=str(action),
         object_type=str(object_type),
@@ -228,10 +233,11 @@ def record_many(
 def record_view(
     *, actor: User | None, obj: Any, object_type: str, fields: Sequence[str]
 ) -> AuditEntry:
-    """A read of one record's personal data (a page view, an API get)."""
+    """A read of one record's personal data (a page view, an API get). Filed under the
+    record's organization by its id: a page view does not read the organization."""
     return record(
-        actor=actor, organization=obj.organization, action=AuditAction.VIEW, object_type=object_type,
-        object_id=obj.pk, fields=fields,
+        actor=actor, organization=obj.organization_id, action=AuditAction.VIEW,
+        object_type=object_type, object_id=obj.pk, fields=fields,
     )  # fmt: skip
 
 

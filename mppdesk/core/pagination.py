@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 #: Rows a list page numbers at most; past it the page asks for a narrower search.
@@ -28,8 +29,18 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        """Matching rows, counted up to ``cap + 1``."""
-        window = self.object_list[: self.cap + 1]
+        """Matching rows, counted up to ``cap + 1``.
+
+        How many of the rows there are, up to the cap, does not depend on their order, so
+        a query set is counted without its ``ORDER BY`` (kept only for ``DISTINCT ON``,
+        which needs it): the database may then stop at the first ``cap + 1`` rows any
+        index gives instead of walking the list's order. A surname search at 1,000,000
+        people walked 7,700 people newest first to count 501 (33 ms); docs/benchmarks.md.
+        """
+        rows = self.object_list
+        if isinstance(rows, QuerySet) and not rows.query.distinct_fields:
+            rows = rows.order_by()
+        window = rows[: self.cap + 1]
         counter = getattr(window, "count", None)
         if callable(counter) and not isinstance(window, list | tuple):
             return int(counter())

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -247,10 +249,23 @@ def _name_condition(per_word: list[tuple[str, ...]]) -> Q:
         both = list(first.intersection(*others)[: NAME_PROBE_BOTH + 1])
         if len(both) <= NAME_PROBE_BOTH:
             candidates, common = set(both), []
-    condition = Q() if candidates is None else Q(pk__in=sorted(candidates))
+    condition = Q() if candidates is None else _among(candidates)
     for digests in common:
         condition &= Q(pk__in=_holders(digests))
     return condition
+
+
+def _among(ids: set[Any]) -> Q:
+    """People whose id is one of ``ids`` (up to ``NAME_PROBE_BOTH`` of them).
+
+    On PostgreSQL the ids go as one array parameter: as ``IN (%s, %s, ...)`` each of
+    5,000 ids was a parameter that Django and psycopg prepared and spliced one by one
+    (about 25 ms of Python per query, twice a page: the count and the rows). No ids: an
+    empty ``IN``, which Django answers without a query.
+    """
+    if ids and connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::uuid[])", (sorted(map(str, ids)),)))
+    return Q(pk__in=sorted(ids))
 
 
 def _holders(digests: tuple[str, ...]) -> QuerySet[PersonNameToken, Any]:

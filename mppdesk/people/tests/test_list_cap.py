@@ -70,3 +70,20 @@ def test_a_cap_below_one_page_is_refused():
 def test_plain_lists_are_capped_too():
     paginator = CappedPaginator(list(range(30)), 5, cap=20)
     assert (paginator.count, paginator.more, paginator.num_pages) == (20, True, 4)
+
+
+def test_the_capped_count_does_not_sort(personas):
+    """How many rows there are up to the cap does not depend on their order: the count
+    leaves the ``ORDER BY`` out, and still counts what the ordered list holds."""
+    PersonFactory.create_batch(12, organization=personas.org)
+    ordered = Person.objects.filter(organization=personas.org).order_by("-created_at", "id")
+    for cap, expected in ((10, (10, True)), (12, (12, False)), (20, (12, False))):
+        paginator = CappedPaginator(ordered, 5, cap=cap)
+        with CaptureQueriesContext(connection) as queries:
+            assert (paginator.count, paginator.more) == expected
+        assert "ORDER BY" not in queries[0]["sql"].upper()
+        # The page itself keeps the order.
+        with CaptureQueriesContext(connection) as queries:
+            page = paginator.page(1)
+            assert [p.pk for p in page.object_list] == [p.pk for p in ordered[:5]]
+        assert "ORDER BY" in queries[-1]["sql"].upper()
