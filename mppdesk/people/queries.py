@@ -214,9 +214,10 @@ def search_people(user: User | None, query: str) -> QuerySet[Person]:
     return people.filter(_name_condition(per_word))
 
 
-#: A search word naming at most this many people is looked up first, and its people
-#: (their ids) narrow the search; see ``_name_condition``.
-NAME_PROBE = 2000
+#: A search word held by at most this many name tokens (about 10,000 people: a word has a
+#: token for itself and one as a beginning) narrows the search by its people's ids; see
+#: ``_name_condition``.
+NAME_PROBE = 20_000
 #: The people several common words name together are kept as ids up to this many.
 NAME_PROBE_BOTH = 5000
 
@@ -226,21 +227,22 @@ def _name_condition(per_word: list[tuple[str, ...]]) -> Q:
 
     Left to itself the database walks the people newest first and probes each one's
     tokens: quick when a word is common, but a word that names no one (a misspelling)
-    walked all 1,000,000 people to count the matches, 4.2 s. So each word's people are
-    fetched first, up to ``NAME_PROBE``: the words with that few people (a rare name, a
-    miss) give the candidates as ids (their intersection, often empty: no query at
-    all), and only the common words stay subqueries, probed for those candidates alone.
-    When every word is common, the people they name together are one set (up to
-    ``NAME_PROBE_BOTH`` ids); past that the walk finds matches often enough.
+    walked all 1,000,000 people to count the matches, 4.2 s, and a word naming 3,000 of
+    them 0.4-0.7 s. So each word's people are looked up first (``_people_named``): the
+    words with few enough people (a miss, a rare name, one of the middle kind) give
+    the candidates as ids (their intersection, often empty: no query at all), and only
+    the common words stay subqueries, probed for those candidates alone. When every word
+    is common, the people they name together are one set (up to ``NAME_PROBE_BOTH`` ids);
+    past that the walk finds matches often enough.
     """
     candidates: set[Any] | None = None
     common = []
     for digests in per_word:
-        found = list(_holders(digests)[: NAME_PROBE + 1])
-        if len(found) > NAME_PROBE:
+        found = _people_named(digests)
+        if found is None:
             common.append(digests)
         else:
-            candidates = set(found) if candidates is None else candidates & set(found)
+            candidates = found if candidates is None else candidates & found
     if candidates is None and len(common) > 1:
         # Only common words ("María Hernández"): the people who have them all, as one
         # set over the token index (INTERSECT), kept as ids when it is small enough; the
@@ -249,14 +251,37 @@ def _name_condition(per_word: list[tuple[str, ...]]) -> Q:
         both = list(first.intersection(*others)[: NAME_PROBE_BOTH + 1])
         if len(both) <= NAME_PROBE_BOTH:
             candidates, common = set(both), []
+    if candidates and common:
+        # Rare words and common ones ("Xochiquetzal Hernández"): the common words narrow
+        # the candidates here, once, rather than being probed for every candidate twice
+        # (the count and the page): 3,000 candidates took 116-137 ms that way, 61 ms so.
+        for digests in common:
+            candidates &= set(_holders(digests).filter(_among(candidates, "person_id")))
+        common = []
     condition = Q() if candidates is None else _among(candidates)
     for digests in common:
         condition &= Q(pk__in=_holders(digests))
     return condition
 
 
-def _among(ids: set[Any]) -> Q:
-    """People whose id is one of ``ids`` (up to ``NAME_PROBE_BOTH`` of them).
+def _people_named(digests: tuple[str, ...]) -> set[Any] | None:
+    """The ids of the people who have one of the tokens ``digests``, or None when the
+    word is common (more than ``NAME_PROBE`` tokens).
+
+    The tokens are counted first, up to the cap, from the index alone (about 4 ms at the
+    cap at 1,000,000 people; a word that names nobody ends there). At 1,000,000 people a
+    word naming 3,000 people took 0.4-0.7 s to count by walking, and about 60 ms for the
+    page and its count by its ids; past about 5,000 people the walk is as quick
+    (docs/benchmarks.md).
+    """
+    counted = _holders(digests)[: NAME_PROBE + 1].count()
+    if counted > NAME_PROBE:
+        return None
+    return set(_holders(digests)) if counted else set()
+
+
+def _among(ids: set[Any], field: str = "pk") -> Q:
+    """Rows whose ``field`` (the people's ids) is one of ``ids``.
 
     On PostgreSQL the ids go as one array parameter: as ``IN (%s, %s, ...)`` each of
     5,000 ids was a parameter that Django and psycopg prepared and spliced one by one
@@ -264,8 +289,8 @@ def _among(ids: set[Any]) -> Q:
     empty ``IN``, which Django answers without a query.
     """
     if ids and connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::uuid[])", (sorted(map(str, ids)),)))
-    return Q(pk__in=sorted(ids))
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::uuid[])", (sorted(map(str, ids)),))})
+    return Q(**{f"{field}__in": sorted(ids)})
 
 
 def _holders(digests: tuple[str, ...]) -> QuerySet[PersonNameToken, Any]:

@@ -1,8 +1,9 @@
-"""A name search narrows by its rarest words first (``people.queries._name_condition``),
-and several common words by the one set they name together: whichever words take the
-ids route and whichever stay subqueries, the same people are
-found, never another organization's; a word that names nobody ends the search without
-reading the people; a list page's audit reads the organizations once, not per row."""
+"""A name search narrows by its rarer words first (``people.queries._name_condition``:
+a word of up to ``NAME_PROBE`` tokens narrows by its people's ids), and several common
+words by the one set they name together: whichever words take the ids route and whichever
+stay subqueries, the same people are found, never another organization's; a word that
+names nobody ends the search without reading the people; a list page's audit reads the
+organizations once, not per row."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from mppdesk.accounts.models import Membership, Organization
 from mppdesk.audit.models import AuditEntry
 from mppdesk.lib.text import fold
 from mppdesk.people import queries
+from mppdesk.people.models import PersonNameToken
 from mppdesk.people.queries import search_people
+from mppdesk.people.services import prefix_lookup_digests, word_lookup_digests
 from mppdesk.testing.factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -32,7 +35,7 @@ QUERIES = ["María", "Hernández", "Her", "mari hern", "José García", "Zzyzx",
 
 def _same_under_every_probe(monkeypatch: pytest.MonkeyPatch, user, query: str) -> set:  # type: ignore[no-untyped-def]
     results = []
-    for probe in (0, 1, 2, 3, 10_000):  # every word common .. every word rare
+    for probe in (0, 1, 2, 3, 4, 6, 10_000):  # every word common .. every word rare
         for both in (0, 1, 10_000):  # common words walked, or kept as one set of ids
             monkeypatch.setattr(queries, "NAME_PROBE", probe)
             monkeypatch.setattr(queries, "NAME_PROBE_BOTH", both)
@@ -90,7 +93,7 @@ class SearchProperty(TestCase):
             max_size=12,
         ),  # fmt: skip
         words=st.lists(st.sampled_from(GIVEN + FAMILY + ["Zzyzx"]), min_size=1, max_size=3),
-        probe=st.integers(min_value=0, max_value=6),
+        probe=st.integers(min_value=0, max_value=12),
         both=st.integers(min_value=0, max_value=6),
     )
     def test_matches_a_plain_reading(self, roster, words, probe, both) -> None:  # type: ignore[no-untyped-def]
@@ -132,3 +135,25 @@ def test_the_ids_of_a_rare_word_go_as_one_parameter_on_postgresql(personas) -> N
         assert people_sql[0].count("::uuid") <= 2  # the array, not 40 literals
     else:
         assert all(pk.hex in people_sql[0] for pk in wanted)
+
+
+def test_a_word_up_to_the_probe_narrows_by_ids(personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Up to ``NAME_PROBE`` tokens a word's people are read and narrow the search as ids
+    (no subquery over the tokens in the people query); past it the word stays a
+    subquery. The same people either way."""
+    wanted = {PersonFactory(organization=personas.org, given_names="Wideline",
+                            family_names=f"Joseph {n}").pk for n in range(6)}  # fmt: skip
+    PersonFactory(organization=personas.other_org, given_names="Wideline", family_names="Pierre")
+    tokens = PersonNameToken.objects.filter(
+        bidx__in=word_lookup_digests("wideline") + prefix_lookup_digests("wideline")
+    ).count()
+    assert tokens > 7  # two a person: the word and the word as a beginning
+    for probe, subquery in ((tokens, False), (tokens - 1, True)):
+        monkeypatch.setattr(queries, "NAME_PROBE", probe)
+        with CaptureQueriesContext(connection) as captured:
+            found = {p.pk for p in search_people(personas.caseworker, "Wideline")}
+        assert found == wanted
+        (people_sql,) = [
+            q["sql"] for q in captured.captured_queries if 'FROM "people_person"' in q["sql"]
+        ]
+        assert ("people_personnametoken" in people_sql) is subquery
