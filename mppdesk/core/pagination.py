@@ -32,13 +32,15 @@ class CappedPaginator(Paginator):
         """Matching rows, counted up to ``cap + 1``.
 
         How many of the rows there are, up to the cap, does not depend on their order, so
-        a query set is counted without its ``ORDER BY`` (kept only for ``DISTINCT ON``,
-        which needs it): the database may then stop at the first ``cap + 1`` rows any
-        index gives instead of walking the list's order. A surname search at 1,000,000
-        people walked 7,700 people newest first to count 501 (33 ms); docs/benchmarks.md.
+        a query set is counted without its ``ORDER BY``: the database may then stop at the
+        first ``cap + 1`` rows any index gives instead of walking the list's order. A
+        surname search at 1,000,000 people walked 7,700 people newest first to count 501
+        (33 ms); docs/benchmarks.md. The lists order by their own columns or forward keys
+        (``core.sorting``), which never change the number of rows; a ``DISTINCT`` query
+        keeps its order, which may take part in what is distinct.
         """
         rows = self.object_list
-        if isinstance(rows, QuerySet) and not rows.query.distinct_fields:
+        if isinstance(rows, QuerySet) and not rows.query.distinct:
             rows = rows.order_by()
         window = rows[: self.cap + 1]
         counter = getattr(window, "count", None)

@@ -87,3 +87,14 @@ def test_the_capped_count_does_not_sort(personas):
             page = paginator.page(1)
             assert [p.pk for p in page.object_list] == [p.pk for p in ordered[:5]]
         assert "ORDER BY" in queries[-1]["sql"].upper()
+
+
+def test_a_distinct_list_is_counted_with_its_order(personas):
+    """``DISTINCT`` with an order over a related column selects that column too, so what
+    is distinct depends on the order: such a list keeps its ``ORDER BY`` when counted."""
+    PersonFactory.create_batch(3, organization=personas.org)
+    rows = Person.objects.filter(organization=personas.org).distinct().order_by("-created_at")
+    paginator = CappedPaginator(rows, 2, cap=2)
+    with CaptureQueriesContext(connection) as queries:
+        assert (paginator.count, paginator.more) == (2, True)
+    assert "ORDER BY" in queries[0]["sql"].upper()
