@@ -95,6 +95,23 @@ def _actor_id(actor: User | None) -> Any:
     return actor.pk if actor is not None and actor.is_authenticated else None
 
 
+def _organization_id(organization: Organization | int | None) -> int | None:
+    """The id of an audit entry's organization, given as a saved Organization, its id or
+    None; anything else (another model, an unsaved organization, a bool) is a mistake."""
+    from mppdesk.accounts.models import Organization
+
+    if organization is None:
+        return None
+    if type(organization) is int:
+        return organization
+    if isinstance(organization, Organization) and organization.pk is not None:
+        return int(organization.pk)
+    raise TypeError(
+        "an audit entry's organization must be a saved Organization, its id or None, "
+        f"not {type(organization).__name__}"
+    )
+
+
 def record(
     *,
     actor: User | None,
@@ -109,11 +126,7 @@ def record(
     ctx = context.current()
     entry = AuditEntry(
         actor_id=_actor_id(actor),
-        organization_id=(
-            organization
-            if organization is None or isinstance(organization, int)
-            else organization.pk
-        ),
+        organization_id=_organization_id(organization),
         # The stored value, whether an ``AuditAction``/``ObjectType`` or a string came in.
         action=str(action),
         object_type=str(object_type),

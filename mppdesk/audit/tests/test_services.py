@@ -5,6 +5,9 @@ from __future__ import annotations
 import inspect
 import uuid
 
+import pytest
+
+from mppdesk.accounts.models import Organization
 from mppdesk.audit import chain, services
 from mppdesk.audit.models import AuditChainHead, AuditEntry
 from mppdesk.audit.verify import verify_chain
@@ -118,4 +121,19 @@ def test_a_view_is_filed_by_the_records_organization_id_without_reading_it(perso
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert stored.organization_id == personas.org.pk
     assert stored.hash == stored.compute_hash()
+    _chain_is_one_line()
+
+
+def test_an_entry_is_filed_only_under_an_organization_or_its_id(personas):
+    """``record`` takes a saved Organization, its id or None; another model, an unsaved
+    organization or a bool is a mistake that would file the entry under a wrong id."""
+    by_id = services.record(actor=None, organization=personas.org.pk, action="view",
+                            object_type="person", object_id=uuid.uuid4())  # fmt: skip
+    assert AuditEntry.objects.get(pk=by_id.pk).organization_id == personas.org.pk
+    membership = personas.caseworker.memberships.first()
+    unsaved = Organization(name="Nueva", slug="nueva")
+    for wrong in (membership, unsaved, True):
+        with pytest.raises(TypeError):
+            services.record(actor=None, organization=wrong, action="view",  # type: ignore[arg-type]
+                            object_type="person", object_id=uuid.uuid4())  # fmt: skip
     _chain_is_one_line()

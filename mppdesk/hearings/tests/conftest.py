@@ -53,7 +53,14 @@ def make_docket(
     courtroom: str = "1",
     languages: list[str] | None = None,
     starts_at: dt.time | None = None,
+    on_holiday: bool = False,
 ) -> Docket:
+    """A docket on ``day``, or on the court day nearest to it away from today when
+    ``day`` is a US federal holiday: the suite runs on any date, a day counted from today
+    lands on a holiday now and then (10 days before 6 December 2026 is Thanksgiving), and
+    no hearing may be put there. ``on_holiday=True`` keeps the day (tests of that rule)."""
+    if not on_holiday:
+        day = court_day_near(day)
     return Docket.objects.create(
         venue=venue,
         date=day,
@@ -64,6 +71,19 @@ def make_docket(
         interpreter_languages=["spa", "por"] if languages is None else languages,
         starts_at=starts_at or (dt.time(8) if session == Session.AM else dt.time(13)),
     )
+
+
+def court_day_near(day: dt.date) -> dt.date:
+    """``day``, or when it is a US federal holiday the nearest day that is not, going
+    further from today (back for a past day, on for today and later)."""
+    from django.utils import timezone
+
+    from mppdesk.hearings.calendar import federal_holiday
+
+    step = dt.timedelta(days=-1 if day < timezone.localdate() else 1)
+    while federal_holiday(day) is not None:
+        day += step
+    return day
 
 
 def future_day(weeks: int = 3, weekday: int = 0) -> dt.date:

@@ -233,7 +233,7 @@ def test_a_docket_made_on_a_holiday_before_the_rule_is_flagged_not_deleted(
     personas: Any, el_paso: Venue, juarez: Port
 ) -> None:
     # Made directly (as before this rule, or by data migration): kept and flagged.
-    docket = make_docket(el_paso, MLK_2027)
+    docket = make_docket(el_paso, MLK_2027, on_holiday=True)
     api = _api(personas.coordinator)
     listed = api.get(DOCKETS, {"venue": el_paso.code, "from": "2027-01-18", "to": "2027-01-18"})
     assert listed.status_code == 200
@@ -317,7 +317,7 @@ def test_the_scheduler_never_proposes_a_closed_day(
 
 
 def test_the_docket_page_and_calendar_show_the_flag(personas: Any, el_paso: Venue) -> None:
-    docket = make_docket(el_paso, MLK_2027)
+    docket = make_docket(el_paso, MLK_2027, on_holiday=True)
     client = verified_login(Client(), personas.coordinator)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("hearings:docket", kwargs={"pk": docket.pk}))
@@ -349,3 +349,14 @@ def test_an_administrator_adds_a_closure_day_in_the_admin(personas: Any, el_paso
     # A case worker does not get the admin at all.
     worker = verified_login(Client(), personas.caseworker)
     assert worker.get(url).status_code in (302, 403)
+
+
+def test_the_suites_dockets_step_off_holidays_away_from_today() -> None:
+    """``make_docket`` moves a day counted from today off a holiday (the suite runs on any
+    date): back for a past day, on for a future one; ``on_holiday`` keeps it."""
+    from mppdesk.hearings.tests.conftest import court_day_near
+
+    assert court_day_near(dt.date(2026, 11, 26)) == dt.date(2026, 11, 25)  # Thanksgiving
+    # 25 December 2027 is a Saturday, observed on Friday the 24th: both are holidays.
+    assert court_day_near(dt.date(2027, 12, 24)) == dt.date(2027, 12, 26)
+    assert court_day_near(dt.date(2027, 12, 23)) == dt.date(2027, 12, 23)

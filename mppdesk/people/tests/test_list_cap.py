@@ -98,3 +98,25 @@ def test_a_distinct_list_is_counted_with_its_order(personas):
     with CaptureQueriesContext(connection) as queries:
         assert (paginator.count, paginator.more) == (2, True)
     assert "ORDER BY" in queries[0]["sql"].upper()
+
+
+def test_a_sliced_or_grouped_list_is_counted_with_its_order(personas):
+    """A list already sliced cannot be reordered, and a grouped one may group by its
+    order's columns: both are counted as they are, and counted right."""
+    from django.db.models import Count
+
+    PersonFactory.create_batch(4, organization=personas.org)
+    ordered = Person.objects.filter(organization=personas.org).order_by("-created_at")
+    sliced = CappedPaginator(ordered[:3], 2, cap=2)
+    assert (sliced.count, sliced.more) == (2, True)
+    grouped = (
+        Person.objects.filter(organization=personas.org)
+        .values("nationality")
+        .annotate(n=Count("id"))
+        .order_by("nationality")
+    )
+    paginator = CappedPaginator(grouped, 2, cap=2)
+    with CaptureQueriesContext(connection) as queries:
+        expected = min(len(list(grouped)), 2)
+        assert paginator.count == expected
+    assert "ORDER BY" in queries[-1]["sql"].upper()

@@ -57,6 +57,7 @@ def test_the_same_people_whichever_words_are_rare(personas, monkeypatch, query) 
     found = _same_under_every_probe(monkeypatch, personas.caseworker, query)
     mine = set(queries.people_for(personas.caseworker).values_list("pk", flat=True))
     assert found <= mine  # never the other organization's look-alikes
+    assert bool(found) is ("Zzyzx" not in query)  # and the names that are there are found
 
 
 def test_a_word_that_names_nobody_reads_no_people(personas) -> None:  # type: ignore[no-untyped-def]
