@@ -47,7 +47,7 @@ from mppdesk.cases.subject_access import memberships as case_memberships
 from mppdesk.core import registry
 from mppdesk.core.audit_vocabulary import AuditAction, ObjectType
 from mppdesk.core.registry import register_subject_section
-from mppdesk.lib.pdf import FONT, add_fonts
+from mppdesk.lib.pdf import FONT, add_fonts, pdf_bytes
 from mppdesk.people.models import Person, Relationship, Sex, Vulnerability
 from mppdesk.people.subject_access import choice_label
 
@@ -285,7 +285,7 @@ class _Pdf:
         self.pdf.multi_cell(self.width, 5, "• " + text, new_x="LMARGIN", new_y="NEXT")
 
     def output(self) -> bytes:
-        return bytes(self.pdf.output())
+        return pdf_bytes(self.pdf)
 
 
 def _local(value: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -202,14 +203,19 @@ def test_a_mistyped_code_says_how_long_to_wait_and_the_right_one_then_works(pers
     device = confirmed_device(personas.caseworker)
     client = Client()
     _password_login(client, "caseworker", "/cases/")
-    bad = client.post(VERIFY, {"token": "000000", "next": "/cases/"}, HTTP_ACCEPT_LANGUAGE="en")
-    html = bad.content.decode()
-    assert "That code is not valid" in html and "You can try again in 1 second." in html
+    # The clock stands still from the wrong code to the right one: the wait is one second,
+    # and on a loaded machine two requests can take longer than that (this test once
+    # failed so, the right code signing in because the wait had already passed).
+    with time_machine.travel(timezone.now(), tick=False):
+        wrong = "000000" if current_code(device) != "000000" else "111111"
+        bad = client.post(VERIFY, {"token": wrong, "next": "/cases/"}, HTTP_ACCEPT_LANGUAGE="en")
+        html = bad.content.decode()
+        assert "That code is not valid" in html and "You can try again in 1 second." in html
 
-    device.refresh_from_db()
-    right = client.post(
-        VERIFY, {"token": current_code(device), "next": "/cases/"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+        device.refresh_from_db()
+        right = client.post(
+            VERIFY, {"token": current_code(device), "next": "/cases/"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert right.status_code == 200  # still inside the wait: not checked, and it says so
     html = right.content.decode()
     assert "Too many wrong codes: wait 1 second, then enter the current code." in html

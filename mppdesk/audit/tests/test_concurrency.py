@@ -26,7 +26,10 @@ BATCH = 25
 
 def _write(worker: int, barrier: threading.Barrier, errors: list[BaseException]) -> None:
     def attempt(fn) -> None:  # type: ignore[no-untyped-def]
-        for _ in range(200):
+        # Retry for a time, not a number of times: on a loaded machine the writer holding
+        # the table can be descheduled for longer than a fixed count of short sleeps.
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 with transaction.atomic():
                     fn()
@@ -35,8 +38,9 @@ def _write(worker: int, barrier: threading.Barrier, errors: list[BaseException])
                 # SQLite's shared-cache in-memory database: "database table is locked".
                 if connection.vendor != "sqlite" or "locked" not in str(exc):
                     raise
+                if time.monotonic() > deadline:
+                    raise AssertionError("SQLite stayed locked for 60 s") from exc
                 time.sleep(0.005)
-        raise AssertionError("SQLite stayed locked")
 
     try:
         barrier.wait(timeout=30)

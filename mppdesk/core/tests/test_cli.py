@@ -24,6 +24,7 @@ from mppdesk.cli import cli
 from mppdesk.core import cli_support
 from mppdesk.ops.supervisor import Supervisor
 from mppdesk.people.models import Household, Person
+from mppdesk.testing.processes import ready_child, wait_until
 
 PASSWORD = "a long enough passphrase 42"
 
@@ -535,21 +536,21 @@ def test_run_refuses_a_port_in_use(runner, db, settings, tmp_path):
 
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
-STUBBORN = [
-    sys.executable,
-    "-c",
-    "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-    "print('ready', flush=True); time.sleep(60)",
-]
 
 
 def _signal_when_started(
-    supervisor: Supervisor, signum: int, delay: float = 0.3
+    supervisor: Supervisor, signum: int, delay: float = 0.3, ready: Path | None = None
 ) -> threading.Thread:
+    """Send ``signum`` once every child is started (and has written ``ready``, for a child
+    that must install its handler before the signal comes), ``delay`` seconds later."""
+
     def send() -> None:
-        deadline = time.monotonic() + 10
-        while len(supervisor.processes) < len(supervisor.commands) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(
+            lambda: (
+                len(supervisor.processes) == len(supervisor.commands)
+                and (ready is None or ready.exists())
+            )
+        )
         time.sleep(delay)
         if not supervisor._stopping:  # never signal pytest itself once the handler is gone
             os.kill(os.getpid(), signum)
@@ -562,11 +563,12 @@ def _signal_when_started(
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_supervisor_stops_every_child_on_ctrl_c_or_sigterm(signum):
     messages: list[str] = []
-    supervisor = Supervisor([("web", SLEEPER), ("worker", SLEEPER)], grace=5, echo=messages.append)
+    supervisor = Supervisor([("web", SLEEPER), ("worker", SLEEPER)], grace=30, echo=messages.append)
     _signal_when_started(supervisor, signum)
     started = time.monotonic()
     assert supervisor.run() == 0
-    assert time.monotonic() - started < 5
+    # Stopped when the children had, not after the 30 s grace (nor the sleepers' 60 s).
+    assert time.monotonic() - started < 30
     assert all(p.returncode == -signal.SIGTERM for p in supervisor.processes.values())
     assert messages[-1] == "Stopped."
     assert signal.getsignal(signal.SIGINT) is not supervisor._on_signal  # handlers restored
@@ -605,10 +607,12 @@ def test_what_a_dead_child_left_in_its_group_is_cleaned_up(tmp_path):
         assert "State:\tZ" in status.read_text()
 
 
-def test_supervisor_kills_a_child_that_ignores_sigterm():
+def test_supervisor_kills_a_child_that_ignores_sigterm(tmp_path):
     messages: list[str] = []
-    supervisor = Supervisor([("web", STUBBORN)], grace=0.5, echo=messages.append)
-    _signal_when_started(supervisor, signal.SIGINT, delay=1.0)
+    ready = tmp_path / "ready"
+    stubborn = ready_child(ready, on_sigterm="ignore")
+    supervisor = Supervisor([("web", stubborn)], grace=0.5, echo=messages.append)
+    _signal_when_started(supervisor, signal.SIGINT, ready=ready)
     assert supervisor.run() == 0
     assert supervisor.processes["web"].returncode == -signal.SIGKILL
     assert "web did not stop in time; killing it." in messages

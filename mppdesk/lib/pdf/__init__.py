@@ -21,3 +21,18 @@ def add_fonts(pdf: FPDF) -> None:
     """Register the regular and bold DejaVu faces on ``pdf`` as family :data:`FONT`."""
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+
+
+def pdf_bytes(pdf: FPDF) -> bytes:
+    """The finished document; its font files are closed even when the output fails.
+
+    fpdf2 opens each font file lazily and leaves it open until garbage collection: a
+    web worker making printouts would hold two descriptors per document until then.
+    """
+    try:
+        return bytes(pdf.output())
+    finally:
+        for font in pdf.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()

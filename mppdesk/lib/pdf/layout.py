@@ -9,7 +9,7 @@ import datetime as dt
 
 from fpdf import FPDF
 
-from mppdesk.lib.pdf import FONT, add_fonts
+from mppdesk.lib.pdf import FONT, add_fonts, pdf_bytes
 
 # US Letter: the paper sold in the US and Mexican border cities where these are printed.
 PAGE_FORMAT = "Letter"
@@ -101,10 +101,4 @@ class Document(FPDF):
         self.set_y(max(self.get_y(), y + height * label_lines))
 
     def to_bytes(self) -> bytes:
-        data = bytes(self.output())
-        # fpdf2 opens font files lazily and leaves them open until garbage collection.
-        for font in self.fonts.values():
-            ttfont = getattr(font, "ttfont", None)
-            if ttfont is not None:
-                ttfont.close()
-        return data
+        return pdf_bytes(self)

@@ -61,7 +61,8 @@ def test_an_idle_connection_outlives_a_clients_pause(tmp_path: Path) -> None:
     )
     try:
         _wait_listening(port, server)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        # Generous: the first request waits for the worker to boot, slow on a loaded machine.
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request("GET", "/healthz")
         first = connection.getresponse()
         first.read()

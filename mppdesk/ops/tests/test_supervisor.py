@@ -9,29 +9,37 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mppdesk.ops.supervisor import RestartingSupervisor
+from mppdesk.testing.processes import ready_child, wait_until
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
 
 def _counting_crasher(log: Path) -> list[str]:
-    """A child that notes each start in ``log``, then dies at once with status 3."""
-    code = f"open({str(log)!r}, 'a').write('start\\n'); raise SystemExit(3)"
+    """A child that notes the time of each start in ``log``, then dies at once with status 3."""
+    code = f"import time; open({str(log)!r}, 'a').write(f'{{time.time()}}\\n'); raise SystemExit(3)"
     return [sys.executable, "-c", code]
 
 
-def _sigterm_after(supervisor: RestartingSupervisor, seconds: float) -> threading.Thread:
+def _starts(log: Path) -> list[float]:
+    return [float(line) for line in log.read_text().split()] if log.exists() else []
+
+
+def _sigterm_when(
+    supervisor: RestartingSupervisor, condition: Callable[[], bool], delay: float = 0.0
+) -> threading.Thread:
+    """SIGTERM this process (the supervisor's) once every child is started and
+    ``condition`` holds, ``delay`` seconds later. Waiting for the children, not for a fixed
+    time, keeps a slow start-up on a loaded machine from racing the signal."""
+
     def send() -> None:
-        deadline = time.monotonic() + 10
-        while len(supervisor.processes) < len(supervisor.commands):
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.02)
-        time.sleep(seconds)
+        wait_until(lambda: len(supervisor.processes) == len(supervisor.commands) and condition())
+        time.sleep(delay)
         if not supervisor._stopping:  # never signal pytest once the handler is gone
             os.kill(os.getpid(), signal.SIGTERM)
 
@@ -62,62 +70,63 @@ def test_a_crashing_child_is_restarted_with_growing_delays_and_the_others_keep_r
         web_pid.append(supervisor.processes["web"].pid)
 
     threading.Thread(target=remember_web, daemon=True).start()
-    thread = _sigterm_after(supervisor, 2.5)
+    thread = _sigterm_when(supervisor, lambda: len(_starts(log)) >= 5)
     assert supervisor.run() == 0
     thread.join()
-    starts = log.read_text().count("start")
-    # 0.1 + 0.2 + 0.4 + 0.4 ... within 2.5 s: at least four starts, far fewer than a
-    # restart loop without backoff would make.
-    assert 4 <= starts <= 10, starts
+    starts = _starts(log)
+    assert len(starts) >= 5
     delays = [
         float(m.split("restart in ")[1].split(" s")[0]) for m in messages if "restart in" in m
     ]
     assert delays[:4] == [0.1, 0.2, 0.4, 0.4]
+    # Each restart waited its delay: the gap between two starts is at least the delay
+    # announced between them (plus the child's start-up), however slow the machine is.
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
+    assert all(gap >= delay for gap, delay in zip(gaps, delays, strict=False)), (gaps, delays)
     assert all("status 3" in m for m in messages if "restart in" in m)
     # The web server was never touched: one process, the first, stopped by the SIGTERM.
     assert supervisor.processes["web"].pid == web_pid[0]
     assert supervisor.processes["web"].returncode == -signal.SIGTERM
     assert supervisor.state["web"].restarts == 0
-    assert supervisor.state["dispatch-1"].restarts >= 3
+    assert supervisor.state["dispatch-1"].restarts >= 4
 
 
 def test_sigterm_is_forwarded_and_children_finish_gracefully(tmp_path):
     done = tmp_path / "done"
-    graceful = [
-        sys.executable,
-        "-c",
-        "import signal, sys, time\n"
-        "def bye(*a):\n"
-        "    time.sleep(0.3)  # finishing the message in hand\n"
-        f"    open({str(done)!r}, 'w').write('finished')\n"
-        "    sys.exit(0)\n"
-        "signal.signal(signal.SIGTERM, bye)\n"
-        "time.sleep(60)\n",
-    ]
-    supervisor = RestartingSupervisor(
-        [("worker-1", graceful), ("web", SLEEPER)], grace=5, poll_interval=0.02, echo=print
+    ready = tmp_path / "ready"
+    graceful = ready_child(
+        ready,
+        on_sigterm=(
+            "time.sleep(0.3)  # finishing the message in hand\n"
+            f"open({str(done)!r}, 'w').write('finished')\n"
+            "sys.exit(0)"
+        ),
     )
-    thread = _sigterm_after(supervisor, 0.5)
+    supervisor = RestartingSupervisor(
+        [("worker-1", graceful), ("web", SLEEPER)], grace=30, poll_interval=0.02, echo=print
+    )
+    thread = _sigterm_when(supervisor, ready.exists)
     started = time.monotonic()
     assert supervisor.run() == 0
     thread.join()
     assert done.read_text() == "finished"
     assert supervisor.processes["worker-1"].returncode == 0
-    assert time.monotonic() - started < 5
+    # Stopped when the children had finished, not at the end of the 30 s grace (nor of the
+    # sleeper's 60 s).
+    assert time.monotonic() - started < 30
     assert signal.getsignal(signal.SIGTERM) is not supervisor._on_signal  # restored
 
 
-def test_a_child_ignoring_sigterm_is_killed_after_the_grace_period():
-    stubborn = [
-        sys.executable,
-        "-c",
-        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)",
-    ]
+def test_a_child_ignoring_sigterm_is_killed_after_the_grace_period(tmp_path):
+    ready = tmp_path / "ready"
     messages: list[str] = []
     supervisor = RestartingSupervisor(
-        [("web", stubborn)], grace=0.5, poll_interval=0.02, echo=messages.append
+        [("web", ready_child(ready, on_sigterm="ignore"))],
+        grace=0.5,
+        poll_interval=0.02,
+        echo=messages.append,
     )
-    thread = _sigterm_after(supervisor, 0.5)
+    thread = _sigterm_when(supervisor, ready.exists)
     assert supervisor.run() == 0
     thread.join()
     assert supervisor.processes["web"].returncode == -signal.SIGKILL
