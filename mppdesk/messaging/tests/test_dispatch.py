@@ -50,8 +50,9 @@ def test_sms_goes_out_once_with_a_status_callback(outbox, fake_twilio, clock):
 
 @pytest.mark.parametrize("fault", ["429", "500", "timeout", "timeout_accepted"])
 def test_transient_errors_are_retried_with_backoff_and_never_duplicated(
-    fault, outbox, fake_twilio, clock
+    fault, outbox, fake_twilio, clock, settings
 ):
+    settings.TWILIO_TIMEOUT_SECONDS = 1  # below the fake's 1.5 s sleep for a timeout
     message = outbox()
     fake_twilio.script([fault])
     dispatch.dispatch_once("w1", clock=clock)
