@@ -43,4 +43,6 @@ def run_threads(count: int, work: Callable[[int], str]) -> list[str]:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    if any(thread.is_alive() for thread in threads):
+        raise AssertionError("a thread was still running after 120 s")
     return results

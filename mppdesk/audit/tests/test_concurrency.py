@@ -68,7 +68,8 @@ def test_ten_concurrent_writers_keep_one_unbroken_chain():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=300)
+    assert not any(thread.is_alive() for thread in threads), "a writer still runs"
     assert not errors, errors
     total = THREADS * (SINGLES + BATCH)
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", "prev_hash", "hash"))

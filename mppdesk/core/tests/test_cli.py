@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import types
 from dataclasses import asdict, dataclass, field
@@ -24,7 +23,7 @@ from mppdesk.cli import cli
 from mppdesk.core import cli_support
 from mppdesk.ops.supervisor import Supervisor
 from mppdesk.people.models import Household, Person
-from mppdesk.testing.processes import ready_child, wait_until
+from mppdesk.testing.processes import ready_child, signal_when, wait_until
 
 PASSWORD = "a long enough passphrase 42"
 
@@ -538,33 +537,11 @@ def test_run_refuses_a_port_in_use(runner, db, settings, tmp_path):
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
 
-def _signal_when_started(
-    supervisor: Supervisor, signum: int, delay: float = 0.3, ready: Path | None = None
-) -> threading.Thread:
-    """Send ``signum`` once every child is started (and has written ``ready``, for a child
-    that must install its handler before the signal comes), ``delay`` seconds later."""
-
-    def send() -> None:
-        wait_until(
-            lambda: (
-                len(supervisor.processes) == len(supervisor.commands)
-                and (ready is None or ready.exists())
-            )
-        )
-        time.sleep(delay)
-        if not supervisor._stopping:  # never signal pytest itself once the handler is gone
-            os.kill(os.getpid(), signum)
-
-    thread = threading.Thread(target=send, daemon=True)
-    thread.start()
-    return thread
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_supervisor_stops_every_child_on_ctrl_c_or_sigterm(signum):
     messages: list[str] = []
     supervisor = Supervisor([("web", SLEEPER), ("worker", SLEEPER)], grace=30, echo=messages.append)
-    _signal_when_started(supervisor, signum)
+    signal_when(supervisor, signum=signum, delay=0.3)
     started = time.monotonic()
     assert supervisor.run() == 0
     # Stopped when the children had, not after the 30 s grace (nor the sleepers' 60 s).
@@ -577,7 +554,7 @@ def test_supervisor_stops_every_child_on_ctrl_c_or_sigterm(signum):
 def test_supervisor_stops_the_others_when_one_child_dies():
     messages: list[str] = []
     dying = [sys.executable, "-c", "import time, sys; time.sleep(0.3); sys.exit(3)"]
-    supervisor = Supervisor([("web", SLEEPER), ("worker", dying)], grace=5, echo=messages.append)
+    supervisor = Supervisor([("web", SLEEPER), ("worker", dying)], grace=30, echo=messages.append)
     assert supervisor.run() == 3
     assert supervisor.processes["web"].returncode == -signal.SIGTERM
     assert "worker exited with status 3; stopping the others." in messages
@@ -605,7 +582,7 @@ def test_what_a_dead_child_left_in_its_group_is_cleaned_up(tmp_path):
     def dead() -> bool:
         try:  # an init that does not reap leaves a zombie, which is dead enough
             return "State:\tZ" in Path(f"/proc/{grandchild}/status").read_text()
-        except FileNotFoundError:
+        except OSError:  # gone, or reaped between the open and the read
             return True
 
     # The SIGKILL is sent; on a loaded machine the grandchild may take a while to be
@@ -618,8 +595,9 @@ def test_supervisor_kills_a_child_that_ignores_sigterm(tmp_path):
     ready = tmp_path / "ready"
     stubborn = ready_child(ready, on_sigterm="ignore")
     supervisor = Supervisor([("web", stubborn)], grace=0.5, echo=messages.append)
-    _signal_when_started(supervisor, signal.SIGINT, ready=ready)
+    signaller = signal_when(supervisor, ready.exists, signum=signal.SIGINT)
     assert supervisor.run() == 0
+    assert signaller.ready
     assert supervisor.processes["web"].returncode == -signal.SIGKILL
     assert "web did not stop in time; killing it." in messages
 

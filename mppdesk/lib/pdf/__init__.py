@@ -26,8 +26,9 @@ def add_fonts(pdf: FPDF) -> None:
 def pdf_bytes(pdf: FPDF) -> bytes:
     """The finished document; its font files are closed even when the output fails.
 
-    fpdf2 opens each font file lazily and leaves it open until garbage collection: a
-    web worker making printouts would hold two descriptors per document until then.
+    fpdf2 opens each font file when it is added and reads its tables lazily; it closes
+    the files at the end of a successful output only. A document whose output fails
+    would hold two descriptors in a web worker until garbage collection.
     """
     try:
         return bytes(pdf.output())

@@ -67,8 +67,8 @@ def fake_twilio(settings: Any) -> Iterator[FakeTwilio]:
         settings.TWILIO_ACCOUNT_SID = fake.account_sid
         settings.TWILIO_AUTH_TOKEN = fake.auth_token
         settings.TWILIO_API_BASE = fake.base_url
-        # Room for a slow answer on a loaded machine; the tests of the timeout fault
-        # set 1 s themselves (the fake then sleeps 1.5 s).
+        # Room for a slow answer on a loaded machine. Tests of the timeout fault and of
+        # the send deadline set their own (the deadline is two client timeouts).
         settings.TWILIO_TIMEOUT_SECONDS = 10
         settings.TWILIO_SMS_FROM = "+15005550006"
         settings.TWILIO_WHATSAPP_FROM = "+15005550007"

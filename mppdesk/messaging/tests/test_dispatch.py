@@ -52,10 +52,15 @@ def test_sms_goes_out_once_with_a_status_callback(outbox, fake_twilio, clock):
 def test_transient_errors_are_retried_with_backoff_and_never_duplicated(
     fault, outbox, fake_twilio, clock, settings
 ):
-    settings.TWILIO_TIMEOUT_SECONDS = 1  # below the fake's 1.5 s sleep for a timeout
+    if fault.startswith("timeout"):
+        # The client gives up after 1 s; the fake answers after 5 s, so even a client
+        # thread held off the CPU for seconds finds no answer yet and times out.
+        settings.TWILIO_TIMEOUT_SECONDS = 1
+        fake_twilio.timeout_sleep = 5
     message = outbox()
     fake_twilio.script([fault])
     dispatch.dispatch_once("w1", clock=clock)
+    settings.TWILIO_TIMEOUT_SECONDS = 10  # the retry below has the fixture's room
     waiting = reload(message)
     assert waiting.status == MessageStatus.QUEUED
     assert waiting.attempts == 1
@@ -216,6 +221,7 @@ def test_two_dispatchers_send_each_of_500_messages_exactly_once(fake_twilio, per
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads), "a dispatcher still runs"
         # A message handed back (a transient error on a loaded machine) is claimed again:
         # claims may exceed 500; sends may not (counted at the server below).
         assert sum(claimed.values()) >= 500
@@ -282,7 +288,7 @@ def test_a_stall_after_the_lease_check_does_not_send_a_second_copy(
     from mppdesk.messaging.providers import twilio_base
 
     settings.MESSAGING_LEASE_SECONDS = 10
-    settings.TWILIO_TIMEOUT_SECONDS = 1
+    settings.TWILIO_TIMEOUT_SECONDS = 3  # sends must leave 6 s before the lease ends
     message = outbox()
     callback_url = twilio_base.status_callback_url
     claimed: dict[str, int] = {}
@@ -329,26 +335,26 @@ def test_a_refused_send_is_handed_back_not_failed(outbox, fake_twilio, clock, se
     assert len(fake_twilio.messages()) == 1
 
 
-@pytest.mark.parametrize("seconds_left", [0.0, 1.999, 2.0, 2.001, 30.0])
+@pytest.mark.parametrize("seconds_left", [0.0, 5.999, 6.0, 6.001, 30.0])
 def test_the_send_deadline_is_checked_inside_the_provider(
     seconds_left, outbox, fake_twilio, clock, settings
 ):
     """``check_send_deadline`` in the HTTP client: a request leaves only strictly before
-    the lease's end minus two client timeouts (1 s here)."""
-    settings.TWILIO_TIMEOUT_SECONDS = 1
+    the lease's end minus two client timeouts (3 s here: 6 s)."""
+    settings.TWILIO_TIMEOUT_SECONDS = 3
     message = outbox()
     _token, rows = dispatch.claim("w", 10, clock.now())
     deadline = dispatch.send_deadline_of(rows[0])
-    assert deadline == rows[0].lease_until - dt.timedelta(seconds=2)
+    assert deadline == rows[0].lease_until - dt.timedelta(seconds=6)
     clock.t = rows[0].lease_until - dt.timedelta(seconds=seconds_left)
     provider = provider_for("sms")
     with send_deadline(deadline, clock.now):
-        if seconds_left > 2:
+        if seconds_left > 6:
             assert provider.send(rows[0], {}).startswith("SM")
         else:
             with pytest.raises(LeaseExpired):
                 provider.send(rows[0], {})
-    assert len(fake_twilio.messages()) == (1 if seconds_left > 2 else 0)
+    assert len(fake_twilio.messages()) == (1 if seconds_left > 6 else 0)
     assert message.pk == rows[0].pk
 
 

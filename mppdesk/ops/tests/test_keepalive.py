@@ -77,4 +77,8 @@ def test_an_idle_connection_outlives_a_clients_pause(tmp_path: Path) -> None:
         connection.close()
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -4,48 +4,32 @@ child processes; the backoff arithmetic with an injected clock."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mppdesk.ops.supervisor import RestartingSupervisor
-from mppdesk.testing.processes import ready_child, wait_until
+from mppdesk.testing.processes import ready_child, signal_when
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
 
 def _counting_crasher(log: Path) -> list[str]:
     """A child that notes the time of each start in ``log``, then dies at once with status 3."""
-    code = f"import time; open({str(log)!r}, 'a').write(f'{{time.time()}}\\n'); raise SystemExit(3)"
+    # CLOCK_MONOTONIC is one clock for every process on Linux, and never steps.
+    code = (
+        f"import time; open({str(log)!r}, 'a').write(f'{{time.monotonic()}}\\n'); "
+        "raise SystemExit(3)"
+    )
     return [sys.executable, "-c", code]
 
 
 def _starts(log: Path) -> list[float]:
     return [float(line) for line in log.read_text().split()] if log.exists() else []
-
-
-def _sigterm_when(
-    supervisor: RestartingSupervisor, condition: Callable[[], bool], delay: float = 0.0
-) -> threading.Thread:
-    """SIGTERM this process (the supervisor's) once every child is started and
-    ``condition`` holds, ``delay`` seconds later. Waiting for the children, not for a fixed
-    time, keeps a slow start-up on a loaded machine from racing the signal."""
-
-    def send() -> None:
-        wait_until(lambda: len(supervisor.processes) == len(supervisor.commands) and condition())
-        time.sleep(delay)
-        if not supervisor._stopping:  # never signal pytest once the handler is gone
-            os.kill(os.getpid(), signal.SIGTERM)
-
-    thread = threading.Thread(target=send, daemon=True)
-    thread.start()
-    return thread
 
 
 def test_a_crashing_child_is_restarted_with_growing_delays_and_the_others_keep_running(
@@ -55,7 +39,7 @@ def test_a_crashing_child_is_restarted_with_growing_delays_and_the_others_keep_r
     messages: list[str] = []
     supervisor = RestartingSupervisor(
         [("web", SLEEPER), ("dispatch-1", _counting_crasher(log))],
-        grace=5,
+        grace=30,
         poll_interval=0.02,
         backoff_base=0.1,
         backoff_cap=0.4,
@@ -70,11 +54,11 @@ def test_a_crashing_child_is_restarted_with_growing_delays_and_the_others_keep_r
         web_pid.append(supervisor.processes["web"].pid)
 
     threading.Thread(target=remember_web, daemon=True).start()
-    thread = _sigterm_when(supervisor, lambda: len(_starts(log)) >= 5)
+    thread = signal_when(supervisor, lambda: len(_starts(log)) >= 5)
     assert supervisor.run() == 0
     thread.join()
+    assert thread.ready, "fewer than five starts in 60 s"
     starts = _starts(log)
-    assert len(starts) >= 5
     delays = [
         float(m.split("restart in ")[1].split(" s")[0]) for m in messages if "restart in" in m
     ]
@@ -82,6 +66,7 @@ def test_a_crashing_child_is_restarted_with_growing_delays_and_the_others_keep_r
     # Each restart waited its delay: the gap between two starts is at least the delay
     # announced between them (plus the child's start-up), however slow the machine is.
     gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
+    assert len(delays) >= len(gaps)  # every restart announced its delay
     assert all(gap >= delay for gap, delay in zip(gaps, delays, strict=False)), (gaps, delays)
     assert all("status 3" in m for m in messages if "restart in" in m)
     # The web server was never touched: one process, the first, stopped by the SIGTERM.
@@ -105,10 +90,11 @@ def test_sigterm_is_forwarded_and_children_finish_gracefully(tmp_path):
     supervisor = RestartingSupervisor(
         [("worker-1", graceful), ("web", SLEEPER)], grace=30, poll_interval=0.02, echo=print
     )
-    thread = _sigterm_when(supervisor, ready.exists)
+    thread = signal_when(supervisor, ready.exists)
     started = time.monotonic()
     assert supervisor.run() == 0
     thread.join()
+    assert thread.ready
     assert done.read_text() == "finished"
     assert supervisor.processes["worker-1"].returncode == 0
     # Stopped when the children had finished, not at the end of the 30 s grace (nor of the
@@ -126,9 +112,10 @@ def test_a_child_ignoring_sigterm_is_killed_after_the_grace_period(tmp_path):
         poll_interval=0.02,
         echo=messages.append,
     )
-    thread = _sigterm_when(supervisor, ready.exists)
+    thread = signal_when(supervisor, ready.exists)
     assert supervisor.run() == 0
     thread.join()
+    assert thread.ready
     assert supervisor.processes["web"].returncode == -signal.SIGKILL
     assert any("did not stop in time" in m for m in messages)
 
