@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint bench bench-load fuzz install messages clean
+.PHONY: run test test-postgres test-under-load lint bench bench-load fuzz install messages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -p xdist -n 2 $(PYTEST_ARGS)
+
+# The suite 10 times in a shuffled order with 2 busy CPUs beside it (benchmarks/suite_under_load.py):
+# finds tests that race the clock or depend on the order. JSON on stdout. About an hour.
+test-under-load: $(STAMP)
+	$(BIN)/python -m benchmarks.suite_under_load $(LOAD_TEST_ARGS)
 
 # Schemathesis against the OpenAPI document (fuzz/test_api_fuzz.py): no 5xx, no response
 # off its schema. Deterministic; MPPDESK_FUZZ_EXAMPLES sets the examples per operation.
