@@ -33,10 +33,28 @@ _ANUMBER = re.compile(
 _PHONE = re.compile(r"(?<![\w])(?<!\w-)\+?\d[\d\s().-]{6,}\d(?!\d)(?!-[0-9a-fA-F]{4}-)")
 
 
-def redact(text: str) -> str:
+# Record ids: never personal data, and a digit run inside one ("58151988-9a14-...") must
+# not be read as a phone number or an A-number (the id would be lost from the log).
+_UUID = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+)
+
+
+def _redact_free_text(text: str) -> str:
     text = _EMAIL.sub("[email]", text)
     text = _ANUMBER.sub("[a-number]", text)
     return _PHONE.sub("[phone]", text)
+
+
+def redact(text: str) -> str:
+    """``text`` with e-mail addresses, A-numbers and phone numbers replaced; UUIDs kept."""
+    parts = _UUID.split(text)
+    ids = _UUID.findall(text)
+    out = [_redact_free_text(parts[0])]
+    for uuid, rest in zip(ids, parts[1:], strict=True):
+        out.append(uuid)
+        out.append(_redact_free_text(rest))
+    return "".join(out)
 
 
 WITHHELD = "[message withheld]"

@@ -2,6 +2,8 @@ import io
 import logging
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mppdesk.lib.redact import RedactingFilter, redact
 
@@ -195,3 +197,22 @@ def test_settings_install_the_filter_on_the_console_handler():
     handler = settings.LOGGING["handlers"]["console"]
     assert "redact" in handler["filters"]
     assert settings.LOGGING["filters"]["redact"]["()"] == "mppdesk.lib.redact.RedactingFilter"
+
+
+@pytest.mark.parametrize(
+    "uuid",
+    [
+        "58151988-9a14-400f-b6e7-03d8110ccd14",  # failed a run: "[phone]a14-400f-..."
+        "12345678-1234-4234-8234-123456789012",
+        "a1b2c3d4-5678-4901-9234-567890123456",
+    ],
+)
+def test_a_uuid_whose_digits_look_like_a_phone_number_is_kept_whole(uuid):
+    line = f"message {uuid} status=sent to +52 656 123 4567 A-number 012-345-678"
+    assert redact(line) == f"message {uuid} status=sent to [phone] A-number [a-number]"
+
+
+@given(st.uuids())
+def test_no_uuid_is_ever_redacted(value):
+    line = f"id={value} phone 5551234567"
+    assert redact(line) == f"id={value} phone [phone]"
