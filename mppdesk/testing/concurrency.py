@@ -41,8 +41,14 @@ def run_threads(count: int, work: Callable[[int], str]) -> list[str]:
     threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    if any(thread.is_alive() for thread in threads):
-        raise AssertionError("a thread was still running after 120 s")
+    join_all(threads, 120)
     return results
+
+
+def join_all(threads: list[threading.Thread], timeout: float) -> None:
+    """Join each thread for up to ``timeout`` seconds; fail if one is still running (it
+    would go on writing while the test checks, or during its teardown)."""
+    for thread in threads:
+        thread.join(timeout=timeout)
+    if any(thread.is_alive() for thread in threads):
+        raise AssertionError(f"a thread was still running after {timeout:g} s")

@@ -18,6 +18,7 @@ from django.db import OperationalError, connection, connections, transaction
 from mppdesk.audit import chain, services
 from mppdesk.audit.models import AuditChainHead, AuditEntry
 from mppdesk.audit.verify import verify_chain
+from mppdesk.testing.concurrency import join_all
 
 THREADS = 10
 SINGLES = 8
@@ -67,9 +68,7 @@ def test_ten_concurrent_writers_keep_one_unbroken_chain():
     threads = [threading.Thread(target=_write, args=(n, barrier, errors)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not any(thread.is_alive() for thread in threads), "a writer still runs"
+    join_all(threads, 300)
     assert not errors, errors
     total = THREADS * (SINGLES + BATCH)
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", "prev_hash", "hash"))

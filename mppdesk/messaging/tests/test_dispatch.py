@@ -13,6 +13,7 @@ from django.utils import timezone
 from mppdesk.messaging import dispatch
 from mppdesk.messaging.models import Message, MessageEvent, MessageStatus
 from mppdesk.messaging.providers import LeaseExpired, provider_for, send_deadline
+from mppdesk.testing.concurrency import join_all
 from mppdesk.testing.factories import ContactPointFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,7 @@ def test_sms_goes_out_once_with_a_status_callback(outbox, fake_twilio, clock):
 def test_transient_errors_are_retried_with_backoff_and_never_duplicated(
     fault, outbox, fake_twilio, clock, settings
 ):
+    room = settings.TWILIO_TIMEOUT_SECONDS
     if fault.startswith("timeout"):
         # The client gives up after 1 s; the fake answers after 5 s, so even a client
         # thread held off the CPU for seconds finds no answer yet and times out.
@@ -60,7 +62,7 @@ def test_transient_errors_are_retried_with_backoff_and_never_duplicated(
     message = outbox()
     fake_twilio.script([fault])
     dispatch.dispatch_once("w1", clock=clock)
-    settings.TWILIO_TIMEOUT_SECONDS = 10  # the retry below has the fixture's room
+    settings.TWILIO_TIMEOUT_SECONDS = room  # the retry below has the fixture's room
     waiting = reload(message)
     assert waiting.status == MessageStatus.QUEUED
     assert waiting.attempts == 1
@@ -219,9 +221,7 @@ def test_two_dispatchers_send_each_of_500_messages_exactly_once(fake_twilio, per
         threads = [threading.Thread(target=run, args=(f"w{i}",)) for i in (1, 2)]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert not any(thread.is_alive() for thread in threads), "a dispatcher still runs"
+        join_all(threads, 120)
         # A message handed back (a transient error on a loaded machine) is claimed again:
         # claims may exceed 500; sends may not (counted at the server below).
         assert sum(claimed.values()) >= 500
