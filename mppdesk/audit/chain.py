@@ -110,13 +110,62 @@ def entry_hash(**content: Any) -> str:
     return hashlib.sha256(canonical(**content).encode("ascii")).hexdigest()
 
 
+class Parts(tuple[str, str, str, str]):
+    """The canonical JSON of an entry cut around its four holes, in key order: ``at``,
+    ``object_id`` (JSON-encoded), ``prev_hash`` and ``seq``.
+
+    ``parts[0] + at + parts[1] + encoded object id + parts[2] + prev_hash + parts[3] +
+    seq + "}"`` is ``canonical(...)`` byte for byte (a test checks it over random
+    entries). The writer on PostgreSQL hands the parts to the ``audit_append`` function,
+    which fills the holes under the chain head's lock (``audit.sql``); ``BatchHasher``
+    fills them in Python.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        actor_id: Any,
+        organization_id: Any,
+        action: str,
+        object_type: str,
+        fields: Sequence[str],
+        channel: str,
+        request_id: str,
+        ip: Any,
+    ) -> Parts:
+        # Keys in sorted order: action, actor, at, channel, fields, ip, object_id,
+        # object_type, organization, prev_hash, request_id, seq.
+        return cls(
+            (
+                f'{{"action":{_enc(action)},"actor":{_enc(_key(actor_id))},"at":"',
+                f'","channel":{_enc(channel)},"fields":{_enc(list(fields))},'
+                f'"ip":{_enc(canonical_ip(ip))},"object_id":',
+                f',"object_type":{_enc(object_type)},'
+                f'"organization":{_enc(_key(organization_id))},"prev_hash":"',
+                f'","request_id":{_enc(request_id)},"seq":',
+            )
+        )
+
+
+def _enc(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+
+
+def encode_object_id(object_id: str) -> str:
+    """An object id as the canonical JSON has it (quoted, non-ASCII escaped)."""
+    return _encode_str(object_id)
+
+
 class BatchHasher:
     """Hashes for many entries that differ only in object id, seq and prev_hash.
 
     ``record_many`` writes 100,000 entries for a 100,000-row import; building and
     encoding a dict per entry would cost several times more than the insert itself.
-    The constant parts of the canonical JSON are encoded once; a test checks that the
-    result is byte for byte what ``canonical`` gives.
+    The constant parts of the canonical JSON are encoded once (``Parts``); a test checks
+    that the result is byte for byte what ``canonical`` gives.
     """
 
     def __init__(
@@ -132,21 +181,14 @@ class BatchHasher:
         request_id: str,
         ip: Any,
     ) -> None:
-        def enc(value: Any) -> str:
-            return json.dumps(value, separators=(",", ":"), ensure_ascii=True)
-
-        # Keys in sorted order: action, actor, at, channel, fields, ip, object_id,
-        # object_type, organization, prev_hash, request_id, seq.
-        self._head = (
-            f'{{"action":{enc(action)},"actor":{enc(_key(actor_id))},'
-            f'"at":{enc(canonical_at(at))},"channel":{enc(channel)},'
-            f'"fields":{enc(list(fields))},"ip":{enc(canonical_ip(ip))},"object_id":'
-        )
-        self._middle = (
-            f',"object_type":{enc(object_type)},"organization":{enc(_key(organization_id))},'
-            f'"prev_hash":"'
-        )
-        self._tail = f'","request_id":{enc(request_id)},"seq":'
+        parts = Parts.of(
+            actor_id=actor_id, organization_id=organization_id, action=action,
+            object_type=object_type, fields=fields, channel=channel,
+            request_id=request_id, ip=ip,
+        )  # fmt: skip
+        self._head = parts[0] + canonical_at(at) + parts[1]
+        self._middle = parts[2]
+        self._tail = parts[3]
 
     def canonical(self, *, seq: int, object_id: str, prev_hash: str) -> str:
         return (

@@ -83,3 +83,32 @@ def test_batch_hasher_is_byte_for_byte_the_canonical_form(
     assert hasher.hash(seq=seq, object_id=object_id, prev_hash=prev) == chain.entry_hash(
         seq=seq, object_id=object_id, prev_hash=prev, **common
     )
+
+
+@given(
+    object_id=st.text(max_size=64),
+    seq=st.integers(min_value=1, max_value=10**12),
+    fields=st.lists(st.text(max_size=20), max_size=4),
+    request_id=st.text(max_size=10),
+    actor=st.one_of(st.none(), st.integers(min_value=1)),
+    organization=st.one_of(st.none(), st.integers(min_value=1)),
+    ip=st.sampled_from([None, "10.0.0.1", "::1", "::ffff:10.1.2.3", "2001:db8::7"]),
+    at=st.datetimes(timezones=st.just(dt.UTC)),
+)
+def test_the_parts_around_the_holes_are_the_canonical_form(
+    object_id, seq, fields, request_id, actor, organization, ip, at
+):
+    """What ``audit_append`` puts together on PostgreSQL is ``canonical`` byte for byte."""
+    common = {
+        "actor_id": actor, "organization_id": organization, "action": "view",
+        "object_type": "persón", "fields": fields, "channel": "web",
+        "request_id": request_id, "ip": ip,
+    }  # fmt: skip
+    parts = chain.Parts.of(**common)
+    prev = "cd" * 32
+    joined = (
+        parts[0] + chain.canonical_at(at) + parts[1] + chain.encode_object_id(object_id)
+        + parts[2] + prev + parts[3] + str(seq) + "}"
+    )  # fmt: skip
+    assert joined == chain.canonical(seq=seq, at=at, object_id=object_id, prev_hash=prev,
+                                     **common)  # fmt: skip

@@ -78,6 +78,8 @@ def test_ten_concurrent_writers_keep_one_unbroken_chain():
         assert prev_hash == prev
         prev = digest
     assert AuditChainHead.objects.get().seq == total
+    times = list(AuditEntry.objects.order_by("seq").values_list("at", flat=True))
+    assert times == sorted(times), "an entry's time is before the entry it follows"
     result = verify_chain()
     assert result.ok, result.message
     assert result.count == total

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import inspect
 import uuid
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
 
 from mppdesk.accounts.models import Organization
 from mppdesk.audit import chain, services
@@ -137,3 +142,96 @@ def test_an_entry_is_filed_only_under_an_organization_or_its_id(personas):
             services.record(actor=None, organization=wrong, action="view",  # type: ignore[arg-type]
                             object_type="person", object_id=uuid.uuid4())  # fmt: skip
     _chain_is_one_line()
+
+
+def test_times_never_go_back_along_the_chain_when_a_writers_clock_does(personas):
+    """A writer whose clock is behind (another machine, or one set back) files its entry
+    at the previous entry's time, never before it: single entries, small batches (the
+    ``audit_append`` path on PostgreSQL) and large ones (the Python path) alike."""
+    import datetime as dt
+
+    import time_machine
+
+    ahead = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
+    with time_machine.travel(ahead, tick=False):
+        first = services.record(actor=personas.caseworker, organization=personas.org,
+                                action="view", object_type="person", object_id="ahead")  # fmt: skip
+    with time_machine.travel(ahead - dt.timedelta(hours=1), tick=False):
+        services.record(actor=None, organization=None, action="view", object_type="person",
+                        object_id="behind")  # fmt: skip
+        services.record_many(actor=None, organization=None, action="view",
+                             object_type="person", object_ids=["b1", "b2"])  # fmt: skip
+        services.record_many(actor=None, organization=None, action="import",
+                             object_type="person", object_ids=[f"i{n}" for n in range(30)],
+                             batch_size=10)  # fmt: skip
+    later = services.record(actor=None, organization=None, action="view",
+                            object_type="person", object_id="now")  # fmt: skip
+    entries = _chain_is_one_line()
+    assert first.at == ahead
+    assert [e.at for e in entries[:-1]] == [ahead] * (len(entries) - 1)
+    assert later.at > ahead  # the real clock, after the writers that were set to 2026-12-06
+    assert verify_chain().ok
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+
+
+class AnyContent(TestCase):
+    """Entries of any content are hashed as ``audit.chain`` defines, whichever path wrote
+    them (on PostgreSQL: ``audit_append`` inside the server)."""
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        object_id=_TEXT.filter(lambda s: len(s) <= 64),
+        fields=st.lists(_TEXT.filter(lambda s: len(s) <= 20), max_size=4),
+        request_id=_TEXT.filter(lambda s: len(s) <= 64),
+        ip=st.sampled_from([None, "10.0.0.1", "::1", "::ffff:10.1.2.3", "2001:DB8::7", "bad"]),
+        many=st.lists(_TEXT.filter(lambda s: len(s) <= 64), min_size=1, max_size=5),
+        with_actor=st.booleans(),
+    )
+    def test_stored_entries_hash_as_the_chain_defines(  # type: ignore[no-untyped-def]
+        self, object_id, fields, request_id, ip, many, with_actor
+    ):
+        org = Organization.objects.create(name="Org", slug=f"org-{uuid.uuid4().hex[:8]}")
+        actor = (
+            get_user_model().objects.create(username=f"u-{uuid.uuid4().hex[:8]}")
+            if with_actor
+            else None
+        )
+        token = context.bind(context.RequestContext(request_id=request_id, ip=ip,
+                                                    channel="api"))  # fmt: skip
+        try:
+            one = services.record(actor=actor, organization=org, action="view",
+                                  object_type="person", object_id=object_id, fields=fields)  # fmt: skip
+            services.record_many(actor=actor, organization=org, action="export",
+                                 object_type="case", object_ids=many, fields=fields)  # fmt: skip
+        finally:
+            context.reset(token)
+        stored = AuditEntry.objects.get(pk=one.pk)
+        assert (stored.seq, stored.at, stored.prev_hash, stored.hash) == (
+            one.seq, one.at, one.prev_hash, one.hash,
+        )  # fmt: skip
+        assert stored.object_id == object_id and stored.fields == sorted(set(fields))
+        entries = _chain_is_one_line()
+        assert [e.object_id for e in entries[-len(many) :]] == many
+        assert verify_chain().ok
+
+
+def test_a_page_view_on_postgresql_is_one_statement(personas):
+    """Outside a transaction a single entry is one statement on PostgreSQL (the lock on
+    the chain head lives inside it); SQLite takes the Python path."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.record(actor=None, organization=None, action="view", object_type="person",
+                    object_id="first")  # fmt: skip
+    record = SimpleNamespace(pk=uuid.uuid4(), organization_id=personas.org.pk)
+    with CaptureQueriesContext(connection) as captured:
+        services.record_view(actor=personas.caseworker, obj=record, object_type="person",
+                             fields=["name"])  # fmt: skip
+    statements = [q["sql"] for q in captured.captured_queries]
+    if connection.vendor == "postgresql":
+        assert len(statements) == 1 and "audit_append(" in statements[0], statements
+    else:
+        assert any("INSERT INTO" in s for s in statements), statements
+    assert len(_chain_is_one_line()) == 2
