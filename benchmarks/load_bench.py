@@ -23,6 +23,7 @@ three on one host.
 from __future__ import annotations
 
 import argparse
+import collections
 import csv
 import json
 import os
@@ -32,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -162,14 +164,18 @@ def populate(people: int, log) -> dict:  # type: ignore[no-untyped-def]
             batch_size=2000,
         )
 
-    # Fresh planner statistics after the bulk load: without them PostgreSQL guesses
-    # (1,084 cases of an organization instead of 320,701) and a person page took 466 ms
-    # instead of 37 ms. Autovacuum does this in a deployment; it may be off (it is on this
-    # machine), so the benchmark does not rely on it.
+    # What autovacuum does after a bulk load in a deployment (docs/deploy.md: keep it on);
+    # it is off on this machine's PostgreSQL, so the benchmark does not rely on it.
+    # - Planner statistics (ANALYZE): without them PostgreSQL guesses (1,084 cases of an
+    #   organization instead of 320,701) and a person page took 466 ms instead of 37 ms.
+    # - The visibility map (VACUUM): the name-token index covers the searches, but an
+    #   index-only scan reads the table for every page not yet marked all-visible. On a
+    #   freshly filled database a surname search cost 119.5 ms of PostgreSQL CPU and a
+    #   whole-name search 400 ms, against 22.5 and 87 ms after VACUUM (4 s).
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)")
     sessions: dict[str, list[str]] = {}
     for role, user in users.items():
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
@@ -361,10 +367,66 @@ class CpuAccount:
         }
 
 
+class WaitSampler(threading.Thread):
+    """What the database's backends are doing, sampled every 50 ms during a level: how
+    many run a statement, and how many of those wait for a lock (and on which
+    statement). A queue on one lock (the audit chain head) shows as lock waits that grow
+    with the users while the CPU is not yet full."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.samples = 0
+        self.active = 0
+        self.lock_waits: collections.Counter[str] = collections.Counter()
+        self.running: collections.Counter[str] = collections.Counter()
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(database_url(), autocommit=True) as conn:
+            while not self.stop.wait(0.05):
+                rows = conn.execute(
+                    # The statement without its column list: "SELECT … FROM people_person …".
+                    "SELECT coalesce(wait_event_type, ''), left(regexp_replace(regexp_replace("
+                    "query, '\\s+', ' ', 'g'), '^SELECT .*? FROM ', 'SELECT … FROM '),"
+                    " 100) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                    "AND pid <> pg_backend_pid()",
+                    [DB_NAME],
+                ).fetchall()
+                self.samples += 1
+                self.active += len(rows)
+                self.lock_waits.update(query for kind, query in rows if kind == "Lock")
+                self.running.update(query for kind, query in rows if kind != "Lock")
+
+    def finish(self) -> dict:
+        self.stop.set()
+        self.join(10)
+        n = max(self.samples, 1)
+        return {
+            "samples": self.samples,
+            "active_statements_mean": round(self.active / n, 2),
+            "lock_waits_mean": round(sum(self.lock_waits.values()) / n, 2),
+            "lock_waits_by_statement": {
+                query: round(count / n, 3) for query, count in self.lock_waits.most_common(5)
+            },
+            # Statements running (or waiting for anything but a lock): where the database
+            # spends its time, by the statement's first 60 characters.
+            "running_by_statement": {
+                query: round(count / n, 3) for query, count in self.running.most_common(8)
+            },
+        }
+
+
 def run_locust(host: str, env: dict, users: int, duration: int, classes: list[str], out: Path) -> dict:  # fmt: skip
     account = CpuAccount()
+    waits = WaitSampler()
+    waits.start()
     stats = run_locust_only(host, env, users, duration, classes, out)
-    stats["(cpu)"] = account.finish(sum(row["requests"] for row in stats.values()))
+    stats["(waits)"] = waits.finish()
+    stats["(cpu)"] = account.finish(
+        sum(row["requests"] for row in stats.values() if "requests" in row)
+    )
     return stats
 
 
@@ -427,7 +489,12 @@ def main() -> None:
     parser.add_argument("--users", default="50,200,500")
     parser.add_argument("--duration", type=int, default=60, help="seconds at full load")
     parser.add_argument("--web-workers", type=int, default=5)
-    parser.add_argument("--text-rate", type=int, default=100, help="texts per second")
+    parser.add_argument(
+        "--web-threads", type=int, default=None, help="threads per web worker (default: run's)"
+    )
+    parser.add_argument(
+        "--text-rate", type=int, default=100, help="texts per second (0: no text-line level)"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the database")
     parser.add_argument(
         "--database",
@@ -513,6 +580,7 @@ def main() -> None:
             sys.executable, "-m", "mppdesk", "run", "--production", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(args.web_workers), "--task-workers", "1",
             "--dispatchers", "1",
+            *(["--threads", str(args.web_threads)] if args.web_threads else []),
         ]  # fmt: skip
     else:
         command = [
@@ -534,8 +602,10 @@ def main() -> None:
         for users in [int(u) for u in args.users.split(",")]:
             log(f"{users} users for {args.duration} s ...")
             levels[str(users)] = run_locust(host, env, users, args.duration, STAFF_CLASSES, out)
-        log(f"text line at {args.text_rate}/s for {args.duration} s ...")
-        text_line = run_locust(host, env, args.text_rate, args.duration, ["TextLine"], out)
+        text_line = {}
+        if args.text_rate:
+            log(f"text line at {args.text_rate}/s for {args.duration} s ...")
+            text_line = run_locust(host, env, args.text_rate, args.duration, ["TextLine"], out)
         if args.layout == "production":
             scrape = scrape_metrics(host, env["MPPDESK_METRICS_TOKEN"])
     finally:
@@ -552,6 +622,7 @@ def main() -> None:
                 "people": fixture["people_count"],
                 "layout": args.layout,
                 "web_workers": args.web_workers,
+                "web_threads": args.web_threads or "default",
                 "cores": os.cpu_count(),
                 "duration_s": args.duration,
                 "levels": levels,
