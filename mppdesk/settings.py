@@ -187,19 +187,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
             f"-c max_parallel_workers_per_gather={_parallel}"
         )
-    # Prepared statements: a connection that has run the same statement
-    # ``MPPDESK_PG_PREPARE_THRESHOLD`` times (psycopg's default 5) has it parsed and planned
-    # once by the server. A person page runs the same 23 statements on every view: 7.3 ->
-    # 3.5 ms of PostgreSQL CPU, a docket 7.3 -> 3.7 ms (docs/benchmarks.md). Needs
-    # server-side parameter binding. ``off``: neither (e.g. behind PgBouncer in transaction
-    # mode without ``max_prepared_statements``).
-    if env_str("MPPDESK_PG_PREPARE_THRESHOLD", "5") != "off":
-        _threshold = env_int("MPPDESK_PG_PREPARE_THRESHOLD", 5)
-        if _threshold < 0:
-            raise ImproperlyConfigured("MPPDESK_PG_PREPARE_THRESHOLD must be 0 or more, or off")
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=_threshold
-        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
