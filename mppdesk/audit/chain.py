@@ -44,14 +44,38 @@ def _canonical_ip(text: str) -> str:
 
 
 def storable_ip(value: str | None) -> str | None:
-    """The client address to store: None unless it parses as an IP address."""
+    """The client address to store: None unless it parses as an IP address without a
+    zone (``fe80::1%eth0`` parses, but neither ``canonical_ip`` nor PostgreSQL's ``inet``
+    takes it: the request would fail on its audit entry)."""
     if not value:
         return None
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value)
     except ValueError:
         return None
+    if getattr(address, "scope_id", None):
+        return None
     return value
+
+
+#: How far behind the previous entry's time a writer's clock may be and still take that
+#: time instead of its own (``in_order``).
+CLOCK_STEP = dt.timedelta(seconds=5)
+
+
+def in_order(now: dt.datetime, previous: dt.datetime | None) -> dt.datetime:
+    """The time of a new entry whose writer's clock says ``now``, after an entry at
+    ``previous``.
+
+    Writers racing for the chain head (threads of one machine, or machines with clocks a
+    little apart) take the previous entry's time when theirs is up to ``CLOCK_STEP``
+    behind it, so the chain's times stay in order. A clock further off keeps its own
+    time: one machine's wrong clock shows on its own entries instead of pinning every
+    later entry, from every machine, to its time. ``audit_append`` does the same.
+    """
+    if previous is not None and now < previous <= now + CLOCK_STEP:
+        return previous
+    return now
 
 
 def canonical_at(value: dt.datetime) -> str:

@@ -86,13 +86,19 @@ def _lock_head() -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
-def _not_before_last(head_seq: int) -> dt.datetime:
-    """Now, or the time of the entry at ``head_seq`` if that is later: times along the
-    chain never go backwards, whichever writer's clock is behind (``audit_append`` does
-    the same on PostgreSQL)."""
-    now = timezone.now()
+def _time_after(head_seq: int) -> dt.datetime:
+    """The time of an entry after the one at ``head_seq`` (``chain.in_order``)."""
     last = AuditEntry.objects.filter(seq=head_seq).values_list("at", flat=True).first()
-    return max(now, last) if last is not None else now
+    return chain.in_order(timezone.now(), last)
+
+
+def _check_lengths(**values: str) -> None:
+    """Refuse a value longer than its column: PostgreSQL would cut trailing spaces off
+    it silently, and the stored entry would no longer match its hash."""
+    for name, value in values.items():
+        limit = getattr(AuditEntry._meta.get_field(name), "max_length", None)
+        if limit is not None and len(value) > limit:
+            raise ValueError(f"audit entry {name} is longer than {limit} characters")
 
 
 def _advance_head(old_seq: int, seq: int, hash_: str) -> None:
@@ -184,6 +190,10 @@ def record(
         request_id=ctx.request_id,
         ip=chain.storable_ip(ctx.ip),
     )
+    _check_lengths(
+        action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
+        channel=entry.channel, request_id=entry.request_id,
+    )  # fmt: skip
     appended = _append_in_database(
         actor_id=entry.actor_id, organization_id=entry.organization_id, action=entry.action,
         object_type=entry.object_type, object_ids=[entry.object_id], fields=entry.fields,
@@ -198,7 +208,7 @@ def record(
         head_seq, head_hash = _lock_head()
         entry.seq = head_seq + 1
         entry.prev_hash = head_hash
-        entry.at = _not_before_last(head_seq)
+        entry.at = _time_after(head_seq)
         entry.hash = entry.compute_hash()
         entry.save(force_insert=True)
         _advance_head(head_seq, entry.seq, entry.hash)
@@ -217,7 +227,7 @@ class BulkChain:
     def __init__(self, head_seq: int, head_hash: str) -> None:
         self.start_seq = self.seq = head_seq
         self.prev = head_hash
-        self.at = _not_before_last(head_seq)
+        self.at = _time_after(head_seq)
 
     @classmethod
     def start(cls) -> BulkChain:
@@ -227,7 +237,7 @@ class BulkChain:
         self,
         *,
         actor: User | None,
-        organization: Organization | None,
+        organization: Organization | int | None,
         action: str,
         object_type: str,
         object_ids: Iterable[Any],
@@ -236,13 +246,13 @@ class BulkChain:
         ctx = context.current()
         action, object_type = str(action), str(object_type)
         actor_id = _actor_id(actor)
-        org_id = organization.pk if organization is not None else None
+        org_id = _organization_id(organization)
         field_list = sorted(set(fields))
         ip = chain.storable_ip(ctx.ip)
         channel, request_id = ctx.channel, ctx.request_id
         rows = BulkRows(AuditEntry, _BULK_COLUMNS)
         add = rows.rows.append
-        now = self.at = max(timezone.now(), self.at)
+        now = self.at = chain.in_order(timezone.now(), self.at)
         hasher = chain.BatchHasher(
             at=now,
             actor_id=actor_id,
@@ -274,7 +284,7 @@ class BulkChain:
 def record_many(
     *,
     actor: User | None,
-    organization: Organization | None,
+    organization: Organization | int | None,
     action: str,
     object_type: str,
     object_ids: Iterable[Any],
@@ -290,12 +300,16 @@ def record_many(
     oids = list(object_ids)
     if not oids:
         return 0
+    texts = ["" if oid is None else str(oid) for oid in oids]
+    ctx = context.current()
+    _check_lengths(
+        action=str(action), object_type=str(object_type), object_id=max(texts, key=len),
+        channel=ctx.channel, request_id=ctx.request_id,
+    )  # fmt: skip
     if len(oids) <= batch_size:
-        ctx = context.current()
         appended = _append_in_database(
             actor_id=_actor_id(actor), organization_id=_organization_id(organization),
-            action=str(action), object_type=str(object_type),
-            object_ids=["" if oid is None else str(oid) for oid in oids],
+            action=str(action), object_type=str(object_type), object_ids=texts,
             fields=sorted(set(fields)), channel=ctx.channel, request_id=ctx.request_id,
             ip=chain.storable_ip(ctx.ip),
         )  # fmt: skip

@@ -19,8 +19,9 @@ The hash is the one ``chain`` defines (a test compares every entry written here 
 ``AuditEntry.compute_hash``): SHA-256 of
 ``parts[1] || at || parts[2] || encoded object id || parts[3] || prev_hash || parts[4]
 || seq || '}'``, with ``at`` in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``. ``at`` is the
-writer's time, or the previous entry's if that is later: times along the chain never
-go backwards, as when Python took the time under the lock.
+writer's time, or the previous entry's when the writer's is at most ``chain.CLOCK_STEP``
+behind it (``chain.in_order``: in order for writers racing for the lock, and a clock far
+off shows on its own entries instead of pinning everyone's).
 
 No head row (a fresh database): the function returns no rows and the caller takes the
 Python path, which creates it.
@@ -30,9 +31,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from mppdesk.audit import chain
+
 FUNCTION = "audit_append"
 
-CREATE = """
+_CREATE = """
 CREATE OR REPLACE FUNCTION audit_append(
     p_parts text[],
     p_at timestamptz,
@@ -70,7 +73,12 @@ BEGIN
         RETURN;
     END IF;
     SELECT e.at INTO v_last FROM audit_auditentry e WHERE e.seq = v_seq;
-    v_at := greatest(p_at, v_last);
+    -- chain.in_order: the previous entry's time if ours is at most CLOCK_STEP behind it.
+    IF v_last > p_at AND v_last <= p_at + interval '{step} seconds' THEN
+        v_at := v_last;
+    ELSE
+        v_at := p_at;
+    END IF;
     v_at_text := to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
     FOR i IN 1 .. v_count LOOP
         v_seq := v_seq + 1;
@@ -93,6 +101,8 @@ BEGIN
 END
 $$
 """
+
+CREATE = _CREATE.replace("{step}", str(int(chain.CLOCK_STEP.total_seconds())))
 
 DROP = "DROP FUNCTION IF EXISTS audit_append(text[], timestamptz, bigint, bigint, text, text, text[], text[], jsonb, text, text, inet)"  # noqa: E501
 

@@ -112,3 +112,21 @@ def test_the_parts_around_the_holes_are_the_canonical_form(
     )  # fmt: skip
     assert joined == chain.canonical(seq=seq, at=at, object_id=object_id, prev_hash=prev,
                                      **common)  # fmt: skip
+
+
+def test_in_order_takes_the_previous_time_only_a_little_ahead():
+    previous = AT
+    step = chain.CLOCK_STEP
+    tick = dt.timedelta(microseconds=1)
+    assert chain.in_order(previous - step, previous) == previous  # the edge: taken
+    assert chain.in_order(previous - step - tick, previous) == previous - step - tick
+    assert chain.in_order(previous - tick, previous) == previous
+    assert chain.in_order(previous, previous) == previous
+    assert chain.in_order(previous + tick, previous) == previous + tick
+    assert chain.in_order(previous, None) == previous
+
+
+@given(at=st.text(max_size=3))
+def test_an_address_with_a_zone_is_not_stored(at):
+    assert chain.storable_ip(f"fe80::1%eth{at}") is None
+    assert chain.storable_ip("fe80::1") == "fe80::1"

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -144,10 +145,21 @@ def test_an_entry_is_filed_only_under_an_organization_or_its_id(personas):
     _chain_is_one_line()
 
 
-def test_times_never_go_back_along_the_chain_when_a_writers_clock_does(personas):
-    """A writer whose clock is behind (another machine, or one set back) files its entry
-    at the previous entry's time, never before it: single entries, small batches (the
-    ``audit_append`` path on PostgreSQL) and large ones (the Python path) alike."""
+def _write_all_ways(tag: str) -> None:
+    """A single entry, a small batch (``audit_append`` on PostgreSQL) and a large one
+    (the Python path on both databases)."""
+    services.record(actor=None, organization=None, action="view", object_type="person",
+                    object_id=f"{tag}-one")  # fmt: skip
+    services.record_many(actor=None, organization=None, action="view", object_type="person",
+                         object_ids=[f"{tag}-b1", f"{tag}-b2"])  # fmt: skip
+    services.record_many(actor=None, organization=None, action="import", object_type="person",
+                         object_ids=[f"{tag}-i{n}" for n in range(30)], batch_size=10)  # fmt: skip
+
+
+def test_a_clock_a_little_behind_takes_the_previous_entrys_time(personas):
+    """Writers racing for the chain head (a clock up to ``CLOCK_STEP`` behind the last
+    entry's) file their entries at that entry's time: times along the chain stay in
+    order, whichever path writes."""
     import datetime as dt
 
     import time_machine
@@ -156,21 +168,84 @@ def test_times_never_go_back_along_the_chain_when_a_writers_clock_does(personas)
     with time_machine.travel(ahead, tick=False):
         first = services.record(actor=personas.caseworker, organization=personas.org,
                                 action="view", object_type="person", object_id="ahead")  # fmt: skip
-    with time_machine.travel(ahead - dt.timedelta(hours=1), tick=False):
-        services.record(actor=None, organization=None, action="view", object_type="person",
-                        object_id="behind")  # fmt: skip
-        services.record_many(actor=None, organization=None, action="view",
-                             object_type="person", object_ids=["b1", "b2"])  # fmt: skip
-        services.record_many(actor=None, organization=None, action="import",
-                             object_type="person", object_ids=[f"i{n}" for n in range(30)],
-                             batch_size=10)  # fmt: skip
-    later = services.record(actor=None, organization=None, action="view",
-                            object_type="person", object_id="now")  # fmt: skip
+    behind = ahead - chain.CLOCK_STEP + dt.timedelta(milliseconds=1)
+    with time_machine.travel(behind, tick=False):
+        _write_all_ways("behind")
     entries = _chain_is_one_line()
     assert first.at == ahead
-    assert [e.at for e in entries[:-1]] == [ahead] * (len(entries) - 1)
-    assert later.at > ahead  # the real clock, after the writers that were set to 2026-12-06
+    assert [e.at for e in entries] == [ahead] * len(entries)
     assert verify_chain().ok
+
+
+def test_a_clock_far_off_keeps_its_own_time_and_pins_nobody(personas):
+    """A machine whose clock is an hour ahead does not drag every later entry, from every
+    machine, to its time; one an hour behind shows on its own entries."""
+    import datetime as dt
+
+    import time_machine
+
+    real = timezone.now()
+    with time_machine.travel(real + dt.timedelta(hours=1), tick=False):
+        fast = services.record(actor=None, organization=None, action="view",
+                               object_type="person", object_id="fast")  # fmt: skip
+    _write_all_ways("real")
+    with time_machine.travel(real - dt.timedelta(hours=1), tick=False):
+        _write_all_ways("slow")
+    entries = _chain_is_one_line()
+    assert entries[0].pk == fast.pk
+    on_time = [e for e in entries if e.object_id.startswith("real-")]
+    late = [e for e in entries if e.object_id.startswith("slow-")]
+    assert len(on_time) == len(late) == 33
+    assert all(real <= e.at < fast.at - dt.timedelta(minutes=59) for e in on_time)
+    assert all(e.at == real - dt.timedelta(hours=1) for e in late)
+    assert verify_chain().ok
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("object_id", "x" * 65), ("object_id", "x" * 64 + "   "), ("object_type", "p" * 65)],
+)
+def test_a_value_longer_than_its_column_is_refused_by_name(db, field, value):
+    """PostgreSQL cuts trailing spaces off a value longer than its column without a word:
+    the stored entry would no longer match its hash. Refused before anything is written,
+    on both databases and both paths."""
+    common = {"actor": None, "organization": None, "action": "view", "object_type": "person"}
+    common["object_type"] = value if field == "object_type" else "person"
+    oid = value if field == "object_id" else "ok"
+    with pytest.raises(ValueError, match=f"audit entry {field} is longer than"):
+        services.record(object_id=oid, **common)
+    with pytest.raises(ValueError, match=f"audit entry {field} is longer than"):
+        services.record_many(object_ids=["fine", oid], **common)
+    with pytest.raises(ValueError, match=f"audit entry {field} is longer than"):
+        services.record_many(object_ids=["fine", oid, "more"], batch_size=1, **common)
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_address_with_a_zone_is_left_out_not_fatal(db):
+    """``fe80::1%eth0`` parses as an address, but neither the chain's canonical form nor
+    PostgreSQL's ``inet`` takes it: stored as no address, the request goes on."""
+    token = context.bind(context.RequestContext(ip="fe80::1%eth0", channel="web"))
+    try:
+        entry = services.record(actor=None, organization=None, action="view",
+                                object_type="person", object_id="z")  # fmt: skip
+        services.record_many(actor=None, organization=None, action="view",
+                             object_type="person", object_ids=["z1", "z2"])  # fmt: skip
+    finally:
+        context.reset(token)
+    assert entry.ip is None
+    assert [e.ip for e in _chain_is_one_line()] == [None, None, None]
+    assert verify_chain().ok
+
+
+def test_a_batch_is_filed_by_an_organization_id_on_every_path(personas):
+    """``record_many`` takes an organization or its id, on the path inside PostgreSQL and
+    on the Python path alike (large batches; SQLite)."""
+    org_id = personas.org.pk
+    services.record_many(actor=None, organization=org_id, action="view",
+                         object_type="person", object_ids=["s1", "s2"])  # fmt: skip
+    services.record_many(actor=None, organization=org_id, action="view",
+                         object_type="person", object_ids=["l1", "l2", "l3"], batch_size=1)  # fmt: skip
+    assert {e.organization_id for e in _chain_is_one_line()} == {org_id}
 
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
