@@ -75,7 +75,7 @@ def main() -> int:
     }
     if connection.vendor == "postgresql":
         real = services._append_in_database
-        services._append_in_database = lambda **kwargs: []  # type: ignore[assignment]
+        services._append_in_database = lambda *args, **kwargs: []  # type: ignore[assignment]
         try:
             concurrent["python_baseline"] = _concurrent(args.threads, args.per_thread)
         finally:
@@ -107,6 +107,7 @@ def _concurrent(threads: int, per_thread: int) -> dict:
     from django.db import connections
 
     from mppdesk.audit import services
+    from mppdesk.testing.concurrency import join_all
 
     barrier = threading.Barrier(threads)
     times: list[float] = []
@@ -134,8 +135,7 @@ def _concurrent(threads: int, per_thread: int) -> dict:
     started = time.perf_counter()
     for worker in workers:
         worker.start()
-    for worker in workers:
-        worker.join(600)
+    join_all(workers, 600)
     wall = time.perf_counter() - started
     if errors:
         raise errors[0]

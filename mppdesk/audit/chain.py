@@ -192,24 +192,9 @@ class BatchHasher:
     that the result is byte for byte what ``canonical`` gives.
     """
 
-    def __init__(
-        self,
-        *,
-        at: dt.datetime,
-        actor_id: Any,
-        organization_id: Any,
-        action: str,
-        object_type: str,
-        fields: Sequence[str],
-        channel: str,
-        request_id: str,
-        ip: Any,
-    ) -> None:
-        parts = Parts.of(
-            actor_id=actor_id, organization_id=organization_id, action=action,
-            object_type=object_type, fields=fields, channel=channel,
-            request_id=request_id, ip=ip,
-        )  # fmt: skip
+    def __init__(self, *, at: dt.datetime, **content: Any) -> None:
+        """``content``: what ``Parts.of`` takes (every field but seq, object id, prev hash)."""
+        parts = Parts.of(**content)
         self._head = parts[0] + canonical_at(at) + parts[1]
         self._middle = parts[2]
         self._tail = parts[3]

@@ -92,13 +92,44 @@ def _time_after(head_seq: int) -> dt.datetime:
     return chain.in_order(timezone.now(), last)
 
 
-def _check_lengths(**values: str) -> None:
+#: The text columns of an entry and their lengths (``_check_lengths``).
+_LIMITS: dict[str, int] = {
+    name: AuditEntry._meta.get_field(name).max_length  # type: ignore[union-attr,misc]
+    for name in ("action", "object_type", "object_id", "channel", "request_id")
+}
+
+
+def _content(
+    actor: User | None,
+    organization: Organization | int | None,
+    action: str,
+    object_type: str,
+    fields: Sequence[str],
+) -> dict[str, Any]:
+    """What every entry of one write shares, as stored and hashed (``chain.Parts.of``
+    takes it as it is): the caller's values and the request's context."""
+    ctx = context.current()
+    return {
+        "actor_id": _actor_id(actor),
+        "organization_id": _organization_id(organization),
+        # The stored value, whether an ``AuditAction``/``ObjectType`` or a string came in.
+        "action": str(action),
+        "object_type": str(object_type),
+        "fields": sorted(set(fields)),
+        "channel": ctx.channel,
+        "request_id": ctx.request_id,
+        "ip": chain.storable_ip(ctx.ip),
+    }
+
+
+def _check_lengths(content: dict[str, Any], object_ids: Sequence[str]) -> None:
     """Refuse a value longer than its column: PostgreSQL would cut trailing spaces off
     it silently, and the stored entry would no longer match its hash."""
+    values = {name: content[name] for name in _LIMITS if name != "object_id"}
+    values["object_id"] = max(object_ids, key=len)
     for name, value in values.items():
-        limit = getattr(AuditEntry._meta.get_field(name), "max_length", None)
-        if limit is not None and len(value) > limit:
-            raise ValueError(f"audit entry {name} is longer than {limit} characters")
+        if len(value) > _LIMITS[name]:
+            raise ValueError(f"audit entry {name} is longer than {_LIMITS[name]} characters")
 
 
 def _advance_head(old_seq: int, seq: int, hash_: str) -> None:
@@ -112,16 +143,7 @@ def _advance_head(old_seq: int, seq: int, hash_: str) -> None:
 
 
 def _append_in_database(
-    *,
-    actor_id: Any,
-    organization_id: int | None,
-    action: str,
-    object_type: str,
-    object_ids: list[str],
-    fields: list[str],
-    channel: str,
-    request_id: str,
-    ip: str | None,
+    content: dict[str, Any], object_ids: list[str]
 ) -> list[tuple[int, int, Any, str, str]]:
     """Append entries through ``audit_append`` (PostgreSQL; see ``audit.sql``): the head
     is locked, the entries hashed and inserted and the head moved in one statement.
@@ -129,17 +151,15 @@ def _append_in_database(
     there is no head row yet (the Python path then writes, and creates the head)."""
     if connection.vendor != "postgresql":
         return []
-    parts = chain.Parts.of(
-        actor_id=actor_id, organization_id=organization_id, action=action,
-        object_type=object_type, fields=fields, channel=channel, request_id=request_id, ip=ip,
-    )  # fmt: skip
+    c = content
     with connection.cursor() as cursor:
         cursor.execute(
             sql.CALL,
             [
-                list(parts), timezone.now(), actor_id, organization_id, action, object_type,
-                object_ids, [chain.encode_object_id(oid) for oid in object_ids],
-                json.dumps(fields), channel, request_id, ip,
+                list(chain.Parts.of(**c)), timezone.now(), c["actor_id"], c["organization_id"],
+                c["action"], c["object_type"], object_ids,
+                [chain.encode_object_id(oid) for oid in object_ids], json.dumps(c["fields"]),
+                c["channel"], c["request_id"], c["ip"],
             ],
         )  # fmt: skip
         return cursor.fetchall()
@@ -177,28 +197,11 @@ def record(
 ) -> AuditEntry:
     """Append one entry (in the caller's transaction, or its own). ``organization`` may
     be given by its id where the caller has not read it."""
-    ctx = context.current()
-    entry = AuditEntry(
-        actor_id=_actor_id(actor),
-        organization_id=_organization_id(organization),
-        # The stored value, whether an ``AuditAction``/``ObjectType`` or a string came in.
-        action=str(action),
-        object_type=str(object_type),
-        object_id=str(object_id) if object_id is not None else "",
-        fields=sorted(set(fields)),
-        channel=ctx.channel,
-        request_id=ctx.request_id,
-        ip=chain.storable_ip(ctx.ip),
-    )
-    _check_lengths(
-        action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
-        channel=entry.channel, request_id=entry.request_id,
-    )  # fmt: skip
-    appended = _append_in_database(
-        actor_id=entry.actor_id, organization_id=entry.organization_id, action=entry.action,
-        object_type=entry.object_type, object_ids=[entry.object_id], fields=entry.fields,
-        channel=entry.channel, request_id=entry.request_id, ip=entry.ip,
-    )  # fmt: skip
+    content = _content(actor, organization, action, object_type, fields)
+    oid = str(object_id) if object_id is not None else ""
+    _check_lengths(content, [oid])
+    entry = AuditEntry(object_id=oid, **content)
+    appended = _append_in_database(content, [oid])
     if appended:
         entry.pk, entry.seq, entry.at, entry.prev_hash, entry.hash = appended[0]
         entry._state.adding = False
@@ -243,28 +246,15 @@ class BulkChain:
         object_ids: Iterable[Any],
         fields: Sequence[str] = (),
     ) -> BulkRows:
-        ctx = context.current()
-        action, object_type = str(action), str(object_type)
-        actor_id = _actor_id(actor)
-        org_id = _organization_id(organization)
-        field_list = sorted(set(fields))
-        ip = chain.storable_ip(ctx.ip)
-        channel, request_id = ctx.channel, ctx.request_id
+        content = _content(actor, organization, action, object_type, fields)
+        actor_id, org_id = content["actor_id"], content["organization_id"]
+        action, object_type = content["action"], content["object_type"]
+        field_list, channel = content["fields"], content["channel"]
+        request_id, ip = content["request_id"], content["ip"]
         rows = BulkRows(AuditEntry, _BULK_COLUMNS)
         add = rows.rows.append
         now = self.at = chain.in_order(timezone.now(), self.at)
-        hasher = chain.BatchHasher(
-            at=now,
-            actor_id=actor_id,
-            organization_id=org_id,
-            action=action,
-            object_type=object_type,
-            fields=field_list,
-            channel=channel,
-            request_id=request_id,
-            ip=ip,
-        )
-        hash_ = hasher.hash
+        hash_ = chain.BatchHasher(at=now, **content).hash
         seq, prev = self.seq, self.prev
         for object_id in object_ids:
             oid = "" if object_id is None else str(object_id)
@@ -301,18 +291,10 @@ def record_many(
     if not oids:
         return 0
     texts = ["" if oid is None else str(oid) for oid in oids]
-    ctx = context.current()
-    _check_lengths(
-        action=str(action), object_type=str(object_type), object_id=max(texts, key=len),
-        channel=ctx.channel, request_id=ctx.request_id,
-    )  # fmt: skip
+    content = _content(actor, organization, action, object_type, fields)
+    _check_lengths(content, texts)
     if len(oids) <= batch_size:
-        appended = _append_in_database(
-            actor_id=_actor_id(actor), organization_id=_organization_id(organization),
-            action=str(action), object_type=str(object_type), object_ids=texts,
-            fields=sorted(set(fields)), channel=ctx.channel, request_id=ctx.request_id,
-            ip=chain.storable_ip(ctx.ip),
-        )  # fmt: skip
+        appended = _append_in_database(content, texts)
         if appended:
             return len(appended)
     with transaction.atomic(savepoint=False):

@@ -33,8 +33,6 @@ from typing import Any
 
 from mppdesk.audit import chain
 
-FUNCTION = "audit_append"
-
 _CREATE = """
 CREATE OR REPLACE FUNCTION audit_append(
     p_parts text[],
