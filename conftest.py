@@ -71,6 +71,15 @@ def _english_outside_requests():  # type: ignore[no-untyped-def]
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _no_common_words_remembered():  # type: ignore[no-untyped-def]
+    """Each test plans its name searches from its own people: a word another test made
+    common is not remembered as common (``people.queries._COMMON``)."""
+    from mppdesk.people.queries import forget_common_words
+
+    forget_common_words()
+
+
 @dataclass
 class Personas:
     org: object

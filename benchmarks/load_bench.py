@@ -289,8 +289,15 @@ def process_group(name: str, cmdline: list[str]) -> str:
     return "other"
 
 
+#: Groups whose processes start and reap others of the same group (the postmaster its
+#: backends, the gunicorn master its workers): what their ended children used counts too.
+_REAPING_GROUPS = ("postgresql", "web")
+
+
 def process_cpu() -> dict[int, tuple[str, float]]:
-    """CPU seconds so far of every process on the machine, with its group."""
+    """CPU seconds so far of every process on the machine, with its group; for the groups
+    in ``_REAPING_GROUPS`` with the CPU of the children they reaped (a database backend
+    that ended during a level: its connection was recycled)."""
     import psutil
 
     seen = {}
@@ -300,8 +307,28 @@ def process_cpu() -> dict[int, tuple[str, float]]:
         if times is None:
             continue
         group = process_group(info.get("name") or "", info.get("cmdline") or [])
-        seen[info["pid"]] = (group, float(times.user + times.system))
+        seconds = times.user + times.system
+        if group in _REAPING_GROUPS:
+            seconds += times.children_user + times.children_system
+        seen[info["pid"]] = (group, float(seconds))
     return seen
+
+
+def cpu_by_group(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    """CPU seconds per group between two ``process_cpu`` readings. A process that ended in
+    between is in its parent's reaped-children time with all it ever used, so what it had
+    used before is taken off again (for the groups whose parents are counted so)."""
+    by_group: dict[str, float] = {}
+    for pid, (group, seconds) in after.items():
+        was = before.get(pid)
+        used = seconds - was[1] if was and was[0] == group else seconds
+        by_group[group] = by_group.get(group, 0.0) + used
+    for pid, (group, seconds) in before.items():
+        if pid not in after and group in _REAPING_GROUPS:
+            by_group[group] = by_group.get(group, 0.0) - seconds
+    return by_group
 
 
 def _cpu_modes() -> dict[str, float]:
@@ -343,11 +370,7 @@ class CpuAccount:
         locust = self._children() - self.children
         app = max(0.0, busy - locust)
         cores = os.cpu_count() or 1
-        by_group: dict[str, float] = {}
-        for pid, (group, seconds) in process_cpu().items():
-            before = self.processes.get(pid)
-            used = seconds - before[1] if before and before[0] == group else seconds
-            by_group[group] = by_group.get(group, 0.0) + used
+        by_group = cpu_by_group(self.processes, process_cpu())
         per_request = 1000 * app / requests if requests else None
         return {
             "wall_s": round(wall, 1),
@@ -355,7 +378,8 @@ class CpuAccount:
             "machine_busy_share": round(busy / (wall * cores), 2),
             "locust_cpu_s": round(locust, 1),
             "application_cpu_s": round(app, 1),
-            # Processes alive at the end (a process that ended during the run is missing).
+            # Database backends and web workers that ended during the run are counted
+            # (reaped by their parents); other processes that ended are missing.
             "cpu_s_by_process": {k: round(v, 1) for k, v in sorted(by_group.items())},
             "machine_cpu_s_by_mode": {k: round(v, 1) for k, v in spent.items() if round(v, 1)},
             "requests": requests,

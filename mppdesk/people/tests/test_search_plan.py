@@ -158,3 +158,96 @@ def test_a_word_up_to_the_probe_narrows_by_ids(personas, monkeypatch) -> None:  
             q["sql"] for q in captured.captured_queries if 'FROM "people_person"' in q["sql"]
         ]
         assert ("people_personnametoken" in people_sql) is subquery
+
+
+def _token_counts(captured: CaptureQueriesContext) -> int:
+    """How many of the captured queries counted a word's tokens (``_people_named``)."""
+    return sum(
+        q["sql"].startswith('SELECT COUNT(*) FROM (SELECT "people_personnametoken"')
+        for q in captured.captured_queries
+    )
+
+
+def test_a_word_found_common_is_not_counted_again(personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The verdict "common" is remembered: the next search of that word does not count its
+    tokens again, and finds the same people."""
+    wanted = {PersonFactory(organization=personas.org, given_names="Wideline",
+                            family_names=f"Joseph {n}").pk for n in range(3)}  # fmt: skip
+    monkeypatch.setattr(queries, "NAME_PROBE", 2)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert {p.pk for p in search_people(personas.caseworker, "Wideline")} == wanted
+        counts.append(_token_counts(captured))
+    assert counts == [1, 0]
+
+
+def test_a_remembered_verdict_that_no_longer_holds_finds_the_same_people(
+    personas, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A word remembered as common that has since become rare (people erased, names
+    changed) still finds exactly the people who have it, none of another organization."""
+    people = [PersonFactory(organization=personas.org, given_names="Wideline",
+                            family_names=f"Joseph {n}") for n in range(6)]  # fmt: skip
+    PersonFactory(organization=personas.other_org, given_names="Wideline", family_names="Pierre")
+    monkeypatch.setattr(queries, "NAME_PROBE", 4)
+    assert {p.pk for p in search_people(personas.caseworker, "Wideline Joseph")} == {
+        p.pk for p in people
+    }
+    for person in people[1:]:
+        person.name_tokens.all().delete()  # as a rename or an erasure leaves them
+    assert queries._COMMON  # "wideline" (and "joseph") still remembered as common
+    assert {p.pk for p in search_people(personas.caseworker, "Wideline Joseph")} == {people[0].pk}
+    assert {p.pk for p in search_people(personas.caseworker, "Wideline")} == {people[0].pk}
+
+
+def test_a_verdict_runs_out(personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    PersonFactory(organization=personas.org, given_names="Wideline", family_names="Joseph")
+    monkeypatch.setattr(queries, "NAME_PROBE", 0)
+    list(search_people(personas.caseworker, "Wideline"))
+    (expires,) = queries._COMMON.values()
+    clock = [expires + 1]
+    monkeypatch.setattr(queries.time, "monotonic", lambda: clock[0])
+    with CaptureQueriesContext(connection) as captured:
+        list(search_people(personas.caseworker, "Wideline"))
+    assert _token_counts(captured) == 1  # counted again
+
+
+@pytest.mark.parametrize("words", [2, 3])
+def test_several_common_words_name_the_people_who_have_all_of_them(
+    personas, monkeypatch, words
+) -> None:  # type: ignore[no-untyped-def]
+    """Every word common, their people kept as one set of ids (``_people_with_all``: on
+    PostgreSQL ordered runs of the token index merged and joined): exactly those who have
+    every word, a whole word or its beginning, none of another organization."""
+    names = [("María", "Hernández López"), ("Mariana", "Hernández"), ("María", "López"),
+             ("José", "Hernández López"), ("María José", "Hernandes Lopes")]  # fmt: skip
+    mine = [
+        PersonFactory(organization=personas.org, given_names=g, family_names=f) for g, f in names
+    ]
+    PersonFactory(
+        organization=personas.other_org, given_names="María", family_names="Hernández López"
+    )
+    monkeypatch.setattr(queries, "NAME_PROBE", 0)
+    query = " ".join(["Mari", "Hernández", "López"][:words])
+    found = {p.pk for p in search_people(personas.caseworker, query)}
+    expected = {mine[0].pk, mine[4].pk} if words == 3 else {mine[0].pk, mine[1].pk, mine[4].pk}
+    assert found == expected
+    assert (
+        queries._people_with_all(
+            [queries.word_lookup_digests("zzyzx"), queries.word_lookup_digests("maria")], 10
+        )
+        == []
+    )
+
+
+def test_a_short_word_among_common_ones(personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A word shorter than a searchable beginning has one digest (its phonetic key, no
+    beginning): one ordered run of its own beside the merged runs of the longer words."""
+    two = {PersonFactory(organization=personas.org, given_names="Li", family_names="Hernández").pk
+           for _ in range(2)}  # fmt: skip
+    PersonFactory(organization=personas.org, given_names="Li", family_names="López")
+    PersonFactory(organization=personas.org, given_names="Lina", family_names="Hernández")
+    monkeypatch.setattr(queries, "NAME_PROBE", 0)
+    assert {p.pk for p in search_people(personas.caseworker, "Li Hernández")} == two
+    assert {p.pk for p in search_people(personas.caseworker, "Hernández Li")} == two
