@@ -174,12 +174,17 @@ def roles_by_org(user: User | None) -> dict[int, str]:
         return {}
     cached: dict[int, str] | None = getattr(user, "_mppdesk_roles", None)
     if cached is None:
-        cached = dict(
-            user.memberships.filter(organization__is_active=True).values_list(
-                "organization_id", "role"
-            )
+        # The same read gives the active membership (``core.access.active_membership``:
+        # the first by id, which the menu of every page shows): one query, not two.
+        memberships = list(
+            user.memberships.select_related("organization")
+            .filter(organization__is_active=True)
+            .order_by("id")
         )
+        cached = {m.organization_id: m.role for m in memberships}
         user._mppdesk_roles = cached  # type: ignore[attr-defined]
+        if not hasattr(user, "_mppdesk_membership"):
+            user._mppdesk_membership = memberships[0] if memberships else None  # type: ignore[attr-defined]
     return cached
 
 

@@ -81,8 +81,10 @@ def get_person_for_view(
     """One person (``Http404`` if not visible) for display; records the read in the audit
     log under the person's owning organization, the same entry on every channel.
     ``within`` narrows visibility further before anything is recorded (an API token's
-    organization)."""
-    person = get_person(actor, pk)
+    organization). The household (a field of the view) comes in the same query."""
+    person: Person = get_visible_or_404(
+        Person.objects.select_related("household_membership__household__port"), actor, pk
+    )
     if within is not None:
         person = within(person)
     audit.record_view(

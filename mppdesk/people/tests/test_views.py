@@ -174,6 +174,34 @@ def test_detail_shows_household_with_links(personas, caseworker_client):
     assert "Lucía" in household_page.text
 
 
+def test_person_page_reads_the_person_household_port_and_memberships_once(
+    personas, caseworker_client
+):
+    """The household and its port come with the person; the viewer's roles and the
+    membership the menu shows are one read; the movements panel does not read the
+    person again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    port = Port.objects.order_by("code").first()
+    household = HouseholdFactory(organization=personas.org, port=port)
+    url = reverse("people:detail", kwargs={"pk": household.lead.pk})
+    caseworker_client.get(url)  # the session's first request
+    with CaptureQueriesContext(connection) as captured:
+        response = caseworker_client.get(url)
+    assert response.status_code == 200
+    assert str(port) in response.text
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [q for q in sql if q.startswith("SELECT") and 'FROM "places_port"' in q]
+    assert len([q for q in sql if 'FROM "accounts_membership"' in q]) == 1
+    person_reads = [
+        q for q in sql
+        if 'FROM "people_person"' in q and household.lead.pk.hex in q
+        and "dedupe_bidx" not in q.split("WHERE", 1)[1]  # the possible duplicates: not them
+    ]  # fmt: skip
+    assert len(person_reads) == 1, person_reads
+
+
 def test_contact_consent_and_opt_out_toggles_go_through_the_service(personas, caseworker_client):
     contact = ContactPointFactory(person__organization=personas.org, consent=False)
     url = reverse(

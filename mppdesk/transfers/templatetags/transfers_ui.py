@@ -233,12 +233,12 @@ def movement_rows(events: Sequence[Any]) -> list[dict[str, Any]]:
 
 @register.inclusion_tag("transfers/_movement_panel.html", takes_context=True)
 def movement_panel(context: template.Context, person: Any) -> dict[str, Any]:
-    """The person's movements on the person page. That page already checked the person
-    is visible to the viewer; ``movement_timeline`` checks it again (404 otherwise).
-    Shown when there are movements; the full page link needs ``transfer.read``."""
+    """The person's movements on the person page, which read ``person`` through the
+    viewer's scope (``people.queries.get_person_for_view``). Shown when there are
+    movements; the full page link needs ``transfer.read``."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    events = queries.movement_timeline(user, person.pk)
+    events = queries.person_movements(person)
     return {
         "person": person,
         "rows": movement_rows(events),
