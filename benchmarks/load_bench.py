@@ -2,7 +2,7 @@
 PostgreSQL with 1,000,000 people, and the text line at a fixed rate (issue 16).
 
     python -m benchmarks.load_bench [--people 1000000] [--users 50,200,500]
-        [--duration 60] [--web-workers 5] [--text-rate 100] [--reuse]
+        [--duration 60] [--web-workers 2] [--text-rate 100] [--reuse]
         [--database mppdesk_load] [--metrics]
 
 1. A database ``mppdesk_load`` on ``BENCH_POSTGRES_URL``'s server (kept between runs with
@@ -512,7 +512,10 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--users", default="50,200,500")
     parser.add_argument("--duration", type=int, default=60, help="seconds at full load")
-    parser.add_argument("--web-workers", type=int, default=5)
+    # As many web processes as cores (``mppdesk run``'s default of 2 here): 5 gthread
+    # workers on these 2 cores cost 40 ms of CPU per request at 200 users against 35 ms
+    # for 2, and a person page alone 55 against 40 ms (docs/benchmarks.md).
+    parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument(
         "--web-threads", type=int, default=None, help="threads per web worker (default: run's)"
     )
