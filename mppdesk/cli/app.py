@@ -154,6 +154,13 @@ class MppdeskGroup(click.Group):
             raise user_error from exc
 
 
+#: Threads per web worker under ``run --production``. A self-service answer is padded to a
+#: fixed time (250 ms) and holds its thread meanwhile: the text line at 100 messages/s
+#: keeps about 25 threads waiting. 2 workers x 8 threads answered the text line alone at
+#: 56 messages/s of 100 offered (p99 3.8 s, and growing: Twilio does not wait for an
+#: answer before sending the next), 2 x 16 at 90/s (p99 0.96 s) (docs/benchmarks.md).
+PRODUCTION_THREADS = 16
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -240,7 +247,7 @@ def _check_port_free(host: str, port: int) -> None:
     "--threads",
     default=None,
     type=click.IntRange(1, 64),
-    help="Threads per web worker (default: 8 with --production, else 1). Requests that wait "
+    help="Threads per web worker (default: 16 with --production, else 1). Requests that wait "
     "(the self-service answers padded to a fixed time, the database) then hold a thread, "
     "not a whole worker.",
 )
@@ -349,7 +356,7 @@ def run(
             "web",
             [
                 *me, "serve", "--bind", f"{url_host}:{port}", "--workers", str(workers),
-                "--threads", str(threads or (8 if production else 1)),
+                "--threads", str(threads or (PRODUCTION_THREADS if production else 1)),
             ],
         ),
     ]  # fmt: skip

@@ -136,7 +136,7 @@ def test_run_production_supervises_web_workers_dispatchers_and_periodic(
     web = dict(sup.commands)["web"]
     assert web[web.index("--workers") + 1] == "3" and f"127.0.0.1:{port}" in web
     # gthread workers: a padded self-service answer holds a thread, not the process
-    assert web[web.index("--threads") + 1] == "8"
+    assert web[web.index("--threads") + 1] == "16"
     assert dict(sup.commands)["periodic"][-1] == "periodic"
     assert sup.env["MPPDESK_MODE"] == "production"
     metrics_dir = tmp_path / "var" / "prometheus"
