@@ -9,6 +9,7 @@ can ask for a narrower search instead of offering page 20,000.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -20,8 +21,19 @@ LIST_CAP = 500
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list: Any, per_page: int, cap: int | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        cap: int | None = None,
+        *,
+        at_least: Callable[[int], bool] | None = None,
+        **kwargs: Any,
+    ):
+        """``at_least(n)``: a cheaper test that ``n`` or more rows match, tried before
+        counting (True: they do; False: it cannot tell, count)."""
         super().__init__(object_list, per_page, **kwargs)
+        self.at_least = at_least
         cap = LIST_CAP if cap is None else cap
         if cap < per_page:
             raise ValueError("cap must hold at least one page")
@@ -40,6 +52,8 @@ class CappedPaginator(Paginator):
         ``DISTINCT`` or grouped query (the order's columns may take part in what is
         distinct or in the groups) and one already sliced (it cannot be reordered).
         """
+        if self.at_least is not None and self.at_least(self.cap + 1):
+            return self.cap + 1
         rows = self.object_list
         if isinstance(rows, QuerySet) and not (
             rows.query.distinct or rows.query.group_by or rows.query.is_sliced

@@ -15,7 +15,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -69,6 +69,11 @@ class PeopleSelection:
     mine: bool
     sort: Sort
     search_error: str
+    #: Some of ``people`` that are cheap to count (``queries.Found.sample``), or None.
+    sample: QuerySet[Person] | None = None
+
+    def at_least(self, count: int) -> bool:
+        return queries.Found(self.people, self.sample).at_least(count)
 
 
 def _people_selection(request: HttpRequest) -> PeopleSelection:
@@ -81,12 +86,13 @@ def _people_selection(request: HttpRequest) -> PeopleSelection:
     ).select_related("case")
     search_error = ""
     try:
-        found = queries.search_people(user, q)
+        found = queries.find_people(user, q)
     except FieldErrors as exc:
         # Too short to narrow anything: say so instead of listing the whole scope.
         search_error = " ".join(exc.errors.get("q", []))
-        found = queries.people_for(user).none()
-    people = found.prefetch_related(
+        found = queries.Found(queries.people_for(user).none())
+    sample = found.sample
+    people = found.people.prefetch_related(
         Prefetch(
             "case_memberships", queryset=visible_memberships, to_attr="visible_case_memberships"
         )
@@ -96,13 +102,13 @@ def _people_selection(request: HttpRequest) -> PeopleSelection:
         from mppdesk.casework.queries import mine_filter
 
         my_cases = case_queries.cases_for(user).filter(mine_filter(user))
-        people = people.filter(
-            pk__in=CaseMember.objects.filter(case__in=my_cases).values("person_id")
-        )
+        on_my_cases = Q(pk__in=CaseMember.objects.filter(case__in=my_cases).values("person_id"))
+        people = people.filter(on_my_cases)
+        sample = None if sample is None else sample.filter(on_my_cases)
     # The sort key is no personal data: it is in the URL even for a POSTed search.
     sort = queries.PEOPLE_SORTING.parse(request.GET.get("sort"))
     people = queries.PEOPLE_SORTING.apply(people, sort)
-    return PeopleSelection(people, q, mine, sort, search_error)
+    return PeopleSelection(people, q, mine, sort, search_error, sample)
 
 
 @requires(Action.PERSON_READ)
@@ -110,7 +116,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     selection = _people_selection(request)
     source = request.POST if request.method == "POST" else request.GET
-    page = CappedPaginator(selection.people, PAGE_SIZE).get_page(source.get("page"))
+    page = CappedPaginator(selection.people, PAGE_SIZE, at_least=selection.at_least).get_page(
+        source.get("page")
+    )
     # The names shown are on record, like a page of the API's list.
     queries.record_people_listed(user, page.object_list)
     context = {

@@ -251,3 +251,72 @@ def test_a_short_word_among_common_ones(personas, monkeypatch) -> None:  # type:
     monkeypatch.setattr(queries, "NAME_PROBE", 0)
     assert {p.pk for p in search_people(personas.caseworker, "Li Hernández")} == two
     assert {p.pk for p in search_people(personas.caseworker, "Hernández Li")} == two
+
+
+class CountProperty(TestCase):
+    """A list page counts a search up to its cap: through the sample of a common word's
+    first people where that shows the cap is passed, by counting otherwise. Whoever sees
+    how many of the word's people, the number is the one a plain count gives."""
+
+    @settings(max_examples=30, deadline=None)
+    @given(
+        roster=st.lists(
+            st.tuples(st.sampled_from(["Wideline", "Marie"]), st.booleans()),
+            min_size=0,
+            max_size=14,
+        ),  # fmt: skip
+        cap=st.integers(min_value=2, max_value=6),
+        sample=st.integers(min_value=1, max_value=10),
+        query=st.sampled_from(["Wideline", "Wideline Joseph", "Joseph"]),
+    )
+    def test_the_capped_count_is_a_plain_count(self, roster, cap, sample, query) -> None:  # type: ignore[no-untyped-def]
+        from mppdesk.core.pagination import CappedPaginator
+
+        org, other = OrganizationFactory(), OrganizationFactory()
+        user = UserFactory()
+        MembershipFactory(user=user, organization=org, role=Membership.Role.CASEWORKER)
+        for given_name, ours in roster:
+            PersonFactory(organization=org if ours else other, given_names=given_name,
+                          family_names="Joseph")  # fmt: skip
+        original = queries.NAME_PROBE, queries.COUNT_SAMPLE
+        queries.NAME_PROBE, queries.COUNT_SAMPLE = 0, sample  # every word common
+        queries.forget_common_words()
+        try:
+            found = queries.find_people(user, query)
+            plain = found.people.count()
+            counted = CappedPaginator(found.people, 1, cap=cap, at_least=found.at_least).counted
+        finally:
+            queries.NAME_PROBE, queries.COUNT_SAMPLE = original
+        assert counted == min(plain, cap + 1)
+        # A sample only where a word stays common on PostgreSQL (two common words go by
+        # the ids they name together; a single word of an empty roster is no query).
+        assert found.sample is None or connection.vendor == "postgresql"
+
+
+def test_a_common_word_past_the_cap_is_not_counted_in_full(personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Past the cap, the sample's count is the only count of the people (PostgreSQL); a
+    viewer who sees too few of the sample gets the full count, exact."""
+    from mppdesk.core.pagination import CappedPaginator
+
+    for _ in range(6):
+        PersonFactory(organization=personas.org, given_names="Wideline", family_names="Joseph")
+    monkeypatch.setattr(queries, "NAME_PROBE", 0)
+    monkeypatch.setattr(queries, "COUNT_SAMPLE", 6)
+    found = queries.find_people(personas.caseworker, "Wideline")
+    assert (found.sample is not None) is (connection.vendor == "postgresql")
+    with CaptureQueriesContext(connection) as captured:
+        counted = CappedPaginator(found.people, 2, cap=3, at_least=found.at_least).counted
+    assert counted == 4
+    counts = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'COUNT(*) FROM (SELECT "people_person"' in q["sql"]
+    ]
+    if connection.vendor == "postgresql":
+        assert len(counts) == 1 and "LIMIT 6" in counts[0]  # the sample, nothing else
+    # Exactly the cap: the sample shows the cap but not one more, so no "more".
+    found = queries.find_people(personas.caseworker, "Wideline")
+    assert CappedPaginator(found.people, 2, cap=6, at_least=found.at_least).counted == 6
+    # Another organization's case worker sees none of them: counted in full, exactly 0.
+    found = queries.find_people(personas.outsider, "Wideline")
+    assert CappedPaginator(found.people, 2, cap=3, at_least=found.at_least).counted == 0
