@@ -273,8 +273,8 @@ def _name_conditions(per_word: list[tuple[str, ...]]) -> tuple[Q, Q | None]:
             candidates = found if candidates is None else candidates & found
     if candidates is None and len(common) > 1:
         # Only common words ("María Hernández"): the people who have them all, as one
-        # set over the token index (INTERSECT), kept as ids when it is small enough; the
-        # walk probing each word per person counted such a search in 1.5 s.
+        # set over the token index (``_people_with_all``), kept as ids when it is small
+        # enough; the walk probing each word per person counted such a search in 1.5 s.
         both = _people_with_all(common, NAME_PROBE_BOTH + 1)
         if len(both) <= NAME_PROBE_BOTH:
             candidates, common = set(both), []
