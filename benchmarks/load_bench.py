@@ -326,7 +326,8 @@ def cpu_by_group(
         used = seconds - was[1] if was and was[0] == group else seconds
         by_group[group] = by_group.get(group, 0.0) + used
     for pid, (group, seconds) in before.items():
-        if pid not in after and group in _REAPING_GROUPS:
+        ended = pid not in after or after[pid][0] != group  # or its pid went to another
+        if ended and group in _REAPING_GROUPS:
             by_group[group] = by_group.get(group, 0.0) - seconds
     return by_group
 

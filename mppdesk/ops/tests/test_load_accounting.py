@@ -28,6 +28,14 @@ def test_a_process_of_another_group_that_ended_is_not_taken_off() -> None:
     assert cpu_by_group(before, after) == {"other": 0.5}
 
 
+def test_a_backend_whose_pid_another_group_took_counts_once() -> None:
+    # Backend 11 (1.0 s before) ended within the level, all 1.5 s of it reaped by the
+    # postmaster; its pid went to a web worker that used 0.25 s.
+    before = {10: ("postgresql", 2.5), 11: ("postgresql", 1.0)}
+    after = {10: ("postgresql", 4.0), 11: ("web", 0.25)}
+    assert cpu_by_group(before, after) == {"postgresql": 0.5, "web": 0.25}
+
+
 def test_a_pid_reused_by_another_group_counts_from_zero() -> None:
     before = {40: ("worker", 8.0)}
     after = {40: ("postgresql", 0.25)}
