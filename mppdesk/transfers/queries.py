@@ -16,8 +16,9 @@ What the planner page needs:
 - ``facilities()``, ``shelters(city)``, ``receiving_cities()``.
 - ``capacity_by_city(city, start, end)``: ``[CapacityPoint(date, capacity, occupied)]``
   for the chart.
-- ``movement_timeline(user, person_pk)``: the person's movements, oldest first
-  (``person_movements(person)`` for a person already read with ``get_person``).
+- ``person_movements(person)``: the movements of a person already read through the
+  viewer's scope (``people.queries.get_person``), oldest first;
+  ``get_movements_for_view(actor, person_pk)`` reads the person and records the view.
 """
 
 from __future__ import annotations
@@ -56,7 +57,6 @@ __all__ = [
     "group_members_for_view",
     "groups_for",
     "may_manage",
-    "movement_timeline",
     "person_movements",
     "receiving_cities",
     "shelter_load",
@@ -181,11 +181,6 @@ def capacity_by_city(city: str, start: dt.date, end: dt.date) -> list[CapacityPo
         points.append(CapacityPoint(date=day, capacity=capacity, occupied=occupied))
         day += dt.timedelta(days=1)
     return points
-
-
-def movement_timeline(user: User | None, person_pk: Any) -> list[MovementEvent]:
-    """The person's movements, oldest first (``Http404`` if the person is not visible)."""
-    return person_movements(people_queries.get_person(user, person_pk))
 
 
 #: What a read of a person's movements is filed as, on every channel (web, API).

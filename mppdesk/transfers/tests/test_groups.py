@@ -9,6 +9,7 @@ from django.http import Http404
 
 from mppdesk.audit.models import AuditEntry
 from mppdesk.core.errors import FieldErrors
+from mppdesk.people.queries import get_person
 from mppdesk.places.models import Shelter, ShelterNight
 from mppdesk.transfers import queries, services
 from mppdesk.transfers.models import Detention, GroupStatus, MovementKind, TransferMember
@@ -94,7 +95,7 @@ def test_lifecycle_reserves_and_moves(
     services.depart_group(actor=personas.coordinator, group=group)
     group = services.arrive_group(actor=personas.coordinator, group=group)
     assert group.status == GroupStatus.ARRIVED
-    timeline = queries.movement_timeline(personas.coordinator, family[0].pk)
+    timeline = queries.person_movements(get_person(personas.coordinator, family[0].pk))
     kinds = [e.kind for e in timeline]
     assert kinds[-2:] == [MovementKind.RETURNED, MovementKind.AT_SHELTER]
     assert MovementKind.SCREENED in kinds
