@@ -347,8 +347,7 @@ def _people_with_all(per_word: list[tuple[str, ...]], limit: int) -> list[Any]:
     if connection.vendor != "postgresql":
         first, *others = [_holders(digests) for digests in per_word]
         return list(first.intersection(*others)[:limit])
-    with connection.cursor() as cursor:
-        return token_sets.people_with_all(cursor, per_word, limit)
+    return token_sets.people_with_all(per_word, limit)
 
 
 #: How many of a common word's people (in id order) a list page's count looks at first.

@@ -38,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 TABLE = "people_name_token_set"
 
@@ -127,17 +127,14 @@ INSERT INTO people_name_token_set (person_id, bidxs)
 #: Built after the fill: one sorted build instead of 1,000,000 inserts into the index.
 _INDEX = "CREATE INDEX people_name_token_set_bidxs ON people_name_token_set USING gin (bidxs)"
 
-_DROP = """
-DROP TRIGGER IF EXISTS people_name_token_set_add ON people_personnametoken;
-DROP TRIGGER IF EXISTS people_name_token_set_remove ON people_personnametoken;
-DROP TRIGGER IF EXISTS people_name_token_set_replace ON people_personnametoken;
-DROP TRIGGER IF EXISTS people_name_token_set_truncate ON people_personnametoken;
-DROP FUNCTION IF EXISTS people_name_token_set_add();
-DROP FUNCTION IF EXISTS people_name_token_set_remove();
-DROP FUNCTION IF EXISTS people_name_token_set_replace();
-DROP FUNCTION IF EXISTS people_name_token_set_truncate();
-DROP TABLE IF EXISTS people_name_token_set;
-"""
+#: Each trigger calls the function of its name.
+_DROP = (
+    "".join(
+        f"DROP TRIGGER IF EXISTS {name} ON people_personnametoken; DROP FUNCTION IF EXISTS {name}();"
+        for name in TRIGGERS
+    )
+    + "DROP TABLE IF EXISTS people_name_token_set;"
+)
 
 #: People whose array is not exactly their tokens (either side missing counts too).
 _DIFFERENCES = """
@@ -205,19 +202,20 @@ def rebuild(connection: Any) -> None:
     does)."""
     if connection.vendor != "postgresql":
         return
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute("LOCK TABLE people_personnametoken IN SHARE MODE")
-        cursor.execute(_DROP)
-        for statement in (_TABLE, _FUNCTIONS, _TRIGGERS, _FILL, _INDEX):
-            cursor.execute(statement)
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE people_personnametoken IN SHARE MODE")
+        remove(connection)
+        install(connection)
 
 
-def people_with_all(cursor: Any, per_word: list[tuple[str, ...]], limit: int) -> list[Any]:
+def people_with_all(per_word: list[tuple[str, ...]], limit: int) -> list[Any]:
     """Up to ``limit`` ids of the people with one of each word's digests (``per_word``),
-    through the GIN index: one ``&&`` (has any of) per word."""
+    through the GIN index: one ``&&`` (has any of) per word (PostgreSQL)."""
     conditions = " AND ".join("bidxs && %s::text[]" for _ in per_word)
-    cursor.execute(
-        f"SELECT person_id FROM {TABLE} WHERE {conditions} LIMIT %s",  # noqa: S608 - placeholders only
-        [*(list(digests) for digests in per_word), limit],
-    )
-    return [row[0] for row in cursor.fetchall()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT person_id FROM {TABLE} WHERE {conditions} LIMIT %s",  # noqa: S608 - placeholders only
+            [*(list(digests) for digests in per_word), limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
