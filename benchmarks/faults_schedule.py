@@ -162,6 +162,7 @@ def scenario_schedule(
         and final["dockets_over_capacity"] == 0 and final["dockets_booked_not_hearings"] == 0
         and final["hearings"] == placed_count
         and result["audit_verify_ok"] and result["readyz_within_30_s"]
+        and result["search_arrays_ok"]
     )  # fmt: skip
     return result
 

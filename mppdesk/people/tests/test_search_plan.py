@@ -267,9 +267,10 @@ class CountProperty(TestCase):
         ),  # fmt: skip
         cap=st.integers(min_value=2, max_value=6),
         sample=st.integers(min_value=1, max_value=10),
+        both=st.integers(min_value=0, max_value=8),
         query=st.sampled_from(["Wideline", "Wideline Joseph", "Joseph"]),
     )
-    def test_the_capped_count_is_a_plain_count(self, roster, cap, sample, query) -> None:  # type: ignore[no-untyped-def]
+    def test_the_capped_count_is_a_plain_count(self, roster, cap, sample, both, query) -> None:  # type: ignore[no-untyped-def]
         from mppdesk.core.pagination import CappedPaginator
 
         org, other = OrganizationFactory(), OrganizationFactory()
@@ -278,19 +279,27 @@ class CountProperty(TestCase):
         for given_name, ours in roster:
             PersonFactory(organization=org if ours else other, given_names=given_name,
                           family_names="Joseph")  # fmt: skip
-        original = queries.NAME_PROBE, queries.COUNT_SAMPLE
-        queries.NAME_PROBE, queries.COUNT_SAMPLE = 0, sample  # every word common
+        original = queries.NAME_PROBE, queries.COUNT_SAMPLE, queries.NAME_PROBE_BOTH
+        # Every word common; two words past ``both`` people together are walked, and the
+        # people read with both words are the sample.
+        queries.NAME_PROBE, queries.COUNT_SAMPLE, queries.NAME_PROBE_BOTH = 0, sample, both
         queries.forget_common_words()
         try:
             found = queries.find_people(user, query)
             plain = found.people.count()
             counted = CappedPaginator(found.people, 1, cap=cap, at_least=found.at_least).counted
+            sampled = (
+                set() if found.sample is None else set(found.sample.values_list("pk", flat=True))
+            )
+            people = set(found.people.values_list("pk", flat=True))
         finally:
-            queries.NAME_PROBE, queries.COUNT_SAMPLE = original
+            queries.NAME_PROBE, queries.COUNT_SAMPLE, queries.NAME_PROBE_BOTH = original
         assert counted == min(plain, cap + 1)
-        # A sample only where a word stays common on PostgreSQL (two common words go by
-        # the ids they name together; a single word of an empty roster is no query).
-        assert found.sample is None or connection.vendor == "postgresql"
+        # The sample is some of the people found, never anyone else (at_least relies on it).
+        assert sampled <= people
+        # A single common word's sample (its first people) only on PostgreSQL; an empty
+        # roster's single word is no query.
+        assert found.sample is None or connection.vendor == "postgresql" or " " in query
 
 
 def test_a_common_word_past_the_cap_is_not_counted_in_full(personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -319,4 +328,36 @@ def test_a_common_word_past_the_cap_is_not_counted_in_full(personas, monkeypatch
     assert CappedPaginator(found.people, 2, cap=6, at_least=found.at_least).counted == 6
     # Another organization's case worker sees none of them: counted in full, exactly 0.
     found = queries.find_people(personas.outsider, "Wideline")
+    assert CappedPaginator(found.people, 2, cap=3, at_least=found.at_least).counted == 0
+
+
+def test_two_common_words_past_the_set_count_the_people_read_with_both(
+    personas, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Two common words naming more people together than ``NAME_PROBE_BOTH`` are walked;
+    the people read with both are the count's sample, so a viewer who sees enough of
+    them gets one capped count over those ids (not each word's first people, which
+    barely overlap, then a count in full); one who sees too few, the exact count."""
+    from mppdesk.core.pagination import CappedPaginator
+
+    for _ in range(6):
+        PersonFactory(organization=personas.org, given_names="Wideline", family_names="Joseph")
+    PersonFactory(organization=personas.org, given_names="Wideline", family_names="Pierre")
+    monkeypatch.setattr(queries, "NAME_PROBE", 0)
+    monkeypatch.setattr(queries, "NAME_PROBE_BOTH", 4)
+    queries.forget_common_words()
+    found = queries.find_people(personas.caseworker, "Wideline Joseph")
+    assert found.sample is not None
+    sampled = set(found.sample.values_list("pk", flat=True))
+    assert len(sampled) == 5 and sampled <= set(found.people.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        counted = CappedPaginator(found.people, 2, cap=3, at_least=found.at_least).counted
+    assert counted == 4
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1 and "people_personnametoken" not in counts[0]
+    # The cap past the sample: counted in full, exactly.
+    found = queries.find_people(personas.caseworker, "Wideline Joseph")
+    assert CappedPaginator(found.people, 2, cap=10, at_least=found.at_least).counted == 6
+    # Another organization's case worker sees none of them: 0, exactly.
+    found = queries.find_people(personas.outsider, "Wideline Joseph")
     assert CappedPaginator(found.people, 2, cap=3, at_least=found.at_least).counted == 0
