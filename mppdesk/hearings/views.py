@@ -265,7 +265,9 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One docket and its hearings: names only of the cases the viewer may read."""
     user = current_user(request)
     docket = queries.get_docket(user, pk)
-    visible = {h.pk: h for h in _with_people(queries.hearings_for(user).filter(docket=docket))}
+    # A row names the case's lead only: no members (each one a person to decrypt).
+    readable = queries.hearings_for(user).filter(docket=docket).select_related("case__lead")
+    visible = {h.pk: h for h in readable}
     # A program-wide coordinator moves hearings of cases they may not read: they get the
     # actions, and of such a case only program data (seats, the hearing's id, the
     # language an interpreter is needed for), never a name or an A-number.

@@ -255,6 +255,35 @@ def test_docket_page_names_own_cases_only(
     assert [e.object_id for e in views] == [str(hearing.pk)]
 
 
+def test_docket_page_reads_each_lead_once_and_no_riders(
+    caseworker_client: Client, personas: Any, docket: Docket, el_paso: Any, juarez: Any
+) -> None:
+    """A row names the case's lead: the page neither reads the riders (each a person to
+    decrypt) nor asks more of the database for more hearings."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("hearings:docket", kwargs={"pk": docket.pk})
+    counts = []
+    riders = []
+    caseworker_client.get(url)  # the session's first request saves it
+    for _ in range(2):
+        case = make_case(personas.org, venue=el_paso, port=juarez, riders=3)
+        hearing_services.schedule_hearing(actor=None, case=case, docket=docket)
+        riders += [m.person for m in case.members.exclude(person=case.lead)]
+        with CaptureQueriesContext(connection) as seen:
+            response = caseworker_client.get(url)
+        assert response.status_code == 200
+        assert case.lead.full_name in response.content.decode()
+        counts.append(len(seen))
+        assert not [
+            q for q in seen.captured_queries if q["sql"].startswith('SELECT "cases_casemember"')
+        ]
+    assert counts[0] == counts[1]
+    html = response.content.decode()
+    assert not [p for p in riders if p.full_name in html]
+
+
 # --- roll-call -----------------------------------------------------------------------------
 
 
