@@ -236,6 +236,28 @@ def run_due_jobs(env: dict, log) -> dict:  # type: ignore[no-untyped-def]
     return {"seconds": took, "exit_code": done.returncode, "jobs": done.stdout.splitlines()}
 
 
+def loop_seconds() -> float:
+    """This machine's speed now: seconds for a fixed pure-Python loop (0.54-0.71 s on one
+    session's machine, 1.07-1.33 s on another's). Its speed varies by a third within
+    minutes, so each run records it at its start and end."""
+    started = time.perf_counter()
+    sum(i * i for i in range(10**7))
+    return round(time.perf_counter() - started, 2)
+
+
+def interpreter() -> dict:
+    """Which Python ran the layout: the same code costs a quarter less CPU on Debian's
+    python3.11 than on a pyenv build without ``--enable-optimizations`` (docs/deploy.md)."""
+    import platform
+    import sysconfig
+
+    return {
+        "version": platform.python_version(),
+        "executable": os.path.realpath(getattr(sys, "_base_executable", sys.executable)),
+        "configure": sysconfig.get_config_var("CONFIG_ARGS") or "",
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -550,6 +572,7 @@ def main() -> None:
         print(message, file=sys.stderr, flush=True)
 
     out = Path(tempfile.mkdtemp(prefix="mppdesk-load-"))
+    loop_at_start = loop_seconds()
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url(),
@@ -652,6 +675,8 @@ def main() -> None:
                 "web_workers": args.web_workers,
                 "web_threads": args.web_threads or "default",
                 "cores": os.cpu_count(),
+                "python": interpreter(),
+                "loop_s": {"start": loop_at_start, "end": loop_seconds()},
                 "duration_s": args.duration,
                 "levels": levels,
                 "text_line": {"rate_per_s": args.text_rate, "stats": text_line},
