@@ -66,6 +66,12 @@ def scratch_database(engine: str) -> Iterator[tuple[str, Path]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def said(proc: subprocess.CompletedProcess[str], limit: int = 160) -> str:
+    """What a finished command printed, standard output then error, trimmed to ``limit``
+    characters: the line a fault scenario reports (``audit verify``, ``check-search``)."""
+    return (proc.stdout + proc.stderr).strip()[:limit]
+
+
 def run_child(
     module: str,
     database_url: str,

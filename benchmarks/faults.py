@@ -48,7 +48,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT
+from benchmarks.common import ROOT, said
 
 PORT = 55432
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -192,9 +192,9 @@ def _after(env: dict[str, str], web: Web, restarted_at: float) -> dict[str, Any]
         "readyz_after_restart_s": ready,
         "readyz_within_30_s": ready is not None and ready <= 30,
         "audit_verify_ok": verify.returncode == 0,
-        "audit_verify": (verify.stdout + verify.stderr).strip()[:160],
+        "audit_verify": said(verify),
         "search_arrays_ok": search.returncode == 0,
-        "search_arrays": (search.stdout + search.stderr).strip()[:160],
+        "search_arrays": said(search),
     }
 
 
@@ -236,7 +236,7 @@ def scenario_import(
     result["people_written_on_retry"] = _scalar(cluster, count) - after_count
     search = _mppdesk(env, "people", "check-search")
     result["search_arrays_after_retry_ok"] = search.returncode == 0
-    result["search_arrays_after_retry"] = (search.stdout + search.stderr).strip()[:160]
+    result["search_arrays_after_retry"] = said(search)
     result["ok"] = (
         proc.returncode == 3 and result["people_written"] == 0 and result["stderr_lines"] == 1
         and result["audit_verify_ok"] and result["readyz_within_30_s"]

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT
+from benchmarks.common import ROOT, said
 
 
 def _people(db: Path) -> int:
@@ -93,7 +93,7 @@ def scenario_disk_full(rows: int = 5000, size_mb: int = 64, free_mb: int = 1) ->
             "readyz_after_space_freed_s": ready,
             "readyz_within_30_s": ready is not None and ready <= 30,
             "audit_verify_ok": verify.returncode == 0,
-            "audit_verify": (verify.stdout + verify.stderr).strip()[:160],
+            "audit_verify": said(verify),
             "import_again_exit_status": again.returncode,
             "people_after_import_again": _people(db) - before,
         }
