@@ -246,7 +246,7 @@ def loop_seconds() -> float:
 
 
 def interpreter() -> dict:
-    """Which Python ran the layout: the same code costs a quarter less CPU on Debian's
+    """Which Python ran the layout: a page costs a quarter less Python CPU on Debian's
     python3.11 than on a pyenv build without ``--enable-optimizations`` (docs/deploy.md)."""
     import platform
     import sysconfig

@@ -255,7 +255,7 @@ def test_docket_page_names_own_cases_only(
     assert [e.object_id for e in views] == [str(hearing.pk)]
 
 
-def test_docket_page_reads_each_lead_once_and_no_riders(
+def test_docket_page_reads_no_riders_and_no_more_queries_for_more_hearings(
     caseworker_client: Client, personas: Any, docket: Docket, el_paso: Any, juarez: Any
 ) -> None:
     """A row names the case's lead: the page neither reads the riders (each a person to
