@@ -27,11 +27,13 @@ import collections
 import csv
 import json
 import os
+import platform
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -248,9 +250,6 @@ def loop_seconds() -> float:
 def interpreter() -> dict:
     """Which Python ran the layout: a page costs a quarter less Python CPU on Debian's
     python3.11 than on a pyenv build without ``--enable-optimizations`` (docs/deploy.md)."""
-    import platform
-    import sysconfig
-
     return {
         "version": platform.python_version(),
         "executable": os.path.realpath(getattr(sys, "_base_executable", sys.executable)),

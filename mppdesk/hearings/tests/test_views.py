@@ -12,7 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -260,9 +262,6 @@ def test_docket_page_reads_no_riders_and_no_more_queries_for_more_hearings(
 ) -> None:
     """A row names the case's lead: the page neither reads the riders (each a person to
     decrypt) nor asks more of the database for more hearings."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     url = reverse("hearings:docket", kwargs={"pk": docket.pk})
     counts = []
     riders = []
