@@ -1,0 +1,41 @@
+"""Django's PostgreSQL backend, with parameters bound by the server.
+
+With ``server_side_binding`` psycopg sends a statement's values apart from its text, so
+PostgreSQL can keep the statement prepared and stop planning it on every run
+(``prepare_threshold``). The protocol counts a statement's values in 16 bits, though, and
+Django does not split a ``bulk_create`` or an ``__in`` list on PostgreSQL: a statement
+with more values than that is sent the way Django sends every statement by default, its
+values quoted into the SQL by psycopg's client-side binding, and is not prepared.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from django.db.backends.postgresql import base
+
+#: The most values one statement may carry to the server (a 16-bit count).
+MAX_BOUND_PARAMS = 65535
+
+
+if TYPE_CHECKING:  # Django's class is defined where psycopg 3 is installed: it is here.
+    _ServerBindingCursor = psycopg.Cursor[Any]
+else:
+    _ServerBindingCursor = base.ServerBindingCursor
+
+
+class BoundUnlessTooManyCursor(_ServerBindingCursor):
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        if params is not None and len(params) > MAX_BOUND_PARAMS:
+            query = psycopg.ClientCursor(self.connection).mogrify(query, params)
+            return super().execute(query, None, **{**kwargs, "prepare": False})
+        return super().execute(query, params, **kwargs)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def get_connection_params(self) -> dict[str, Any]:
+        params = super().get_connection_params()
+        if params.get("cursor_factory") is base.ServerBindingCursor:
+            params["cursor_factory"] = BoundUnlessTooManyCursor
+        return params
