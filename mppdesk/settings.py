@@ -192,7 +192,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # there, so PostgreSQL stops planning it. They cut PostgreSQL's CPU per request by
     # 9-27 % under load, but on one 2-core machine the web processes' CPU did not go
     # down with it (docs/benchmarks.md): worth it where the database is the shared limit.
-    if env_str("MPPDESK_PG_PREPARE_THRESHOLD", "off") != "off":
+    if (env_str("MPPDESK_PG_PREPARE_THRESHOLD") or "off").strip().lower() != "off":
         _threshold = env_int("MPPDESK_PG_PREPARE_THRESHOLD", 5)
         if _threshold < 0:
             raise ImproperlyConfigured(

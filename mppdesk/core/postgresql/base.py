@@ -3,9 +3,10 @@
 With ``server_side_binding`` psycopg sends a statement's values apart from its text, so
 PostgreSQL can keep the statement prepared and stop planning it on every run
 (``prepare_threshold``). The protocol counts a statement's values in 16 bits, though, and
-Django does not split a ``bulk_create`` or an ``__in`` list on PostgreSQL: a statement
-with more values than that is sent the way Django sends every statement by default, its
-values quoted into the SQL by psycopg's client-side binding, and is not prepared.
+Django does not split an ``__in`` list or a ``bulk_update`` on PostgreSQL (a
+``bulk_create`` sends one array per column): a statement with more values than that is
+sent the way Django sends every statement by default, its values quoted into the SQL by
+psycopg's client-side binding, and is not prepared.
 """
 
 from __future__ import annotations
@@ -33,9 +34,24 @@ class BoundUnlessTooManyCursor(_ServerBindingCursor):
         return super().execute(query, params, **kwargs)
 
 
+class BoundUnlessTooManyServerCursor(psycopg.ServerCursor[Any]):
+    """The same for the server-side cursors ``QuerySet.iterator()`` reads through."""
+
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        if params is not None and len(params) > MAX_BOUND_PARAMS:
+            query, params = psycopg.ClientCursor(self.connection).mogrify(query, params), None
+        return super().execute(query, params, **kwargs)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_connection_params(self) -> dict[str, Any]:
         params = super().get_connection_params()
         if params.get("cursor_factory") is base.ServerBindingCursor:
             params["cursor_factory"] = BoundUnlessTooManyCursor
         return params
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        connection = super().get_new_connection(conn_params)
+        if conn_params.get("cursor_factory") is BoundUnlessTooManyCursor:
+            connection.server_cursor_factory = BoundUnlessTooManyServerCursor
+        return connection

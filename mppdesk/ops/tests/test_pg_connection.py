@@ -63,6 +63,7 @@ def test_the_setting_reaches_the_connection_options(tmp_path, value, expected) -
         (None, {}),
         ("", {}),
         ("off", {}),
+        ("OFF ", {}),
         ("0", {"server_side_binding": True, "prepare_threshold": 0}),
         ("5", {"server_side_binding": True, "prepare_threshold": 5}),
     ],
@@ -76,6 +77,8 @@ def test_prepared_statements_are_off_unless_asked_for(tmp_path, value, expected)
         k: v for k, v in options.items() if k in ("server_side_binding", "prepare_threshold")
     }
     assert prepared == expected
+    engine = "mppdesk.core.postgresql" if expected else "django.db.backends.postgresql"
+    assert json.loads(done.stdout.splitlines()[1]) == engine
 
 
 @pytest.mark.parametrize(
@@ -83,7 +86,7 @@ def test_prepared_statements_are_off_unless_asked_for(tmp_path, value, expected)
     [
         ("five", "MPPDESK_PG_PREPARE_THRESHOLD must be an integer"),
         ("-1", "MPPDESK_PG_PREPARE_THRESHOLD must be 0 or more, or off; got -1"),
-        ("OFF ", "MPPDESK_PG_PREPARE_THRESHOLD must be an integer"),
+        ("on", "MPPDESK_PG_PREPARE_THRESHOLD must be an integer"),
     ],
 )
 def test_a_bad_threshold_is_refused_by_name(tmp_path, value, message) -> None:  # type: ignore[no-untyped-def]
@@ -176,5 +179,13 @@ def test_a_statement_with_more_values_than_the_protocol_carries_still_runs() -> 
             )
             cursor.execute("SELECT %s::text", ["small"])  # still bound by the server
             assert cursor.fetchone() == ("small",)
+        # A server-side cursor too (``QuerySet.iterator()`` reads through one).
+        with prepared.chunked_cursor() as cursor:
+            cursor.execute(
+                f"SELECT x FROM (VALUES {rows}) AS v(x) WHERE x LIKE %s", [*values, "v1%"]
+            )  # noqa: S608
+            assert sorted(row[0] for row in cursor.fetchall()) == sorted(
+                v for v in values if v.startswith("v1")
+            )
     finally:
         prepared.close()
