@@ -26,11 +26,19 @@ else:
     _ServerBindingCursor = base.ServerBindingCursor
 
 
+def _quoted_if_too_many(cursor: Any, query: Any, params: Any) -> tuple[Any, Any]:
+    """``(query, params)`` as given, or the query with its values quoted in and no
+    parameters when they are more than the protocol can carry."""
+    if params is not None and len(params) > MAX_BOUND_PARAMS:
+        return psycopg.ClientCursor(cursor.connection).mogrify(query, params), None
+    return query, params
+
+
 class BoundUnlessTooManyCursor(_ServerBindingCursor):
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-        if params is not None and len(params) > MAX_BOUND_PARAMS:
-            query = psycopg.ClientCursor(self.connection).mogrify(query, params)
-            return super().execute(query, None, **{**kwargs, "prepare": False})
+        query, params = _quoted_if_too_many(self, query, params)
+        if params is None:
+            kwargs["prepare"] = False  # a statement too big to bind is not kept either
         return super().execute(query, params, **kwargs)
 
 
@@ -38,9 +46,7 @@ class BoundUnlessTooManyServerCursor(psycopg.ServerCursor[Any]):
     """The same for the server-side cursors ``QuerySet.iterator()`` reads through."""
 
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-        if params is not None and len(params) > MAX_BOUND_PARAMS:
-            query, params = psycopg.ClientCursor(self.connection).mogrify(query, params), None
-        return super().execute(query, params, **kwargs)
+        return super().execute(*_quoted_if_too_many(self, query, params), **kwargs)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

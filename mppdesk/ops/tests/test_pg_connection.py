@@ -120,6 +120,15 @@ def test_the_live_connection_plans_without_parallel_workers() -> None:
         assert "options" not in connection.settings_dict.get("OPTIONS", {})
 
 
+def _on_postgresql() -> bool:
+    """True on the suite's PostgreSQL pass; on SQLite, checks that nothing of the
+    prepared mode reached the connection."""
+    if connection.vendor == "postgresql":
+        return True
+    assert "server_side_binding" not in connection.settings_dict.get("OPTIONS", {})
+    return False
+
+
 def _prepared_connection(threshold: int):  # type: ignore[no-untyped-def]
     """A second connection to the suite's PostgreSQL database as the setting makes it."""
     from mppdesk.core.postgresql.base import DatabaseWrapper
@@ -135,9 +144,8 @@ def _prepared_connection(threshold: int):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_a_statement_run_again_is_prepared_on_the_connection() -> None:
     """After the threshold a statement is prepared on the server, and its answers stay
-    right (on SQLite, the suite's other pass, nothing is asked of the connection)."""
-    if connection.vendor != "postgresql":
-        assert "server_side_binding" not in connection.settings_dict.get("OPTIONS", {})
+    right."""
+    if not _on_postgresql():
         return
     prepared = _prepared_connection(threshold=2)
     try:
@@ -156,36 +164,27 @@ def test_a_statement_run_again_is_prepared_on_the_connection() -> None:
 
 @pytest.mark.django_db
 def test_a_statement_with_more_values_than_the_protocol_carries_still_runs() -> None:
-    """Bound by the server, a statement may carry 65,535 values; Django does not split a
-    ``bulk_create`` or an ``__in`` list on PostgreSQL. Such a statement is sent with its
+    """Bound by the server, a statement may carry 65,535 values; Django does not split an
+    ``__in`` list or a ``bulk_update`` on PostgreSQL. Such a statement is sent with its
     values quoted into the SQL instead, and the values that look like SQL stay text."""
     from mppdesk.core.postgresql.base import MAX_BOUND_PARAMS
 
-    if connection.vendor != "postgresql":
-        assert "server_side_binding" not in connection.settings_dict.get("OPTIONS", {})
+    if not _on_postgresql():
         return
     values = [f"v{i} 100% 'quoted' %s" for i in range(MAX_BOUND_PARAMS + 10)]
     rows = ", ".join(["(%s)"] * len(values))
+    matching = f"FROM (VALUES {rows}) AS v(x) WHERE x LIKE %s"
+    wanted = [v for v in values if v.startswith("v1")]
     prepared = _prepared_connection(threshold=0)
     try:
         with prepared.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*), max(x) FROM (VALUES {rows}) AS v(x) WHERE x LIKE %s",  # noqa: S608
-                [*values, "v1%"],
-            )
-            assert cursor.fetchone() == (
-                sum(v.startswith("v1") for v in values),
-                max(v for v in values if v.startswith("v1")),
-            )
+            cursor.execute(f"SELECT count(*), max(x) {matching}", [*values, "v1%"])
+            assert cursor.fetchone() == (len(wanted), max(wanted))
             cursor.execute("SELECT %s::text", ["small"])  # still bound by the server
             assert cursor.fetchone() == ("small",)
         # A server-side cursor too (``QuerySet.iterator()`` reads through one).
         with prepared.chunked_cursor() as cursor:
-            cursor.execute(
-                f"SELECT x FROM (VALUES {rows}) AS v(x) WHERE x LIKE %s", [*values, "v1%"]
-            )  # noqa: S608
-            assert sorted(row[0] for row in cursor.fetchall()) == sorted(
-                v for v in values if v.startswith("v1")
-            )
+            cursor.execute(f"SELECT x {matching}", [*values, "v1%"])
+            assert sorted(row[0] for row in cursor.fetchall()) == sorted(wanted)
     finally:
         prepared.close()
