@@ -54,13 +54,21 @@ REACHED = (MessageStatus.DELIVERED, MessageStatus.READ)
 
 
 def _with_relations(messages: QuerySet[Message]) -> QuerySet[Message]:
-    return messages.select_related(
-        "hearing",
-        "hearing__docket__venue",
-        "hearing__port",
-        "hearing__case__port",
-        "contact_point",
-    ).prefetch_related(Prefetch("events", queryset=MessageEvent.objects.order_by("at", "id")))
+    """The messages with what their rows show: the events, and the hearing with what its
+    date and local time need (``catalog.local_zone``).
+
+    The hearing comes in a query of its own, and only when a message has one: joined
+    into the messages' query, the seven tables took PostgreSQL 1.9-7 ms to plan for
+    0.1-0.8 ms of work, on every person page (docs/benchmarks.md)."""
+    from mppdesk.hearings.models import Hearing
+
+    return messages.prefetch_related(
+        Prefetch(
+            "hearing",
+            queryset=Hearing.objects.select_related("docket__venue", "port", "case__port"),
+        ),
+        Prefetch("events", queryset=MessageEvent.objects.order_by("at", "id")),
+    )
 
 
 #: The orders of a person's messages (``?sort=``): the text and the recipient are

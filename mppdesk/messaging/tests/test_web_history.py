@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mppdesk.messaging.models import MessageEvent, MessageStatus
+from mppdesk.messaging.models import Message, MessageEvent, MessageStatus
+from mppdesk.messaging.templatetags.messaging_ui import PANEL_SIZE
 from mppdesk.messaging.tests.test_web_support import (
     Scene,
     analyst,
@@ -41,6 +44,40 @@ def test_person_page_shows_the_message_panel_with_masked_recipient(scene: Scene)
     assert number not in panel  # only the last 4 digits
     assert "Undeliverable" in panel and "30005" in panel
     assert reverse("messaging:send", kwargs={"pk": case.lead.pk}) in panel
+
+
+def test_person_page_reads_the_hearings_of_its_messages_in_a_fixed_number_of_queries(
+    scene: Scene,
+) -> None:
+    """The panel's hearings (their date, link and local time) come in one query for all
+    the messages, not one per message, and not joined into the messages' own query."""
+    case = scene.case()
+    hearing = scene.hearing(case)
+    message_to(case, hearing=hearing)
+    client = client_for(scene.personas.caseworker)
+    url = reverse("people:detail", kwargs={"pk": case.lead.pk})
+    client.get(url)
+
+    def page() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+    _, one = page()
+    # A full panel (scheduling may have queued a message of its own): past it, the
+    # page also counts the messages.
+    while Message.objects.filter(person=case.lead).count() < PANEL_SIZE:
+        message_to(case, hearing=hearing)
+    html, ten = page()
+    assert len(ten) == len(one)
+    panel = html[html.index('id="messages-panel"') :]
+    panel = panel[: panel.index("</section>")]
+    with_hearing = Message.objects.filter(person=case.lead, hearing=hearing).count()
+    assert with_hearing >= PANEL_SIZE - 1
+    assert panel.count(reverse("hearings:detail", kwargs={"pk": hearing.pk})) == with_hearing
+    messages_query = next(sql for sql in ten if 'FROM "messaging_message"' in sql)
+    assert "hearings_hearing" not in messages_query
 
 
 def test_history_page_lists_newest_first_with_timeline(scene: Scene) -> None:
