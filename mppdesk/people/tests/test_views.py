@@ -224,6 +224,32 @@ def test_contact_consent_and_opt_out_toggles_go_through_the_service(personas, ca
     )
 
 
+def test_person_page_add_contact_fields_are_in_the_reader_language_and_submit(
+    personas, caseworker_client
+):
+    """The blank "Add a contact point" fields are rendered once per language: a page in
+    Spanish after one in English (and back) shows its own labels, the fields are HTML
+    (not escaped text), and what they send adds the contact point."""
+    person = _person(personas)
+    url = reverse("people:detail", kwargs={"pk": person.pk})
+    pages = {
+        language: caseworker_client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
+        for language in ("en", "es", "en")
+    }
+    assert "Phone number or e-mail" in pages["en"] and "Teléfono o correo" not in pages["en"]
+    assert "Teléfono o correo electrónico" in pages["es"]
+    assert "Phone number or e-mail" not in pages["es"]
+    for text in pages.values():
+        assert '<select name="kind"' in text and '<input type="text" name="value"' in text
+        assert "&lt;select" not in text
+    response = caseworker_client.post(
+        reverse("people:add_contact", kwargs={"pk": person.pk}),
+        {"kind": "phone", "value": "+52 656 123 4567", "consent": "on"},
+    )
+    assert response.status_code == 302
+    assert person.contact_points.get().consent is True
+
+
 def test_add_contact_point_shows_field_error(personas, caseworker_client):
     person = PersonFactory(organization=personas.org)
     url = reverse("people:add_contact", kwargs={"pk": person.pk})
