@@ -52,6 +52,7 @@ in the output). The lease here is 15 s (the production default is 120 s).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import signal
@@ -259,6 +260,17 @@ class Dispatchers:
         self.procs.append(proc)
         return proc
 
+    def wait_started(self, timeout_s: float) -> None:
+        """Until every dispatcher started so far has said so in its log."""
+        deadline = time.monotonic() + timeout_s
+        logs = [self.log_dir / f"dispatcher-{n}.log" for n in range(1, self.started + 1)]
+        while not all(b" started." in log.read_bytes() for log in logs):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"dispatchers not started after {timeout_s} s: {logs}")
+            if any(proc.poll() is not None for proc in self.procs):
+                raise RuntimeError(f"a dispatcher exited before it started: {logs}")
+            time.sleep(0.05)
+
     def reap(self, proc: subprocess.Popen[bytes]) -> None:
         _pid, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -388,6 +400,7 @@ def run_phase(
     """Enqueue ``messages`` reminders, drain them with ``workers`` dispatcher processes."""
     from django.db import connection
     from django.db.models import Count
+    from django.utils import timezone
 
     from mppdesk.accounts.models import Organization
     from mppdesk.messaging.models import Message, MessageEvent, MessageStatus
@@ -416,8 +429,16 @@ def run_phase(
     started = time.perf_counter()
     killed: dict[str, Any] | None = None
     try:
+        # The queue opens when every dispatcher is up: on a loaded machine the first one
+        # drained 300 messages before the second had started (CI from a clean clone), and
+        # "the dispatchers shared the work" is what the run shows.
+        gate = Message.objects.filter(organization=org)
+        gate.update(next_attempt_at=timezone.now() + dt.timedelta(days=1))
         for _ in range(workers):
             group.start()
+        group.wait_started(timeout_s=120)
+        gate.update(next_attempt_at=None)
+        connection.close()
         deadline = started + timeout_s
         while time.perf_counter() < deadline:
             counts = _status_counts(org)
