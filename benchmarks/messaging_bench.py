@@ -438,7 +438,7 @@ def run_phase(
             group.start()
         group.wait_started(timeout_s=120)
         gate.update(next_attempt_at=None)
-        connection.close()
+        connection.close()  # back to polling only
         deadline = started + timeout_s
         while time.perf_counter() < deadline:
             counts = _status_counts(org)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sys
 import threading
 from typing import Any
 
@@ -42,9 +41,8 @@ def dispatch_command(once: bool, threads: int | None, batch: int | None, interva
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    # Flushed: a supervisor or a benchmark reading the output knows this one is up.
+    # click.echo flushes: a supervisor or a benchmark reading the output knows it is up.
     click.echo(f"Dispatcher {worker_id} started.")
-    sys.stdout.flush()
     total = run_dispatcher(
         worker_id, stop=stop, batch=batch, threads=threads, poll_seconds=interval
     )
