@@ -148,6 +148,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} from each view's cached shape (mppdesk/lib/urls.py).
+            "builtins": ["mppdesk.lib.urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
