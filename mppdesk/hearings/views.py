@@ -266,7 +266,7 @@ def docket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     docket = queries.get_docket(user, pk)
     # A row names the case's lead only: no members (each one a person to decrypt).
-    readable = queries.hearings_for(user).filter(docket=docket).select_related("case__lead")
+    readable = queries.docket_hearings_for(user, docket)
     visible = {h.pk: h for h in readable}
     # A program-wide coordinator moves hearings of cases they may not read: they get the
     # actions, and of such a case only program data (seats, the hearing's id, the

@@ -283,6 +283,32 @@ def test_docket_page_reads_no_riders_and_no_more_queries_for_more_hearings(
     assert not [p for p in riders if p.full_name in html]
 
 
+def test_docket_rows_read_only_the_leads_names_and_join_nothing_the_page_already_has(
+    caseworker_client: Client, personas: Any, hearing: Hearing
+) -> None:
+    """The readable hearings' statement takes the lead's names and the A-number, not the
+    lead's birth date, notes or other names, and not the docket, venue or port again."""
+    lead = hearing.case.lead
+    lead.birth_date = dt.date(1990, 3, 15)
+    lead.notes = "private note"
+    lead.save()
+    url = reverse("hearings:docket", kwargs={"pk": hearing.docket_id})
+    caseworker_client.get(url)  # the session's first request saves it
+    with CaptureQueriesContext(connection) as seen:
+        response = _english(caseworker_client).get(url)
+    html = response.content.decode()
+    assert lead.full_name in html
+    assert hearing.case.a_number_display in html
+    assert "Scheduled" in html
+    assert reverse("hearings:detail", kwargs={"pk": hearing.pk}) in html
+    rows = [q["sql"] for q in seen.captured_queries if 'JOIN "people_person"' in q["sql"]]
+    assert len(rows) == 1
+    for column in ("birth_date", "notes", "other_names"):
+        assert f'"people_person"."{column}"' not in rows[0]
+    for table in ("hearings_docket", "places_venue", "places_port"):
+        assert f'JOIN "{table}"' not in rows[0]
+
+
 # --- roll-call -----------------------------------------------------------------------------
 
 
