@@ -49,6 +49,10 @@ _BY_DJANGO = ("django",)
 _PARAMETER = re.compile(r"<(?:([^>:]+):)?([^>]+)>")
 Shape = tuple[tuple[str, ...], tuple[int, ...]]
 _shapes: dict[tuple[Any, ...], Shape | tuple[str]] = {}
+#: The shapes kept at most, then the cache starts again. The project needs a few thousand
+#: (each view's shapes per language and per namespace of the page that links to it); only
+#: a script prefix that changed with every request could ask for more.
+MAX_SHAPES = 20_000
 
 
 def _kind(value: object) -> type | None:
@@ -160,6 +164,8 @@ def reverse(
     )
     shape = _shapes.get(key)
     if shape is None:
+        if len(_shapes) >= MAX_SHAPES:
+            _shapes.clear()
         shape = _shapes[key] = _build(viewname, names, kinds, current_app)  # type: ignore[arg-type]
     if shape is _BY_DJANGO:
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)

@@ -273,3 +273,18 @@ def test_the_tag_raises_for_a_missing_view_and_escapes_what_django_escapes() -> 
         )
     assert escaped == "/text/a&amp;b/"
     assert raw == "/text/a&b/"
+
+
+def test_a_script_prefix_that_changes_with_every_request_cannot_fill_the_memory(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setattr(urls, "MAX_SHAPES", 50)
+    u = uuid.uuid4()
+    try:
+        for n in range(400):
+            set_script_prefix(f"/p{n}/")
+            assert reverse("people:detail", kwargs={"pk": u}) == f"/p{n}/people/{u}/"
+            assert len(urls._shapes) <= 50
+    finally:
+        clear_script_prefix()
+    assert reverse("people:detail", kwargs={"pk": u}) == f"/people/{u}/"
