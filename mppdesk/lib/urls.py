@@ -14,7 +14,8 @@ converters: a ``uuid.UUID`` and a non-negative ``int``. Anything else (a string,
 negative number, a custom converter that writes a value differently, a pattern that
 does not accept the samples) goes to ``django.urls.reverse`` unchanged, errors included;
 so does a route with a ``re_path`` or a converter of its own, which may refuse values the
-samples passed.
+samples passed, and a view name that more than one route carries or whose route adds
+arguments of its own (Django picks among those by the values, not only by their kinds).
 
 The ``url`` tag here replaces Django's in every template (``TEMPLATES`` ``builtins``):
 it parses the same syntax and renders the same text.
@@ -24,6 +25,8 @@ from __future__ import annotations
 
 import re
 import uuid
+import weakref
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +35,7 @@ from django.template import defaulttags
 from django.urls import (
     NoReverseMatch,
     Resolver404,
+    URLResolver,
     get_resolver,
     get_script_prefix,
     get_urlconf,
@@ -53,6 +57,8 @@ _shapes: dict[tuple[Any, ...], Shape | tuple[str]] = {}
 #: (each view's shapes per language and per namespace of the page that links to it); only
 #: a script prefix that changed with every request could ask for more.
 MAX_SHAPES = 20_000
+# How many routes carry each full view name ("namespace:name"), per URL configuration.
+_names: weakref.WeakKeyDictionary[URLResolver, Counter[str]] = weakref.WeakKeyDictionary()
 
 
 def _kind(value: object) -> type | None:
@@ -86,17 +92,41 @@ def _fill(shape: Shape, values: Sequence[object]) -> str:
     return "".join(parts)
 
 
-def _values_go_through_builtin_converters(
-    url: str, names: tuple[str, ...] | None, count: int
+def _routes_named(resolver: URLResolver) -> Counter[str]:
+    counts = _names.get(resolver)
+    if counts is None:
+        counts = Counter()
+
+        def walk(node: URLResolver, space: str) -> None:
+            for entry in node.url_patterns:
+                if isinstance(entry, URLResolver):
+                    walk(entry, f"{space}{entry.namespace}:" if entry.namespace else space)
+                elif name := getattr(entry, "name", None):
+                    counts[space + name] += 1
+
+        walk(resolver, "")
+        _names[resolver] = counts
+    return counts
+
+
+def _one_route_for_every_value(
+    viewname: str, url: str, names: tuple[str, ...] | None, count: int
 ) -> bool:
-    """Whether the route ``url`` resolves to takes each argument through Django's ``int`` or
-    ``uuid`` converter, whose patterns accept every value of their kind: then any value
-    comes out as the samples did. A ``re_path`` or another converter may refuse some values
-    (or write them its own way), so its links are left to Django."""
+    """Whether every value of the samples' kinds comes out as the samples did: ``url``
+    resolves back to ``viewname``, the only route of that name, which adds no arguments of
+    its own (Django would pick a route with defaults for the values equal to them), and
+    takes each argument through Django's ``int`` or ``uuid`` converter, whose patterns
+    accept every value of their kind. A ``re_path`` or another converter may refuse some
+    values (or write them its own way), so its links are left to Django."""
     prefix = get_script_prefix()
     try:
         match = resolve("/" + url[len(prefix) :] if url.startswith(prefix) else url)
     except Resolver404:
+        return False
+    # extra_kwargs: the route's own arguments (django-stubs do not know the attribute yet).
+    if match.view_name != viewname or getattr(match, "extra_kwargs", None):
+        return False
+    if _routes_named(get_resolver(get_urlconf()))[viewname] != 1:
         return False
     builtin = {"int": IntConverter, "uuid": UUIDConverter}
     converters = get_converters()
@@ -117,9 +147,9 @@ def _build(
             django_reverse(viewname, current_app=current_app, **_call(names, values))
             for values in samples
         )
-    except NoReverseMatch:
+    except Exception:  # noqa: BLE001 - Django's own call says what is wrong, each time
         return _BY_DJANGO
-    if not _values_go_through_builtin_converters(first, names, len(kinds)):
+    if not _one_route_for_every_value(viewname, first, names, len(kinds)):
         return _BY_DJANGO
     places = []
     for index, value in enumerate(samples[0]):
@@ -146,15 +176,18 @@ def reverse(
 ) -> str:
     """``django.urls.reverse(viewname, args=..., kwargs=..., current_app=...)``, the same
     text or the same ``NoReverseMatch``, from the view's cached shape where it has one."""
+    args = tuple(args or ())  # a generator is read once, here
+    kwargs = dict(kwargs or {})
     if (args and kwargs) or not isinstance(viewname, str):
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     names = tuple(kwargs) if kwargs else None
-    values = tuple(kwargs.values()) if kwargs else tuple(args or ())
+    values = tuple(kwargs.values()) if kwargs else args
     kinds = tuple(_kind(value) for value in values)
     if None in kinds:
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     key = (
-        get_resolver(get_urlconf()),  # a new resolver (another ROOT_URLCONF): new shapes
+        # A new resolver (another ROOT_URLCONF) gets new shapes; the old one is not kept.
+        weakref.ref(get_resolver(get_urlconf())),
         get_script_prefix(),
         get_language(),
         current_app,

@@ -4,7 +4,10 @@ and the ``{% url %}`` tag that every template now uses."""
 
 from __future__ import annotations
 
+import gc
 import uuid
+import weakref
+from collections import Counter
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
@@ -18,6 +21,7 @@ from django.urls import (
     path,
     re_path,
     register_converter,
+    resolve,
     set_script_prefix,
 )
 from django.urls import reverse as django_reverse
@@ -53,6 +57,20 @@ class EvenIntConverter:
         return str(value)
 
 
+class WordConverter:
+    """Writes an int as 4 bytes in hexadecimal: a large value makes ``to_url`` raise
+    ``OverflowError``, not the ``ValueError`` Django turns into a refusal."""
+
+    regex = "[0-9a-f]{8}"
+
+    def to_python(self, value: str) -> int:
+        return int(value, 16)
+
+    def to_url(self, value: int) -> str:
+        return value.to_bytes(4, "big").hex()
+
+
+register_converter(WordConverter, "test-word")
 register_converter(HexIntConverter, "test-hexint")
 register_converter(EvenIntConverter, "test-evenint")
 
@@ -73,6 +91,15 @@ urlpatterns = [
     path("slug/<slug:s>/", _view, name="slug"),
     path("text/<str:t>/", _view, name="text"),
     path("plain/", _view, name="plain"),
+    # Django picks among routes of one name by the values, not only by their kinds.
+    path("list/page/<int:page>/", _view, name="list"),
+    path("list/", _view, {"page": 1}, name="list"),
+    path("item/<int:pk>/", _view, name="item"),
+    re_path(r"^i/(?P<pk>[0-9]{1,4})/$", _view, name="item"),
+    path("big/<int:pk>/", _view, name="shadow"),
+    re_path(r"^big/(?P<pk>[0-9]{16,})/$", _view, name="shadowed"),  # "shadow" answers first
+    path("extra/<int:n>/", _view, {"extra": 1}, name="extra"),
+    path("word/<test-word:n>/", _view, name="word"),
 ]
 
 
@@ -85,7 +112,7 @@ def _named_routes(resolver: URLResolver, prefix: str = "", converters=None):  # 
             space = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             yield from _named_routes(entry, space, found)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{prefix}{entry.name}", found
+            yield f"{prefix}{entry.name}", found, bool(entry.default_args)
 
 
 def _value(converter: object, number: int) -> object:
@@ -101,7 +128,7 @@ PROJECT_ROUTES = sorted(_named_routes(get_resolver()), key=lambda route: route[0
 
 
 def test_the_project_has_routes_with_uuid_and_int_arguments_to_check() -> None:
-    kinds = {type(c).__name__ for _name, found in PROJECT_ROUTES for c in found.values()}
+    kinds = {type(c).__name__ for _name, found, _ in PROJECT_ROUTES for c in found.values()}
     assert {"UUIDConverter", "IntConverter"} <= kinds
     assert len(PROJECT_ROUTES) > 100
 
@@ -111,7 +138,7 @@ def test_the_project_has_routes_with_uuid_and_int_arguments_to_check() -> None:
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_every_project_route_reverses_as_django_does(language: str, numbers: list[int]) -> None:
     with translation.override(language):
-        for name, found in PROJECT_ROUTES:
+        for name, found, _defaults in PROJECT_ROUTES:
             values = {arg: _value(conv, numbers[i % len(numbers)]) for i, (arg, conv) in enumerate(found.items())}  # fmt: skip
             if None in values.values():
                 continue
@@ -129,17 +156,22 @@ def test_every_project_route_reverses_as_django_does(language: str, numbers: lis
 
 
 def test_every_project_route_with_uuid_or_int_arguments_gets_a_shape() -> None:
-    """The project's routes all use Django's converters: none should fall back to Django
-    (which would be correct, only slow)."""
+    """The project's routes use Django's converters: none with a name of its own and no
+    arguments of its own should fall back to Django (which would be correct, only slow)."""
+    carried = Counter(name for name, _found, _defaults in PROJECT_ROUTES)
     checked = 0
-    for name, found in PROJECT_ROUTES:
+    for name, found, defaults in PROJECT_ROUTES:
+        if carried[name] > 1 or defaults:
+            continue  # Django picks among these routes by the values: left to it
         values = {arg: _value(conv, 10 + i) for i, (arg, conv) in enumerate(found.items())}
         if None in values.values():
             continue
         try:
-            django_reverse(name, kwargs=values)
+            link = django_reverse(name, kwargs=values)
         except NoReverseMatch:
             continue  # a name shared by routes of other arguments
+        if resolve(link).view_name != name:
+            continue  # another route answers this path first (the API's GET and POST)
         reverse(name, kwargs=values)
         shapes = [
             shape
@@ -288,3 +320,54 @@ def test_a_script_prefix_that_changes_with_every_request_cannot_fill_the_memory(
     finally:
         clear_script_prefix()
     assert reverse("people:detail", kwargs={"pk": u}) == f"/people/{u}/"
+
+
+def _same_as_django(name: str, **call: object) -> None:
+    try:
+        expected = django_reverse(name, **call)  # type: ignore[arg-type]
+    except NoReverseMatch:
+        with pytest.raises(NoReverseMatch):
+            reverse(name, **call)  # type: ignore[arg-type]
+        return
+    assert reverse(name, **call) == expected, (name, call)  # type: ignore[arg-type]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+@pytest.mark.parametrize("value", [1, 2, 5, 99, 9999, 10_000, 7_318_000_000_000_000, 10**20])
+def test_routes_that_django_picks_by_value_are_left_to_django(value: int) -> None:
+    """A route with a default for the argument, a narrower route of the same name, and a
+    name whose links resolve to another route: the samples would pick one route for all."""
+    for name in ("list", "item", "shadowed", "extra"):
+        _same_as_django(
+            name, kwargs={"page" if name == "list" else "n" if name == "extra" else "pk": value}
+        )
+        _same_as_django(name, args=[value])
+    assert reverse("list", kwargs={"page": 1}) == "/list/"
+    assert reverse("item", args=[5]) == "/i/5/"
+    with pytest.raises(NoReverseMatch):
+        reverse("shadowed", args=[5])
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_converter_that_raises_on_the_samples_does_not_break_other_values() -> None:
+    assert reverse("word", args=[5]) == "/word/00000005/"
+    assert reverse("word", kwargs={"n": 255}) == "/word/000000ff/"
+    with pytest.raises(OverflowError):
+        reverse("word", args=[1 << 40])  # as Django itself raises
+    assert Template("{% url 'word' 5 as u %}[{{ u }}]").render(Context({})) == "[/word/00000005/]"
+
+
+def test_arguments_given_as_a_generator_are_read_once() -> None:
+    u = uuid.uuid4()
+    assert reverse("people:detail", args=(v for v in [u])) == f"/people/{u}/"
+    with override_settings(ROOT_URLCONF=__name__):
+        assert reverse("hex", args=(v for v in [255])) == "/hex/ff/"  # left to Django
+
+
+def test_shapes_do_not_keep_an_old_url_configuration_alive() -> None:
+    with override_settings(ROOT_URLCONF=__name__):
+        resolver = weakref.ref(get_resolver())
+        assert reverse("plain") == "/plain/"
+        assert reverse("pair", args=[uuid.uuid4(), uuid.uuid4()])
+    gc.collect()
+    assert resolver() is None
