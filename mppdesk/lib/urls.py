@@ -48,9 +48,9 @@ from django.utils.translation import get_language
 
 # A shape that cannot be built from samples: its links go to Django's reverse each time.
 _BY_DJANGO = ("django",)
-# (literal pieces, index of the value that goes after each piece but the last)
 # A route's parameters, ``<converter:name>`` (as django.urls.resolvers reads them).
 _PARAMETER = re.compile(r"<(?:([^>:]+):)?([^>]+)>")
+# (literal pieces, index of the value that goes after each piece but the last)
 Shape = tuple[tuple[str, ...], tuple[int, ...]]
 _shapes: dict[tuple[Any, ...], Shape | tuple[str]] = {}
 #: The shapes kept at most, then the cache starts again. The project needs a few thousand
