@@ -110,7 +110,7 @@ def _routes_named(resolver: URLResolver) -> Counter[str]:
 
 
 def _one_route_for_every_value(
-    viewname: str, url: str, names: tuple[str, ...] | None, count: int
+    resolver: URLResolver, viewname: str, url: str, names: tuple[str, ...] | None, count: int
 ) -> bool:
     """Whether every value of the samples' kinds comes out as the samples did: ``url``
     resolves back to ``viewname``, the only route of that name, which adds no arguments of
@@ -126,7 +126,7 @@ def _one_route_for_every_value(
     # extra_kwargs: the route's own arguments (django-stubs do not know the attribute yet).
     if match.view_name != viewname or getattr(match, "extra_kwargs", None):
         return False
-    if _routes_named(get_resolver(get_urlconf()))[viewname] != 1:
+    if _routes_named(resolver)[viewname] != 1:
         return False
     builtin = {"int": IntConverter, "uuid": UUIDConverter}
     converters = get_converters()
@@ -139,7 +139,11 @@ def _one_route_for_every_value(
 
 
 def _build(
-    viewname: str, names: tuple[str, ...] | None, kinds: tuple[type, ...], current_app: str | None
+    resolver: URLResolver,
+    viewname: str,
+    names: tuple[str, ...] | None,
+    kinds: tuple[type, ...],
+    current_app: str | None,
 ) -> Shape | tuple[str]:
     samples = [[_sample(kind, i, which) for i, kind in enumerate(kinds)] for which in (0, 1)]
     try:
@@ -149,7 +153,7 @@ def _build(
         )
     except Exception:  # noqa: BLE001 - Django's own call says what is wrong, each time
         return _BY_DJANGO
-    if not _one_route_for_every_value(viewname, first, names, len(kinds)):
+    if not _one_route_for_every_value(resolver, viewname, first, names, len(kinds)):
         return _BY_DJANGO
     places = []
     for index, value in enumerate(samples[0]):
@@ -177,7 +181,7 @@ def reverse(
     """``django.urls.reverse(viewname, args=..., kwargs=..., current_app=...)``, the same
     text or the same ``NoReverseMatch``, from the view's cached shape where it has one."""
     args = tuple(args or ())  # a generator is read once, here
-    kwargs = dict(kwargs or {})
+    kwargs = kwargs or {}
     if (args and kwargs) or not isinstance(viewname, str):
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     names = tuple(kwargs) if kwargs else None
@@ -187,7 +191,7 @@ def reverse(
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     key = (
         # A new resolver (another ROOT_URLCONF) gets new shapes; the old one is not kept.
-        weakref.ref(get_resolver(get_urlconf())),
+        weakref.ref(resolver := get_resolver(get_urlconf())),
         get_script_prefix(),
         get_language(),
         current_app,
@@ -199,7 +203,7 @@ def reverse(
     if shape is None:
         if len(_shapes) >= MAX_SHAPES:
             _shapes.clear()
-        shape = _shapes[key] = _build(viewname, names, kinds, current_app)  # type: ignore[arg-type]
+        shape = _shapes[key] = _build(resolver, viewname, names, kinds, current_app)  # type: ignore[arg-type]
     if shape is _BY_DJANGO:
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     return _fill(shape, values)  # type: ignore[arg-type]
