@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,32 @@ def said(proc: subprocess.CompletedProcess[str], limit: int = 160) -> str:
     """What a finished command printed, standard output then error, trimmed to ``limit``
     characters: the line a fault scenario reports (``audit verify``, ``check-search``)."""
     return (proc.stdout + proc.stderr).strip()[:limit]
+
+
+def kill_while_holding(pid: int, holding: Callable[[], int], timeout_s: float = 120) -> int:
+    """SIGKILL process ``pid`` at a moment it holds work (``holding()`` > 0), and return
+    what it held then.
+
+    Checking, then killing, races the process: it can finish its claim between the two
+    (a CI run from a clean clone killed a dispatcher that had just sent its batch, and
+    the run showed no orphaned claim). So the process is frozen first (SIGSTOP), counted
+    while it cannot change anything, and killed only if it holds work; otherwise it goes
+    on (SIGCONT) and is tried again. Returns 0 if it held nothing within ``timeout_s``
+    (it is then left running)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            held = holding()
+        except BaseException:
+            os.kill(pid, signal.SIGCONT)
+            raise
+        if held:
+            os.kill(pid, signal.SIGKILL)
+            return held
+        os.kill(pid, signal.SIGCONT)
+        time.sleep(0.01)
+    return 0
 
 
 def run_child(

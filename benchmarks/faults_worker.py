@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT
+from benchmarks.common import ROOT, kill_while_holding
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -102,11 +102,13 @@ def scenario_worker_kill(
     try:
         started = time.perf_counter()
         # kill while the task holds a claim (messages SENDING), after 30 % are sent
-        while time.perf_counter() - started < 600:
-            if sent() >= messages * 0.3 and mb._status_counts(org)[MessageStatus.SENDING]:
-                break
+        while time.perf_counter() - started < 600 and sent() < messages * 0.3:
             time.sleep(0.02)
-        os.kill(first.pid, signal.SIGKILL)
+        holding = kill_while_holding(
+            first.pid, lambda: mb._status_counts(org)[MessageStatus.SENDING]
+        )
+        if not holding:  # it held nothing for two minutes: kill it anyway
+            os.kill(first.pid, signal.SIGKILL)
         first.wait()
         killed_at = time.perf_counter()
         counts = mb._status_counts(org)

@@ -63,11 +63,13 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, percentile, setup_django
+from benchmarks.common import ROOT, kill_while_holding, percentile, setup_django
 
 SMS_PROVIDER = "mppdesk.messaging.providers.twilio_sms.TwilioSmsProvider"
 SMS_FROM = "+15005550006"
@@ -276,10 +278,13 @@ class Dispatchers:
         proc.returncode = os.waitstatus_to_exitcode(status)
         self.cpu_s += usage.ru_utime + usage.ru_stime
 
-    def kill(self, proc: subprocess.Popen[bytes]) -> None:
-        proc.send_signal(signal.SIGKILL)
-        self.reap(proc)
-        self.procs.remove(proc)
+    def kill_holding(self, proc: subprocess.Popen[bytes], holding: Callable[[], int]) -> int:
+        """SIGKILL ``proc`` while it holds work (``kill_while_holding``); what it held."""
+        held = kill_while_holding(proc.pid, holding)
+        if held:
+            self.reap(proc)
+            self.procs.remove(proc)
+        return held
 
     def stop_all(self) -> None:
         """SIGTERM (the batch in hand is finished), SIGKILL after 30 s."""
@@ -447,11 +452,9 @@ def run_phase(
                 break
             if kill_at is not None and killed is None and done >= kill_at * messages:
                 victim = group.procs[0]
-                if not _holds_claim(org, victim.pid):
-                    time.sleep(0.01)  # kill it while it holds a claim
+                orphaned = group.kill_holding(victim, partial(_holds_claim, org, victim.pid))
+                if not orphaned:
                     continue
-                group.kill(victim)
-                orphaned = _holds_claim(org, victim.pid)
                 group.start()  # the supervisor restarts it
                 killed = {
                     "after_s": round(time.perf_counter() - started, 2),
