@@ -76,6 +76,17 @@ PERSON_LIST_FIELDS = [
 ]  # fmt: skip
 HOUSEHOLD_VIEW_FIELDS = ["lead", "port", "members"]
 
+#: What a page shows of a person it names in a row or a link (the people list, the person
+#: page's household, cases and possible duplicates): the names and the birth, and the
+#: owning organization a view is recorded under. Read with ``.only``, a row does not read
+#: or decrypt the other names, the notes or the vulnerabilities it does not show.
+PERSON_NAME_FIELDS = (
+    "id", "organization", "given_names", "family_names", "birth_date", "birth_year",
+)  # fmt: skip
+#: A row of the people list (people/_results.html): the names and the birth, the
+#: nationality and the day the person was registered.
+PERSON_ROW_FIELDS = (*PERSON_NAME_FIELDS, "nationality", "created_at")
+
 
 def get_person_for_view(
     actor: User | None, pk: Any, *, within: Callable[[Person], Person] | None = None
@@ -476,15 +487,18 @@ def export_people(actor: User | None, people: QuerySet[Person]) -> ListExport:
 
 
 def possible_duplicates(person: Person) -> QuerySet[Person]:
-    """Other people of the same organization with the same normalized name and birth."""
+    """Other people of the same organization with the same normalized name and birth,
+    with their names and birth only (``PERSON_NAME_FIELDS``)."""
     if not person.dedupe_bidx:
         return Person.objects.none()
     # From the plaintext, not the stored digest: during an index key rotation the others
     # may hold theirs under another version.
     digests = lookup_digests(DEDUPE_PURPOSE, person.dedupe_material)
-    return Person.objects.filter(
-        organization_id=person.organization_id, dedupe_bidx__in=digests
-    ).exclude(pk=person.pk)
+    return (
+        Person.objects.filter(organization_id=person.organization_id, dedupe_bidx__in=digests)
+        .exclude(pk=person.pk)
+        .only(*PERSON_NAME_FIELDS)
+    )
 
 
 def household_of(person: Person) -> Household | None:

@@ -84,9 +84,12 @@ def _people_selection(request: HttpRequest) -> PeopleSelection:
     # Searches arrive by POST only: search words are personal data and must stay out of URLs.
     source = request.POST if request.method == "POST" else request.GET
     q = (request.POST.get("q") or "").strip()[:MAX_QUERY] if request.method == "POST" else ""
-    visible_memberships = CaseMember.objects.filter(
-        case__in=case_queries.cases_for(user)
-    ).select_related("case")
+    # A row shows each case's A-number only: nothing else of the case is read or decrypted.
+    visible_memberships = (
+        CaseMember.objects.filter(case__in=case_queries.cases_for(user))
+        .select_related("case")
+        .only("case", "person", "case__a_number")
+    )
     search_error = ""
     try:
         found = queries.find_people(user, q)
@@ -119,7 +122,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     selection = _people_selection(request)
     source = request.POST if request.method == "POST" else request.GET
-    page = CappedPaginator(selection.people, PAGE_SIZE, at_least=selection.at_least).get_page(
+    people = selection.people.only(*queries.PERSON_ROW_FIELDS)
+    page = CappedPaginator(people, PAGE_SIZE, at_least=selection.at_least).get_page(
         source.get("page")
     )
     # The names shown are on record, like a page of the API's list.
@@ -156,6 +160,16 @@ def person_export(request: HttpRequest) -> HttpResponse:
 
 
 # --- person page -----------------------------------------------------------------------
+
+
+#: A person named on the person page (household, members of a case): ``person__`` and the
+#: fields of ``queries.PERSON_NAME_FIELDS``.
+_PERSON_NAME = tuple(f"person__{name}" for name in queries.PERSON_NAME_FIELDS)
+#: What a timeline row shows of a case event (cases/_timeline.html): the actor's user name,
+#: not the rest of the account (its password hash, e-mail, dates).
+TIMELINE_EVENT_FIELDS = (
+    "case", "kind", "occurred_at", "summary", "data", "actor", "actor__username",
+)  # fmt: skip
 
 
 def case_timeline(events: list[CaseEvent], names: dict[str, str]) -> list[dict[str, Any]]:
@@ -210,17 +224,31 @@ def person_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     if household is not None and not queries.households_for(user).filter(pk=household.pk).exists():
         household = None  # shared by referral: the household stays with its owner
     membership = getattr(person, "household_membership", None)
-    members = list(household.members.select_related("person").order_by("id")) if household else []
+    members = (
+        list(
+            household.members.select_related("person")
+            .only("household", "person", "relationship", *_PERSON_NAME)
+            .order_by("id")
+        )
+        if household
+        else []
+    )
     cases = list(
         case_queries.cases_of(person).prefetch_related(
             Prefetch(
                 "events",
-                queryset=CaseEvent.objects.select_related("actor").order_by("-occurred_at", "-id")[
-                    :TIMELINE_ON_PERSON_PAGE
-                ],
+                queryset=CaseEvent.objects.select_related("actor")
+                .only(*TIMELINE_EVENT_FIELDS)
+                .order_by("-occurred_at", "-id")[:TIMELINE_ON_PERSON_PAGE],
                 to_attr="recent_events",
             ),
-            Prefetch("members", queryset=CaseMember.objects.select_related("person")),
+            # For the names of members added (case_timeline): their names only.
+            Prefetch(
+                "members",
+                queryset=CaseMember.objects.select_related("person").only(
+                    "case", "person", *_PERSON_NAME
+                ),
+            ),
         )
     )
     for case in cases:

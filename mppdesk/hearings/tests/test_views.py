@@ -24,6 +24,7 @@ from mppdesk.audit.testing import audit_mark, entries_after
 from mppdesk.hearings import dockets as docket_services
 from mppdesk.hearings import hearing_services, notice_services
 from mppdesk.hearings import outcomes as outcome_services
+from mppdesk.hearings.calendar import federal_holiday
 from mppdesk.hearings.models import (
     Docket,
     DocketTemplate,
@@ -222,7 +223,11 @@ def test_coordinator_generates_dockets_from_the_calendar(
         actor=personas.coordinator, venue=el_paso, weekday=0, session="am", courtroom="7",
         capacity=25, interpreter_languages=["spa"],
     )  # fmt: skip
-    start = future_day(4)
+    # Two Mondays that are both court days: from 2026-12-08 on, four weeks ahead held
+    # Martin Luther King Jr. Day (2027-01-18), where no docket is generated.
+    weeks = 4
+    while (start := future_day(weeks)).weekday() or federal_holiday(start + dt.timedelta(7)):
+        weeks += 1
     response = coordinator_client.post(
         reverse("hearings:generate"),
         {"venue": el_paso.code, "start": start.isoformat(), "end": (start + dt.timedelta(13))},
