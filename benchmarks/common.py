@@ -87,14 +87,11 @@ def kill_while_holding(pid: int, holding: Callable[[], int], timeout_s: float = 
     while time.monotonic() < deadline:
         os.kill(pid, signal.SIGSTOP)
         try:
-            held = holding()
-        except BaseException:
+            if held := holding():
+                os.kill(pid, signal.SIGKILL)  # the SIGCONT after it changes nothing
+                return held
+        finally:
             os.kill(pid, signal.SIGCONT)
-            raise
-        if held:
-            os.kill(pid, signal.SIGKILL)
-            return held
-        os.kill(pid, signal.SIGCONT)
         time.sleep(0.01)
     return 0
 

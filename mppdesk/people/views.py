@@ -84,12 +84,6 @@ def _people_selection(request: HttpRequest) -> PeopleSelection:
     # Searches arrive by POST only: search words are personal data and must stay out of URLs.
     source = request.POST if request.method == "POST" else request.GET
     q = (request.POST.get("q") or "").strip()[:MAX_QUERY] if request.method == "POST" else ""
-    # A row shows each case's A-number only: nothing else of the case is read or decrypted.
-    visible_memberships = (
-        CaseMember.objects.filter(case__in=case_queries.cases_for(user))
-        .select_related("case")
-        .only("case", "person", "case__a_number")
-    )
     search_error = ""
     try:
         found = queries.find_people(user, q)
@@ -98,11 +92,7 @@ def _people_selection(request: HttpRequest) -> PeopleSelection:
         search_error = " ".join(exc.errors.get("q", []))
         found = queries.Found(queries.people_for(user).none())
     sample = found.sample
-    people = found.people.prefetch_related(
-        Prefetch(
-            "case_memberships", queryset=visible_memberships, to_attr="visible_case_memberships"
-        )
-    )
+    people = found.people
     mine = source.get("mine") == "1"
     if mine:
         from mppdesk.casework.queries import mine_filter
@@ -122,7 +112,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     selection = _people_selection(request)
     source = request.POST if request.method == "POST" else request.GET
-    people = selection.people.only(*queries.PERSON_ROW_FIELDS)
+    # A row shows each case's A-number only: nothing else of the case is read or decrypted.
+    # (The export reads its people's cases itself: queries.export_people.)
+    visible_memberships = (
+        CaseMember.objects.filter(case__in=case_queries.cases_for(user))
+        .select_related("case")
+        .only("case", "person", "case__a_number")
+    )
+    people = selection.people.only(*queries.PERSON_ROW_FIELDS).prefetch_related(
+        Prefetch(
+            "case_memberships", queryset=visible_memberships, to_attr="visible_case_memberships"
+        )
+    )
     page = CappedPaginator(people, PAGE_SIZE, at_least=selection.at_least).get_page(
         source.get("page")
     )

@@ -39,18 +39,15 @@ def _named(personas: Any, given: str, **kwargs: Any) -> Person:
     )  # fmt: skip
 
 
-def _family(personas: Any, lead: Person, household: Household, case: Case, n: int) -> list[Person]:
+def _family(personas: Any, household: Household, case: Case, n: int) -> None:
     """``n`` more people in the lead's household and on the case (a member-added event
     each, by the case worker)."""
-    added = []
     for i in range(n):
         member = _named(personas, f"Miembro{len(household.members.all())}x{i}")
         services.add_household_member(
             actor=personas.caseworker, household=household, person=member, relationship="child"
         )
         case_services.add_case_member(actor=personas.caseworker, case=case, person=member)
-        added.append(member)
-    return added
 
 
 def _statements(client: Client, url: str, **kwargs: Any) -> tuple[str, list[str]]:
@@ -60,7 +57,7 @@ def _statements(client: Client, url: str, **kwargs: Any) -> tuple[str, list[str]
     return response.content.decode(), [q["sql"] for q in seen.captured_queries]
 
 
-def _unread_in(sql: str, table: str, columns: tuple[str, ...]) -> list[str]:
+def _columns_read(sql: str, table: str, columns: tuple[str, ...]) -> list[str]:
     return [column for column in columns if f'"{table}"."{column}"' in sql]
 
 
@@ -73,7 +70,7 @@ def test_the_person_page_reads_only_the_names_of_the_people_it_names(
         actor=personas.caseworker, organization=personas.org, a_number="212345678", lead=lead
     )
     twin = _named(personas, "Lidia")  # same name and birth: a possible duplicate
-    _family(personas, lead, household, case, 2)
+    _family(personas, household, case, 2)
     client = _english(caseworker_client)
     url = reverse("people:detail", kwargs={"pk": lead.pk})
     client.get(url)  # the session's first request saves it
@@ -93,13 +90,13 @@ def test_the_person_page_reads_only_the_names_of_the_people_it_names(
     ]  # fmt: skip
     assert len(others) == 3, others  # household members, case members, possible duplicates
     for statement in others:
-        assert not _unread_in(statement, "people_person", UNREAD_PERSON_COLUMNS), statement
+        assert not _columns_read(statement, "people_person", UNREAD_PERSON_COLUMNS), statement
     # The timeline's actor: the user name, never the password hash.
     actors = [q for q in sql if 'JOIN "accounts_user"' in q]
     assert actors and all('"accounts_user"."password"' not in q for q in actors)
 
     # Two more people in the household and on the case: not one statement more.
-    _family(personas, lead, household, case, 2)
+    _family(personas, household, case, 2)
     _named(personas, "Lidia")  # and another possible duplicate
     html_after, sql_after = _statements(client, url)
     assert len(sql_after) == len(sql), "a row read a field the page's statements left out"
@@ -131,10 +128,10 @@ def test_the_people_list_reads_only_what_its_rows_show(
     assert "1991-04-12" in html and "Guatemala" in html
     rows = [q for q in sql if '"people_person"."given_names"' in q]
     assert len(rows) == 1, rows
-    assert not _unread_in(rows[0], "people_person", UNREAD_PERSON_COLUMNS)
+    assert not _columns_read(rows[0], "people_person", UNREAD_PERSON_COLUMNS)
     cases = [q for q in sql if '"cases_case"."a_number"' in q]
     assert len(cases) == 1, cases
-    assert not _unread_in(cases[0], "cases_case", ("a_number_bidx", "status", "lead_id"))
+    assert not _columns_read(cases[0], "cases_case", ("a_number_bidx", "status", "lead_id"))
 
     more = [_named(personas, f"Rosa{i}", nationality="GTM") for i in range(3, 8)]
     for i, person in enumerate(more, start=3):
